@@ -1,0 +1,55 @@
+/**
+ * buildApp(config, deps): the gateway as a Fastify instance, never listening (server.ts and the tests listen).
+ * Everything with a life of its own (the pool, the clock, the logger, TLS material) comes in through deps.
+ */
+import { randomBytes } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config/config.js';
+import { loadContracts } from './contracts/contract-loader.js';
+import type { ContractSet } from './contracts/service-descriptor.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import { prestationV1 } from './services/prestation/v1/prestation-v1.js';
+import { createSoapPipeline } from './soap/pipeline.js';
+import { createCertificateAuthenticator } from './store/certificate-registry.js';
+import type { Pool } from './store/database.js';
+import { createServiceRepository } from './store/service-repository.js';
+import { soapRoutes } from './transport/soap-routes.js';
+import { httpsOptions, type TlsMaterial } from './transport/tls.js';
+
+export interface AppDeps {
+  readonly pool: Pool;
+  readonly tls: TlsMaterial;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** Defaults to the contracts in config.rootDir (wsdl/, xsd/). */
+  readonly contracts?: ContractSet;
+}
+
+export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const contracts = deps.contracts ?? loadContracts(config.rootDir);
+  const services = createServiceRepository(deps.pool);
+  const pipeline = createSoapPipeline({
+    contracts,
+    adapters: [prestationV1(services)],
+    authenticator: createCertificateAuthenticator(deps.pool, config.authCacheTtlMs),
+    clock: deps.clock ?? systemClock,
+    xmlLimits: { maxDepth: config.xmlMaxDepth, maxAttributes: config.xmlMaxAttributes }
+  });
+
+  const instance = randomBytes(3).toString('hex');
+  let sequence = 0;
+  const app = Fastify({
+    https: httpsOptions(deps.tls),
+    loggerInstance: deps.logger,
+    disableRequestLogging: true,
+    bodyLimit: config.bodyLimitBytes,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.requestTimeoutMs,
+    return503OnClosing: true,
+    genReqId: () => `${instance}-${(++sequence).toString(36)}`
+  });
+  await app.register(soapRoutes(pipeline, config.port, config.bodyLimitBytes));
+  return app as unknown as FastifyInstance;
+}

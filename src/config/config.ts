@@ -1,0 +1,146 @@
+/**
+ * The only reader of the environment (ARCHITECTURE.md §3). loadConfig() validates every variable, reports every
+ * problem at once, and returns one frozen Config. The table in README.md ("Configuration") lists the same variables.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type Environment = 'development' | 'integration' | 'production';
+
+export interface TlsFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** The OI's own certificate authority: it issues operators' certificates (DOMAIN.md A2). */
+  readonly caFile: string;
+}
+
+export interface Config {
+  readonly env: Environment;
+  readonly rootDir: string;
+  readonly host: string;
+  readonly port: number;
+  /** null: the development PKI under pkiDir is created on first start and used (development only). */
+  readonly tls: TlsFiles | null;
+  /** Recognised CAs trusted besides the OI's own (DOMAIN.md A2). */
+  readonly trustedCaFiles: readonly string[];
+  readonly pkiDir: string;
+  readonly dataDir: string;
+  /** null: an embedded PostgreSQL in dataDir/pg. */
+  readonly databaseUrl: string | null;
+  readonly embeddedPgPort: number;
+  readonly dbPoolSize: number;
+  readonly bodyLimitBytes: number;
+  readonly xmlMaxDepth: number;
+  readonly xmlMaxAttributes: number;
+  readonly logLevel: string;
+  readonly authCacheTtlMs: number;
+  readonly loadDemoData: boolean;
+  readonly keepAliveTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The folder that holds package.json, wsdl/ and xsd/ (works from src/ under tsx and from dist/src/ once built). */
+export function findRootDir(from: string = path.dirname(fileURLToPath(import.meta.url))): string {
+  let dir = from;
+  for (;;) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'wsdl'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new ConfigError([`no project root (package.json + wsdl/) above ${from}`]);
+    dir = parent;
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: Env = process.env, rootDir: string = findRootDir()): Config {
+  const problems: string[] = [];
+
+  const int = (name: string, dflt: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return dflt;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name}=${JSON.stringify(raw)}: expected an integer from ${min} to ${max}`);
+      return dflt;
+    }
+    return n;
+  };
+  const str = (name: string): string | undefined => {
+    const raw = env[name];
+    return raw === undefined || raw === '' ? undefined : raw;
+  };
+  const file = (name: string): string | undefined => {
+    const raw = str(name);
+    if (raw === undefined) return undefined;
+    const abs = path.resolve(rootDir, raw);
+    if (!existsSync(abs)) problems.push(`${name}=${raw}: no such file`);
+    return abs;
+  };
+
+  const envName = str('ESAV_ENV') ?? 'development';
+  if (!['development', 'integration', 'production'].includes(envName)) {
+    problems.push(`ESAV_ENV=${JSON.stringify(envName)}: expected development, integration or production`);
+  }
+  const environment = envName as Environment;
+
+  const certFile = file('ESAV_TLS_CERT');
+  const keyFile = file('ESAV_TLS_KEY');
+  const caFile = file('ESAV_TLS_CA');
+  const tlsSet = [certFile, keyFile, caFile].filter((v) => v !== undefined).length;
+  if (tlsSet !== 0 && tlsSet !== 3) {
+    problems.push('ESAV_TLS_CERT, ESAV_TLS_KEY and ESAV_TLS_CA go together: set all three or none');
+  }
+  if (tlsSet === 0 && environment === 'production') {
+    problems.push('ESAV_ENV=production needs ESAV_TLS_CERT, ESAV_TLS_KEY and ESAV_TLS_CA (the development PKI is never used in production)');
+  }
+  const trusted = (str('ESAV_TRUSTED_CAS') ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((p) => {
+    const abs = path.resolve(rootDir, p);
+    if (!existsSync(abs)) problems.push(`ESAV_TRUSTED_CAS: ${p}: no such file`);
+    return abs;
+  });
+
+  const logLevel = str('LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL=${logLevel}: expected one of ${LOG_LEVELS.join(', ')}`);
+
+  const dataDir = path.resolve(rootDir, str('ESAV_DATA_DIR') ?? 'var');
+  const demo = str('ESAV_DEMO_DATA');
+  if (demo !== undefined && !['0', '1', 'true', 'false'].includes(demo)) {
+    problems.push(`ESAV_DEMO_DATA=${demo}: expected true or false`);
+  }
+  const loadDemoData = demo === undefined ? environment === 'development' : demo === '1' || demo === 'true';
+  if (loadDemoData && environment === 'production') problems.push('ESAV_DEMO_DATA: the demo data set is never loaded in production');
+
+  const config: Config = {
+    env: environment,
+    rootDir,
+    host: str('ESAV_HOST') ?? '127.0.0.1',
+    port: int('ESAV_PORT', 8443, 0, 65535),
+    tls: certFile && keyFile && caFile ? { certFile, keyFile, caFile } : null,
+    trustedCaFiles: trusted,
+    pkiDir: path.resolve(rootDir, str('ESAV_PKI_DIR') ?? path.join(dataDir, 'pki')),
+    dataDir,
+    databaseUrl: str('DATABASE_URL') ?? null,
+    embeddedPgPort: int('ESAV_EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    dbPoolSize: int('ESAV_DB_POOL_SIZE', 10, 1, 200),
+    bodyLimitBytes: int('ESAV_BODY_LIMIT', 256 * 1024, 1024, 64 * 1024 * 1024),
+    xmlMaxDepth: int('ESAV_XML_MAX_DEPTH', 32, 4, 256),
+    xmlMaxAttributes: int('ESAV_XML_MAX_ATTRIBUTES', 32, 1, 1024),
+    logLevel,
+    authCacheTtlMs: int('ESAV_AUTH_CACHE_TTL_MS', 2000, 0, 60000),
+    loadDemoData,
+    keepAliveTimeoutMs: int('ESAV_KEEP_ALIVE_TIMEOUT_MS', 65000, 1000, 600000),
+    requestTimeoutMs: int('ESAV_REQUEST_TIMEOUT_MS', 30000, 1000, 600000)
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

@@ -1,0 +1,186 @@
+/**
+ * Loads wsdl/<service>/service.json, the WSDLs and the XSDs they import, at boot (ARCHITECTURE.md §1): the
+ * version plan is checked against V1 and V3, operations are read from the WSDL (never re-declared in code), the
+ * documents are prepared for publishing, and one envelope schema per SOAP version is compiled per service version.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { checkVersionPlan, type ServicePlan, type VersionDeclaration } from '../domain/version-policy.js';
+import { libxml, type XmlDocument, type XmlElement } from '../xml/libxml.js';
+import { compileSchema } from '../xml/xsd-validator.js';
+import { envelopeSchemaSource, SOAP11_NS, SOAP12_NS } from './envelope-schema.js';
+import {
+  BASE_URL_MARK, type ContractSet, type OperationDescriptor, type PublishedDocument, type ServiceContract,
+  type ServiceVersionDescriptor
+} from './service-descriptor.js';
+
+export class ContractError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`The contracts in wsdl/ and xsd/ cannot be served:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ContractError';
+  }
+}
+
+const NS = {
+  wsdl: 'http://schemas.xmlsoap.org/wsdl/',
+  soap: 'http://schemas.xmlsoap.org/wsdl/soap/',
+  soap12: 'http://schemas.xmlsoap.org/wsdl/soap12/',
+  xs: 'http://www.w3.org/2001/XMLSchema'
+};
+
+interface ServiceFile {
+  service: string;
+  title: string;
+  versions: Array<VersionDeclaration & { wsdl: string }>;
+}
+
+function readXml(file: string): XmlDocument {
+  return libxml.parseXml(readFileSync(file), { baseUrl: file, nonet: true });
+}
+
+function split(doc: XmlDocument): PublishedDocument {
+  return Object.freeze({ parts: Object.freeze(doc.toString({ format: false }).split(BASE_URL_MARK)) });
+}
+
+/** Resolves a QName attribute value. Walks the ancestors' own declarations: libxmljs' in-scope namespaces() crashes. */
+function qname(el: XmlElement, value: string): { ns: string; local: string } {
+  const [prefix, local] = value.includes(':') ? value.split(':', 2) as [string, string] : [null, value];
+  for (let node: unknown = el; node instanceof Object && 'namespaces' in node && (node as XmlElement).type() === 'element'; node = (node as XmlElement).parent()) {
+    const ns = (node as XmlElement).namespaces(true).find((n) => (n.prefix() ?? null) === prefix)?.href();
+    if (ns) return { ns, local };
+  }
+  throw new ContractError([`prefix of ${value} is not declared`]);
+}
+
+/**
+ * Follows xs:import/xs:include from a document, registering every schema file by its base name and pointing the
+ * schemaLocation at the ?xsd= URL the gateway serves it on.
+ */
+function collectSchemas(
+  doc: XmlDocument, file: string, urlPath: string, out: Map<string, { file: string; doc: XmlDocument; namespace: string }>,
+  problems: string[]
+): void {
+  for (const node of doc.find('//xs:import[@schemaLocation] | //xs:include[@schemaLocation]', { xs: NS.xs })) {
+    const el = node as XmlElement;
+    const location = el.getAttribute('schemaLocation')!.value();
+    const target = path.resolve(path.dirname(file), location);
+    const name = path.basename(target);
+    el.attr({ schemaLocation: `${BASE_URL_MARK}${urlPath}?xsd=${name}` });
+    const known = out.get(name);
+    if (known) {
+      if (known.file !== target) problems.push(`two schemas named ${name}: ${known.file} and ${target}`);
+      continue;
+    }
+    if (!existsSync(target)) {
+      problems.push(`${file}: imports ${location}, which does not exist`);
+      continue;
+    }
+    const xsd = readXml(target);
+    const namespace = xsd.root()!.getAttribute('targetNamespace')?.value() ?? '';
+    out.set(name, { file: target, doc: xsd, namespace });
+    collectSchemas(xsd, target, urlPath, out, problems);
+  }
+}
+
+function loadVersion(rootDir: string, plan: ServicePlan, decl: VersionDeclaration & { wsdl: string }, problems: string[]): ServiceVersionDescriptor | null {
+  const service = plan.service;
+  const urlPath = `/esav/${service}/v${decl.version}`;
+  const wsdlFile = path.join(rootDir, 'wsdl', service, decl.wsdl);
+  if (!existsSync(wsdlFile)) {
+    problems.push(`${service} v${decl.version}: ${wsdlFile} does not exist`);
+    return null;
+  }
+  const wsdl = readXml(wsdlFile);
+  const root = wsdl.root()!;
+  const targetNamespace = root.getAttribute('targetNamespace')?.value() ?? '';
+
+  const schemas = new Map<string, { file: string; doc: XmlDocument; namespace: string }>();
+  collectSchemas(wsdl, wsdlFile, urlPath, schemas, problems);
+
+  for (const node of wsdl.find('//soap:address | //soap12:address', NS)) {
+    (node as XmlElement).attr({ location: `${BASE_URL_MARK}${urlPath}` });
+  }
+
+  // Operations: portType input message → element; binding soapAction (ARCHITECTURE.md §1: read, never re-declared).
+  const messages = new Map<string, { ns: string; local: string }>();
+  for (const node of wsdl.find('/wsdl:definitions/wsdl:message', NS)) {
+    const msg = node as XmlElement;
+    const part = msg.get('wsdl:part', NS) as XmlElement | null;
+    const element = part?.getAttribute('element')?.value();
+    if (element) messages.set(msg.getAttribute('name')!.value(), qname(part!, element));
+  }
+  const actions = new Map<string, string>();
+  for (const node of wsdl.find('//wsdl:binding/wsdl:operation', NS)) {
+    const op = node as XmlElement;
+    const action = (op.get('soap:operation | soap12:operation', NS) as XmlElement | null)?.getAttribute('soapAction')?.value();
+    if (action) actions.set(op.getAttribute('name')!.value(), action);
+  }
+  const operations = new Map<string, OperationDescriptor>();
+  for (const node of wsdl.find('/wsdl:definitions/wsdl:portType/wsdl:operation', NS)) {
+    const op = node as XmlElement;
+    const name = op.getAttribute('name')!.value();
+    const input = (op.get('wsdl:input', NS) as XmlElement | null)?.getAttribute('message')?.value();
+    const output = (op.get('wsdl:output', NS) as XmlElement | null)?.getAttribute('message')?.value();
+    const request = input ? messages.get(input.split(':').pop()!) : undefined;
+    const response = output ? messages.get(output.split(':').pop()!) : undefined;
+    if (!request || !response) {
+      problems.push(`${service} v${decl.version}: operation ${name} has no document/literal input or output element`);
+      continue;
+    }
+    operations.set(`{${request.ns}}${request.local}`, Object.freeze({
+      name, soapAction: actions.get(name) ?? '', requestNamespace: request.ns, requestElement: request.local,
+      responseElement: response.local
+    }));
+  }
+  if (operations.size === 0) problems.push(`${service} v${decl.version}: the WSDL declares no operation`);
+
+  const imports = [...schemas.values()].map((s) => ({ namespace: s.namespace, file: s.file }));
+  let envelopeSchemas: ServiceVersionDescriptor['envelopeSchemas'];
+  try {
+    envelopeSchemas = Object.freeze({
+      soap11: compileSchema(envelopeSchemaSource(SOAP11_NS, imports), wsdlFile),
+      soap12: compileSchema(envelopeSchemaSource(SOAP12_NS, imports), wsdlFile)
+    });
+  } catch (e) {
+    problems.push(`${service} v${decl.version}: ${(e as Error).message}`);
+    return null;
+  }
+
+  const xsds = new Map<string, PublishedDocument>();
+  for (const [name, s] of schemas) xsds.set(name, split(s.doc));
+
+  return Object.freeze({
+    service, version: decl.version, declaration: Object.freeze({ ...decl }), targetNamespace, path: urlPath,
+    operations, wsdl: split(wsdl), xsds, envelopeSchemas
+  });
+}
+
+export function loadContracts(rootDir: string): ContractSet {
+  const problems: string[] = [];
+  const services = new Map<string, ServiceContract>();
+  const wsdlDir = path.join(rootDir, 'wsdl');
+  for (const entry of readdirSync(wsdlDir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const planFile = path.join(wsdlDir, entry.name, 'service.json');
+    if (!existsSync(planFile)) {
+      problems.push(`wsdl/${entry.name}: no service.json declaring its versions`);
+      continue;
+    }
+    const file = JSON.parse(readFileSync(planFile, 'utf8')) as ServiceFile;
+    if (file.service !== entry.name) problems.push(`${planFile}: "service" must be "${entry.name}"`);
+    const plan: ServicePlan = Object.freeze({ service: entry.name, versions: Object.freeze(file.versions.map((v) => Object.freeze({ ...v }))) });
+    const planProblems = checkVersionPlan(plan);
+    if (planProblems.length > 0) {
+      problems.push(...planProblems);
+      continue;
+    }
+    const versions = new Map<number, ServiceVersionDescriptor>();
+    for (const decl of file.versions) {
+      const d = loadVersion(rootDir, plan, decl, problems);
+      if (d) versions.set(d.version, d);
+    }
+    services.set(entry.name, Object.freeze({ plan, title: file.title, versions }));
+  }
+  if (problems.length > 0) throw new ContractError(problems);
+  return Object.freeze({ services });
+}

@@ -1,0 +1,103 @@
+/**
+ * The error registry (ARCHITECTURE.md §4), in the manner of fastify's lib/errors.js.
+ * Each entry: a stable internal code, the wire code operators see in DetailErreur/code, the fault role,
+ * the HTTP status and a French message template ({name} placeholders). A retired code is never reused:
+ * mark it retired here instead of deleting it. docs/faults.md is generated from this table
+ * (`npm run docs:faults`) and a test keeps them in step.
+ */
+export type FaultRole = 'Client' | 'Server';
+
+export interface ErrorDefinition {
+  readonly wireCode: string;
+  readonly role: FaultRole;
+  /** HTTP status for SOAP 1.2; SOAP 1.1 faults always go out with 500 (WS-I BP R1126). */
+  readonly httpStatus: number;
+  readonly message: string;
+  /** Which pipeline phase raises it, for the documentation. */
+  readonly phase: string;
+  /** Special SOAP fault codes; default is Client/Sender or Server/Receiver from the role. */
+  readonly soapCode?: 'VersionMismatch' | 'MustUnderstand';
+  /** Transport errors answered with their own HTTP status even for SOAP 1.1 (405, 413, 415). */
+  readonly transport?: boolean;
+}
+
+function def(d: ErrorDefinition): ErrorDefinition {
+  return Object.freeze(d);
+}
+
+export const errorRegistry = Object.freeze({
+  ESAV_METHOD_NOT_ALLOWED: def({
+    wireCode: 'METHODE_NON_AUTORISEE', role: 'Client', httpStatus: 405, phase: 'receive', transport: true,
+    message: "La méthode HTTP {method} n'est pas acceptée : un appel de web service est un POST, un contrat se lit par GET ?wsdl ou ?xsd=."
+  }),
+  ESAV_UNSUPPORTED_MEDIA_TYPE: def({
+    wireCode: 'TYPE_CONTENU_NON_SUPPORTE', role: 'Client', httpStatus: 415, phase: 'receive', transport: true,
+    message: "Le type de contenu « {contentType} » n'est pas accepté : text/xml (SOAP 1.1) ou application/soap+xml (SOAP 1.2)."
+  }),
+  ESAV_BODY_TOO_LARGE: def({
+    wireCode: 'REQUETE_TROP_VOLUMINEUSE', role: 'Client', httpStatus: 413, phase: 'receive', transport: true,
+    message: 'La requête dépasse la taille maximale de {limit} octets.'
+  }),
+  ESAV_NOT_FOUND_ENDPOINT: def({
+    wireCode: 'SERVICE_INCONNU', role: 'Client', httpStatus: 404, phase: 'receive', transport: true,
+    message: "Aucun web service n'est publié à l'adresse {path}. Les services publiés : {services}."
+  }),
+  ESAV_XML_MALFORMED: def({
+    wireCode: 'XML_MAL_FORME', role: 'Client', httpStatus: 400, phase: 'parse',
+    message: "Le message n'est pas un XML bien formé (ligne {line}, colonne {column}) : {reason}."
+  }),
+  ESAV_XML_DOCTYPE: def({
+    wireCode: 'XML_DTD_INTERDITE', role: 'Client', httpStatus: 400, phase: 'parse',
+    message: "Le message contient une déclaration DOCTYPE ou ENTITY : elles sont refusées (aucune entité n'est résolue)."
+  }),
+  ESAV_XML_LIMIT: def({
+    wireCode: 'XML_LIMITE_DEPASSEE', role: 'Client', httpStatus: 400, phase: 'parse',
+    message: 'Le message dépasse la limite « {limit} » ({max}) à la ligne {line}.'
+  }),
+  ESAV_SOAP_VERSION_MISMATCH: def({
+    wireCode: 'VERSION_SOAP_INCORRECTE', role: 'Client', httpStatus: 500, phase: 'envelope', soapCode: 'VersionMismatch',
+    message: "L'élément racine {element} n'est pas une enveloppe SOAP 1.1 ni SOAP 1.2 cohérente avec le type de contenu {contentType}."
+  }),
+  ESAV_SOAP_ENVELOPE: def({
+    wireCode: 'ENVELOPPE_SOAP_INVALIDE', role: 'Client', httpStatus: 400, phase: 'envelope',
+    message: "L'enveloppe SOAP est invalide : {reason}."
+  }),
+  ESAV_SOAP_MUST_UNDERSTAND: def({
+    wireCode: 'ENTETE_NON_COMPRISE', role: 'Client', httpStatus: 500, phase: 'envelope', soapCode: 'MustUnderstand',
+    message: "L'entête SOAP {header} est marquée mustUnderstand mais ce service ne la traite pas."
+  }),
+  ESAV_UNKNOWN_OPERATION: def({
+    wireCode: 'OPERATION_INCONNUE', role: 'Client', httpStatus: 400, phase: 'dispatch',
+    message: "L'élément {element} n'est pas une opération du service {service} v{version}. Opérations : {operations}."
+  }),
+  ESAV_SOAPACTION_MISMATCH: def({
+    wireCode: 'SOAPACTION_INCOHERENTE', role: 'Client', httpStatus: 400, phase: 'dispatch',
+    message: "La SOAPAction « {soapAction} » ne correspond pas à l'opération {operation} du corps du message (attendue : « {expected} »)."
+  }),
+  ESAV_VERSION_UNAVAILABLE: def({
+    wireCode: 'VERSION_INDISPONIBLE', role: 'Client', httpStatus: 400, phase: 'dispatch',
+    message: "La version v{version} du service {service} {state}. Versions en service : {live}."
+  }),
+  ESAV_AUTHENTICATION_FAILED: def({
+    wireCode: 'AUTHENTIFICATION_REFUSEE', role: 'Client', httpStatus: 400, phase: 'authenticate',
+    message: "Le certificat client présenté ne donne accès à aucun service e-SAV. Contactez le Correspondant e-SAV de l'OI."
+  }),
+  ESAV_RESOURCE_NOT_FOUND: def({
+    wireCode: 'RESSOURCE_INCONNUE', role: 'Client', httpStatus: 400, phase: 'authorize',
+    message: 'Aucune ressource {resource} « {id} » accessible à votre opérateur.'
+  }),
+  ESAV_SCHEMA_INVALID: def({
+    wireCode: 'MESSAGE_NON_CONFORME', role: 'Client', httpStatus: 400, phase: 'validate',
+    message: 'Le message ne respecte pas le schéma du service {service} v{version} : {count} erreur(s), détaillées dans champEnErreur.'
+  }),
+  ESAV_SERVICE_UNAVAILABLE: def({
+    wireCode: 'SERVICE_INDISPONIBLE', role: 'Server', httpStatus: 503, phase: 'invoke',
+    message: 'Le service est momentanément indisponible ({reason}). Réessayez dans {retryAfter} secondes.'
+  }),
+  ESAV_INTERNAL: def({
+    wireCode: 'ERREUR_INTERNE', role: 'Server', httpStatus: 500, phase: 'any',
+    message: "Erreur interne de la passerelle. Communiquez l'identifiant de requête {requestId} au support de l'OI."
+  })
+} satisfies Record<string, ErrorDefinition>);
+
+export type ErrorCode = keyof typeof errorRegistry;

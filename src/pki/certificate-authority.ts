@@ -1,0 +1,125 @@
+/**
+ * X.509 issuance with ECDSA P-256 (the OI's own certificate authority, DOMAIN.md A2): a CA, server and client
+ * certificates. Used by the development PKI and by the tests; the operators issue builds on it for CSRs.
+ */
+// @peculiar/x509 uses tsyringe, which needs the Reflect metadata polyfill loaded first.
+import 'reflect-metadata';
+import { randomBytes, webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+
+const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+const DAY = 86_400_000;
+
+export interface IssuedCertificate {
+  readonly certPem: string;
+  readonly keyPem: string;
+}
+
+export interface CertificateAuthority extends IssuedCertificate {
+  readonly certificate: x509.X509Certificate;
+  readonly privateKey: CryptoKey;
+}
+
+export interface IssueOptions {
+  readonly subject: string;
+  readonly kind: 'server' | 'client';
+  readonly dnsNames?: readonly string[];
+  readonly ipAddresses?: readonly string[];
+  readonly notBefore?: Date;
+  readonly notAfter?: Date;
+}
+
+function serial(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = bytes[0]! & 0x7f; // positive INTEGER (RFC 5280 §4.1.2.2)
+  return bytes.toString('hex');
+}
+
+async function keyPem(key: CryptoKey): Promise<string> {
+  const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key as webcrypto.CryptoKey));
+  return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').trim()}\n-----END PRIVATE KEY-----\n`;
+}
+
+async function generateKeys(): Promise<CryptoKeyPair> {
+  return (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
+}
+
+export async function createCertificateAuthority(subject: string, validityDays = 3650, now = new Date()): Promise<CertificateAuthority> {
+  const keys = await generateKeys();
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial(),
+    name: subject,
+    notBefore: new Date(now.getTime() - DAY),
+    notAfter: new Date(now.getTime() + validityDays * DAY),
+    signingAlgorithm: ALG,
+    keys,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey)
+    ]
+  });
+  return { certificate, privateKey: keys.privateKey, certPem: certificate.toString('pem') + '\n', keyPem: await keyPem(keys.privateKey) };
+}
+
+export async function issueCertificate(ca: CertificateAuthority, options: IssueOptions, now = new Date()): Promise<IssuedCertificate> {
+  const keys = await generateKeys();
+  const san: x509.JsonGeneralName[] = [
+    ...(options.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
+    ...(options.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value }))
+  ];
+  const certificate = await x509.X509CertificateGenerator.create({
+    serialNumber: serial(),
+    subject: options.subject,
+    issuer: ca.certificate.subject,
+    notBefore: options.notBefore ?? new Date(now.getTime() - DAY),
+    notAfter: options.notAfter ?? new Date(now.getTime() + 825 * DAY),
+    signingAlgorithm: ALG,
+    publicKey: keys.publicKey,
+    signingKey: ca.privateKey,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([options.kind === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]),
+      ...(san.length > 0 ? [new x509.SubjectAlternativeNameExtension(san)] : []),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(ca.certificate)
+    ]
+  });
+  return { certPem: certificate.toString('pem') + '\n', keyPem: await keyPem(keys.privateKey) };
+}
+
+export async function loadCertificateAuthority(certPem: string, keyPem: string): Promise<CertificateAuthority> {
+  const certificate = new x509.X509Certificate(certPem);
+  const der = Buffer.from(keyPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+  const privateKey = (await webcrypto.subtle.importKey('pkcs8', der, ALG, true, ['sign'])) as unknown as CryptoKey;
+  return { certificate, privateKey, certPem, keyPem };
+}
+
+/** The facts the registry keeps of a certificate: SHA-256 fingerprint (lowercase hex), subject, issuer, serial, validity. */
+export interface CertificateFacts {
+  readonly fingerprint256: string;
+  readonly subject: string;
+  readonly issuer: string;
+  readonly serialNumber: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+}
+
+export function normaliseFingerprint(fp: string): string {
+  return fp.replace(/:/g, '').toLowerCase();
+}
+
+export function certificateFacts(pem: string): CertificateFacts {
+  const c = new NodeX509(pem);
+  return {
+    fingerprint256: normaliseFingerprint(c.fingerprint256),
+    subject: c.subject.replace(/\n/g, ', '),
+    issuer: c.issuer.replace(/\n/g, ', '),
+    serialNumber: c.serialNumber.toLowerCase(),
+    notBefore: new Date(c.validFrom),
+    notAfter: new Date(c.validTo)
+  };
+}

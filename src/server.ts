@@ -1,0 +1,96 @@
+/**
+ * The process: load config → PKI and database → build app → listen → graceful stop. The only process.exit.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config/config.js';
+import { ContractError } from './contracts/contract-loader.js';
+import { createLogger } from './logger.js';
+import { certificateFacts, type CertificateFacts } from './pki/certificate-authority.js';
+import { ensureDevPki, type DevPki } from './pki/dev-pki.js';
+import { createPool } from './store/database.js';
+import { loadDemoData } from './store/demo-data.js';
+import { startEmbeddedPostgres, type EmbeddedServer } from './store/embedded-postgres.js';
+import { migrate } from './store/migrate.js';
+import type { TlsMaterial } from './transport/tls.js';
+
+function tlsMaterial(config: Config, pki: DevPki | null): TlsMaterial {
+  const files = config.tls ?? { certFile: pki!.serverCert, keyFile: pki!.serverKey, caFile: pki!.caCert };
+  return {
+    cert: readFileSync(files.certFile, 'utf8'),
+    key: readFileSync(files.keyFile, 'utf8'),
+    ca: [readFileSync(files.caFile, 'utf8'), ...config.trustedCaFiles.map((f) => readFileSync(f, 'utf8'))]
+  };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const started = performance.now();
+
+  const pki = config.tls === null ? await ensureDevPki(config.pkiDir) : null;
+  if (pki?.created) log.info({ dir: pki.dir }, 'development PKI created');
+
+  let embedded: EmbeddedServer | null = null;
+  let connectionString = config.databaseUrl;
+  if (connectionString === null) {
+    embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, (m) => log.warn(m.trim()));
+    connectionString = embedded.connectionString;
+    log.info({ dataDir: path.join(config.dataDir, 'pg'), port: config.embeddedPgPort, initialised: embedded.initialised }, 'embedded PostgreSQL started');
+  }
+  const pool = createPool({ connectionString, poolSize: config.dbPoolSize });
+  const applied = await migrate(pool);
+  if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  if (config.loadDemoData) {
+    const certs: Record<string, CertificateFacts[]> = pki ? {
+      OPA: [certificateFacts(readFileSync(pki.clients.opa.cert, 'utf8'))],
+      OPB: [certificateFacts(readFileSync(pki.clients.opb.cert, 'utf8'))]
+    } : {};
+    await loadDemoData(pool, certs);
+  }
+
+  const app = await buildApp(config, { pool, tls: tlsMaterial(config, pki), logger: log });
+  await app.listen({ host: config.host, port: config.port });
+  const address = `https://${config.host === '127.0.0.1' || config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+  log.info({ url: address, env: config.env, startMs: Math.round(performance.now() - started) }, 'e-SAV gateway listening');
+
+  if (pki) {
+    process.stdout.write([
+      '',
+      `e-SAV gateway (${config.env}) on ${address}`,
+      `  development PKI in ${pki.dir}:`,
+      `    CA              ${pki.caCert}`,
+      `    OPA client      ${pki.clients.opa.cert}  ${pki.clients.opa.key}`,
+      `    OPB client      ${pki.clients.opb.cert}  ${pki.clients.opb.key}`,
+      `    unregistered    ${pki.clients.unregistered.cert}  ${pki.clients.unregistered.key}`,
+      `  WSDL: curl --cacert ${pki.caCert} --cert ${pki.clients.opa.cert} --key ${pki.clients.opa.key} '${address}/esav/prestation/v1?wsdl'`,
+      ''
+    ].join('\n') + '\n');
+  }
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping: no new connections, finishing in-flight calls');
+    const deadline = setTimeout(() => { log.error('stop took more than 10 s, exiting'); process.exit(1); }, 10_000);
+    deadline.unref();
+    await app.close();
+    await pool.end();
+    await embedded?.stop();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof ConfigError || e instanceof ContractError) {
+    process.stderr.write(`e-SAV gateway cannot start.\n${e.message}\n`);
+  } else {
+    process.stderr.write(`e-SAV gateway cannot start: ${e instanceof Error ? e.message : String(e)}\n`);
+  }
+  process.exit(1);
+});

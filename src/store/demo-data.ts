@@ -1,0 +1,115 @@
+/**
+ * The demo data set (foundation issue, item 6): the three offers, the operators OPA and OPB, their services and
+ * their development certificates. Loaded by the development setup only (config refuses it in production).
+ * Idempotent: loading twice changes nothing.
+ */
+import type { Pool } from './database.js';
+import { run } from './database.js';
+import { insertCertificate, type CertificateRow } from './queries/certificates.js';
+
+interface DemoEnd { label: string; num: string | null; street: string; postcode: string; city: string; insee: string; pm?: string; pbo?: string; pto?: string }
+interface DemoService {
+  id: string; operator: string; offer: string; state: 'active' | 'terminated' | 'archived'; since: string; info: string | null;
+  a: DemoEnd; z: DemoEnd; gtr?: { hours: number; range: 'HO' | 'HNO'; label: string };
+}
+
+const OFFERS = [
+  ['FTTH', 'Accès FTTH mutualisé (ligne d’abonné)', '2026-01-05', false, false],
+  ['FTTE', 'Fibre entreprise passive avec GTR (FTTE)', '2026-02-02', false, true],
+  ['LFO', 'Lien fibre optique dédié (point à point)', '2026-03-02', false, true]
+] as const;
+
+const OPERATORS = [
+  ['OPA', 'Opérateur A Télécom', '552100554', '55210055400013'],
+  ['OPB', 'Opérateur B Réseaux', '732829320', '73282932000074']
+] as const;
+
+const PM_DIJON: DemoEnd = { label: 'PM 21231-PM-0042 (armoire de rue)', num: '12', street: 'rue de la Préfecture', postcode: '21000', city: 'Dijon', insee: '21231', pm: '21231-PM-0042' };
+
+export const DEMO_SERVICES: readonly DemoService[] = [
+  {
+    id: 'FTTH-21-0000001', operator: 'OPA', offer: 'FTTH', state: 'active', since: '2026-03-16', info: 'Logement au 3e étage, interphone Durand',
+    a: PM_DIJON,
+    z: { label: 'PTO du client final', num: '8', street: 'rue Chabot-Charny', postcode: '21000', city: 'Dijon', insee: '21231', pbo: '21231-PBO-0042-117', pto: 'FI-2123-1000-0001' }
+  },
+  {
+    id: 'FTTE-21-0000101', operator: 'OPA', offer: 'FTTE', state: 'active', since: '2026-04-01', info: 'Site industriel, accès badge par le poste de garde',
+    a: { label: 'NRO Dijon Nord', num: '3', street: 'boulevard de l’Europe', postcode: '21000', city: 'Dijon', insee: '21231', pm: '21231-NRO-01' },
+    z: { label: 'Local technique client', num: '40', street: 'avenue de Stalingrad', postcode: '21000', city: 'Dijon', insee: '21231', pto: 'FE-2123-0101' },
+    gtr: { hours: 4, range: 'HNO', label: 'GTR 4 heures, 24 h sur 24, 7 jours sur 7' }
+  },
+  {
+    id: 'LFO-21-0000201', operator: 'OPA', offer: 'LFO', state: 'active', since: '2026-05-04', info: null,
+    a: { label: 'Point de présence OPA Dijon', num: '1', street: 'rue de Mulhouse', postcode: '21000', city: 'Dijon', insee: '21231' },
+    z: { label: 'Point de présence OPA Beaune', num: '22', street: 'rue du Faubourg Bretonnière', postcode: '21200', city: 'Beaune', insee: '21054' },
+    gtr: { hours: 8, range: 'HO', label: 'GTR 8 heures ouvrées' }
+  },
+  {
+    id: 'FTTH-21-0000003', operator: 'OPA', offer: 'FTTH', state: 'terminated', since: '2026-03-20', info: 'Résiliée le 2026-10-31',
+    a: PM_DIJON,
+    z: { label: 'PTO du client final', num: '15', street: 'rue Musette', postcode: '21000', city: 'Dijon', insee: '21231', pbo: '21231-PBO-0042-120', pto: 'FI-2123-1000-0003' }
+  },
+  {
+    id: 'FTTH-21-0000004', operator: 'OPA', offer: 'FTTH', state: 'archived', since: '2026-01-12', info: null,
+    a: PM_DIJON,
+    z: { label: 'PTO du client final', num: '2', street: 'place Darcy', postcode: '21000', city: 'Dijon', insee: '21231', pbo: '21231-PBO-0042-001', pto: 'FI-2123-1000-0004' }
+  },
+  {
+    id: 'FTTH-25-0000002', operator: 'OPB', offer: 'FTTH', state: 'active', since: '2026-04-13', info: null,
+    a: { label: 'PM 25056-PM-0007', num: null, street: 'rue de Vesoul', postcode: '25000', city: 'Besançon', insee: '25056', pm: '25056-PM-0007' },
+    z: { label: 'PTO du client final', num: '5', street: 'Grande Rue', postcode: '25000', city: 'Besançon', insee: '25056', pbo: '25056-PBO-0007-031', pto: 'FI-2505-6000-0002' }
+  },
+  {
+    id: 'FTTE-25-0000102', operator: 'OPB', offer: 'FTTE', state: 'active', since: '2026-06-01', info: 'Clinique, contact sécurité 24/24',
+    a: { label: 'NRO Besançon Centre', num: '9', street: 'rue Proudhon', postcode: '25000', city: 'Besançon', insee: '25056', pm: '25056-NRO-02' },
+    z: { label: 'Baie informatique sous-sol', num: '4', street: 'chemin des Tilleroyes', postcode: '25000', city: 'Besançon', insee: '25056', pto: 'FE-2505-0102' },
+    gtr: { hours: 4, range: 'HNO', label: 'GTR 4 heures, 24 h sur 24, 7 jours sur 7' }
+  }
+];
+
+/** Loads the demo data; certificates maps an operator code to its certificates' facts (may be empty). */
+export async function loadDemoData(pool: Pool, certificates: Readonly<Record<string, readonly Omit<CertificateRow, 'operatorId'>[]>>): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    for (const [code, label, opens, testFirst, online] of OFFERS) {
+      await client.query(`INSERT INTO offer (code, label, filing_opens_on, line_test_required_to_file, online_filing_allowed)
+                          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO NOTHING`, [code, label, opens, testFirst, online]);
+    }
+    const ids = new Map<string, string>();
+    for (const [code, name, siren, siret] of OPERATORS) {
+      await client.query('INSERT INTO operator (code, name, siren, siret) VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO NOTHING', [code, name, siren, siret]);
+      const { rows } = await client.query<{ id: string }>('SELECT id FROM operator WHERE code = $1', [code]);
+      ids.set(code, String(rows[0]!.id));
+    }
+    for (const s of DEMO_SERVICES) {
+      const operatorId = ids.get(s.operator)!;
+      const { rows } = await client.query<{ id: string }>(
+        `INSERT INTO service (service_id, operator_id, offer_code, state, activated_on, complementary_info)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (service_id) DO NOTHING RETURNING id`,
+        [s.id, operatorId, s.offer, s.state, s.since, s.info]);
+      if (rows.length === 0) continue; // already loaded
+      const pk = rows[0]!.id;
+      for (const [end, e] of [['A', s.a], ['Z', s.z]] as const) {
+        await client.query(
+          `INSERT INTO service_end (service_pk, operator_id, end_code, label, street_number, street, postcode, city, insee_code, pm_ref, pbo_ref, pto_ref)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+          [pk, operatorId, end, e.label, e.num, e.street, e.postcode, e.city, e.insee, e.pm ?? null, e.pbo ?? null, e.pto ?? null]);
+      }
+      if (s.gtr) {
+        await client.query(
+          `INSERT INTO service_guarantee (service_pk, operator_id, kind, label, restoration_hours, hours) VALUES ($1, $2, 'GTR', $3, $4, $5)`,
+          [pk, operatorId, s.gtr.label, s.gtr.hours, s.gtr.range]);
+      }
+    }
+    for (const [code, facts] of Object.entries(certificates)) {
+      for (const f of facts) await run(client, insertCertificate({ ...f, operatorId: ids.get(code)! }));
+    }
+    await client.query('COMMIT');
+  } catch (e) {
+    await client.query('ROLLBACK');
+    throw e;
+  } finally {
+    client.release();
+  }
+}

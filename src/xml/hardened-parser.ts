@@ -1,0 +1,59 @@
+/**
+ * Hardened XML parsing of a request (ARCHITECTURE.md §2 "parse"): encoding check, prescan (no DOCTYPE, depth and
+ * attribute limits), then libxml2 with network access, DTD loading, entity substitution and XInclude all off.
+ */
+import { EsavError } from '../errors/esav-error.js';
+import { libxml, type XmlDocument } from './libxml.js';
+import { prescanXml, type XmlLimits } from './prescan.js';
+
+const SAFE_OPTIONS = Object.freeze({
+  nonet: true, // never open a connection (XXE, SSRF, schemaLocation hints)
+  noent: false, // never substitute entities
+  dtdload: false,
+  dtdattr: false,
+  dtdvalid: false,
+  noblanks: true as const,
+  replaceEntities: false,
+  validateEntities: false
+});
+
+const DECLARED_ENCODING = /^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/;
+const ACCEPTED_ENCODINGS = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii', 'iso-8859-1', 'latin1', 'iso-8859-15', 'utf-16']);
+
+/** Decodes the bytes for the prescan; UTF-16 is recognised by its byte order mark (XML 1.0 §4.3.3). */
+function decodeForScan(body: Buffer): string {
+  if (body.length >= 2) {
+    if (body[0] === 0xff && body[1] === 0xfe) return new TextDecoder('utf-16le').decode(body);
+    if (body[0] === 0xfe && body[1] === 0xff) return new TextDecoder('utf-16be').decode(body);
+    if (body[0] === 0x00 || body[1] === 0x00) {
+      throw new EsavError('ESAV_XML_MALFORMED', {
+        params: { line: 1, column: 1, reason: 'encodage non supporté (UTF-16 sans marque d’ordre, UTF-32 ou EBCDIC) : utilisez UTF-8' }
+      });
+    }
+  }
+  const text = body.toString('utf8');
+  const declared = DECLARED_ENCODING.exec(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  if (declared && !ACCEPTED_ENCODINGS.has(declared[1]!.toLowerCase())) {
+    throw new EsavError('ESAV_XML_MALFORMED', {
+      params: { line: 1, column: 1, reason: `encodage « ${declared[1]} » non supporté : utilisez UTF-8` }
+    });
+  }
+  return text;
+}
+
+export function parseXmlHardened(body: Buffer, limits: XmlLimits): XmlDocument {
+  prescanXml(decodeForScan(body), limits);
+  let doc: XmlDocument;
+  try {
+    doc = libxml.parseXml(body, SAFE_OPTIONS);
+  } catch (e) {
+    const err = e as { line?: number; column?: number; message?: string };
+    const reason = (err.message ?? 'erreur de syntaxe').replace(/\s*\(Line: \d+, Column: \d+\)\s*$/, '').trim();
+    throw new EsavError('ESAV_XML_MALFORMED', {
+      params: { line: err.line ?? 0, column: err.column ?? 0, reason }
+    }, { cause: e });
+  }
+  // Defence in depth: the prescan already refused any DOCTYPE.
+  if (doc.getDtd() !== null) throw new EsavError('ESAV_XML_DOCTYPE');
+  return doc;
+}

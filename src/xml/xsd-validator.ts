@@ -1,0 +1,87 @@
+/**
+ * XSD validation on the request path (ARCHITECTURE.md §2 "validate"): a schema is compiled once, at boot, and its
+ * validation context reused for every request. Errors are turned into FieldError entries, all of them, not only
+ * the first (libxml2 keeps validating after an error).
+ */
+import type { FieldError } from '../errors/esav-error.js';
+import { bindings, libxml, nativeRef, type XmlDocument } from './libxml.js';
+
+export interface CompiledSchema {
+  /** Every error of the document, or an empty list when it is valid. */
+  validate(doc: XmlDocument): FieldError[];
+}
+
+export class SchemaCompileError extends Error {
+  constructor(readonly schema: string, readonly reasons: readonly string[]) {
+    super(`schema ${schema} does not compile: ${reasons.join('; ')}`);
+    this.name = 'SchemaCompileError';
+  }
+}
+
+interface StructuredError { message: string; line: number; str1?: string | null }
+
+/**
+ * @param source the schema text
+ * @param baseUrl the path the schema's relative schemaLocation imports are resolved against
+ */
+export function compileSchema(source: string, baseUrl: string): CompiledSchema {
+  const schemaDoc = libxml.parseXml(source, { baseUrl, nonet: true });
+  const compiled = bindings.withStructuredErrors<{ valid: unknown; errors: string[] }>((errors: StructuredError[]) => {
+    const parserCtxt = bindings.xmlSchemaNewDocParserCtxt(nativeRef(schemaDoc));
+    const schema = parserCtxt === null ? null : bindings.xmlSchemaParse(parserCtxt);
+    const valid = schema === null ? null : bindings.xmlSchemaNewValidCtxt(schema);
+    return { valid, errors: errors.map((e) => e.message.trim()) };
+  });
+  if (!compiled.valid) throw new SchemaCompileError(baseUrl, compiled.errors);
+  const validCtxt = compiled.valid;
+  return {
+    validate(doc: XmlDocument): FieldError[] {
+      return bindings.withStructuredErrors<FieldError[]>((errors: StructuredError[]) => {
+        // The return code is not needed: a document is valid exactly when no error was reported.
+        bindings.xmlSchemaValidateDoc(validCtxt as never, nativeRef(doc));
+        return errors.map(toFieldError);
+      });
+    }
+  };
+}
+
+const SUBJECT = /^Element '([^']+)'(?:, attribute '([^']+)')?: /;
+const FACET = /^\[facet '([^']+)'\] /;
+const ATOMIC = /is not a valid value of the (?:atomic|list|union) type '([^']+)'/;
+const EXPECTED = /Expected is(?: one of)? \( ([^)]+) \)/;
+
+/** Turns one libxml2 schema error into a field error: which field, which rule, which value (French message). */
+export function toFieldError(e: StructuredError): FieldError {
+  const raw = e.message.trim();
+  const subject = SUBJECT.exec(raw);
+  const element = subject?.[1] ?? '';
+  const field = subject?.[2] ? `${element}/@${subject[2]}` : element;
+  const rest = subject ? raw.slice(subject[0].length) : raw;
+  const line = e.line > 0 ? e.line : undefined;
+  const value = e.str1 ?? undefined;
+  const withLine = (f: FieldError): FieldError => (line === undefined ? f : { ...f, line });
+
+  const facet = FACET.exec(rest);
+  if (facet) {
+    return withLine({ field, rule: facet[1]!, ...(value !== undefined ? { value } : {}), message: `valeur refusée par la contrainte « ${facet[1]} » : ${rest.slice(facet[0].length)}` });
+  }
+  const atomic = ATOMIC.exec(rest);
+  if (atomic) {
+    return withLine({ field, rule: 'type', ...(value !== undefined ? { value } : {}), message: `valeur invalide pour le type ${atomic[1]}` });
+  }
+  if (rest.startsWith('Missing child element')) {
+    const expected = EXPECTED.exec(rest)?.[1] ?? '';
+    return withLine({ field: expected ? `${element}/${expected}` : element, rule: 'obligatoire', message: `élément obligatoire absent dans ${element} : ${expected}` });
+  }
+  if (rest.startsWith('This element is not expected')) {
+    const expected = EXPECTED.exec(rest)?.[1];
+    return withLine({ field, rule: 'inattendu', message: expected ? `élément inattendu à cet endroit ; attendu : ${expected}` : 'élément inattendu à cet endroit' });
+  }
+  if (rest.startsWith('No matching global declaration')) {
+    return withLine({ field, rule: 'inattendu', message: "élément inconnu du schéma de ce service" });
+  }
+  if (rest.includes('attribute') && rest.includes('not allowed')) {
+    return withLine({ field, rule: 'inattendu', message: 'attribut non autorisé' });
+  }
+  return withLine({ field, rule: 'schema', message: rest });
+}
