@@ -3,7 +3,7 @@
  * Everything with a life of its own (the pool, the clock, the logger, TLS material) comes in through deps.
  */
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import { loadContracts } from './contracts/contract-loader.js';
@@ -42,7 +42,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const app = Fastify({
     https: httpsOptions(deps.tls),
     loggerInstance: deps.logger,
-    disableRequestLogging: true,
+    // One log line per request is written by the SOAP routes' onResponse hook, not by Fastify.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     requestTimeout: config.requestTimeoutMs,

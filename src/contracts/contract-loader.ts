@@ -35,7 +35,7 @@ interface ServiceFile {
 }
 
 function readXml(file: string): XmlDocument {
-  return libxml.parseXml(readFileSync(file), { baseUrl: file, nonet: true });
+  return libxml.parseXml(readFileSync(file), { baseUrl: file, flags: [libxml.XMLParseFlags.XML_PARSE_NONET] });
 }
 
 function split(doc: XmlDocument): PublishedDocument {

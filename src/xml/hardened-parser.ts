@@ -6,15 +6,13 @@ import { EsavError } from '../errors/esav-error.js';
 import { libxml, type XmlDocument } from './libxml.js';
 import { prescanXml, type XmlLimits } from './prescan.js';
 
+/**
+ * libxml2 options as explicit flags. libxmljs 1.0.11 ignores its `nonet` option and maps some of its boolean
+ * options to the wrong flags, so only `flags` is given: NONET (never open a connection: XXE, SSRF, schemaLocation
+ * hints) and NOBLANKS. Absent on purpose: NOENT (entity substitution), DTDLOAD, DTDATTR, DTDVALID, XINCLUDE, HUGE.
+ */
 const SAFE_OPTIONS = Object.freeze({
-  nonet: true, // never open a connection (XXE, SSRF, schemaLocation hints)
-  noent: false, // never substitute entities
-  dtdload: false,
-  dtdattr: false,
-  dtdvalid: false,
-  noblanks: true as const,
-  replaceEntities: false,
-  validateEntities: false
+  flags: [libxml.XMLParseFlags.XML_PARSE_NONET, libxml.XMLParseFlags.XML_PARSE_NOBLANKS]
 });
 
 const DECLARED_ENCODING = /^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/;

@@ -25,7 +25,7 @@ interface StructuredError { message: string; line: number; str1?: string | null 
  * @param baseUrl the path the schema's relative schemaLocation imports are resolved against
  */
 export function compileSchema(source: string, baseUrl: string): CompiledSchema {
-  const schemaDoc = libxml.parseXml(source, { baseUrl, nonet: true });
+  const schemaDoc = libxml.parseXml(source, { baseUrl, flags: [libxml.XMLParseFlags.XML_PARSE_NONET] });
   const compiled = bindings.withStructuredErrors<{ valid: unknown; errors: string[] }>((errors: StructuredError[]) => {
     const parserCtxt = bindings.xmlSchemaNewDocParserCtxt(nativeRef(schemaDoc));
     const schema = parserCtxt === null ? null : bindings.xmlSchemaParse(parserCtxt);
