@@ -64,7 +64,8 @@ function bindHandlers(contracts: ContractSet, adapters: readonly ServiceAdapter[
 
 export function createSoapPipeline(deps: PipelineDeps): SoapPipeline {
   const handlers = bindHandlers(deps.contracts, deps.adapters);
-  const servicesList = [...deps.contracts.services.keys()].map((s) => `/esav/${s}/v<N>`).join(', ');
+  const paths = [...deps.contracts.services.values()].flatMap((c) => [...c.versions.values()].map((d) => d.path));
+  const servicesList = paths.join(', ');
 
   function route(req: SoapRequest): { contract: ServiceContract; descriptor: ServiceVersionDescriptor } {
     const match = PATH.exec(req.path);
@@ -147,7 +148,7 @@ export function createSoapPipeline(deps: PipelineDeps): SoapPipeline {
   }
 
   return {
-    paths: [...deps.contracts.services.values()].flatMap((c) => [...c.versions.values()].map((d) => d.path)),
+    paths,
     async handle(req: SoapRequest): Promise<SoapResponse> {
       const log: CallLog = {};
       const soap: SoapVersion = parseMediaType(req.contentType).soap ?? SOAP11;
