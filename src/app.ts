@@ -11,6 +11,7 @@ import type { ContractSet } from './contracts/service-descriptor.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { prestationV1 } from './services/prestation/v1/prestation-v1.js';
 import { createSoapPipeline } from './soap/pipeline.js';
+import type { ServiceAdapter } from './soap/types.js';
 import { createCertificateAuthenticator } from './store/certificate-registry.js';
 import type { Pool } from './store/database.js';
 import { createServiceRepository } from './store/service-repository.js';
@@ -24,6 +25,8 @@ export interface AppDeps {
   readonly clock?: Clock;
   /** Defaults to the contracts in config.rootDir (wsdl/, xsd/). */
   readonly contracts?: ContractSet;
+  /** Adapters for contracts beyond the built-in ones (a contracts set given in `contracts`). */
+  readonly extraAdapters?: readonly ServiceAdapter[];
 }
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
@@ -31,7 +34,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const services = createServiceRepository(deps.pool);
   const pipeline = createSoapPipeline({
     contracts,
-    adapters: [prestationV1(services)],
+    adapters: [prestationV1(services), ...(deps.extraAdapters ?? [])],
     authenticator: createCertificateAuthenticator(deps.pool, config.authCacheTtlMs),
     clock: deps.clock ?? systemClock,
     xmlLimits: { maxDepth: config.xmlMaxDepth, maxAttributes: config.xmlMaxAttributes }

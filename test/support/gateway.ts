@@ -8,6 +8,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import type { ContractSet } from '../../src/contracts/service-descriptor.js';
 import type { Clock } from '../../src/domain/clock.js';
+import type { ServiceAdapter } from '../../src/soap/types.js';
 import { loadDemoData } from '../../src/store/demo-data.js';
 import type { Pool } from '../../src/store/database.js';
 import { freshDatabase, type TestDatabase } from './database.js';
@@ -28,6 +29,7 @@ export interface TestGateway {
 export interface GatewayOptions {
   readonly clock?: Clock;
   readonly contracts?: ContractSet;
+  readonly extraAdapters?: readonly ServiceAdapter[];
   readonly env?: Record<string, string>;
   readonly database?: TestDatabase;
 }
@@ -44,7 +46,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
     tls: { cert: pki.server.certPem, key: pki.server.keyPem, ca: [pki.ca] },
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.contracts ? { contracts: options.contracts } : {})
+    ...(options.contracts ? { contracts: options.contracts } : {}),
+    ...(options.extraAdapters ? { extraAdapters: options.extraAdapters } : {})
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as { port: number }).port;
