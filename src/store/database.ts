@@ -1,5 +1,6 @@
 /** The PostgreSQL pool, optionally pinned to one schema (each test gets its own, ARCHITECTURE.md §7). */
 import pg from 'pg';
+import { EsavError } from '../errors/esav-error.js';
 
 export type Pool = pg.Pool;
 
@@ -24,11 +25,36 @@ export function createPool(options: DatabaseOptions): Pool {
     connectionString: options.connectionString,
     max: options.poolSize,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
-    application_name: 'esav-gateway'
+    application_name: 'esav-gateway',
+    // A call waits at most this long for a connection, then gets SERVICE_INDISPONIBLE instead of hanging.
+    connectionTimeoutMillis: 5000
   });
 }
 
+const RETRY_AFTER_SECONDS = 5;
+const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+
+/**
+ * The database cannot serve now (down, restarting, out of connections): a Server fault with a retry-after, not
+ * an internal error. SQLSTATE classes 08 (connection) and 53 (resources), 57P01-57P03 (shutdown, crash, starting).
+ */
+export function isUnavailable(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (UNAVAILABLE_NODE_CODES.has(code) || code.startsWith('08') || code.startsWith('53') || /^57P0[123]$/.test(code)) return true;
+  }
+  const message = e instanceof Error ? e.message : '';
+  return /timeout exceeded when trying to connect|Connection terminated/.test(message);
+}
+
 export async function run<R extends pg.QueryResultRow>(pool: Pool | pg.PoolClient, q: Query): Promise<R[]> {
-  const result = await pool.query<R>({ text: q.text, values: q.values as unknown[], ...(q.name ? { name: q.name } : {}) });
-  return result.rows;
+  try {
+    const result = await pool.query<R>({ text: q.text, values: q.values as unknown[], ...(q.name ? { name: q.name } : {}) });
+    return result.rows;
+  } catch (e) {
+    if (isUnavailable(e)) {
+      throw new EsavError('ESAV_SERVICE_UNAVAILABLE', { params: { reason: 'base de données injoignable', retryAfter: RETRY_AFTER_SECONDS }, retryAfterSeconds: RETRY_AFTER_SECONDS }, { cause: e });
+    }
+    throw e;
+  }
 }

@@ -65,6 +65,10 @@ function normaliseRequestId(body: string): string {
   return body.replace(REQUEST_ID, '<idRequete>__REQUEST_ID__</idRequete>');
 }
 
+function oneElementPerLine(xml: string): string {
+  return xml.replace(/></g, '>\n<');
+}
+
 /** "text/xml; charset=utf-8" → "text/xml" */
 function mediaEssence(contentType: string | string[] | undefined): string {
   return String(contentType ?? '').split(';')[0]!.trim().toLowerCase();
@@ -102,7 +106,10 @@ describe('golden exchanges', () => {
       }
       expect(res.status, 'HTTP status').to.equal(sample.meta.status);
       expect(mediaEssence(res.headers['content-type']), 'answered in the SOAP version of the request').to.equal(mediaEssence(sample.meta.contentType));
-      expect(body).to.equal(readFileSync(path.join(sample.dir, 'response.xml'), 'utf8'));
+      const expected = readFileSync(path.join(sample.dir, 'response.xml'), 'utf8');
+      // One element per line first, so that a failure shows a readable diff; then the exact, byte-for-byte check.
+      if (body !== expected) expect(oneElementPerLine(body)).to.equal(oneElementPerLine(expected));
+      expect(body).to.equal(expected);
     });
   }
 

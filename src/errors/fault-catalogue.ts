@@ -1,0 +1,37 @@
+/** The documentation of every fault code (docs/faults.md), generated from the registry so the two never drift. */
+import { errorRegistry } from './registry.js';
+
+const ROLE: Record<string, string> = { Client: 'Client (1.1) / Sender (1.2)', Server: 'Server (1.1) / Receiver (1.2)' };
+
+export function faultCatalogueMarkdown(): string {
+  const rows = Object.entries(errorRegistry).map(([code, d]) => {
+    const soapCode = d.soapCode ?? ROLE[d.role];
+    const http = d.transport ? `${d.httpStatus}` : `500 (1.1) / ${d.soapCode ? 500 : d.role === 'Client' ? d.httpStatus : 500} (1.2)`;
+    return `| \`${d.wireCode}\` | ${d.phase} | ${soapCode} | ${http} | ${d.message.replace(/\|/g, '\\|')} | \`${code}\` |`;
+  });
+  return [
+    '# Fault codes of the e-SAV gateway',
+    '',
+    '<!-- Generated from src/errors/registry.ts by `npm run docs:faults`; a test fails when this file is stale. -->',
+    '',
+    'Every SOAP Fault carries one `DetailErreur` element (namespace `http://esav.bfc-fibre.fr/commun/v1`, type in',
+    '`xsd/common/esav-commun.xsd`): `code` (below), `message`, `idRequete` (quote it to the OI\'s support), and where it',
+    'helps a machine: `champEnErreur` (field, rule, value, line — every error of the message, not only the first),',
+    '`reessayerApres` (seconds), `versionEnService` (the live versions of the service), `prochaineFenetre`.',
+    '',
+    'SOAP 1.1 faults are answered with HTTP 500 (WS-I Basic Profile R1126); SOAP 1.2 faults with 400 (Sender) or 500',
+    '(Receiver). Refusals before the SOAP layer keep their HTTP status (404, 405, 413, 415) and still carry a SOAP 1.1',
+    'fault. A code is never reused once retired. `{name}` marks a value of the request in the message.',
+    '',
+    '| code | phase | SOAP fault code | HTTP status | message (French, as sent) | internal code |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    'Notes:',
+    '- `RESSOURCE_INCONNUE` is the same for a resource that does not exist and for one of another operator (DOMAIN.md',
+    '  A6): the two answers are identical apart from the identifier given and the request id.',
+    '- `AUTHENTIFICATION_REFUSEE` never says why (unregistered, revoked or expired certificate): the OI\'s support sees',
+    '  the reason in the gateway\'s logs under the request id.',
+    ''
+  ].join('\n');
+}
