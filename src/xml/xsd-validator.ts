@@ -50,6 +50,24 @@ const FACET = /^\[facet '([^']+)'\] /;
 const ATOMIC = /is not a valid value of the (?:atomic|list|union) type '([^']+)'/;
 const EXPECTED = /Expected is(?: one of)? \( ([^)]+) \)/;
 
+const LAST_QUOTED = /'([^']*)'\.?\s*$/;
+const SET = /\{([^}]*)\}/;
+
+/** A French message for the XSD facets the contracts use; the constraint is read from libxml2's message. */
+function facetMessage(facet: string, text: string): string {
+  const limit = LAST_QUOTED.exec(text)?.[1];
+  switch (facet) {
+    case 'pattern': return `la valeur ne respecte pas le motif « ${limit ?? '?'} »`;
+    case 'enumeration': return `la valeur n'est pas dans la liste autorisée : ${(SET.exec(text)?.[1] ?? '').replace(/'/g, '')}`;
+    case 'maxLength': return `la valeur dépasse la longueur maximale de ${limit ?? '?'} caractères`;
+    case 'minLength': return `la valeur est plus courte que la longueur minimale de ${limit ?? '?'} caractères`;
+    case 'length': return `la valeur doit avoir exactement ${limit ?? '?'} caractères`;
+    case 'maxInclusive': return `la valeur dépasse le maximum autorisé (${limit ?? '?'})`;
+    case 'minInclusive': return `la valeur est inférieure au minimum autorisé (${limit ?? '?'})`;
+    default: return `valeur refusée par la contrainte « ${facet} » : ${text}`;
+  }
+}
+
 /** Turns one libxml2 schema error into a field error: which field, which rule, which value (French message). */
 export function toFieldError(e: StructuredError): FieldError {
   const raw = e.message.trim();
@@ -63,7 +81,7 @@ export function toFieldError(e: StructuredError): FieldError {
 
   const facet = FACET.exec(rest);
   if (facet) {
-    return withLine({ field, rule: facet[1]!, ...(value !== undefined ? { value } : {}), message: `valeur refusée par la contrainte « ${facet[1]} » : ${rest.slice(facet[0].length)}` });
+    return withLine({ field, rule: facet[1]!, ...(value !== undefined ? { value } : {}), message: facetMessage(facet[1]!, rest.slice(facet[0].length)) });
   }
   const atomic = ATOMIC.exec(rest);
   if (atomic) {

