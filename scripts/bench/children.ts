@@ -1,0 +1,101 @@
+/**
+ * The parent side of the server children: fork one with tsx (optionally with --cpu-prof), wait until it listens,
+ * stop it gracefully (so a CPU profile gets written), and kill what a dead child may have left behind.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { BenchPki, ChildMessage, ParentMessage } from './protocol.js';
+
+export interface ServerChild {
+  readonly pid: number;
+  /** The port the child listens on, once it does; rejects if it fails to start (the child is then stopped). */
+  readonly ready: Promise<number>;
+  /** Resolves when the child exits, whatever the reason: a load phase races it to notice a crash. */
+  readonly exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+export interface ChildOptions {
+  readonly script: string;
+  readonly cwd: string;
+  readonly pki: BenchPki;
+  readonly workDir: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** When set, the child runs with --cpu-prof and writes its profile here on a graceful exit. */
+  readonly cpuProfDir?: string;
+  readonly startTimeoutMs?: number;
+}
+
+function isChildMessage(m: unknown): m is ChildMessage {
+  const type = typeof m === 'object' && m !== null ? (m as { type?: unknown }).type : undefined;
+  return type === 'ready' || type === 'failed';
+}
+
+function post(child: ChildProcess, m: ParentMessage): void {
+  if (child.connected) child.send(m);
+}
+
+/** Forks the child at once, so that the caller can register its stop before waiting for it to be ready. */
+export function startServerChild(o: ChildOptions): ServerChild {
+  const profile = o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : [];
+  const child = fork(o.script, [], {
+    cwd: o.cwd,
+    // tsx as a loader of a plain node process: the child is the server itself, not a tsx wrapper around it.
+    execArgv: ['--import', 'tsx', ...profile],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    post(child, { type: 'stop' });
+    const graceful = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 20_000).unref())]);
+    if (!graceful) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
+
+  const ready = new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${path.basename(o.script)} did not start within ${(o.startTimeoutMs ?? 120_000) / 1000} s`)), o.startTimeoutMs ?? 120_000);
+    child.on('message', (m: unknown) => {
+      if (!isChildMessage(m)) return;
+      clearTimeout(timer);
+      if (m.type === 'ready') resolve(m.port);
+      else reject(new Error(`${path.basename(o.script)} failed to start: ${m.message}`));
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${path.basename(o.script)} exited (code ${code}) before it listened`));
+    });
+    post(child, { type: 'start', pki: o.pki, workDir: o.workDir, env: o.env });
+  }).catch(async (e: unknown) => {
+    await stop();
+    throw e;
+  });
+  return { pid: child.pid ?? -1, ready, exited, stop };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A gateway child killed hard leaves its embedded PostgreSQL running on <workDir>/pg. Last resort of the cleanup:
+ * a fast shutdown (SIGINT) of the postmaster named in postmaster.pid, then SIGKILL if it lingers.
+ */
+export async function stopOrphanPostgres(workDir: string): Promise<void> {
+  const pidFile = path.join(workDir, 'pg', 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+}

@@ -1,0 +1,155 @@
+/**
+ * The load generator: a closed loop of N workers over an undici Pool of N keep-alive mutual TLS connections
+ * (pipelining 1), so exactly N requests are in flight at any time. A warm-up phase (TLS handshakes, JIT, caches,
+ * prepared statements) is run and thrown away; then every request that completes inside the measured window is
+ * counted and its latency (send → last byte of the body) recorded in a perf_hooks histogram.
+ */
+import { createHistogram } from 'node:perf_hooks';
+import { Pool } from 'undici';
+
+export interface LoadTarget {
+  /** https://127.0.0.1:<port> */
+  readonly origin: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  /** Whether an answer is the expected one; any other answer counts as an error. */
+  check(status: number, body: string): boolean;
+}
+
+export interface ClientTls {
+  readonly ca: string;
+  readonly cert: string;
+  readonly key: string;
+}
+
+export interface Progress {
+  readonly phase: 'warm-up' | 'measure';
+  readonly elapsedMs: number;
+  readonly phaseMs: number;
+  readonly completed: number;
+  readonly errors: number;
+}
+
+export interface LoadOptions {
+  readonly connections: number;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+  readonly tls: ClientTls;
+  readonly progressEveryMs: number;
+  readonly onProgress?: (p: Progress) => void;
+  /** Aborts the run (the server died, Ctrl-C): the promise rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+export interface LoadResult {
+  readonly requests: number;
+  readonly errors: number;
+  readonly durationMs: number;
+  readonly requestsPerSecond: number;
+  readonly meanMs: number;
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  /** The first unexpected answer or failure of the measured phase, to tell a broken bench from a slow one. */
+  readonly firstError: string | null;
+}
+
+const NS_PER_MS = 1e6;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export async function runLoad(target: LoadTarget, o: LoadOptions): Promise<LoadResult> {
+  o.signal?.throwIfAborted();
+  const pool = new Pool(target.origin, {
+    connections: o.connections,
+    pipelining: 1,
+    connect: { ca: o.tls.ca, cert: o.tls.cert, key: o.tls.key, servername: 'localhost' },
+    keepAliveTimeout: 60_000
+  });
+  const body = Buffer.from(target.body, 'utf8');
+  const headers = { ...target.headers, 'content-length': String(body.length) };
+  const histogram = createHistogram();
+
+  let phase: Progress['phase'] = 'warm-up';
+  let stopped = false;
+  let phaseStart = performance.now();
+  let measureEnd = 0;
+  let completed = 0;
+  let measured = 0;
+  let errors = 0;
+  let firstError: string | null = null;
+
+  const failed = (why: string): void => {
+    if (phase !== 'measure' || stopped) return;
+    errors++;
+    firstError ??= why;
+  };
+
+  async function worker(): Promise<void> {
+    while (!stopped) {
+      const started = process.hrtime.bigint();
+      try {
+        const res = await pool.request({ origin: target.origin, path: target.path, method: 'POST', headers, body });
+        const text = await res.body.text();
+        const elapsed = process.hrtime.bigint() - started;
+        completed++;
+        if (!target.check(res.statusCode, text)) {
+          failed(`HTTP ${res.statusCode}: ${text.slice(0, 300)}`);
+        } else if (phase === 'measure' && !stopped) {
+          measured++;
+          histogram.record(elapsed > 0n ? elapsed : 1n);
+        }
+      } catch (e) {
+        failed(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+        // A refused or reset connection fails at once: do not spin the event loop on it.
+        await sleep(10);
+      }
+    }
+  }
+
+  const progress = setInterval(() => {
+    o.onProgress?.({ phase, elapsedMs: performance.now() - phaseStart, phaseMs: phase === 'warm-up' ? o.warmupMs : o.durationMs, completed, errors });
+  }, o.progressEveryMs);
+
+  let abort: () => void = () => undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    abort = () => {
+      stopped = true;
+      reject(o.signal?.reason instanceof Error ? o.signal.reason : new Error('load run aborted'));
+    };
+    o.signal?.addEventListener('abort', abort, { once: true });
+  });
+
+  try {
+    const workers = Array.from({ length: o.connections }, () => worker());
+    await Promise.race([sleep(o.warmupMs), aborted]);
+    phase = 'measure';
+    phaseStart = performance.now();
+    histogram.reset();
+    await Promise.race([sleep(o.durationMs), aborted]);
+    measureEnd = performance.now();
+    stopped = true;
+    // The requests still in flight complete after the window and are not counted.
+    await Promise.race([Promise.all(workers), aborted]);
+  } finally {
+    clearInterval(progress);
+    o.signal?.removeEventListener('abort', abort);
+    await pool.destroy().catch(() => undefined);
+  }
+
+  const durationMs = measureEnd - phaseStart;
+  const ms = (ns: number): number => (measured === 0 ? 0 : ns / NS_PER_MS);
+  return {
+    requests: measured,
+    errors,
+    durationMs,
+    requestsPerSecond: measured / (durationMs / 1000),
+    meanMs: ms(histogram.mean),
+    p50Ms: ms(histogram.percentile(50)),
+    p90Ms: ms(histogram.percentile(90)),
+    p99Ms: ms(histogram.percentile(99)),
+    maxMs: ms(histogram.max),
+    firstError
+  };
+}
