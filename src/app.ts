@@ -54,6 +54,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     return503OnClosing: true,
     genReqId: () => `${instance}-${(++sequence).toString(36)}`
   });
-  await app.register(soapRoutes(pipeline, config.port, config.bodyLimitBytes));
+  await app.register(soapRoutes(pipeline, config.port, config.bodyLimitBytes, deps.logger.isLevelEnabled('info')));
   return app as unknown as FastifyInstance;
 }

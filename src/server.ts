@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     connectionString = embedded.connectionString;
     log.info({ dataDir: path.join(config.dataDir, 'pg'), port: config.embeddedPgPort, initialised: embedded.initialised }, 'embedded PostgreSQL started');
   }
-  const pool = createPool({ connectionString, poolSize: config.dbPoolSize });
+  const pool = createPool({ connectionString, poolSize: config.dbPoolSize, onIdleError: (e) => log.warn({ err: e.message }, 'idle database connection lost') });
   const applied = await migrate(pool);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
   if (config.loadDemoData) {

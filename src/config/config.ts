@@ -131,7 +131,7 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
     dataDir,
     databaseUrl: str('DATABASE_URL') ?? null,
     embeddedPgPort: int('ESAV_EMBEDDED_PG_PORT', 54329, 1024, 65535),
-    dbPoolSize: int('ESAV_DB_POOL_SIZE', 10, 1, 200),
+    dbPoolSize: int('ESAV_DB_POOL_SIZE', 20, 1, 200),
     bodyLimitBytes: int('ESAV_BODY_LIMIT', 256 * 1024, 1024, 64 * 1024 * 1024),
     xmlMaxDepth: int('ESAV_XML_MAX_DEPTH', 32, 4, 256),
     xmlMaxAttributes: int('ESAV_XML_MAX_ATTRIBUTES', 32, 1, 1024),

@@ -39,8 +39,19 @@ export function parisOffsetMinutes(at: Date): number {
   return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60000);
 }
 
-/** The instant at which a Paris date begins (00:00 Europe/Paris). */
+const midnights = new Map<string, Date>();
+
+/** The instant at which a Paris date begins (00:00 Europe/Paris). Memoised: rules ask it of a few constant dates. */
 export function parisMidnight(isoDate: string): Date {
+  let at = midnights.get(isoDate);
+  if (at === undefined) {
+    at = computeParisMidnight(isoDate);
+    if (midnights.size < 10_000) midnights.set(isoDate, at);
+  }
+  return new Date(at.getTime());
+}
+
+function computeParisMidnight(isoDate: string): Date {
   const p = parseIsoDate(isoDate);
   if (!p) throw new RangeError(`not an ISO date: ${isoDate}`);
   const utcMidnight = Date.UTC(p.y, p.m - 1, p.d);

@@ -15,13 +15,15 @@ export interface DatabaseOptions {
   readonly connectionString: string;
   readonly poolSize: number;
   readonly schema?: string;
+  /** Told when an idle connection fails (logged by the server; the pool recovers by itself). */
+  readonly onIdleError?: (e: Error) => void;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export function createPool(options: DatabaseOptions): Pool {
   if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) throw new RangeError(`bad schema name ${options.schema}`);
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.poolSize,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
@@ -29,6 +31,10 @@ export function createPool(options: DatabaseOptions): Pool {
     // A call waits at most this long for a connection, then gets SERVICE_INDISPONIBLE instead of hanging.
     connectionTimeoutMillis: 5000
   });
+  // An idle connection that PostgreSQL closes (restart, shutdown, network) is an 'error' event on the pool: without
+  // a listener it would crash the process. The pool drops that client; the next query opens a new connection.
+  pool.on('error', (e) => options.onIdleError?.(e));
+  return pool;
 }
 
 const RETRY_AFTER_SECONDS = 5;

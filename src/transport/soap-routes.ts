@@ -32,7 +32,7 @@ function faultFor(request: FastifyRequest, error: EsavError | unknown): SoapResp
   return writeFault(error, request.id, parseMediaType(request.headers['content-type']).soap ?? SOAP11);
 }
 
-export function soapRoutes(pipeline: SoapPipeline, port: number, bodyLimit: number) {
+export function soapRoutes(pipeline: SoapPipeline, port: number, bodyLimit: number, logRequests: boolean) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.decorateRequest('esavOutcome', null);
     app.removeAllContentTypeParsers();
@@ -77,8 +77,8 @@ export function soapRoutes(pipeline: SoapPipeline, port: number, bodyLimit: numb
       return send(reply, request, faultFor(request, mapped));
     });
 
-    // One line per request (no payload, no key material): who, what, outcome, how long.
-    app.addHook('onResponse', async (request, reply) => {
+    // One line per request (no payload, no key material): who, what, outcome, how long. Not even built below info.
+    if (logRequests) app.addHook('onResponse', async (request, reply) => {
       const o = request.esavOutcome;
       request.log.info({
         operator: o?.operator, service: o?.service, version: o?.version, operation: o?.operation,
