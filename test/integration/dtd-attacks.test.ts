@@ -11,7 +11,9 @@ import { findRootDir } from '../../src/config/config.js';
 import { call, SOAP11_ENV, textOf } from '../support/soap-client.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 
-const CORPUS = path.resolve(findRootDir(), '..', 'shared', 'corpora', 'dtd-attacks');
+// The shared corpus sits next to the checkout (../shared); ESAV_ATTACK_CORPUS names another place.
+const CORPUS = [process.env.ESAV_ATTACK_CORPUS, path.resolve(findRootDir(), '..', 'shared', 'corpora', 'dtd-attacks'), '/work/shared/corpora/dtd-attacks']
+  .find((dir): dir is string => dir !== undefined && existsSync(dir)) ?? path.resolve(findRootDir(), '..', 'shared', 'corpora', 'dtd-attacks');
 const SENTINEL = 'ESAV-SENTINEL-7c1e';
 const SENTINEL_FILES = ['/tmp/xxe.txt', '/tmp/xinclude_source.xml'];
 
