@@ -7,7 +7,8 @@ import pino, { type Logger } from 'pino';
 export function createLogger(level: string): Logger {
   return pino({
     level,
-    base: { service: 'esav-gateway' },
+    // 'service' is a field of the request lines (the web service called), so the process is named 'app'.
+    base: { app: 'esav-gateway', pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: ['*.key', '*.password', '*.connectionString', 'req.headers.authorization'], censor: '[redacted]' }
   });
