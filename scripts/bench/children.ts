@@ -3,8 +3,8 @@
  * stop it gracefully (so a CPU profile gets written), and kill what a dead child may have left behind.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { stopOrphan } from '../../src/store/embedded-postgres.js';
 import type { BenchPki, ChildMessage, ParentMessage } from './protocol.js';
 
 export interface ServerChild {
@@ -77,25 +77,7 @@ export function startServerChild(o: ChildOptions): ServerChild {
   return { pid: child.pid ?? -1, ready, exited, stop };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * A gateway child killed hard leaves its embedded PostgreSQL running on <workDir>/pg. Last resort of the cleanup:
- * a fast shutdown (SIGINT) of the postmaster named in postmaster.pid, then SIGKILL if it lingers.
- */
+/** A gateway child killed hard leaves its embedded PostgreSQL running on <workDir>/pg: the last resort of the cleanup. */
 export async function stopOrphanPostgres(workDir: string): Promise<void> {
-  const pidFile = path.join(workDir, 'pg', 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
-  process.kill(pid, 'SIGINT');
-  for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  await stopOrphan(path.join(workDir, 'pg'));
 }

@@ -24,3 +24,13 @@ export interface Authenticator {
   /** The caller a certificate belongs to, or null when it is unregistered, not active or expired. */
   authenticate(peer: PeerCertificateFacts, now: Date): Promise<Caller | null>;
 }
+
+/** What the registry keeps of a client certificate: SHA-256 fingerprint (lowercase hex), subject, issuer, serial, validity. */
+export interface CertificateFacts {
+  readonly fingerprint256: string;
+  readonly subject: string;
+  readonly issuer: string;
+  readonly serialNumber: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+}

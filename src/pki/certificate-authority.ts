@@ -6,6 +6,9 @@
 import 'reflect-metadata';
 import { randomBytes, webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import type { CertificateFacts } from '../domain/identity.js';
+
+export type { CertificateFacts };
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
@@ -96,16 +99,6 @@ export async function loadCertificateAuthority(certPem: string, keyPem: string):
   const der = Buffer.from(keyPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
   const privateKey = (await webcrypto.subtle.importKey('pkcs8', der, ALG, true, ['sign'])) as unknown as CryptoKey;
   return { certificate, privateKey, certPem, keyPem };
-}
-
-/** The facts the registry keeps of a certificate: SHA-256 fingerprint (lowercase hex), subject, issuer, serial, validity. */
-export interface CertificateFacts {
-  readonly fingerprint256: string;
-  readonly subject: string;
-  readonly issuer: string;
-  readonly serialNumber: string;
-  readonly notBefore: Date;
-  readonly notAfter: Date;
 }
 
 export function normaliseFingerprint(fp: string): string {

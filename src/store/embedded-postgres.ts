@@ -32,9 +32,10 @@ function alive(pid: number): boolean {
 
 /**
  * A gateway that was killed (not stopped) leaves its embedded PostgreSQL running on the data directory. The data
- * directory belongs to this gateway, so that orphan is shut down cleanly (SIGINT: fast shutdown) before starting.
+ * directory belongs to this gateway, so that orphan is shut down cleanly (SIGINT: fast shutdown, SIGKILL after 10 s)
+ * before starting.
  */
-async function stopOrphan(databaseDir: string, onLog: (m: string) => void): Promise<void> {
+export async function stopOrphan(databaseDir: string, onLog: (m: string) => void = () => undefined): Promise<void> {
   const pidFile = path.join(databaseDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
@@ -42,6 +43,7 @@ async function stopOrphan(databaseDir: string, onLog: (m: string) => void): Prom
   onLog(`stopping the orphaned PostgreSQL (pid ${pid}) left on ${databaseDir}\n`);
   process.kill(pid, 'SIGINT');
   for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
 }
 
 export async function startEmbeddedPostgres(dataDir: string, port: number, onLog: (m: string) => void = () => undefined): Promise<EmbeddedServer> {

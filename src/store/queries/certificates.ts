@@ -1,4 +1,5 @@
 /** SQL of the certificate registry (DOMAIN.md A2, A3). */
+import type { CertificateFacts } from '../../domain/identity.js';
 import type { Query } from '../database.js';
 
 /** The operator of an active, unexpired certificate (an expired one is refused even if still marked active). */
@@ -13,15 +14,7 @@ export function findActiveCertificate(fingerprint256: string, at: Date): Query {
   };
 }
 
-export interface CertificateRow {
-  readonly operatorId: string;
-  readonly fingerprint256: string;
-  readonly subject: string;
-  readonly issuer: string;
-  readonly serialNumber: string;
-  readonly notBefore: Date;
-  readonly notAfter: Date;
-}
+export type CertificateRow = CertificateFacts & { readonly operatorId: string };
 
 export function insertCertificate(c: CertificateRow): Query {
   return {
