@@ -2,6 +2,9 @@
  * Who is calling (DOMAIN.md A2, A6): an operator, identified by a registered client certificate. The store
  * implements the lookup; the pipeline's authenticate phase only sees this port.
  */
+import type { OperatorStatus } from './operator-subscription.js';
+import type { Profile } from './profile.js';
+
 export interface Operator {
   readonly id: string;
   readonly code: string;
@@ -11,7 +14,15 @@ export interface Operator {
 export interface Caller {
   readonly operator: Operator;
   readonly certificateId: string;
+  /** What this certificate may do (A5). */
+  readonly profile: Profile;
 }
+
+/** The outcome of authentication: a caller, an unknown certificate, or an operator whose contract is not running. */
+export type Authentication =
+  | { readonly kind: 'caller'; readonly caller: Caller }
+  | { readonly kind: 'unknown' }
+  | { readonly kind: 'inactive'; readonly operatorCode: string; readonly status: Exclude<OperatorStatus, { state: 'active' }> };
 
 /** The facts of the TLS peer certificate that authentication uses (already verified by the TLS layer). */
 export interface PeerCertificateFacts {
@@ -21,8 +32,8 @@ export interface PeerCertificateFacts {
 }
 
 export interface Authenticator {
-  /** The caller a certificate belongs to, or null when it is unregistered, not active or expired. */
-  authenticate(peer: PeerCertificateFacts, now: Date): Promise<Caller | null>;
+  /** Unknown when the certificate is unregistered, revoked or expired; inactive when its operator's contract is not running. */
+  authenticate(peer: PeerCertificateFacts, now: Date): Promise<Authentication>;
 }
 
 /** What the registry keeps of a client certificate: SHA-256 fingerprint (lowercase hex), subject, issuer, serial, validity. */

@@ -5,6 +5,7 @@
  */
 import { EsavError } from '../errors/esav-error.js';
 import type { Caller } from './identity.js';
+import { allowsOffer } from './profile.js';
 
 export interface Address {
   readonly streetNumber: string | null;
@@ -48,11 +49,16 @@ export interface ServiceRepository {
   findForOperator(operatorId: string, serviceId: string): Promise<RentedService | null>;
 }
 
-/** S3/A6: the caller's own service; unknown, another operator's, or archived all give the same fault. */
+/** S3/A6: the caller's own service; unknown, another operator's, archived or outside its profile: the same fault. */
 export async function readService(repo: ServiceRepository, caller: Caller, serviceId: string): Promise<RentedService> {
   const service = await repo.findForOperator(caller.operator.id, serviceId);
   if (service === null || service.state === 'archived') {
     throw new EsavError('ESAV_RESOURCE_NOT_FOUND', { params: { resource: 'prestation', id: serviceId } });
+  }
+  // A5: an offer outside the caller's profile is answered exactly like a missing service.
+  if (!allowsOffer(caller.profile, service.offer.code)) {
+    throw new EsavError('ESAV_RESOURCE_NOT_FOUND', { params: { resource: 'prestation', id: serviceId } },
+      { logReason: `profile ${caller.profile.name} does not allow offer ${service.offer.code}` });
   }
   return service;
 }

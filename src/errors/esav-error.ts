@@ -39,13 +39,17 @@ export class EsavError extends Error {
   readonly definition: ErrorDefinition;
   readonly detail: ClientDetail;
 
-  constructor(code: ErrorCode, detail: ClientDetail = {}, options?: { cause?: unknown }) {
+  /** Why the call was refused, for the log line only (a profile refusal looks like "not found" on the wire). */
+  readonly logReason: string | undefined;
+
+  constructor(code: ErrorCode, detail: ClientDetail = {}, options?: { cause?: unknown; logReason?: string }) {
     const definition = errorRegistry[code];
-    super(render(definition.message, detail.params), options);
+    super(render(definition.message, detail.params), options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'EsavError';
     this.code = code;
     this.definition = definition;
     this.detail = detail;
+    this.logReason = options?.logReason;
   }
 
   get role(): ErrorDefinition['role'] {

@@ -82,6 +82,10 @@ export const errorRegistry = Object.freeze({
     wireCode: 'AUTHENTIFICATION_REFUSEE', role: 'Client', httpStatus: 400, phase: 'authenticate',
     message: "Le certificat client présenté ne donne accès à aucun service e-SAV. Contactez le Correspondant e-SAV de l'OI."
   }),
+  ESAV_OPERATOR_INACTIVE: def({
+    wireCode: 'OPERATEUR_INACTIF', role: 'Client', httpStatus: 400, phase: 'authenticate',
+    message: "Le service e-SAV de l'opérateur {operator} {state}. Contactez le Correspondant e-SAV de l'OI."
+  }),
   ESAV_RESOURCE_NOT_FOUND: def({
     wireCode: 'RESSOURCE_INCONNUE', role: 'Client', httpStatus: 400, phase: 'authorize',
     message: 'Aucune ressource {resource} « {id} » accessible à votre opérateur.'

@@ -6,7 +6,8 @@
 import { ContractError } from '../contracts/contract-loader.js';
 import { renderDocument, type ContractSet, type OperationDescriptor, type ServiceContract, type ServiceVersionDescriptor } from '../contracts/service-descriptor.js';
 import type { Clock } from '../domain/clock.js';
-import type { Authenticator } from '../domain/identity.js';
+import type { Authentication, Authenticator } from '../domain/identity.js';
+import { allowsOperation } from '../domain/profile.js';
 import { versionState } from '../domain/version-policy.js';
 import { EsavError } from '../errors/esav-error.js';
 import { parseXmlHardened } from '../xml/hardened-parser.js';
@@ -120,10 +121,23 @@ export function createSoapPipeline(deps: PipelineDeps): SoapPipeline {
       throw new EsavError('ESAV_SOAPACTION_MISMATCH', { params: { soapAction: action, operation: operation.name, expected: operation.soapAction } });
     }
     // authenticate: the TLS layer verified the chain; the registry says whose certificate it is
-    const caller = req.peer ? await deps.authenticator.authenticate(req.peer, now) : null;
-    if (caller === null) throw new EsavError('ESAV_AUTHENTICATION_FAILED');
+    const auth: Authentication = req.peer ? await deps.authenticator.authenticate(req.peer, now) : { kind: 'unknown' };
+    if (auth.kind === 'unknown') {
+      throw new EsavError('ESAV_AUTHENTICATION_FAILED', {}, { logReason: 'certificate unregistered, revoked or expired in the registry' });
+    }
+    if (auth.kind === 'inactive') {
+      log.operator = auth.operatorCode;
+      const state = auth.status.state === 'terminated' ? `a pris fin le ${auth.status.endDate}` : `ne commence que le ${auth.status.activationDate}`;
+      throw new EsavError('ESAV_OPERATOR_INACTIVE', { params: { operator: auth.operatorCode, state } }, { logReason: `operator ${auth.status.state}` });
+    }
+    const caller = auth.caller;
     log.operator = caller.operator.code;
-    // authorize: each operation scopes its reads to caller.operator (A6); profiles come with the operators issue.
+    // authorize (A5, A6): the profile allows the operation; reads are scoped to caller.operator and its offers.
+    // Outside the profile is answered like an unknown resource, and logged as refused.
+    if (!allowsOperation(caller.profile, d.service, operation.name)) {
+      throw new EsavError('ESAV_RESOURCE_NOT_FOUND', { params: { resource: 'opération', id: operation.name } },
+        { logReason: `profile ${caller.profile.name} does not allow ${d.service}.${operation.name}` });
+    }
     // validate: the whole envelope against the version's compiled schema, every error listed
     const fields = d.envelopeSchemas[envelope.soap.id === '1.1' ? 'soap11' : 'soap12'].validate(doc);
     if (fields.length > 0) {

@@ -1,33 +1,57 @@
 /**
- * Authentication against the certificate registry (DOMAIN.md A2, A3). The answer for a fingerprint is cached for
- * a bounded time (ESAV_AUTH_CACHE_TTL_MS, 2 s by default): a revocation or a registration made in the database
- * reaches every instance within that delay. A cached answer never outlives the certificate's notAfter.
+ * Authentication against the certificate registry (DOMAIN.md A2, A3, A5). The answer for a fingerprint is cached
+ * for at most ESAV_AUTH_CACHE_TTL_MS (2 s by default) and never past the certificate's notAfter; the registry
+ * watcher clears the cache as soon as a change is notified, so a revocation applies to the next request.
  */
-import type { Authenticator, Caller, PeerCertificateFacts } from '../domain/identity.js';
+import { parisDate } from '../domain/calendar.js';
+import type { Authentication, Authenticator, PeerCertificateFacts } from '../domain/identity.js';
+import { operatorStatus } from '../domain/operator-subscription.js';
 import { run, type Pool } from './database.js';
 import { findActiveCertificate } from './queries/certificates.js';
 
-interface Row { certificate_id: string; operator_id: string; code: string; name: string }
+interface Row {
+  certificate_id: string; operator_id: string; code: string; name: string; activation_date: string; end_date: string | null;
+  profile_name: string; operations: string[]; offers: string[];
+}
 
-interface Entry { caller: Caller | null; until: number }
+interface Entry { result: Authentication; until: number }
 
-export function createCertificateAuthenticator(pool: Pool, ttlMs: number, maxEntries = 10_000): Authenticator {
+export interface CachingAuthenticator extends Authenticator {
+  /** Forgets every cached answer (called when the registry changes). */
+  clear(): void;
+}
+
+const UNKNOWN: Authentication = Object.freeze({ kind: 'unknown' });
+
+export function createCertificateAuthenticator(pool: Pool, ttlMs: number, maxEntries = 10_000): CachingAuthenticator {
   const cache = new Map<string, Entry>();
   return {
-    async authenticate(peer: PeerCertificateFacts, now: Date): Promise<Caller | null> {
+    clear: () => cache.clear(),
+    async authenticate(peer: PeerCertificateFacts, now: Date): Promise<Authentication> {
       const t = now.getTime();
-      if (t >= peer.notAfter.getTime()) return null;
+      if (t >= peer.notAfter.getTime()) return UNKNOWN;
       const hit = cache.get(peer.fingerprint256);
-      if (hit && hit.until > t) return hit.caller;
+      if (hit && hit.until > t) return hit.result;
       const [row] = await run<Row>(pool, findActiveCertificate(peer.fingerprint256, now));
-      const caller: Caller | null = row
-        ? { operator: { id: String(row.operator_id), code: row.code, name: row.name }, certificateId: String(row.certificate_id) }
-        : null;
+      let result: Authentication = UNKNOWN;
+      if (row) {
+        const status = operatorStatus(row.activation_date, row.end_date, parisDate(now));
+        result = status.state === 'active'
+          ? {
+              kind: 'caller',
+              caller: {
+                operator: { id: String(row.operator_id), code: row.code, name: row.name },
+                certificateId: String(row.certificate_id),
+                profile: { name: row.profile_name, operations: row.operations, offers: row.offers }
+              }
+            }
+          : { kind: 'inactive', operatorCode: row.code, status };
+      }
       if (ttlMs > 0) {
         if (cache.size >= maxEntries) cache.clear();
-        cache.set(peer.fingerprint256, { caller, until: Math.min(t + ttlMs, peer.notAfter.getTime()) });
+        cache.set(peer.fingerprint256, { result, until: Math.min(t + ttlMs, peer.notAfter.getTime()) });
       }
-      return caller;
+      return result;
     }
   };
 }

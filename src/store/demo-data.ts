@@ -5,7 +5,8 @@
  */
 import type { Pool } from './database.js';
 import { run } from './database.js';
-import { insertCertificate, type CertificateRow } from './queries/certificates.js';
+import type { CertificateFacts } from '../domain/identity.js';
+import { insertCertificate } from './queries/certificates.js';
 
 interface DemoEnd { label: string; num: string | null; street: string; postcode: string; city: string; insee: string; pm?: string; pbo?: string; pto?: string }
 interface DemoService {
@@ -20,8 +21,8 @@ const OFFERS = [
 ] as const;
 
 const OPERATORS = [
-  ['OPA', 'Opérateur A Télécom', '552100554', '55210055400013'],
-  ['OPB', 'Opérateur B Réseaux', '732829320', '73282932000074']
+  ['OPA', 'Opérateur A Télécom', '552100554', '55210055400013', 'ESAV-2026-0001', 'Dijon'],
+  ['OPB', 'Opérateur B Réseaux', '732829320', '73282932000074', 'ESAV-2026-0002', 'Besançon']
 ] as const;
 
 const PM_DIJON: DemoEnd = { label: 'PM 21231-PM-0042 (armoire de rue)', num: '12', street: 'rue de la Préfecture', postcode: '21000', city: 'Dijon', insee: '21231', pm: '21231-PM-0042' };
@@ -68,7 +69,7 @@ export const DEMO_SERVICES: readonly DemoService[] = [
 ];
 
 /** Loads the demo data; certificates maps an operator code to its certificates' facts (may be empty). */
-export async function loadDemoData(pool: Pool, certificates: Readonly<Record<string, readonly Omit<CertificateRow, 'operatorId'>[]>>): Promise<void> {
+export async function loadDemoData(pool: Pool, certificates: Readonly<Record<string, readonly CertificateFacts[]>>): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -77,10 +78,19 @@ export async function loadDemoData(pool: Pool, certificates: Readonly<Record<str
                           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO NOTHING`, [code, label, opens, testFirst, online]);
     }
     const ids = new Map<string, string>();
-    for (const [code, name, siren, siret] of OPERATORS) {
-      await client.query('INSERT INTO operator (code, name, siren, siret) VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO NOTHING', [code, name, siren, siret]);
+    const profiles = new Map<string, string>();
+    for (const [code, name, siren, siret, contract, city] of OPERATORS) {
+      await client.query(
+        `INSERT INTO operator (code, name, siren, siret, contract_reference, representative, contact, address, access_online, access_integrated, activation_date)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, true, true, '2026-01-05') ON CONFLICT (code) DO NOTHING`,
+        [code, name, siren, siret, contract, { name: 'Camille Martin', title: 'Directrice des opérations' },
+          { name: 'Support SAV', email: `sav@${code.toLowerCase()}.example`, phone: '+33 3 80 00 00 00' },
+          { street: '1 place de la République', postcode: code === 'OPA' ? '21000' : '25000', city }]);
       const { rows } = await client.query<{ id: string }>('SELECT id FROM operator WHERE code = $1', [code]);
       ids.set(code, String(rows[0]!.id));
+      await client.query(`INSERT INTO profile (operator_id, name, operations, offers) VALUES ($1, 'complet', '{*}', '{*}') ON CONFLICT DO NOTHING`, [rows[0]!.id]);
+      const p = await client.query<{ id: string }>(`SELECT id FROM profile WHERE operator_id = $1 AND name = 'complet'`, [rows[0]!.id]);
+      profiles.set(code, String(p.rows[0]!.id));
     }
     for (const s of DEMO_SERVICES) {
       const operatorId = ids.get(s.operator)!;
@@ -103,7 +113,7 @@ export async function loadDemoData(pool: Pool, certificates: Readonly<Record<str
       }
     }
     for (const [code, facts] of Object.entries(certificates)) {
-      for (const f of facts) await run(client, insertCertificate({ ...f, operatorId: ids.get(code)! }));
+      for (const f of facts) await run(client, insertCertificate({ ...f, operatorId: ids.get(code)!, profileId: profiles.get(code)!, source: 'oi_ca' }));
     }
     await client.query('COMMIT');
   } catch (e) {

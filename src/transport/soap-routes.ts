@@ -82,7 +82,7 @@ export function soapRoutes(pipeline: SoapPipeline, port: number, bodyLimit: numb
       const o = request.esavOutcome;
       request.log.info({
         operator: o?.operator, service: o?.service, version: o?.version, operation: o?.operation,
-        outcome: o?.outcome ?? String(reply.statusCode), status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 100) / 100
+        outcome: o?.outcome ?? String(reply.statusCode), refused: o?.error?.logReason, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 100) / 100
       }, 'request');
     });
   };
