@@ -13,13 +13,22 @@ import { prestationV1 } from './services/prestation/v1/prestation-v1.js';
 import { createSoapPipeline } from './soap/pipeline.js';
 import type { ServiceAdapter } from './soap/types.js';
 import { createCertificateAuthenticator } from './store/certificate-registry.js';
+import type pg from 'pg';
 import type { Pool } from './store/database.js';
+import { activeTrustedCaPems } from './store/registry/trust.js';
+import { watchRegistry, type RegistryWatcher } from './store/registry-watcher.js';
 import { createServiceRepository } from './store/service-repository.js';
 import { soapRoutes } from './transport/soap-routes.js';
 import { httpsOptions, type TlsMaterial } from './transport/tls.js';
 
+declare module 'fastify' {
+  interface FastifyInstance { registry: RegistryWatcher }
+}
+
 export interface AppDeps {
   readonly pool: Pool;
+  /** A dedicated connection for LISTEN (the registry watcher). */
+  readonly listenClient: () => pg.Client;
   readonly tls: TlsMaterial;
   readonly logger: Logger;
   readonly clock?: Clock;
@@ -32,18 +41,21 @@ export interface AppDeps {
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const contracts = deps.contracts ?? loadContracts(config.rootDir);
   const services = createServiceRepository(deps.pool);
+  const authenticator = createCertificateAuthenticator(deps.pool, config.authCacheTtlMs);
   const pipeline = createSoapPipeline({
     contracts,
     adapters: [prestationV1(services), ...(deps.extraAdapters ?? [])],
-    authenticator: createCertificateAuthenticator(deps.pool, config.authCacheTtlMs),
+    authenticator,
     clock: deps.clock ?? systemClock,
     xmlLimits: { maxDepth: config.xmlMaxDepth, maxAttributes: config.xmlMaxAttributes }
   });
 
   const instance = randomBytes(3).toString('hex');
   let sequence = 0;
+  // The trust store: the OI's CA and the configured recognised CAs, plus those added at run time (A2).
+  const tlsWith = async (): Promise<TlsMaterial> => ({ ...deps.tls, ca: [...deps.tls.ca, ...await activeTrustedCaPems(deps.pool)] });
   const app = Fastify({
-    https: httpsOptions(deps.tls),
+    https: httpsOptions(await tlsWith()),
     loggerInstance: deps.logger,
     // One log line per request is written by the SOAP routes' onResponse hook, not by Fastify.
     logController: new LogController({ disableRequestLogging: true }),
@@ -55,5 +67,23 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     genReqId: () => `${instance}-${(++sequence).toString(36)}`
   });
   await app.register(soapRoutes(pipeline, config.port, config.bodyLimitBytes, deps.logger.isLevelEnabled('info')));
+
+  // Registry changes apply without a restart: a revoked certificate on the next request, a trust-store change on
+  // the next handshake (existing connections keep the context they were accepted with).
+  const watcher = await watchRegistry({
+    pool: deps.pool,
+    listenClient: deps.listenClient,
+    pollMs: config.registryPollMs,
+    onChange: async (kinds) => {
+      if (kinds.has('certificates')) authenticator.clear();
+      if (kinds.has('trust')) {
+        app.server.setSecureContext(httpsOptions(await tlsWith()));
+        deps.logger.info('trust store reloaded');
+      }
+    },
+    onError: (e) => deps.logger.warn({ err: e.message }, 'registry watcher')
+  });
+  app.decorate('registry', watcher);
+  app.addHook('onClose', async () => { await watcher.close(); });
   return app as unknown as FastifyInstance;
 }

@@ -9,7 +9,7 @@ import { ContractError } from './contracts/contract-loader.js';
 import { createLogger } from './logger.js';
 import { certificateFacts, type CertificateFacts } from './pki/certificate-authority.js';
 import { ensureDevPki, type DevPki } from './pki/dev-pki.js';
-import { createPool } from './store/database.js';
+import { createClient, createPool } from './store/database.js';
 import { loadDemoData } from './store/demo-data.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from './store/embedded-postgres.js';
 import { migrate } from './store/migrate.js';
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     await loadDemoData(pool, certs);
   }
 
-  const app = await buildApp(config, { pool, tls: tlsMaterial(config, pki), logger: log });
+  const app = await buildApp(config, { pool, listenClient: () => createClient({ connectionString, poolSize: 1 }), tls: tlsMaterial(config, pki), logger: log });
   await app.listen({ host: config.host, port: config.port });
   const address = `https://${config.host === '127.0.0.1' || config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
   log.info({ url: address, env: config.env, startMs: Math.round(performance.now() - started) }, 'e-SAV gateway listening');

@@ -8,7 +8,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/logger.js';
 import { certificateFacts } from '../../src/pki/certificate-authority.js';
-import { createPool } from '../../src/store/database.js';
+import { createClient, createPool } from '../../src/store/database.js';
 import { loadDemoData } from '../../src/store/demo-data.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/store/embedded-postgres.js';
 import { migrate } from '../../src/store/migrate.js';
@@ -39,6 +39,7 @@ async function startGateway({ pki, workDir, env }: StartMessage): Promise<Runnin
     await loadDemoData(pool, { OPA: [certificateFacts(pki.clientCert)] });
     const app = await buildApp(config, {
       pool,
+      listenClient: () => createClient({ connectionString: pg.connectionString, poolSize: 1 }),
       tls: { cert: pki.serverCert, key: pki.serverKey, ca: [pki.ca] },
       logger: createLogger(config.logLevel)
     });

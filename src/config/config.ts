@@ -35,6 +35,13 @@ export interface Config {
   readonly xmlMaxAttributes: number;
   readonly logLevel: string;
   readonly authCacheTtlMs: number;
+  /** How often each instance polls the registry's change log besides LISTEN/NOTIFY (the bound of a missed notification). */
+  readonly registryPollMs: number;
+  /** The OI CA's private key, to issue certificates from CSRs (admin); the dev PKI's key in development. */
+  readonly caKeyFile: string | null;
+  /** The ops listener (health, metrics), plain HTTP, loopback by default. */
+  readonly opsHost: string;
+  readonly opsPort: number;
   readonly loadDemoData: boolean;
   readonly keepAliveTimeoutMs: number;
   readonly requestTimeoutMs: number;
@@ -137,6 +144,10 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
     xmlMaxAttributes: int('ESAV_XML_MAX_ATTRIBUTES', 32, 1, 1024),
     logLevel,
     authCacheTtlMs: int('ESAV_AUTH_CACHE_TTL_MS', 2000, 0, 60000),
+    registryPollMs: int('ESAV_REGISTRY_POLL_MS', 2000, 100, 60000),
+    caKeyFile: file('ESAV_CA_KEY') ?? null,
+    opsHost: str('ESAV_OPS_HOST') ?? '127.0.0.1',
+    opsPort: int('ESAV_OPS_PORT', 9464, 0, 65535),
     loadDemoData,
     keepAliveTimeoutMs: int('ESAV_KEEP_ALIVE_TIMEOUT_MS', 65000, 1000, 600000),
     requestTimeoutMs: int('ESAV_REQUEST_TIMEOUT_MS', 30000, 1000, 600000)

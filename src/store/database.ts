@@ -64,3 +64,24 @@ export async function run<R extends pg.QueryResultRow>(pool: Pool | pg.PoolClien
     throw e;
   }
 }
+
+/** Runs fn in one transaction on one connection; rolls back on any error. */
+export async function transaction<T>(pool: Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+/** A connection of its own (not from the pool), for LISTEN. */
+export function createClient(options: DatabaseOptions): pg.Client {
+  return new pg.Client({ connectionString: options.connectionString, application_name: 'esav-gateway-listener', ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}) });
+}

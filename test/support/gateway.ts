@@ -11,7 +11,8 @@ import type { Clock } from '../../src/domain/clock.js';
 import type { ServiceAdapter } from '../../src/soap/types.js';
 import { loadDemoData } from '../../src/store/demo-data.js';
 import type { Pool } from '../../src/store/database.js';
-import { freshDatabase, type TestDatabase } from './database.js';
+import { createClient } from '../../src/store/database.js';
+import { freshDatabase, testDatabaseUrl, type TestDatabase } from './database.js';
 import { testPki, type TestPki } from './pki.js';
 
 export interface TestGateway {
@@ -43,6 +44,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
   const logger = pino({ level: config.logLevel }, { write: (line: string) => { logLines.push(line); } });
   const app = await buildApp(config, {
     pool: db.pool,
+    listenClient: () => createClient({ connectionString: testDatabaseUrl(), poolSize: 1, schema: db.schema }),
     tls: { cert: pki.server.certPem, key: pki.server.keyPem, ca: [pki.ca] },
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
