@@ -67,8 +67,7 @@ export async function createCertificateAuthority(subject: string, validityDays =
   return { certificate, privateKey: keys.privateKey, certPem: certificate.toString('pem') + '\n', keyPem: await keyPem(keys.privateKey) };
 }
 
-export async function issueCertificate(ca: CertificateAuthority, options: IssueOptions, now = new Date()): Promise<IssuedCertificate> {
-  const keys = await generateKeys();
+async function signLeaf(ca: CertificateAuthority, publicKey: CryptoKey | x509.PublicKey, options: IssueOptions, now: Date): Promise<string> {
   const san: x509.JsonGeneralName[] = [
     ...(options.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
     ...(options.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value }))
@@ -80,18 +79,55 @@ export async function issueCertificate(ca: CertificateAuthority, options: IssueO
     notBefore: options.notBefore ?? new Date(now.getTime() - DAY),
     notAfter: options.notAfter ?? new Date(now.getTime() + 825 * DAY),
     signingAlgorithm: ALG,
-    publicKey: keys.publicKey,
+    publicKey,
     signingKey: ca.privateKey,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension([options.kind === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]),
       ...(san.length > 0 ? [new x509.SubjectAlternativeNameExtension(san)] : []),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      await x509.SubjectKeyIdentifierExtension.create(publicKey),
       await x509.AuthorityKeyIdentifierExtension.create(ca.certificate)
     ]
   });
-  return { certPem: certificate.toString('pem') + '\n', keyPem: await keyPem(keys.privateKey) };
+  return certificate.toString('pem') + '\n';
+}
+
+/** A certificate and its freshly generated key (development setup and tests: the OI never keeps an operator's key). */
+export async function issueCertificate(ca: CertificateAuthority, options: IssueOptions, now = new Date()): Promise<IssuedCertificate> {
+  const keys = await generateKeys();
+  return { certPem: await signLeaf(ca, keys.publicKey, options, now), keyPem: await keyPem(keys.privateKey) };
+}
+
+export class CsrError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CsrError';
+  }
+}
+
+/**
+ * A client certificate for the key of a PKCS#10 request an operator sent (DOMAIN.md A2: issued by the OI's CA).
+ * The request's signature proves the operator holds the key; its subject is kept unless one is given.
+ */
+export async function issueFromCsr(ca: CertificateAuthority, csrPem: string, options: { subject?: string; validityDays: number }, now = new Date()): Promise<string> {
+  let csr: x509.Pkcs10CertificateRequest;
+  try {
+    csr = new x509.Pkcs10CertificateRequest(csrPem);
+  } catch (e) {
+    throw new CsrError('not a PEM certificate signing request (PKCS#10)', { cause: e });
+  }
+  if (!(await csr.verify())) throw new CsrError('the signing request is not signed by its own key');
+  const subject = options.subject ?? csr.subject;
+  if (!/CN=/.test(subject)) throw new CsrError(`the subject "${subject}" has no common name (CN=…)`);
+  return signLeaf(ca, csr.publicKey, { subject, kind: 'client', notBefore: new Date(now.getTime() - 60_000), notAfter: new Date(now.getTime() + options.validityDays * DAY) }, now);
+}
+
+/** A signing request and its key, as an operator's system would make them (tests, integration sandboxes). */
+export async function createSigningRequest(subject: string): Promise<{ csrPem: string; keyPem: string }> {
+  const keys = await generateKeys();
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: subject, keys, signingAlgorithm: ALG });
+  return { csrPem: csr.toString('pem') + '\n', keyPem: await keyPem(keys.privateKey) };
 }
 
 export async function loadCertificateAuthority(certPem: string, keyPem: string): Promise<CertificateAuthority> {

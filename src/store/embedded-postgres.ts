@@ -89,3 +89,27 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, onLog
     stop: () => server.stop()
   };
 }
+
+/**
+ * For the administration commands: the embedded PostgreSQL of a running gateway is used as it is (its port is in
+ * postmaster.pid); otherwise it is started for the command and stopped after it.
+ */
+export async function attachEmbeddedPostgres(dataDir: string, port: number): Promise<EmbeddedServer> {
+  const databaseDir = path.join(dataDir, 'pg');
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  const secretFile = path.join(dataDir, 'pg.secret');
+  if (existsSync(pidFile) && existsSync(secretFile)) {
+    const lines = readFileSync(pidFile, 'utf8').split('\n');
+    const pid = Number(lines[0]);
+    const runningPort = Number(lines[3]);
+    if (Number.isInteger(pid) && pid > 0 && alive(pid) && Number.isInteger(runningPort)) {
+      const password = readFileSync(secretFile, 'utf8').trim();
+      return {
+        connectionString: `postgres://esav:${encodeURIComponent(password)}@127.0.0.1:${runningPort}/postgres`,
+        initialised: false,
+        stop: async () => undefined
+      };
+    }
+  }
+  return startEmbeddedPostgres(dataDir, port);
+}

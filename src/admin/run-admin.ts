@@ -1,0 +1,86 @@
+/**
+ * The administration command line: `esav-admin <group> <command> [arguments]`, `--help` at every level.
+ * Exit codes: 0 done, 1 refused (the message says why), 2 usage error.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config/config.js';
+import { ContractError } from '../contracts/contract-loader.js';
+import type { Clock } from '../domain/clock.js';
+import { AdminError } from '../errors/admin-error.js';
+import type { Command, CommandGroup } from './command.js';
+import { certificateCommands } from './commands/certificates.js';
+import { operatorCommands } from './commands/operators.js';
+import { auditCommands, profileCommands, trustCommands } from './commands/profiles-trust-audit.js';
+import { openAdminContext } from './context.js';
+
+export const GROUPS: readonly CommandGroup[] = [operatorCommands, certificateCommands, profileCommands, trustCommands, auditCommands];
+
+export interface AdminIo {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly clock: Clock;
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+const GLOBAL = '  --actor <name>   who is recorded in the audit trail (default: the system user)\n  --help           this help';
+
+function topHelp(): string {
+  return ['esav-admin — administration of the e-SAV gateway (works on the embedded database or DATABASE_URL)', '',
+    'usage: esav-admin <group> <command> [arguments]   (npm run admin -- …)', '',
+    ...GROUPS.map((g) => `  ${g.name.padEnd(14)} ${g.summary}`), '', GLOBAL, '', 'esav-admin <group> --help lists the commands of a group.'].join('\n');
+}
+
+function groupHelp(g: CommandGroup): string {
+  return [`esav-admin ${g.name} — ${g.summary}`, '', ...g.commands.map((c) => `  ${`${c.name} ${c.usage}`.padEnd(60)} ${c.summary}`), '',
+    `esav-admin ${g.name} <command> --help for its options.`].join('\n');
+}
+
+function commandHelp(g: CommandGroup, c: Command): string {
+  const options = Object.entries(c.options).map(([k, o]) => `  --${k}${o.type === 'string' ? ' <value>' : ''}`.padEnd(28) + `${o.description}${o.default !== undefined ? ` (default ${String(o.default)})` : ''}`);
+  return [`usage: esav-admin ${g.name} ${c.name} ${c.usage}`, '', c.summary, ...(c.details ? ['', c.details] : []), '', ...options, GLOBAL].join('\n');
+}
+
+export async function runAdmin(argv: readonly string[], io: AdminIo): Promise<number> {
+  const [groupName, commandName, ...rest] = argv;
+  if (!groupName || groupName === '--help' || groupName === 'help') { io.out(topHelp()); return groupName ? 0 : 2; }
+  const group = GROUPS.find((g) => g.name === groupName);
+  if (!group) { io.err(`unknown group "${groupName}"\n\n${topHelp()}`); return 2; }
+  if (!commandName || commandName === '--help') { io.out(groupHelp(group)); return commandName ? 0 : 2; }
+  const command = group.commands.find((c) => c.name === commandName);
+  if (!command) { io.err(`unknown command "${groupName} ${commandName}"\n\n${groupHelp(group)}`); return 2; }
+
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...rest], allowPositionals: true, strict: true,
+      options: { ...Object.fromEntries(Object.entries(command.options).map(([k, o]) => [k, { type: o.type }])), actor: { type: 'string' }, help: { type: 'boolean' } }
+    });
+  } catch (e) {
+    io.err(`${(e as Error).message}\n\n${commandHelp(group, command)}`);
+    return 2;
+  }
+  if (parsed.values.help) { io.out(commandHelp(group, command)); return 0; }
+  if (parsed.positionals.length !== command.positionals.length) {
+    io.err(`expected ${command.positionals.length ? command.positionals.map((p) => `<${p}>`).join(' ') : 'no argument'}, got ${parsed.positionals.length ? parsed.positionals.join(' ') : 'none'}\n\n${commandHelp(group, command)}`);
+    return 2;
+  }
+
+  let ctx;
+  try {
+    ctx = await openAdminContext(loadConfig(io.env), io.clock, typeof parsed.values.actor === 'string' ? parsed.values.actor : undefined, io.out);
+  } catch (e) {
+    io.err(e instanceof ConfigError || e instanceof ContractError ? e.message : `cannot reach the database: ${(e as Error).message}`);
+    return 1;
+  }
+  try {
+    await command.run(ctx, { positionals: parsed.positionals, values: parsed.values as Record<string, string | boolean | undefined> });
+    return 0;
+  } catch (e) {
+    if (e instanceof AdminError) { io.err(`${e.code}: ${e.message}`); return 1; }
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EACCES') { io.err(`cannot read ${(e as NodeJS.ErrnoException).path}: ${code}`); return 1; }
+    throw e;
+  } finally {
+    await ctx.close();
+  }
+}
