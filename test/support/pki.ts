@@ -8,6 +8,7 @@ import {
 
 export interface TestPki {
   readonly ca: string;
+  readonly caKey: string;
   readonly server: IssuedCertificate;
   readonly opa: IssuedCertificate;
   readonly opb: IssuedCertificate;
@@ -15,6 +16,9 @@ export interface TestPki {
   readonly expired: IssuedCertificate;
   readonly untrusted: IssuedCertificate;
   readonly untrustedCa: string;
+  /** A second, unrelated CA and one of its clients, for trust-store changes at run time. */
+  readonly otherCa: string;
+  readonly otherCaClient: IssuedCertificate;
   facts(c: IssuedCertificate): CertificateFacts;
 }
 
@@ -23,9 +27,11 @@ let pki: Promise<TestPki> | null = null;
 async function build(): Promise<TestPki> {
   const ca = await createCertificateAuthority('CN=Test OI CA, O=BFC Fibre, C=FR');
   const other = await createCertificateAuthority('CN=Untrusted CA, O=Elsewhere, C=FR');
+  const third = await createCertificateAuthority('CN=Recognised CA, O=Certification SA, C=FR');
   const now = Date.now();
   return {
     ca: ca.certPem,
+    caKey: ca.keyPem,
     server: await issueCertificate(ca, { subject: 'CN=localhost', kind: 'server', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] }),
     opa: await issueCertificate(ca, { subject: 'CN=OPA test, O=Operateur A', kind: 'client' }),
     opb: await issueCertificate(ca, { subject: 'CN=OPB test, O=Operateur B', kind: 'client' }),
@@ -33,6 +39,8 @@ async function build(): Promise<TestPki> {
     expired: await issueCertificate(ca, { subject: 'CN=OPA expired', kind: 'client', notBefore: new Date(now - 400 * 86_400_000), notAfter: new Date(now - 86_400_000) }),
     untrusted: await issueCertificate(other, { subject: 'CN=OPA via untrusted CA', kind: 'client' }),
     untrustedCa: other.certPem,
+    otherCa: third.certPem,
+    otherCaClient: await issueCertificate(third, { subject: 'CN=OPB via recognised CA, O=Operateur B', kind: 'client' }),
     facts: (c) => certificateFacts(c.certPem)
   };
 }

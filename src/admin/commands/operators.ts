@@ -5,6 +5,7 @@ import { AdminError } from '../../errors/admin-error.js';
 import { operatorStatus } from '../../domain/operator-subscription.js';
 import { createOperator, findOperator, listOperators, terminateOperator, type OperatorRecord } from '../../store/registry/operators.js';
 import { CSV_OPTION, stringOption, type CommandGroup } from '../command.js';
+import { parseOrderForm } from '../order-form.js';
 import { render } from '../output.js';
 
 function status(o: OperatorRecord, today: string): string {
@@ -44,7 +45,6 @@ export const operatorCommands: CommandGroup = {
       async run(ctx, args) {
         const file = stringOption(args, 'file');
         if (!file) throw new AdminError('ADMIN_INVALID_INPUT', '--file is required');
-        const { parseOrderForm } = await import('../order-form.js');
         const created = await createOperator(ctx.pool, parseOrderForm(readFileSync(file, 'utf8'), file), ctx.actor);
         ctx.out(`created:\n${describe(created, parisDate(ctx.clock.now()))}`);
       }
