@@ -120,7 +120,7 @@ export async function issueFromCsr(ca: CertificateAuthority, csrPem: string, opt
   if (!(await csr.verify())) throw new CsrError('the signing request is not signed by its own key');
   const subject = options.subject ?? csr.subject;
   if (!/CN=/.test(subject)) throw new CsrError(`the subject "${subject}" has no common name (CN=…)`);
-  return signLeaf(ca, csr.publicKey, { subject, kind: 'client', notBefore: new Date(now.getTime() - 60_000), notAfter: new Date(now.getTime() + options.validityDays * DAY) }, now);
+  return signLeaf(ca, csr.publicKey, { subject, kind: 'client', notBefore: new Date(now.getTime() - 3_600_000) /* an hour of clock skew tolerated */, notAfter: new Date(now.getTime() + options.validityDays * DAY) }, now);
 }
 
 /** A signing request and its key, as an operator's system would make them (tests, integration sandboxes). */
