@@ -49,7 +49,8 @@ FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     ESAV_ENV=production \
     ESAV_HOST=0.0.0.0 \
-    ESAV_PORT=8443
+    ESAV_PORT=8443 \
+    ESAV_OPS_PORT=9464
 
 # A system user without a shell or a home of its own; the application files stay owned by root, read-only to it.
 RUN groupadd --system esav \
@@ -76,11 +77,10 @@ USER esav
 
 EXPOSE 8443
 
-# A TCP connect to the SOAP listener: it succeeds once the server listens, that is after the contracts loaded and
-# the migrations ran. It never completes a TLS handshake (the listener requires a client certificate) and is not
-# logged as a request. When the separate ops listener exists, this becomes a GET of its /health/ready.
+# Readiness of the ops listener (loopback, plain HTTP): database reachable, contracts loaded, not stopping.
+EXPOSE 9464
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-  CMD ["node", "-e", "const s=require('node:net').connect(Number(process.env.ESAV_PORT)||8443,'127.0.0.1',()=>{s.destroy();process.exit(0)});s.on('error',()=>process.exit(1));s.setTimeout(4000,()=>process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.ESAV_OPS_PORT||9464)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 
 # node as PID 1 handles SIGTERM itself (src/server.ts: stop accepting, finish in-flight calls, close the pool).
 # Run with --init (or tini) when the embedded PostgreSQL is used, so that its child processes are reaped.

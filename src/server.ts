@@ -4,6 +4,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildApp } from './app.js';
+import { systemClock } from './domain/clock.js';
+import { buildOpsApp } from './ops-app.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { ContractError } from './contracts/contract-loader.js';
 import { createLogger } from './logger.js';
@@ -52,6 +54,10 @@ async function main(): Promise<void> {
 
   const app = await buildApp(config, { pool, listenClient: () => createClient({ connectionString, poolSize: 1 }), tls: tlsMaterial(config, pki), logger: log });
   await app.listen({ host: config.host, port: config.port });
+  let serving = true;
+  const ops = await buildOpsApp({ pool, clock: systemClock, serving: () => serving });
+  await ops.listen({ host: config.opsHost, port: config.opsPort });
+  log.info({ url: `http://${config.opsHost}:${config.opsPort}`, routes: ['/health/live', '/health/ready', '/metrics'] }, 'ops listener');
   const address = `https://${config.host === '127.0.0.1' || config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
   log.info({ url: address, env: config.env, startMs: Math.round(performance.now() - started) }, 'e-SAV gateway listening');
 
@@ -76,7 +82,9 @@ async function main(): Promise<void> {
     log.info({ signal }, 'stopping: no new connections, finishing in-flight calls');
     const deadline = setTimeout(() => { log.error('stop took more than 10 s, exiting'); process.exit(1); }, 10_000);
     deadline.unref();
+    serving = false;
     await app.close();
+    await ops.close();
     await pool.end();
     await embedded?.stop();
     log.info('stopped');

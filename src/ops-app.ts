@@ -1,0 +1,50 @@
+/**
+ * The ops listener of one gateway: readiness (database reachable, contracts loaded, not stopping) and the metrics
+ * of the certificate registry (DOMAIN.md A3: certificates in their renewal window of 15 French working days).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from './domain/clock.js';
+import type { Pool } from './store/database.js';
+import { certificates, expiringWithin } from './store/registry/certificates.js';
+import { buildOpsServer } from './transport/ops-server.js';
+import { gauge } from './transport/prometheus.js';
+
+export const RENEWAL_WINDOW_WORKING_DAYS = 15;
+
+export interface OpsAppDeps {
+  readonly pool: Pool;
+  readonly clock: Clock;
+  /** False once the gateway is stopping (it then leaves the load balancer's rotation). */
+  readonly serving: () => boolean;
+}
+
+export async function buildOpsApp(deps: OpsAppDeps): Promise<FastifyInstance> {
+  return buildOpsServer({
+    async readiness() {
+      const checks: Record<string, string> = { contracts: 'loaded' };
+      let ready = deps.serving();
+      checks.listener = ready ? 'serving' : 'stopping';
+      try {
+        await deps.pool.query('SELECT 1');
+        checks.database = 'reachable';
+      } catch (e) {
+        checks.database = `unreachable: ${(e as Error).message}`;
+        ready = false;
+      }
+      return { ready, checks };
+    },
+    async metrics() {
+      const now = deps.clock.now();
+      const [{ certificates: expiring }, all] = await Promise.all([
+        expiringWithin(deps.pool, now, RENEWAL_WINDOW_WORKING_DAYS), certificates(deps.pool, null)
+      ]);
+      const active = all.filter((c) => c.state === 'active' && c.not_after.getTime() > now.getTime());
+      return [
+        gauge('esav_certificates_in_renewal_window', `Active client certificates expiring within ${RENEWAL_WINDOW_WORKING_DAYS} French working days (DOMAIN.md A3).`, [{ value: expiring.length }]),
+        gauge('esav_certificate_expiry_timestamp_seconds', 'notAfter of each active client certificate, in Unix seconds.',
+          active.map((c) => ({ labels: { operator: c.operator, fingerprint: c.fingerprint_sha256.slice(0, 16) }, value: Math.floor(c.not_after.getTime() / 1000) }))),
+        gauge('esav_certificates_active', 'Active, unexpired client certificates.', [{ value: active.length }])
+      ].join('');
+    }
+  });
+}

@@ -1,0 +1,43 @@
+import { expect } from 'chai';
+import type { FastifyInstance } from 'fastify';
+import { fixedClock } from '../../src/domain/clock.js';
+import { buildOpsApp } from '../../src/ops-app.js';
+import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { startGateway, type TestGateway } from '../support/gateway.js';
+
+describe('ops listener: health and certificate metrics', () => {
+  let db: TestDatabase;
+  let gw: TestGateway;
+  let ops: FastifyInstance;
+  let serving = true;
+  // OPA and OPB's test certificates are valid 825 days; 10 days before that they are in the renewal window.
+  const clock = fixedClock(new Date(Date.now() + 815 * 86_400_000));
+
+  before(async () => {
+    db = await freshDatabase();
+    gw = await startGateway({ database: db });
+    ops = await buildOpsApp({ pool: db.pool, clock, serving: () => serving });
+  });
+  after(async () => { await ops.close(); await gw.close(); await db.drop(); });
+
+  it('is live, and ready while the database answers and the gateway serves', async () => {
+    expect((await ops.inject({ url: '/health/live' })).statusCode).to.equal(200);
+    const ready = await ops.inject({ url: '/health/ready' });
+    expect(ready.statusCode).to.equal(200);
+    expect(ready.json()).to.deep.equal({ status: 'ready', checks: { contracts: 'loaded', listener: 'serving', database: 'reachable' } });
+    serving = false;
+    const stopping = await ops.inject({ url: '/health/ready' });
+    serving = true;
+    expect(stopping.statusCode).to.equal(503);
+  });
+
+  it('counts the certificates in their renewal window (15 French working days) and exposes each expiry', async () => {
+    const res = await ops.inject({ url: '/metrics' });
+    expect(res.headers['content-type']).to.include('text/plain; version=0.0.4');
+    // OPA (two: valid and expired-in-TLS test certificate registered) and OPB: the expired one is not active.
+    expect(res.body).to.match(/^esav_certificates_in_renewal_window 2$/m);
+    expect(res.body).to.match(/^esav_certificate_expiry_timestamp_seconds\{operator="OPB",fingerprint="[0-9a-f]{16}"\} \d{10}$/m);
+    clock.set(new Date());
+    expect((await ops.inject({ url: '/metrics' })).body).to.match(/^esav_certificates_in_renewal_window 0$/m);
+  });
+});
