@@ -67,6 +67,8 @@ COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/wsdl ./wsdl
 COPY --from=build /app/xsd ./xsd
 COPY --from=build /app/catalog ./catalog
+# esav-admin, the administration command line (runs the compiled dist/src/cli/admin.js): docker exec <c> bin/esav-admin.mjs --help
+COPY --from=build /app/bin ./bin
 # The migration sources, kept at their project path too: migrate.js reads its copy in dist/src/store/migrations.
 COPY --from=build /app/src/store/migrations ./src/store/migrations
 
