@@ -41,7 +41,8 @@ async function main(): Promise<void> {
     connectionString = embedded.connectionString;
     log.info({ dataDir: path.join(config.dataDir, 'pg'), port: config.embeddedPgPort, initialised: embedded.initialised }, 'embedded PostgreSQL started');
   }
-  const pool = createPool({ connectionString, poolSize: config.dbPoolSize, onIdleError: (e) => log.warn({ err: e.message }, 'idle database connection lost') });
+  let stopping = false;
+  const pool = createPool({ connectionString, poolSize: config.dbPoolSize, onIdleError: (e) => { if (!stopping) log.warn({ err: e.message }, 'idle database connection lost'); } });
   const applied = await migrate(pool);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
   if (config.loadDemoData) {
@@ -75,7 +76,6 @@ async function main(): Promise<void> {
     ].join('\n') + '\n');
   }
 
-  let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
