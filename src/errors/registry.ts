@@ -94,6 +94,22 @@ export const errorRegistry = Object.freeze({
     wireCode: 'MESSAGE_NON_CONFORME', role: 'Client', httpStatus: 400, phase: 'validate',
     message: 'Le message ne respecte pas le schéma du service {service} v{version} : {count} erreur(s), détaillées dans champEnErreur.'
   }),
+  ESAV_FORM_UNKNOWN: def({
+    wireCode: 'FORMULAIRE_INCONNU', role: 'Client', httpStatus: 400, phase: 'validate',
+    message: "L'élément {element} n'est pas un formulaire du catalogue. Formulaires en service : {forms}."
+  }),
+  ESAV_FORM_NOT_YET_LIVE: def({
+    wireCode: 'FORMULAIRE_PAS_EN_SERVICE', role: 'Client', httpStatus: 400, phase: 'validate',
+    message: "La version v{version} du formulaire {form} n'est acceptée qu'à partir du {production}. Version à utiliser : v{use} ({namespace})."
+  }),
+  ESAV_FORM_RETIRED: def({
+    wireCode: 'FORMULAIRE_RETIRE', role: 'Client', httpStatus: 400, phase: 'validate',
+    message: "La version v{version} du formulaire {form} n'est plus acceptée depuis le {since}. Version à utiliser : v{use} ({namespace})."
+  }),
+  ESAV_FORM_INVALID: def({
+    wireCode: 'FORMULAIRE_NON_CONFORME', role: 'Client', httpStatus: 400, phase: 'validate',
+    message: 'Le formulaire {form} v{version} comporte {count} erreur(s), détaillées dans champEnErreur.'
+  }),
   ESAV_SERVICE_UNAVAILABLE: def({
     wireCode: 'SERVICE_INDISPONIBLE', role: 'Server', httpStatus: 503, phase: 'invoke',
     message: 'Le service est momentanément indisponible ({reason}). Réessayez dans {retryAfter} secondes.'
