@@ -23,13 +23,16 @@ export function fieldValue(root: XmlElement, fv: FormVersion, fieldPath: string)
   return text === '' ? null : text;
 }
 
+const CODE_SHAPE = /^[A-Z][A-Z0-9_]{1,39}$/;
+
 export function checkFormRules(catalog: Catalog, fv: FormVersion, root: XmlElement): FieldError[] {
   const errors: FieldError[] = [];
   for (const f of fv.definition.fields) {
     if (f.type !== 'code' || !f.codeList) continue;
     const value = fieldValue(root, fv, f.path);
     const list = catalog.codeLists.get(f.codeList)!;
-    if (value !== null && !list.codes.some((c) => c.code === value)) {
+    // A value that is not even shaped like a code was already refused by the XSD's pattern: not reported twice.
+    if (value !== null && CODE_SHAPE.test(value) && !list.codes.some((c) => c.code === value)) {
       errors.push({ field: f.path, rule: 'codeList', value, message: `« ${value} » n'est pas un code de la liste ${list.title} (${f.codeList}) : ${list.codes.map((c) => c.code).join(', ')}` });
     }
   }

@@ -59,8 +59,8 @@ function facetMessage(facet: string, text: string): string {
   switch (facet) {
     case 'pattern': return `la valeur ne respecte pas le motif « ${limit ?? '?'} »`;
     case 'enumeration': return `la valeur n'est pas dans la liste autorisée : ${(SET.exec(text)?.[1] ?? '').replace(/'/g, '')}`;
-    case 'maxLength': return `la valeur dépasse la longueur maximale de ${limit ?? '?'} caractères`;
-    case 'minLength': return `la valeur est plus courte que la longueur minimale de ${limit ?? '?'} caractères`;
+    case 'maxLength': return `la valeur dépasse la longueur maximale (${limit ?? '?'} caractère(s))`;
+    case 'minLength': return `la valeur est plus courte que la longueur minimale (${limit ?? '?'} caractère(s))`;
     case 'length': return `la valeur doit avoir exactement ${limit ?? '?'} caractères`;
     case 'maxInclusive': return `la valeur dépasse le maximum autorisé (${limit ?? '?'})`;
     case 'minInclusive': return `la valeur est inférieure au minimum autorisé (${limit ?? '?'})`;
@@ -81,7 +81,9 @@ export function toFieldError(e: StructuredError): FieldError {
 
   const facet = FACET.exec(rest);
   if (facet) {
-    return withLine({ field, rule: facet[1]!, ...(value !== undefined ? { value } : {}), message: facetMessage(facet[1]!, rest.slice(facet[0].length)) });
+    // For length facets libxml2 gives the length, not the value: no value then, the message says the length.
+    const withValue = value !== undefined && !/length$/i.test(facet[1]!);
+    return withLine({ field, rule: facet[1]!, ...(withValue ? { value } : {}), message: facetMessage(facet[1]!, rest.slice(facet[0].length)) });
   }
   const atomic = ATOMIC.exec(rest);
   if (atomic) {
@@ -89,7 +91,9 @@ export function toFieldError(e: StructuredError): FieldError {
   }
   if (rest.startsWith('Missing child element')) {
     const expected = EXPECTED.exec(rest)?.[1] ?? '';
-    return withLine({ field: expected ? `${element}/${expected}` : element, rule: 'obligatoire', message: `élément obligatoire absent dans ${element} : ${expected}` });
+    // Several candidates ("Expected is one of ( a, b )"): the field is the first, the message names them all.
+    const first = expected.split(',')[0]!.trim();
+    return withLine({ field: first ? `${element}/${first}` : element, rule: 'obligatoire', message: `élément obligatoire absent dans ${element} : ${expected}` });
   }
   if (rest.startsWith('This element is not expected')) {
     const expected = EXPECTED.exec(rest)?.[1];

@@ -35,6 +35,6 @@ describe('XSD validator', () => {
 
   it('translates length limits', () => {
     const e = toFieldError({ message: "Element '{u}a': [facet 'maxLength'] The value has a length of '25'; this exceeds the allowed maximum length of '20'.", line: 1, str1: 'v' });
-    expect(e.message).to.equal('la valeur dépasse la longueur maximale de 20 caractères');
+    expect(e.message).to.equal('la valeur dépasse la longueur maximale (20 caractère(s))');
   });
 });
