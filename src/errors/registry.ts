@@ -110,6 +110,22 @@ export const errorRegistry = Object.freeze({
     wireCode: 'FORMULAIRE_NON_CONFORME', role: 'Client', httpStatus: 400, phase: 'validate',
     message: 'Le formulaire {form} v{version} comporte {count} erreur(s), détaillées dans champEnErreur.'
   }),
+  ESAV_TICKET_TRANSITION: def({
+    wireCode: 'TRANSITION_INTERDITE', role: 'Client', httpStatus: 400, phase: 'invoke',
+    message: 'La signalisation {reference} est à l’état {state} : {why}.'
+  }),
+  ESAV_TICKET_DUPLICATE_REFERENCE: def({
+    wireCode: 'REFERENCE_OPERATEUR_DEJA_UTILISEE', role: 'Client', httpStatus: 400, phase: 'invoke',
+    message: 'Votre référence « {operatorReference} » désigne déjà la signalisation {reference}, déposée avec un autre contenu.'
+  }),
+  ESAV_OFFER_NOT_OPEN: def({
+    wireCode: 'OFFRE_NON_OUVERTE', role: 'Client', httpStatus: 400, phase: 'invoke',
+    message: "Le dépôt de signalisations sur l'offre {offer} ouvre le {opensOn}."
+  }),
+  ESAV_FORM_OFFER_MISMATCH: def({
+    wireCode: 'FORMULAIRE_HORS_OFFRE', role: 'Client', httpStatus: 400, phase: 'invoke',
+    message: "La prestation {serviceId} relève de l'offre {offer} : utilisez son formulaire ({form}), pas {given}."
+  }),
   ESAV_SERVICE_UNAVAILABLE: def({
     wireCode: 'SERVICE_INDISPONIBLE', role: 'Server', httpStatus: 503, phase: 'invoke',
     message: 'Le service est momentanément indisponible ({reason}). Réessayez dans {retryAfter} secondes.'
