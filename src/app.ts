@@ -7,12 +7,15 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import { loadCatalog } from './catalog/catalog-loader.js';
-import type { Catalog } from './catalog/catalog-types.js';
+import { formSchemaImports, type Catalog } from './catalog/catalog-types.js';
 import { loadContracts } from './contracts/contract-loader.js';
 import type { ContractSet } from './contracts/service-descriptor.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { catalogueV1 } from './services/catalogue/v1/catalogue-v1.js';
 import { prestationV1 } from './services/prestation/v1/prestation-v1.js';
+import { signalisationV1 } from './services/signalisation/v1/signalisation-v1.js';
+import { signalisationV2 } from './services/signalisation/v2/signalisation-v2.js';
+import { createTicketStore } from './store/ticket-store.js';
 import { createSoapPipeline } from './soap/pipeline.js';
 import type { ServiceAdapter } from './soap/types.js';
 import { createCertificateAuthenticator } from './store/certificate-registry.js';
@@ -44,13 +47,14 @@ export interface AppDeps {
 }
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
-  const contracts = deps.contracts ?? loadContracts(config.rootDir);
   const catalog = deps.catalog ?? loadCatalog(config.rootDir);
+  const contracts = deps.contracts ?? loadContracts(config.rootDir, formSchemaImports(catalog));
   const services = createServiceRepository(deps.pool);
   const authenticator = createCertificateAuthenticator(deps.pool, config.authCacheTtlMs);
+  const signalisation = { tickets: createTicketStore(deps.pool), services, catalog };
   const pipeline = createSoapPipeline({
     contracts,
-    adapters: [prestationV1(services), catalogueV1(catalog), ...(deps.extraAdapters ?? [])],
+    adapters: [prestationV1(services), catalogueV1(catalog), signalisationV1(signalisation), signalisationV2(signalisation), ...(deps.extraAdapters ?? [])],
     authenticator,
     clock: deps.clock ?? systemClock,
     xmlLimits: { maxDepth: config.xmlMaxDepth, maxAttributes: config.xmlMaxAttributes }

@@ -67,3 +67,8 @@ export interface Catalog {
   readonly codeLists: ReadonlyMap<string, CodeList>;
   readonly byNamespace: ReadonlyMap<string, FormVersion>;
 }
+
+/** Every form version's XSD, for the envelope schemas of the services whose messages carry forms. */
+export function formSchemaImports(catalog: Catalog): Array<{ namespace: string; file: string }> {
+  return [...catalog.byNamespace.values()].map((fv) => ({ namespace: fv.definition.namespace, file: fv.xsdFile }));
+}

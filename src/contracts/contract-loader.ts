@@ -31,6 +31,8 @@ const NS = {
 interface ServiceFile {
   service: string;
   title: string;
+  /** Its messages carry forms of the catalogue (xs:any strict): the form XSDs are compiled into its envelope schema. */
+  importsForms?: boolean;
   versions: Array<VersionDeclaration & { wsdl: string }>;
 }
 
@@ -82,7 +84,7 @@ function collectSchemas(
   }
 }
 
-function loadVersion(rootDir: string, plan: ServicePlan, decl: VersionDeclaration & { wsdl: string }, problems: string[]): ServiceVersionDescriptor | null {
+function loadVersion(rootDir: string, plan: ServicePlan, decl: VersionDeclaration & { wsdl: string }, extraImports: readonly SchemaImport[], problems: string[]): ServiceVersionDescriptor | null {
   const service = plan.service;
   const urlPath = `/esav/${service}/v${decl.version}`;
   const wsdlFile = path.join(rootDir, 'wsdl', service, decl.wsdl);
@@ -134,7 +136,7 @@ function loadVersion(rootDir: string, plan: ServicePlan, decl: VersionDeclaratio
   }
   if (operations.size === 0) problems.push(`${service} v${decl.version}: the WSDL declares no operation`);
 
-  const imports = [...schemas.values()].map((s) => ({ namespace: s.namespace, file: s.file }));
+  const imports = [...[...schemas.values()].map((s) => ({ namespace: s.namespace, file: s.file })), ...extraImports];
   let envelopeSchemas: ServiceVersionDescriptor['envelopeSchemas'];
   try {
     envelopeSchemas = Object.freeze({
@@ -155,7 +157,10 @@ function loadVersion(rootDir: string, plan: ServicePlan, decl: VersionDeclaratio
   });
 }
 
-export function loadContracts(rootDir: string): ContractSet {
+export interface SchemaImport { readonly namespace: string; readonly file: string }
+
+/** @param formSchemas the catalogue's form XSDs, for services whose messages carry forms (service.json importsForms). */
+export function loadContracts(rootDir: string, formSchemas: readonly SchemaImport[] = []): ContractSet {
   const problems: string[] = [];
   const services = new Map<string, ServiceContract>();
   const wsdlDir = path.join(rootDir, 'wsdl');
@@ -176,7 +181,7 @@ export function loadContracts(rootDir: string): ContractSet {
     }
     const versions = new Map<number, ServiceVersionDescriptor>();
     for (const decl of file.versions) {
-      const d = loadVersion(rootDir, plan, decl, problems);
+      const d = loadVersion(rootDir, plan, decl, file.importsForms ? formSchemas : [], problems);
       if (d) versions.set(d.version, d);
     }
     services.set(entry.name, Object.freeze({ plan, title: file.title, versions }));

@@ -5,7 +5,7 @@
  *
  *   EN_DEPOT ─accept→ EN_QUALIFICATION ─start→ EN_COURS ⇄ GELE (freeze with what is awaited / unfreeze)
  *   EN_DEPOT ─reject→ EN_REJET                 EN_COURS ─close→ CLOS ─notify-closure→ VALIDE
- *   CLOS|VALIDE ─accept-closure (operator) or archive (after the acceptance delay)→ CLOS_TABLEAU_DE_BORD
+ *   CLOS|VALIDE ─accept-closure (operator) or archive (system, after the acceptance delay)→ CLOS_TABLEAU_DE_BORD
  *   CLOS|VALIDE ─refuse-closure (operator, within the delay, with a reason)→ EN_COURS
  *   EN_DEPOT|EN_QUALIFICATION ─cancel (operator, v2)→ ANNULE
  */
@@ -49,7 +49,8 @@ export const TRANSITIONS: Readonly<Record<TicketEvent, Rule>> = Object.freeze({
   'notify-closure': { from: ['CLOS'], to: 'VALIDE', by: ['oi', 'system'], reasonRequired: false },
   'accept-closure': { from: ['CLOS', 'VALIDE'], to: 'CLOS_TABLEAU_DE_BORD', by: ['operator'], reasonRequired: false },
   'refuse-closure': { from: ['CLOS', 'VALIDE'], to: 'EN_COURS', by: ['operator'], reasonRequired: true },
-  archive: { from: ['CLOS', 'VALIDE'], to: 'CLOS_TABLEAU_DE_BORD', by: ['system', 'oi'], reasonRequired: false },
+  // Only the end of the operator's acceptance delay archives a closure; the OI cannot cut the operator's right to refuse.
+  archive: { from: ['CLOS', 'VALIDE'], to: 'CLOS_TABLEAU_DE_BORD', by: ['system'], reasonRequired: false },
   cancel: { from: ['EN_DEPOT', 'EN_QUALIFICATION'], to: 'ANNULE', by: ['operator'], reasonRequired: true }
 });
 
@@ -93,13 +94,15 @@ function illegal(t: TicketFacts, why: string): EsavError {
 
 /** Checks one transition against the rules; returns from/to, or throws a fault naming the state. */
 export function transition(t: TicketFacts, r: TransitionRequest, now: Date, policy: LifecyclePolicy = DEFAULT_LIFECYCLE_POLICY): TransitionOutcome {
+  // Own keys only: an event or freeze reason named after an Object.prototype property is refused, not crashed on.
+  if (!Object.hasOwn(TRANSITIONS, r.event)) return thrown(illegal(t, `événement inconnu « ${String(r.event)} »`));
   const rule = TRANSITIONS[r.event];
   if (!rule.from.includes(t.state)) {
     return thrown(illegal(t, `« ${r.event} » n'est possible que depuis ${rule.from.join(' ou ')}`));
   }
   if (!rule.by.includes(r.actor)) return thrown(illegal(t, `« ${r.event} » n'est pas permis à l'acteur ${r.actor}`));
   if (rule.reasonRequired && !(r.reason && r.reason.trim())) return thrown(illegal(t, `« ${r.event} » demande un motif`));
-  if (r.event === 'freeze' && (!r.freezeReason || !(r.freezeReason in FREEZE_REASONS))) {
+  if (r.event === 'freeze' && (!r.freezeReason || !Object.hasOwn(FREEZE_REASONS, r.freezeReason))) {
     return thrown(illegal(t, `le gel doit dire ce qui est attendu : ${Object.keys(FREEZE_REASONS).join(', ')}`));
   }
   if (r.event === 'unfreeze' && r.actor === 'operator' && !(t.freezeReason && FREEZE_REASONS[t.freezeReason].operatorAnswerUnfreezes)) {

@@ -52,3 +52,16 @@ CREATE TABLE ticket_comment (
   at           timestamptz NOT NULL
 );
 CREATE INDEX ticket_comment_ticket ON ticket_comment (ticket_id, id);
+
+-- Every state change and comment, in order per ticket: what notifications are made of (at-least-once delivery
+-- from this outbox, written in the same transaction as the change). event_id is what receivers deduplicate on.
+CREATE TABLE ticket_event (
+  id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  event_id     uuid NOT NULL UNIQUE DEFAULT gen_random_uuid(),
+  ticket_id    bigint NOT NULL REFERENCES ticket(id),
+  operator_id  bigint NOT NULL REFERENCES operator(id),
+  kind         text NOT NULL CHECK (kind IN ('state', 'comment')),
+  payload      jsonb NOT NULL,
+  at           timestamptz NOT NULL
+);
+CREATE INDEX ticket_event_operator ON ticket_event (operator_id, id);

@@ -1,0 +1,140 @@
+/**
+ * The ticket operations (DOMAIN.md S1, S2, S3, S7, A6), shared by every version of the signalisation service and by
+ * the OI's side. Pure of I/O: the store port does the reading and writing, in one transaction per change.
+ */
+import { EsavError } from '../errors/esav-error.js';
+import { parisDate } from './calendar.js';
+import type { Caller } from './identity.js';
+import { allowsOffer } from './profile.js';
+import {
+  closureDeadline, DEFAULT_LIFECYCLE_POLICY, HISTORY_VISIBILITY_DAYS, TERMINAL_STATES, transition, visibleToOperator,
+  type ActorKind, type FreezeReason, type LifecyclePolicy, type TicketEvent, type TicketState
+} from './ticket-lifecycle.js';
+import type { Actor, FormField, SearchCriteria, TicketRecord, TicketStore, TicketTransaction } from './tickets.js';
+
+export interface FilingInput {
+  readonly serviceId: string;
+  readonly operatorReference: string;
+  readonly formId: string;
+  readonly formVersion: number;
+  readonly formOffer: string;
+  readonly formFields: readonly FormField[];
+  readonly contentHash: string;
+}
+
+const notFound = (reference: string): EsavError => new EsavError('ESAV_RESOURCE_NOT_FOUND', { params: { resource: 'signalisation', id: reference } });
+const DAY = 86_400_000;
+
+/** S1, S7: files a ticket, or returns the original answer for a retried filing (same operator reference, same content). */
+export async function fileTicket(store: TicketStore, caller: Caller, input: FilingInput, now: Date): Promise<{ ticket: TicketRecord; replay: boolean }> {
+  const target = await store.filingTarget(caller.operator.id, input.serviceId);
+  // Unknown, another operator's, archived or terminated service, or an offer outside the profile: the same fault (A6).
+  if (!target || target.state !== 'active' || !allowsOffer(caller.profile, target.offerCode)) {
+    throw new EsavError('ESAV_RESOURCE_NOT_FOUND', { params: { resource: 'prestation', id: input.serviceId } },
+      target && target.state === 'active' ? { logReason: `profile ${caller.profile.name} does not allow offer ${target.offerCode}` } : undefined);
+  }
+  if (parisDate(now) < target.filingOpensOn) {
+    throw new EsavError('ESAV_OFFER_NOT_OPEN', { params: { offer: target.offerCode, opensOn: target.filingOpensOn } });
+  }
+  if (input.formOffer !== target.offerCode) {
+    throw new EsavError('ESAV_FORM_OFFER_MISMATCH', { params: { serviceId: input.serviceId, offer: target.offerCode, form: `formulaire de l'offre ${target.offerCode}`, given: `${input.formId} v${input.formVersion}` } });
+  }
+  const filed = await store.file({
+    operatorId: caller.operator.id, servicePk: target.servicePk, serviceId: target.serviceId, offerCode: target.offerCode,
+    operatorReference: input.operatorReference, contentHash: input.contentHash, formId: input.formId, formVersion: input.formVersion,
+    formFields: input.formFields, actor: `${caller.operator.code}/certificat ${caller.certificateId}`, at: now
+  });
+  if (!filed.created && filed.contentHash !== input.contentHash) {
+    throw new EsavError('ESAV_TICKET_DUPLICATE_REFERENCE', { params: { operatorReference: input.operatorReference, reference: filed.ticket.reference } });
+  }
+  return { ticket: filed.ticket, replay: !filed.created };
+}
+
+/** S3, A6: the caller's own ticket, while visible (closed tickets: 90 days after closure). */
+export async function visibleTicket(store: TicketStore, caller: Caller, reference: string, now: Date): Promise<TicketRecord> {
+  const t = await store.find(caller.operator.id, reference);
+  if (!t || !visibleToOperator(t.closedAt, t.state, now)) throw notFound(reference);
+  return t;
+}
+
+/** Applies one lifecycle event in the ticket's transaction; keeps closedAt and the freeze facts in step. */
+export async function applyEvent(tx: TicketTransaction, event: TicketEvent, actor: Actor, now: Date,
+  opts: { reason?: string | null; freezeReason?: FreezeReason | null; freezeDetail?: string | null; policy?: LifecyclePolicy } = {}): Promise<TicketState> {
+  const t = tx.ticket;
+  const outcome = transition(t, { event, actor: actor.kind, reason: opts.reason ?? null, freezeReason: opts.freezeReason ?? null }, now, opts.policy);
+  const closes = outcome.to === 'CLOS' || outcome.to === 'EN_REJET' || outcome.to === 'ANNULE';
+  const reopens = outcome.to === 'EN_COURS' && (outcome.from === 'CLOS' || outcome.from === 'VALIDE');
+  await tx.changeState({
+    outcome, actor, reason: opts.reason ?? null, at: now,
+    closedAt: closes ? now : reopens ? null : t.closedAt,
+    freezeReason: outcome.to === 'GELE' ? opts.freezeReason ?? null : null,
+    freezeDetail: outcome.to === 'GELE' ? opts.freezeDetail ?? null : null
+  });
+  return outcome.to;
+}
+
+function operatorActor(caller: Caller): Actor {
+  return { kind: 'operator', name: `${caller.operator.code}/certificat ${caller.certificateId}` };
+}
+
+/** A change by the operator on its own visible ticket, in one transaction. */
+async function operatorChange<T>(store: TicketStore, caller: Caller, reference: string, now: Date, fn: (tx: TicketTransaction) => Promise<T>): Promise<T> {
+  const result = await store.withTicket(caller.operator.id, reference, async (tx) => {
+    if (!visibleToOperator(tx.ticket.closedAt, tx.ticket.state, now)) throw notFound(reference);
+    return { value: await fn(tx) };
+  });
+  if (result === null) throw notFound(reference);
+  return result.value;
+}
+
+function notModifiable(t: TicketRecord): EsavError {
+  return new EsavError('ESAV_TICKET_TRANSITION', { params: { reference: t.reference, state: t.state, why: "la signalisation n'est plus modifiable" } });
+}
+
+/** Information or a comment from the operator; answering a freeze unfreezes it where the reason allows (S2). */
+export async function addComplement(store: TicketStore, caller: Caller, reference: string, text: string, answersFreeze: boolean, now: Date): Promise<TicketState> {
+  return operatorChange(store, caller, reference, now, async (tx) => {
+    if (TERMINAL_STATES.has(tx.ticket.state)) throw notModifiable(tx.ticket);
+    await tx.addComment('operator', operatorActor(caller).name, text, now);
+    if (answersFreeze && tx.ticket.state === 'GELE') return applyEvent(tx, 'unfreeze', operatorActor(caller), now, { reason: text.slice(0, 200) });
+    return tx.ticket.state;
+  });
+}
+
+export async function answerClosure(store: TicketStore, caller: Caller, reference: string, accept: boolean, reason: string | null, now: Date, policy: LifecyclePolicy = DEFAULT_LIFECYCLE_POLICY): Promise<TicketState> {
+  return operatorChange(store, caller, reference, now, (tx) => applyEvent(tx, accept ? 'accept-closure' : 'refuse-closure', operatorActor(caller), now, { reason, policy }));
+}
+
+export async function cancelTicket(store: TicketStore, caller: Caller, reference: string, reason: string, now: Date): Promise<TicketState> {
+  return operatorChange(store, caller, reference, now, (tx) => applyEvent(tx, 'cancel', operatorActor(caller), now, { reason }));
+}
+
+export interface Page { readonly page: number; readonly size: number }
+
+/** S3: search and history of the caller's tickets; closed ones for 90 calendar days after their closure. */
+export async function searchTickets(store: TicketStore, caller: Caller, criteria: SearchCriteria, page: Page, now: Date): Promise<{ rows: TicketRecord[]; total: number }> {
+  const visibleSince = new Date(now.getTime() - HISTORY_VISIBILITY_DAYS * DAY);
+  return store.search(caller.operator.id, criteria, visibleSince, page.size, (page.page - 1) * page.size);
+}
+
+/** When the operator's delay to answer a closure ends (shown while the ticket is CLOS or VALIDE). */
+export function closureAnswerDeadline(t: TicketRecord, policy: LifecyclePolicy = DEFAULT_LIFECYCLE_POLICY): Date | null {
+  return (t.state === 'CLOS' || t.state === 'VALIDE') && t.closedAt ? closureDeadline(t.closedAt, policy) : null;
+}
+
+/** The OI's side: an after-sales agent (or an OI system) moves a ticket, whoever's it is. */
+export async function oiEvent(store: TicketStore, reference: string, event: TicketEvent, agent: string, now: Date,
+  opts: { reason?: string | null; freezeReason?: FreezeReason | null; freezeDetail?: string | null; kind?: ActorKind } = {}): Promise<TicketState> {
+  const result = await store.withTicket(null, reference, async (tx) => applyEvent(tx, event, { kind: opts.kind ?? 'oi', name: agent }, now, opts));
+  if (result === null) throw notFound(reference);
+  return result;
+}
+
+export async function oiComment(store: TicketStore, reference: string, agent: string, text: string, now: Date): Promise<void> {
+  const result = await store.withTicket(null, reference, async (tx) => {
+    if (TERMINAL_STATES.has(tx.ticket.state)) throw notModifiable(tx.ticket);
+    await tx.addComment('oi', agent, text, now);
+    return true;
+  });
+  if (result === null) throw notFound(reference);
+}

@@ -1,0 +1,32 @@
+/**
+ * From the wire filing message to the domain's filing input, for every version of the service: the form element is
+ * checked against the catalogue (version accepted now, code lists, cross-field rules — its XSD was checked with
+ * the envelope), its fields are read by the form definition, and a content hash is made for idempotency.
+ */
+import { createHash } from 'node:crypto';
+import type { Catalog } from '../../catalog/catalog-types.js';
+import { acceptedFormVersion, checkFormPayload } from '../../catalog/form-acceptance.js';
+import { fieldValue } from '../../catalog/form-validator.js';
+import type { FilingInput } from '../../domain/ticket-service.js';
+import { EsavError } from '../../errors/esav-error.js';
+import type { XmlElement } from '../../xml/libxml.js';
+import { childElement, childText } from './wire.js';
+
+export function filingInput(catalog: Catalog, request: XmlElement, now: Date): FilingInput {
+  const serviceId = childText(request, 'identifiantPrestation') ?? '';
+  const operatorReference = childText(request, 'referenceOperateur') ?? '';
+  const wrapper = childElement(request, 'formulaire');
+  const form = wrapper?.childNodes().find((n) => n.type() === 'element');
+  if (!form) throw new EsavError('ESAV_SCHEMA_INVALID', { params: { service: 'signalisation', version: '-', count: 1 }, fields: [{ field: 'formulaire', rule: 'obligatoire', message: 'le formulaire est absent' }] });
+  const fv = acceptedFormVersion(catalog, form, now);
+  checkFormPayload(catalog, fv, form);
+  const formFields = fv.definition.fields.flatMap((f) => {
+    const value = fieldValue(form, fv, f.path);
+    return value === null ? [] : [{ path: f.path, label: f.label, value }];
+  });
+  // Semantic content: the service, the form version and every field's value (prefixes and whitespace do not count).
+  const contentHash = createHash('sha256')
+    .update(JSON.stringify([serviceId, fv.definition.namespace, formFields.map((f) => [f.path, f.value])]))
+    .digest('hex');
+  return { serviceId, operatorReference, formId: fv.form, formVersion: fv.version, formOffer: fv.offer, formFields, contentHash };
+}

@@ -1,0 +1,80 @@
+/**
+ * The operations of the signalisation service, written once; each version's adapter picks them and its options
+ * (ARCHITECTURE.md §1: two versions differ on the wire only).
+ */
+import type { Catalog } from '../../catalog/catalog-types.js';
+import type { ServiceRepository } from '../../domain/service-inventory.js';
+import { TICKET_STATES, type TicketState } from '../../domain/ticket-lifecycle.js';
+import { addComplement, answerClosure, cancelTicket, fileTicket, searchTickets, visibleTicket } from '../../domain/ticket-service.js';
+import type { TicketStore } from '../../domain/tickets.js';
+import { EsavError } from '../../errors/esav-error.js';
+import type { OperationHandler } from '../../soap/types.js';
+import { element } from '../../xml/escape.js';
+import { filingInput } from './filing-input.js';
+import { detailXml, stateXml, summaryXml, type TicketXmlOptions } from './ticket-xml.js';
+import { childText, childTexts, iso } from './wire.js';
+
+export interface SignalisationDeps {
+  readonly tickets: TicketStore;
+  readonly services: ServiceRepository;
+  readonly catalog: Catalog;
+}
+
+export interface VersionOptions extends TicketXmlOptions {
+  readonly namespace: string;
+  /** v1: at most 100 results and a truncation flag; v2: pages. */
+  readonly paged: boolean;
+}
+
+const MAX_RESULTS = 100;
+
+function dateOrNull(v: string | null): Date | null {
+  return v === null ? null : new Date(v);
+}
+
+export function signalisationOperations(deps: SignalisationDeps, o: VersionOptions): Record<string, OperationHandler> {
+  const wrap = (name: string, body: string): string => `<${name} xmlns="${o.namespace}">${body}</${name}>`;
+  const ref = (el: Parameters<OperationHandler>[0]): string => childText(el, 'referenceSignalisation') ?? '';
+
+  return {
+    async depotSignalisation(request, ctx) {
+      const { ticket, replay } = await fileTicket(deps.tickets, ctx.caller, filingInput(deps.catalog, request, ctx.now), ctx.now);
+      return wrap('DepotSignalisationReponse', `${element('referenceSignalisation', ticket.reference)}${element('dateAcceptation', iso(ticket.acceptedAt))}${element('etat', ticket.state)}${element('dejaDeposee', String(replay))}`);
+    },
+    async consultationEtat(request, ctx) {
+      return wrap('ConsultationEtatReponse', stateXml(await visibleTicket(deps.tickets, ctx.caller, ref(request), ctx.now), o));
+    },
+    async consultationDetail(request, ctx) {
+      const t = await visibleTicket(deps.tickets, ctx.caller, ref(request), ctx.now);
+      const service = await deps.services.findForOperator(ctx.caller.operator.id, t.serviceId);
+      if (!service) throw new EsavError('ESAV_RESOURCE_NOT_FOUND', { params: { resource: 'signalisation', id: t.reference } });
+      return wrap('ConsultationDetailReponse', detailXml(t, service, await deps.tickets.history(t.id), o));
+    },
+    async ajoutComplement(request, ctx) {
+      const state = await addComplement(deps.tickets, ctx.caller, ref(request), childText(request, 'texte') ?? '', childText(request, 'reponseAuGel') === 'true' || childText(request, 'reponseAuGel') === '1', ctx.now);
+      return wrap('AjoutComplementReponse', `${element('referenceSignalisation', ref(request))}${element('etat', state)}`);
+    },
+    async reponseCloture(request, ctx) {
+      const state = await answerClosure(deps.tickets, ctx.caller, ref(request), childText(request, 'decision') === 'ACCEPTEE', childText(request, 'motif'), ctx.now);
+      return wrap('ReponseClotureReponse', `${element('referenceSignalisation', ref(request))}${element('etat', state)}`);
+    },
+    async rechercheSignalisations(request, ctx) {
+      const states = childTexts(request, 'etat').filter((s): s is TicketState => (TICKET_STATES as readonly string[]).includes(s));
+      const criteria = { states, serviceId: childText(request, 'identifiantPrestation'), from: dateOrNull(childText(request, 'dateDebut')), to: dateOrNull(childText(request, 'dateFin')) };
+      if (o.paged) {
+        const page = Number(childText(request, 'page') ?? '1');
+        const size = Number(childText(request, 'taillePage') ?? '20');
+        const { rows, total } = await searchTickets(deps.tickets, ctx.caller, criteria, { page, size }, ctx.now);
+        return wrap('RechercheSignalisationsReponse', `${rows.map(summaryXml).join('')}${element('page', page)}${element('taillePage', size)}${element('nombreTotal', total)}`);
+      }
+      const { rows, total } = await searchTickets(deps.tickets, ctx.caller, criteria, { page: 1, size: MAX_RESULTS }, ctx.now);
+      return wrap('RechercheSignalisationsReponse', `${rows.map(summaryXml).join('')}${element('resultatTronque', String(total > rows.length))}`);
+    },
+    ...(o.paged ? {
+      async annulationSignalisation(request, ctx) {
+        const state = await cancelTicket(deps.tickets, ctx.caller, ref(request), childText(request, 'motif') ?? '', ctx.now);
+        return wrap('AnnulationSignalisationReponse', `${element('referenceSignalisation', ref(request))}${element('etat', state)}`);
+      }
+    } satisfies Record<string, OperationHandler> : {})
+  };
+}
