@@ -7,7 +7,7 @@ module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', comment: 'modules form a DAG', from: {}, to: { circular: true } },
     { name: 'only-server-imports-app', severity: 'error', comment: 'src/app.ts and src/ops-app.ts are built by server.ts and tests only',
-      from: { pathNot: '^src/server\\.ts$' }, to: { path: '^src/(ops-)?app\\.ts$' } },
+      from: { pathNot: '^src/server\\.ts$' }, to: { path: '^src/(ops-|internal-)?app\\.ts$' } },
     { name: 'nobody-imports-server', severity: 'error', comment: 'server.ts is the process', from: {}, to: { path: '^src/server\\.ts$' } },
     { name: 'nobody-imports-cli', severity: 'error', comment: 'src/cli/* are processes', from: {}, to: { path: '^src/cli/' } },
     { name: 'only-cli-imports-admin', severity: 'error', comment: 'the administration commands are run by src/cli only',

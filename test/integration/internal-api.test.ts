@@ -1,0 +1,81 @@
+/**
+ * The OI's internal API: its own listener, mutual TLS with the OI's internal CA only. Operators' certificates fail
+ * the handshake; an agent's certificate moves tickets and comments, recorded under its CN.
+ */
+import { request } from 'node:https';
+import { expect } from 'chai';
+import type { FastifyInstance } from 'fastify';
+import { fixedClock } from '../../src/domain/clock.js';
+import { buildInternalApp } from '../../src/internal-app.js';
+import { createCertificateAuthority, issueCertificate, type IssuedCertificate } from '../../src/pki/certificate-authority.js';
+import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { startGateway, type TestGateway } from '../support/gateway.js';
+import { call, textOf } from '../support/soap-client.js';
+import { filing, formExample } from '../support/tickets.js';
+
+function json(port: number, ca: string, client: IssuedCertificate, method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> | null }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, ca, cert: client.certPem, key: client.keyPem, servername: 'localhost', agent: false,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' } }, (res) => {
+      let data = '';
+      res.on('data', (c: Buffer) => { data += c.toString(); });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data ? JSON.parse(data) as Record<string, unknown> : null }));
+    });
+    req.on('error', reject);
+    if (body !== undefined) req.write(JSON.stringify(body));
+    req.end();
+  });
+}
+
+describe('internal API for the OI’s systems', () => {
+  let db: TestDatabase;
+  let gw: TestGateway;
+  let api: FastifyInstance;
+  let port: number;
+  let agent: IssuedCertificate;
+  let reference: string;
+  const clock = fixedClock('2026-11-24T10:00:00Z');
+
+  before(async () => {
+    db = await freshDatabase();
+    gw = await startGateway({ database: db, clock });
+    const internalCa = await createCertificateAuthority('CN=BFC Fibre internal CA');
+    agent = await issueCertificate(internalCa, { subject: 'CN=sav.martin, O=BFC Fibre', kind: 'client' });
+    api = await buildInternalApp({ pool: db.pool, clock, tls: { cert: gw.pki.server.certPem, key: gw.pki.server.keyPem, ca: [internalCa.certPem] } });
+    await api.listen({ host: '127.0.0.1', port: 0 });
+    port = (api.server.address() as { port: number }).port;
+    const r = await call(gw.url, { path: '/esav/signalisation/v2', body: filing(2, 'FTTH-21-0000001', 'OPA-INTERNAL-1', formExample('ftth', 2, 'valid-minimal.xml')), client: gw.pki.opa, ca: gw.pki.ca });
+    reference = textOf(r.body, 'referenceSignalisation')!;
+  });
+  after(async () => { await api.close(); await gw.close(); await db.drop(); });
+
+  it('refuses an operator’s certificate in the TLS handshake', async () => {
+    const outcome = await json(port, gw.pki.ca, gw.pki.opa, 'GET', '/tickets').then(() => 'answered', () => 'refused');
+    expect(outcome).to.equal('refused');
+  });
+
+  it('moves a ticket and records the agent from its certificate', async () => {
+    expect((await json(port, gw.pki.ca, agent, 'POST', `/tickets/${reference}/events`, { event: 'accept' })).body).to.deep.equal({ state: 'EN_QUALIFICATION' });
+    expect((await json(port, gw.pki.ca, agent, 'POST', `/tickets/${reference}/events`, { event: 'start' })).body).to.deep.equal({ state: 'EN_COURS' });
+    const frozen = await json(port, gw.pki.ca, agent, 'POST', `/tickets/${reference}/events`, { event: 'freeze', awaiting: 'ACCES_SITE', reason: 'Badge à déposer à l’accueil' });
+    expect(frozen.body).to.deep.equal({ state: 'GELE' });
+    expect((await json(port, gw.pki.ca, agent, 'POST', `/tickets/${reference}/comments`, { text: 'Passage prévu demain 9 h' })).status).to.equal(204);
+    const shown = (await json(port, gw.pki.ca, agent, 'GET', `/tickets/${reference}`)).body!;
+    expect(shown.state).to.equal('GELE');
+    expect((shown.transitions as Array<{ actor: string }>).at(-1)!.actor).to.equal('agent:sav.martin');
+    expect((shown.comments as Array<{ text: string }>)[0]!.text).to.equal('Passage prévu demain 9 h');
+  });
+
+  it('answers 409 with the fault code for an illegal move, 404 for an unknown ticket, 400 for a bad event', async () => {
+    const illegal = await json(port, gw.pki.ca, agent, 'POST', `/tickets/${reference}/events`, { event: 'close', reason: 'x' });
+    expect(illegal.status).to.equal(409);
+    expect(illegal.body!.error).to.equal('TRANSITION_INTERDITE');
+    expect((await json(port, gw.pki.ca, agent, 'POST', '/tickets/SIG-2026-9999999/events', { event: 'accept' })).status).to.equal(404);
+    expect((await json(port, gw.pki.ca, agent, 'POST', `/tickets/${reference}/events`, { event: 'toString' })).status).to.equal(400);
+  });
+
+  it('lists tickets by state', async () => {
+    const listed = await json(port, gw.pki.ca, agent, 'GET', '/tickets?state=GELE');
+    expect((listed.body!.tickets as Array<{ reference: string }>).map((t) => t.reference)).to.include(reference);
+  });
+});
