@@ -1,0 +1,87 @@
+/**
+ * When the service is interrupted (DOMAIN.md M1, M2): every night around 04:00 Paris time for about 15 minutes
+ * (database updates), and during planned maintenance announced at least 2 working days before. Times are Paris
+ * wall-clock times, daylight saving included.
+ */
+import { parisDate, parisMidnight } from './calendar.js';
+import { addWorkingDays } from './french-calendar.js';
+
+export interface NightlyWindow {
+  /** Paris wall-clock start, minutes after midnight (04:00 = 240). */
+  readonly startMinute: number;
+  readonly durationMinutes: number;
+}
+
+export const DEFAULT_NIGHTLY_WINDOW: NightlyWindow = Object.freeze({ startMinute: 4 * 60, durationMinutes: 15 });
+
+export interface PlannedWindow {
+  readonly id: string;
+  readonly start: Date;
+  readonly end: Date;
+  readonly reason: string;
+  readonly announcedAt: Date;
+}
+
+export interface ActiveWindow {
+  readonly kind: 'nightly' | 'planned';
+  readonly start: Date;
+  readonly end: Date;
+  readonly reason: string;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/**
+ * The instant of a Paris wall-clock time on a Paris date. 04:00 exists on both daylight-saving days (the changes
+ * happen at 02:00 and 03:00), so the offset after the change applies.
+ */
+export function parisWallClock(isoDate: string, minuteOfDay: number): Date {
+  const midnight = parisMidnight(isoDate).getTime();
+  const next = new Date(`${isoDate}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  const dayLength = parisMidnight(next.toISOString().slice(0, 10)).getTime() - midnight;
+  // On the day of a change, hours after 03:00 are shifted by the change (23 h or 25 h days).
+  const shift = minuteOfDay >= 3 * 60 ? dayLength - 24 * HOUR : 0;
+  return new Date(midnight + minuteOfDay * MINUTE + shift);
+}
+
+export function nightlyWindowOf(isoDate: string, w: NightlyWindow = DEFAULT_NIGHTLY_WINDOW): ActiveWindow {
+  const start = parisWallClock(isoDate, w.startMinute);
+  return { kind: 'nightly', start, end: new Date(start.getTime() + w.durationMinutes * MINUTE), reason: 'mise à jour quotidienne des bases de données (M1)' };
+}
+
+/** The window in force at an instant, if any (planned maintenance first: it may be longer). */
+export function activeWindow(now: Date, planned: readonly PlannedWindow[], w: NightlyWindow = DEFAULT_NIGHTLY_WINDOW): ActiveWindow | null {
+  const t = now.getTime();
+  const p = planned.find((x) => x.start.getTime() <= t && t < x.end.getTime());
+  if (p) return { kind: 'planned', start: p.start, end: p.end, reason: p.reason };
+  const nightly = nightlyWindowOf(parisDate(now), w);
+  return nightly.start.getTime() <= t && t < nightly.end.getTime() ? nightly : null;
+}
+
+/** The windows to come within a horizon, in order (for the operation that lists them). */
+export function comingWindows(now: Date, planned: readonly PlannedWindow[], days: number, w: NightlyWindow = DEFAULT_NIGHTLY_WINDOW): ActiveWindow[] {
+  const out: ActiveWindow[] = [];
+  let date = parisDate(now);
+  for (let i = 0; i <= days; i++) {
+    const n = nightlyWindowOf(date, w);
+    if (n.end.getTime() > now.getTime()) out.push(n);
+    const d = new Date(`${date}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + 1);
+    date = d.toISOString().slice(0, 10);
+  }
+  const horizon = now.getTime() + days * 24 * HOUR;
+  for (const p of planned) if (p.end.getTime() > now.getTime() && p.start.getTime() <= horizon) out.push({ kind: 'planned', start: p.start, end: p.end, reason: p.reason });
+  return out.sort((a, b) => a.start.getTime() - b.start.getTime());
+}
+
+/** M2: a planned maintenance must be announced at least 2 working days before it starts. */
+export function plannedWindowProblem(start: Date, end: Date, announcedAt: Date): string | null {
+  if (end.getTime() <= start.getTime()) return 'la fin doit suivre le début';
+  const earliest = parisMidnight(addWorkingDays(parisDate(announcedAt), 2));
+  if (start.getTime() < earliest.getTime()) {
+    return `préavis de 2 jours ouvrés (M2) : annoncée le ${parisDate(announcedAt)}, une maintenance peut commencer au plus tôt le ${parisDate(earliest)} à 00:00 (Paris)`;
+  }
+  return null;
+}
