@@ -16,7 +16,7 @@ import type { ContractSet } from '../src/contracts/service-descriptor.js';
 import { compileFile, filesUnder, root, schemaTask, stats, type Schema } from './check-contracts/engines.js';
 import { catalogueTasks, formSchemas, loadCatalogue } from './check-contracts/forms.js';
 import { print, runAll, type Outcome, type Task } from './check-contracts/report.js';
-import { samplesDir, sampleTasks, subdirectories } from './check-contracts/samples.js';
+import { importsForms, samplesDir, sampleTasks, schemasWithForms, subdirectories } from './check-contracts/samples.js';
 
 const USAGE = `Usage: npm run check:contracts [-- --help]
 
@@ -56,10 +56,12 @@ async function main(argv: readonly string[]): Promise<number> {
   const schemas = new Map<string, Schema[]>();
   for (const s of xsds) schemas.set(s.namespace, [...(schemas.get(s.namespace) ?? []), s]);
 
-  const tasks: Task[] = [...xsds, ...formSchemas()].map(schemaTask);
+  const forms = formSchemas();
+  const tasks: Task[] = [...xsds, ...forms].map(schemaTask);
   const warnings: string[] = [];
   for (const service of contracts ? subdirectories(samplesDir) : []) {
-    for (const version of subdirectories(path.join(samplesDir, service))) tasks.push(...sampleTasks(contracts!, service, version, schemas));
+    const declaring = importsForms(service) ? schemasWithForms(schemas, forms) : schemas;
+    for (const version of subdirectories(path.join(samplesDir, service))) tasks.push(...sampleTasks(contracts!, service, version, declaring));
   }
   for (const [service, contract] of contracts?.services ?? []) {
     for (const version of contract.versions.keys()) {

@@ -3,12 +3,16 @@
  * payload (the DetailErreur of a fault) and any response header block are cut out of the envelope and validated by
  * both engines against the XSD under xsd/ that declares their namespace. Requests of a behaviour named
  * schema-invalide* must be invalid for both; everything else valid for both.
+ * A service whose messages carry a form of the catalogue (service.json "importsForms": an xs:any strict) is checked
+ * as the gateway checks it: its XSD together with every form XSD (schemasWithForms).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ContractSet } from '../../src/contracts/service-descriptor.js';
 import type { XmlElement } from '../../src/xml/libxml.js';
-import { documentTask, parse, rel, root, type Schema } from './engines.js';
+import { compileFile, documentTask, parse, rel, root, type Schema } from './engines.js';
 import { failed, type Task } from './report.js';
 
 const ENVELOPE_NS = new Set(['http://schemas.xmlsoap.org/soap/envelope/', 'http://www.w3.org/2003/05/soap-envelope']);
@@ -61,6 +65,39 @@ function responseDocuments(sample: string, file: string): Extract[] {
     out.push({ label: `${sample} response fault DetailErreur`, namespace: COMMON_NS, xml: standalone(detail), expectValid: true });
   } else {
     out.push({ label: `${sample} response ${payload.name()}`, namespace: namespaceOf(payload), xml: standalone(payload), expectValid: true });
+  }
+  return out;
+}
+
+/** wsdl/<service>/service.json says that its messages carry forms of the catalogue. */
+export function importsForms(service: string): boolean {
+  const file = path.join(root, 'wsdl', service, 'service.json');
+  return existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as { importsForms?: boolean }).importsForms === true;
+}
+
+let wrapperDir: string | null = null;
+
+/**
+ * The schemas by namespace, each one replaced by a wrapper importing it and every form XSD, so that the strict
+ * wildcard of a filing's form element finds the form's declaration (the gateway compiles its envelope schema the
+ * same way, contract-loader.ts). Xerces validates against a file: the wrappers are written to a temporary folder,
+ * removed when the check exits.
+ */
+export function schemasWithForms(schemas: ReadonlyMap<string, Schema[]>, forms: readonly Schema[]): Map<string, Schema[]> {
+  if (wrapperDir === null) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'esav-check-contracts-'));
+    wrapperDir = dir;
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  const out = new Map<string, Schema[]>();
+  for (const [namespace, declaring] of schemas) {
+    out.set(namespace, declaring.map((s) => {
+      const imports = [s, ...forms.filter((f) => f.namespace !== namespace)]
+        .map((i) => `  <xs:import namespace="${i.namespace}" schemaLocation="${pathToFileURL(i.file).href}"/>`).join('\n');
+      const file = path.join(wrapperDir!, `${rel(s.file).replace(/\.xsd$/, '').replace(/[^A-Za-z0-9-]+/g, '_')}-with-forms.xsd`);
+      writeFileSync(file, `<?xml version="1.0" encoding="UTF-8"?>\n<!-- ${rel(s.file)} and every form XSD of catalog/forms/ -->\n<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">\n${imports}\n</xs:schema>\n`);
+      return { ...compileFile(file), namespace };
+    }));
   }
   return out;
 }

@@ -1,8 +1,20 @@
 /**
  * Golden exchanges (ARCHITECTURE.md §7): every folder test/samples/<service>/v<N>/<operation>__<behaviour>/ holds a
  * request.xml, the response.xml the gateway must answer byte for byte, and a meta.json saying who calls and how.
- * Each one is replayed over mutual TLS against a real gateway; only the request id varies between runs, so it is
- * normalised to __REQUEST_ID__ on both sides.
+ * Each one is replayed over mutual TLS against a real gateway of its own: a fresh database (so ticket references
+ * SIG-YYYY-NNNNNNN start at 1 in every sample) and a fixed clock, at meta.json's "at" (ISO instant; DEFAULT_AT when
+ * absent): version notices (AvisVersion), form versions accepted and every date answered are those of that instant,
+ * whatever the day the suite runs. meta.json's "setup" creates, in order, the state the sample needs:
+ *  - { "request": "setup-1.xml", "version"?: N, "client"?: "opa"|"opb", "at"?: ISO, "status"?: 200 } POSTs a file
+ *    of the sample's folder to the same service (version N when given), as the sample's client unless told, and
+ *    fails the sample unless the answer has that status;
+ *  - { "oi": "accept"|"reject"|"start"|"freeze"|"unfreeze"|"close"|"notify-closure"|…, "reason"?, "freezeReason"?,
+ *    "freezeDetail"?, "ticket"?, "at"? } moves a ticket on the OI's side (ticket-service oiEvent);
+ *    { "oi": "comment", "text": "…" } adds an OI comment (oiComment). "ticket" defaults to the last reference a
+ *    setup request answered.
+ * A step's "at" defaults to the sample's. Two things still vary between runs and are normalised on both sides: the
+ * request id (__REQUEST_ID__) and the gateway's own URL, which has the test's port (__BASE_URL__, e.g. in
+ * AvisVersion). The Deprecation/Sunset/Link HTTP headers are asserted by other tests, not here.
  *
  * ESAV_UPDATE_SAMPLES=1 rewrites response.xml and the status in meta.json from the live answers instead of
  * asserting: use it after an intended change of the wire format, then review the diff before committing.
@@ -11,25 +23,57 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { fixedClock } from '../../src/domain/clock.js';
+import type { FreezeReason, TicketEvent } from '../../src/domain/ticket-lifecycle.js';
+import { oiComment, oiEvent } from '../../src/domain/ticket-service.js';
+import { createTicketStore } from '../../src/store/ticket-store.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { call, textOf, type RawResponse } from '../support/soap-client.js';
 
 const SAMPLES_DIR = fileURLToPath(new URL('../samples', import.meta.url));
 const UPDATE = process.env.ESAV_UPDATE_SAMPLES === '1';
 const REQUEST_ID = /<idRequete>[^<]*<\/idRequete>/g;
+const DEFAULT_AT = '2026-11-24T10:00:00Z';
+
+type ClientName = 'opa' | 'opb' | 'unregistered';
+
+/** A request POSTed before the sample's (a file of the sample's folder). */
+interface SetupRequest {
+  readonly request: string;
+  readonly version?: number;
+  readonly client?: ClientName;
+  readonly at?: string;
+  readonly status?: number;
+}
+
+/** A move of a ticket on the OI's side, or an OI comment. */
+interface SetupOi {
+  readonly oi: TicketEvent | 'comment';
+  readonly ticket?: string;
+  readonly at?: string;
+  readonly agent?: string;
+  readonly reason?: string;
+  readonly freezeReason?: FreezeReason;
+  readonly freezeDetail?: string;
+  readonly text?: string;
+}
 
 interface SampleMeta {
-  readonly client: 'opa' | 'opb' | 'unregistered';
+  readonly client: ClientName;
   /** Sent as the SOAPAction header (SOAP 1.1); null: no header (SOAP 1.2 carries the action in the media type). */
   readonly soapAction: string | null;
   readonly contentType: string;
   readonly status: number;
+  /** The gateway's clock for the replay; DEFAULT_AT when absent. */
+  readonly at?: string;
+  readonly setup?: ReadonlyArray<SetupRequest | SetupOi>;
 }
 
 interface Sample {
   /** <service>/v<N>/<operation>__<behaviour> */
   readonly name: string;
   readonly dir: string;
+  readonly service: string;
   readonly endpoint: string;
   readonly meta: SampleMeta;
   readonly request: string;
@@ -49,6 +93,7 @@ function discoverSamples(): Sample[] {
         samples.push({
           name: `${service}/${version}/${folder}`,
           dir,
+          service,
           endpoint: `/esav/${service}/${version}`,
           meta: JSON.parse(readFileSync(path.join(dir, 'meta.json'), 'utf8')) as SampleMeta,
           request: readFileSync(path.join(dir, 'request.xml'), 'utf8')
@@ -63,6 +108,11 @@ function normaliseRequestId(body: string): string {
   return body.replace(REQUEST_ID, '<idRequete>__REQUEST_ID__</idRequete>');
 }
 
+/** The request id, and the gateway's own URL (https://localhost:<the test's port>). */
+function normalise(body: string, gw: TestGateway): string {
+  return normaliseRequestId(body).split(gw.url).join('__BASE_URL__');
+}
+
 function oneElementPerLine(xml: string): string {
   return xml.replace(/></g, '>\n<');
 }
@@ -72,22 +122,60 @@ function mediaEssence(contentType: string | string[] | undefined): string {
   return String(contentType ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-function replay(gw: TestGateway, sample: Sample): Promise<RawResponse> {
+function post(gw: TestGateway, path: string, body: string, client: ClientName, meta?: SampleMeta): Promise<RawResponse> {
   return call(gw.url, {
-    path: sample.endpoint,
-    body: sample.request,
-    contentType: sample.meta.contentType,
-    ...(sample.meta.soapAction !== null ? { soapAction: sample.meta.soapAction } : {}),
-    client: gw.pki[sample.meta.client],
+    path,
+    body,
+    contentType: meta?.contentType ?? 'text/xml; charset=utf-8',
+    ...(meta && meta.soapAction !== null ? { soapAction: meta.soapAction } : {}),
+    client: gw.pki[client],
     ca: gw.pki.ca
   });
 }
 
+/** Creates the state the sample needs (meta.json "setup"), in order. */
+async function setUp(gw: TestGateway, clock: ReturnType<typeof fixedClock>, sample: Sample, at: string): Promise<void> {
+  const store = createTicketStore(gw.pool);
+  let lastReference: string | undefined;
+  for (const [i, step] of (sample.meta.setup ?? []).entries()) {
+    const when = step.at ?? at;
+    if ('request' in step) {
+      clock.set(when);
+      const endpoint = step.version === undefined ? sample.endpoint : `/esav/${sample.service}/v${step.version}`;
+      const res = await post(gw, endpoint, readFileSync(path.join(sample.dir, step.request), 'utf8'), step.client ?? sample.meta.client);
+      expect(res.status, `setup step ${i + 1} (${step.request}): ${res.body}`).to.equal(step.status ?? 200);
+      lastReference = textOf(res.body, 'referenceSignalisation') ?? lastReference;
+      continue;
+    }
+    const ticket = step.ticket ?? lastReference;
+    if (!ticket) throw new Error(`setup step ${i + 1} (oi ${step.oi}): no ticket filed before it, and none named`);
+    const agent = step.agent ?? 'agent.sav';
+    if (step.oi === 'comment') await oiComment(store, ticket, agent, step.text ?? '', new Date(when));
+    else await oiEvent(store, ticket, step.oi, agent, new Date(when), { reason: step.reason ?? null, freezeReason: step.freezeReason ?? null, freezeDetail: step.freezeDetail ?? null });
+  }
+}
+
+/** The sample on a gateway of its own (fresh database, fixed clock), after its setup; the answer normalised. */
+async function replay(sample: Sample): Promise<RawResponse> {
+  const at = sample.meta.at ?? DEFAULT_AT;
+  const clock = fixedClock(at);
+  const gw = await startGateway({ clock });
+  try {
+    // The test PKI's certificates are valid from the day before the run (real time, which TLS checks); the registry
+    // must also know them as valid at the sample's instants, which may be earlier.
+    const earliest = [at, ...(sample.meta.setup ?? []).flatMap((s) => (s.at ? [s.at] : []))].map((t) => new Date(t)).sort((a, b) => a.getTime() - b.getTime())[0]!;
+    await gw.pool.query('UPDATE client_certificate SET not_before = LEAST(not_before, $1)', [earliest]);
+    await setUp(gw, clock, sample, at);
+    clock.set(at);
+    const res = await post(gw, sample.endpoint, sample.request, sample.meta.client, sample.meta);
+    return { ...res, body: normalise(res.body, gw) };
+  } finally {
+    await gw.close();
+  }
+}
+
 describe('golden exchanges', () => {
   const samples = discoverSamples();
-  let gw: TestGateway;
-  before(async () => { gw = await startGateway(); });
-  after(async () => { await gw?.close(); });
 
   it('finds samples to replay', () => {
     expect(samples.length).to.be.greaterThan(0);
@@ -95,8 +183,8 @@ describe('golden exchanges', () => {
 
   for (const sample of samples) {
     it(`answers ${sample.name} exactly as recorded`, async () => {
-      const res = await replay(gw, sample);
-      const body = normaliseRequestId(res.body);
+      const res = await replay(sample);
+      const body = res.body;
       if (UPDATE) {
         writeFileSync(path.join(sample.dir, 'response.xml'), body);
         writeFileSync(path.join(sample.dir, 'meta.json'), `${JSON.stringify({ ...sample.meta, status: res.status }, null, 2)}\n`);
@@ -120,9 +208,9 @@ describe('golden exchanges', () => {
       return sample!;
     });
     const answers = await Promise.all(notFound.map(async (sample) => {
-      const res = await replay(gw, sample);
+      const res = await replay(sample);
       const id = textOf(sample.request, 'identifiantPrestation')!;
-      return { status: res.status, body: normaliseRequestId(res.body).split(id).join('__ID__') };
+      return { status: res.status, body: res.body.split(id).join('__ID__') };
     }));
     expect(answers[0]!.body).to.contain('<code>RESSOURCE_INCONNUE</code>');
     expect(answers[1]).to.deep.equal(answers[0]);
