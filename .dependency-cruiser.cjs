@@ -28,6 +28,8 @@ module.exports = {
       from: { path: layer('services') }, to: { path: ['^src/(transport|store|jobs|config)/', 'node_modules/(fastify|pg)/'] } },
     { name: 'store-below-services', severity: 'error', comment: 'the store implements domain ports; it knows no SOAP or HTTP',
       from: { path: layer('store') }, to: { path: ['^src/(soap|transport|services|contracts|xml)/', 'node_modules/fastify/'] } },
+    { name: 'jobs-off-the-request-path', severity: 'error', comment: 'background work: store, domain, xml helpers, errors, config and contract types; never the SOAP layer, the transport or the adapters',
+      from: { path: layer('jobs') }, to: { path: ['^src/(soap|transport|services|admin|cli|catalog)/', 'node_modules/fastify/'] } },
     { name: 'transport-has-no-sql', severity: 'error', comment: 'the transport gets the database through injected ports',
       from: { path: layer('transport') }, to: { path: ['^src/store/', 'node_modules/pg/'] } }
   ],

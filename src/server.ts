@@ -4,11 +4,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildApp } from './app.js';
+import { formSchemaImports } from './catalog/catalog-types.js';
 import { systemClock } from './domain/clock.js';
 import { buildOpsApp } from './ops-app.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
-import { CatalogError } from './catalog/catalog-loader.js';
-import { ContractError } from './contracts/contract-loader.js';
+import { CatalogError, loadCatalog } from './catalog/catalog-loader.js';
+import { ContractError, loadContracts } from './contracts/contract-loader.js';
+import { startNotificationWorker } from './jobs/notification-setup.js';
 import { createLogger } from './logger.js';
 import { certificateFacts, type CertificateFacts } from './pki/certificate-authority.js';
 import { ensureDevPki, type DevPki } from './pki/dev-pki.js';
@@ -54,8 +56,16 @@ async function main(): Promise<void> {
     await loadDemoData(pool, certs);
   }
 
-  const app = await buildApp(config, { pool, listenClient: () => createClient({ connectionString, poolSize: 1 }), tls: tlsMaterial(config, pki), logger: log });
+  // Loaded here rather than in buildApp so that the notification worker reads its operation from the same contracts.
+  const catalog = loadCatalog(config.rootDir);
+  const contracts = loadContracts(config.rootDir, formSchemaImports(catalog));
+  const app = await buildApp(config, { pool, listenClient: () => createClient({ connectionString, poolSize: 1 }), tls: tlsMaterial(config, pki), logger: log, catalog, contracts });
   await app.listen({ host: config.host, port: config.port });
+  const notifier = startNotificationWorker(config, {
+    connectionString, contracts, clock: systemClock, logger: log,
+    devPki: pki ? { cert: pki.gatewayClient.cert, key: pki.gatewayClient.key, ca: pki.caCert } : null,
+    onIdleError: (e) => { if (!stopping) log.warn({ err: e.message }, 'idle notification database connection lost'); }
+  });
   let serving = true;
   const ops = await buildOpsApp({ pool, clock: systemClock, serving: () => serving });
   await ops.listen({ host: config.opsHost, port: config.opsPort });
@@ -85,6 +95,8 @@ async function main(): Promise<void> {
     deadline.unref();
     serving = false;
     await app.close();
+    // Deliveries in flight finish (each is bounded by ESAV_NOTIFY_TIMEOUT_MS); unfinished ones are retried by any instance.
+    await notifier?.stop(5000);
     await ops.close();
     await pool.end();
     await embedded?.stop();

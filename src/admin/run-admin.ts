@@ -9,12 +9,13 @@ import type { Clock } from '../domain/clock.js';
 import { AdminError } from '../errors/admin-error.js';
 import type { Command, CommandGroup } from './command.js';
 import { certificateCommands } from './commands/certificates.js';
+import { notificationCommands } from './commands/notifications.js';
 import { operatorCommands } from './commands/operators.js';
 import { auditCommands, profileCommands, trustCommands } from './commands/profiles-trust-audit.js';
 import { ticketCommands } from './commands/tickets.js';
 import { openAdminContext } from './context.js';
 
-export const GROUPS: readonly CommandGroup[] = [operatorCommands, certificateCommands, profileCommands, trustCommands, ticketCommands, auditCommands];
+export const GROUPS: readonly CommandGroup[] = [operatorCommands, certificateCommands, profileCommands, trustCommands, ticketCommands, notificationCommands, auditCommands];
 
 export interface AdminIo {
   readonly env: Readonly<Record<string, string | undefined>>;

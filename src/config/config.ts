@@ -45,6 +45,27 @@ export interface Config {
   readonly loadDemoData: boolean;
   readonly keepAliveTimeoutMs: number;
   readonly requestTimeoutMs: number;
+  readonly notifications: NotificationConfig;
+}
+
+/** Push notifications to operators' endpoints (src/jobs/notification-worker.ts). */
+export interface NotificationConfig {
+  /** The gateway's client certificate and key for outbound mutual TLS; null: the dev PKI's in development, else off. */
+  readonly clientCertFile: string | null;
+  readonly clientKeyFile: string | null;
+  /** PEM bundle trusted for operators' endpoint certificates; null: the system CAs (the dev CA in development). */
+  readonly caFile: string | null;
+  /** The worker looks for due deliveries this often. */
+  readonly pollMs: number;
+  /** Deliveries in flight at once, per gateway instance. */
+  readonly concurrency: number;
+  /** One call (connect, TLS, answer) is cut after this: a dead endpoint costs the worker this much, never a SOAP call. */
+  readonly timeoutMs: number;
+  /** Retry delays: base × 2^(n−1), capped at max. */
+  readonly backoffBaseMs: number;
+  readonly backoffMaxMs: number;
+  /** After this many failed attempts a delivery is "stalled": retried at the cap interval, and logged as such. */
+  readonly stalledAfterAttempts: number;
 }
 
 export class ConfigError extends Error {
@@ -124,6 +145,24 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
   if (demo !== undefined && !['0', '1', 'true', 'false'].includes(demo)) {
     problems.push(`ESAV_DEMO_DATA=${demo}: expected true or false`);
   }
+  const notifyCert = file('ESAV_NOTIFY_CLIENT_CERT');
+  const notifyKey = file('ESAV_NOTIFY_CLIENT_KEY');
+  if ((notifyCert === undefined) !== (notifyKey === undefined)) problems.push('ESAV_NOTIFY_CLIENT_CERT and ESAV_NOTIFY_CLIENT_KEY go together: set both or none');
+  const backoffBaseMs = int('ESAV_NOTIFY_BACKOFF_BASE_MS', 1000, 1, 3_600_000);
+  const backoffMaxMs = int('ESAV_NOTIFY_BACKOFF_MAX_MS', 600_000, 1, 86_400_000);
+  if (backoffMaxMs < backoffBaseMs) problems.push('ESAV_NOTIFY_BACKOFF_MAX_MS must not be below ESAV_NOTIFY_BACKOFF_BASE_MS');
+  const notifications: NotificationConfig = Object.freeze({
+    clientCertFile: notifyCert ?? null,
+    clientKeyFile: notifyKey ?? null,
+    caFile: file('ESAV_NOTIFY_CA') ?? null,
+    pollMs: int('ESAV_NOTIFY_POLL_MS', 1000, 10, 600_000),
+    concurrency: int('ESAV_NOTIFY_CONCURRENCY', 4, 1, 64),
+    timeoutMs: int('ESAV_NOTIFY_TIMEOUT_MS', 5000, 100, 120_000),
+    backoffBaseMs,
+    backoffMaxMs,
+    stalledAfterAttempts: int('ESAV_NOTIFY_STALLED_AFTER', 10, 1, 1000)
+  });
+
   const loadDemoData = demo === undefined ? environment === 'development' : demo === '1' || demo === 'true';
   if (loadDemoData && environment === 'production') problems.push('ESAV_DEMO_DATA: the demo data set is never loaded in production');
 
@@ -150,7 +189,8 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
     opsPort: int('ESAV_OPS_PORT', 9464, 0, 65535),
     loadDemoData,
     keepAliveTimeoutMs: int('ESAV_KEEP_ALIVE_TIMEOUT_MS', 65000, 1000, 600000),
-    requestTimeoutMs: int('ESAV_REQUEST_TIMEOUT_MS', 30000, 1000, 600000)
+    requestTimeoutMs: int('ESAV_REQUEST_TIMEOUT_MS', 30000, 1000, 600000),
+    notifications
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -10,7 +10,7 @@ import { libxml, type XmlDocument, type XmlElement } from '../xml/libxml.js';
 import { compileSchema } from '../xml/xsd-validator.js';
 import { envelopeSchemaSource, SOAP11_NS, SOAP12_NS } from './envelope-schema.js';
 import {
-  BASE_URL_MARK, type ContractSet, type OperationDescriptor, type PublishedDocument, type ServiceContract,
+  BASE_URL_MARK, type ContractSet, type OperationDescriptor, type PublishedDocument, type ServiceContract, type ServiceImplementer,
   type ServiceVersionDescriptor
 } from './service-descriptor.js';
 
@@ -33,6 +33,8 @@ interface ServiceFile {
   title: string;
   /** Its messages carry forms of the catalogue (xs:any strict): the form XSDs are compiled into its envelope schema. */
   importsForms?: boolean;
+  /** "operator": a contract the operators implement and the gateway calls (notifications); published, never served. */
+  implementedBy?: ServiceImplementer;
   versions: Array<VersionDeclaration & { wsdl: string }>;
 }
 
@@ -84,7 +86,10 @@ function collectSchemas(
   }
 }
 
-function loadVersion(rootDir: string, plan: ServicePlan, decl: VersionDeclaration & { wsdl: string }, extraImports: readonly SchemaImport[], problems: string[]): ServiceVersionDescriptor | null {
+function loadVersion(
+  rootDir: string, plan: ServicePlan, decl: VersionDeclaration & { wsdl: string }, extraImports: readonly SchemaImport[], implementedBy: ServiceImplementer,
+  problems: string[]
+): ServiceVersionDescriptor | null {
   const service = plan.service;
   const urlPath = `/esav/${service}/v${decl.version}`;
   const wsdlFile = path.join(rootDir, 'wsdl', service, decl.wsdl);
@@ -99,8 +104,11 @@ function loadVersion(rootDir: string, plan: ServicePlan, decl: VersionDeclaratio
   const schemas = new Map<string, { file: string; doc: XmlDocument; namespace: string }>();
   collectSchemas(wsdl, wsdlFile, urlPath, schemas, problems);
 
-  for (const node of wsdl.find('//soap:address | //soap12:address', NS)) {
-    (node as XmlElement).attr({ location: `${BASE_URL_MARK}${urlPath}` });
+  // An operator-implemented contract keeps its placeholder address: the gateway is its client, not its endpoint.
+  if (implementedBy === 'gateway') {
+    for (const node of wsdl.find('//soap:address | //soap12:address', NS)) {
+      (node as XmlElement).attr({ location: `${BASE_URL_MARK}${urlPath}` });
+    }
   }
 
   // Operations: portType input message → element; binding soapAction (ARCHITECTURE.md §1: read, never re-declared).
@@ -174,6 +182,8 @@ export function loadContracts(rootDir: string, formSchemas: readonly SchemaImpor
     const file = JSON.parse(readFileSync(planFile, 'utf8')) as ServiceFile;
     if (file.service !== entry.name) problems.push(`${planFile}: "service" must be "${entry.name}"`);
     const plan: ServicePlan = Object.freeze({ service: entry.name, versions: Object.freeze(file.versions.map((v) => Object.freeze({ ...v }))) });
+    const implementedBy = file.implementedBy ?? 'gateway';
+    if (implementedBy !== 'gateway' && implementedBy !== 'operator') problems.push(`${planFile}: "implementedBy" must be "gateway" or "operator"`);
     const planProblems = checkVersionPlan(plan);
     if (planProblems.length > 0) {
       problems.push(...planProblems);
@@ -181,10 +191,10 @@ export function loadContracts(rootDir: string, formSchemas: readonly SchemaImpor
     }
     const versions = new Map<number, ServiceVersionDescriptor>();
     for (const decl of file.versions) {
-      const d = loadVersion(rootDir, plan, decl, file.importsForms ? formSchemas : [], problems);
+      const d = loadVersion(rootDir, plan, decl, file.importsForms ? formSchemas : [], implementedBy, problems);
       if (d) versions.set(d.version, d);
     }
-    services.set(entry.name, Object.freeze({ plan, title: file.title, versions }));
+    services.set(entry.name, Object.freeze({ plan, title: file.title, implementedBy, versions }));
   }
   if (problems.length > 0) throw new ContractError(problems);
   return Object.freeze({ services });

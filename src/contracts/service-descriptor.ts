@@ -29,9 +29,16 @@ export interface ServiceVersionDescriptor {
   readonly envelopeSchemas: { readonly soap11: CompiledSchema; readonly soap12: CompiledSchema };
 }
 
+/**
+ * Who implements a contract: the gateway (it answers calls), or the operators (the gateway calls them, e.g. push
+ * notifications; it only publishes the WSDL and XSDs so that operators can build their endpoint).
+ */
+export type ServiceImplementer = 'gateway' | 'operator';
+
 export interface ServiceContract {
   readonly plan: ServicePlan;
   readonly title: string;
+  readonly implementedBy: ServiceImplementer;
   readonly versions: ReadonlyMap<number, ServiceVersionDescriptor>;
 }
 

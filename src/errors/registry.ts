@@ -28,7 +28,7 @@ function def(d: ErrorDefinition): ErrorDefinition {
 export const errorRegistry = Object.freeze({
   ESAV_METHOD_NOT_ALLOWED: def({
     wireCode: 'METHODE_NON_AUTORISEE', role: 'Client', httpStatus: 405, phase: 'receive', transport: true,
-    message: "La méthode HTTP {method} n'est pas acceptée : un appel de web service est un POST, un contrat se lit par GET ?wsdl ou ?xsd=."
+    message: "La méthode HTTP {method} n'est pas acceptée à cette adresse : {allowed}."
   }),
   ESAV_UNSUPPORTED_MEDIA_TYPE: def({
     wireCode: 'TYPE_CONTENU_NON_SUPPORTE', role: 'Client', httpStatus: 415, phase: 'receive', transport: true,

@@ -1,7 +1,8 @@
 /**
  * The development PKI (issue: foundation, item 3): on a first start with no certificates configured, a CA, a
- * server certificate for localhost, client certificates for the demo operators OPA and OPB, and one client
- * certificate signed by the CA but registered to no operator. Never used in production (config refuses it).
+ * server certificate for localhost, client certificates for the demo operators OPA and OPB, one client
+ * certificate signed by the CA but registered to no operator, and the gateway's own client certificate for its
+ * outbound calls (push notifications). Never used in production (config refuses it).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +19,8 @@ export interface DevPki {
   readonly serverKey: string;
   /** Client certificate and key files by name: opa, opb, unregistered. */
   readonly clients: Readonly<Record<'opa' | 'opb' | 'unregistered', { cert: string; key: string }>>;
+  /** The gateway's own client certificate, for push notifications to operators' endpoints (mutual TLS). */
+  readonly gatewayClient: { cert: string; key: string };
 }
 
 function files(dir: string, name: string): { cert: string; key: string } {
@@ -34,7 +37,8 @@ export function devPkiLayout(dir: string): Omit<DevPki, 'created'> {
   const server = files(dir, 'server');
   return {
     dir, caCert: ca.cert, caKey: ca.key, serverCert: server.cert, serverKey: server.key,
-    clients: { opa: files(dir, 'opa'), opb: files(dir, 'opb'), unregistered: files(dir, 'unregistered') }
+    clients: { opa: files(dir, 'opa'), opb: files(dir, 'opb'), unregistered: files(dir, 'unregistered') },
+    gatewayClient: files(dir, 'gateway-client')
   };
 }
 
@@ -56,7 +60,8 @@ export async function ensureDevPki(dir: string): Promise<DevPki> {
     [{ cert: layout.serverCert, key: layout.serverKey }, { subject: 'CN=localhost, O=BFC Fibre, C=FR', kind: 'server', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1', '::1'] }],
     [layout.clients.opa, { subject: 'CN=OPA e-SAV integre, O=Operateur A, C=FR', kind: 'client' }],
     [layout.clients.opb, { subject: 'CN=OPB e-SAV integre, O=Operateur B, C=FR', kind: 'client' }],
-    [layout.clients.unregistered, { subject: 'CN=Unregistered client, O=Nobody, C=FR', kind: 'client' }]
+    [layout.clients.unregistered, { subject: 'CN=Unregistered client, O=Nobody, C=FR', kind: 'client' }],
+    [layout.gatewayClient, { subject: 'CN=BFC Fibre e-SAV notifications, O=BFC Fibre, C=FR', kind: 'client' }]
   ];
   for (const [target, options] of wanted) {
     if (created || !existsSync(target.cert) || !existsSync(target.key)) {

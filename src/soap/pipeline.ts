@@ -37,6 +37,10 @@ const PATH = /^\/esav\/([a-z][a-z0-9-]*)\/v(\d{1,3})$/;
 interface CallLog { service?: string; version?: string; operation?: string; operator?: string }
 
 const NO_HEADERS_UNDERSTOOD: ReadonlySet<string> = new Set();
+// RFC 9110 §15.5.6: 405 names what the resource does allow. An operator-implemented contract (notifications) is
+// only read here; the operators' endpoints answer it.
+const SERVED_CONTRACT = 'un appel de web service est un POST, un contrat se lit par GET ?wsdl ou ?xsd=';
+const OPERATOR_CONTRACT = "ce contrat est implémenté par les opérateurs (la passerelle l'appelle, elle n'y répond pas) : il se lit seulement par GET ?wsdl ou ?xsd=";
 
 /** Checks at boot that every WSDL operation has a handler and every handler an operation. */
 function bindHandlers(contracts: ContractSet, adapters: readonly ServiceAdapter[]): Map<string, OperationHandler> {
@@ -44,6 +48,8 @@ function bindHandlers(contracts: ContractSet, adapters: readonly ServiceAdapter[
   const handlers = new Map<string, OperationHandler>();
   const byKey = new Map(adapters.map((a) => [`${a.service}/v${a.version}`, a]));
   for (const [, contract] of contracts.services) {
+    // A contract the operators implement (notifications) is published, never answered: no adapter binds to it.
+    if (contract.implementedBy === 'operator') continue;
     for (const [, d] of contract.versions) {
       const adapter = byKey.get(`${d.service}/v${d.version}`);
       byKey.delete(`${d.service}/v${d.version}`);
@@ -173,14 +179,15 @@ export function createSoapPipeline(deps: PipelineDeps): SoapPipeline {
         if (req.method === 'GET' && (req.query.wsdl !== undefined || req.query.xsd !== undefined)) {
           return publish(req, contract, descriptor);
         }
-        if (req.method !== 'POST') {
-          throw new EsavError('ESAV_METHOD_NOT_ALLOWED', { params: { method: req.method } });
+        if (req.method !== 'POST' || contract.implementedBy === 'operator') {
+          throw new EsavError('ESAV_METHOD_NOT_ALLOWED', { params: { method: req.method, allowed: contract.implementedBy === 'operator' ? OPERATOR_CONTRACT : SERVED_CONTRACT } });
         }
         return await call(req, contract, descriptor, log);
       } catch (error) {
         // The envelope's SOAP version equals the media type's (else VersionMismatch), so faults are written in it.
         const response = writeFault(error, req.requestId, soap);
-        const extra: Record<string, string> = response.error?.code === 'ESAV_METHOD_NOT_ALLOWED' ? { allow: 'POST, GET' } : {};
+        const operatorContract = deps.contracts.services.get(log.service ?? '')?.implementedBy === 'operator';
+        const extra: Record<string, string> = response.error?.code === 'ESAV_METHOD_NOT_ALLOWED' ? { allow: operatorContract ? 'GET' : 'POST, GET' } : {};
         return { ...log, ...response, headers: { ...response.headers, ...extra } };
       }
     }

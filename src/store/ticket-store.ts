@@ -8,6 +8,7 @@ import type {
   CommentRecord, FilingTarget, NewTicket, SearchCriteria, StateChange, TicketRecord, TicketStore, TicketTransaction, TransitionRecord
 } from '../domain/tickets.js';
 import { run, transaction, type Pool } from './database.js';
+import { recordTicketEvent, type TicketEventKind } from './notification-outbox.js';
 import type pg from 'pg';
 
 interface Row {
@@ -27,8 +28,9 @@ function toRecord(r: Row): TicketRecord {
   };
 }
 
-async function event(client: pg.PoolClient, t: TicketRecord, kind: 'state' | 'comment', payload: unknown, at: Date): Promise<void> {
-  await client.query('INSERT INTO ticket_event (ticket_id, operator_id, kind, payload, at) VALUES ($1, $2, $3, $4, $5)', [t.id, t.operatorId, kind, JSON.stringify(payload), at]);
+/** The outbox event of a change, and its push notification when the operator registered an endpoint. */
+async function event(client: pg.PoolClient, t: TicketRecord, kind: TicketEventKind, payload: unknown, at: Date): Promise<void> {
+  await run(client, recordTicketEvent(t.id, t.operatorId, kind, payload, at));
 }
 
 export function createTicketStore(pool: Pool): TicketStore {

@@ -59,6 +59,8 @@ interface SetupOi {
 }
 
 interface SampleMeta {
+  /** "outbound": a message the gateway sends (notifications), not a call it answers. */
+  readonly direction?: 'outbound';
   readonly client: ClientName;
   /** Sent as the SOAPAction header (SOAP 1.1); null: no header (SOAP 1.2 carries the action in the media type). */
   readonly soapAction: string | null;
@@ -90,12 +92,16 @@ function discoverSamples(): Sample[] {
     for (const version of subdirectories(path.join(SAMPLES_DIR, service))) {
       for (const folder of subdirectories(path.join(SAMPLES_DIR, service, version))) {
         const dir = path.join(SAMPLES_DIR, service, version, folder);
+        const meta = JSON.parse(readFileSync(path.join(dir, 'meta.json'), 'utf8')) as SampleMeta;
+        // Outbound samples (push notifications: the gateway is the client, the operator implements the contract) are
+        // not served here; test/unit/jobs/notification-message.test.ts checks them against what the worker sends.
+        if (meta.direction === 'outbound') continue;
         samples.push({
           name: `${service}/${version}/${folder}`,
           dir,
           service,
           endpoint: `/esav/${service}/${version}`,
-          meta: JSON.parse(readFileSync(path.join(dir, 'meta.json'), 'utf8')) as SampleMeta,
+          meta,
           request: readFileSync(path.join(dir, 'request.xml'), 'utf8')
         });
       }

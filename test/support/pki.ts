@@ -1,6 +1,7 @@
 /**
  * Certificates generated for the test run: the OI's CA, a server certificate for localhost, clients for OPA and
- * OPB, a client signed by the CA but unregistered, an expired client, and a client of an untrusted CA.
+ * OPB, a client signed by the CA but unregistered, an expired client, a client of an untrusted CA, and the gateway's
+ * own client certificate for push notifications.
  */
 import {
   certificateFacts, createCertificateAuthority, issueCertificate, type CertificateFacts, type IssuedCertificate
@@ -19,6 +20,8 @@ export interface TestPki {
   /** A second, unrelated CA and one of its clients, for trust-store changes at run time. */
   readonly otherCa: string;
   readonly otherCaClient: IssuedCertificate;
+  /** The gateway's own client certificate, for its outbound calls (push notifications). */
+  readonly gatewayClient: IssuedCertificate;
   facts(c: IssuedCertificate): CertificateFacts;
 }
 
@@ -41,6 +44,7 @@ async function build(): Promise<TestPki> {
     untrustedCa: other.certPem,
     otherCa: third.certPem,
     otherCaClient: await issueCertificate(third, { subject: 'CN=OPB via recognised CA, O=Operateur B', kind: 'client' }),
+    gatewayClient: await issueCertificate(ca, { subject: 'CN=BFC Fibre e-SAV notifications, O=BFC Fibre', kind: 'client' }),
     facts: (c) => certificateFacts(c.certPem)
   };
 }

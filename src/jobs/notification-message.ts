@@ -1,0 +1,104 @@
+/**
+ * The wire side of a push notification (contract wsdl/notification/v1, implemented by operators): the SOAP request
+ * made from a ticket event, and the reading of the operator's answer. Element names follow
+ * xsd/notification/v1/notification.xsd; the namespace, SOAPAction and element names of the operation come from the
+ * WSDL loaded at boot (NotificationOperation), never from constants here.
+ */
+import { FREEZE_REASONS, TICKET_STATES, type FreezeReason, type TicketState } from '../domain/ticket-lifecycle.js';
+import { isEsavError } from '../errors/esav-error.js';
+import { element, escapeAttribute, optionalElement } from '../xml/escape.js';
+import { parseXmlHardened } from '../xml/hardened-parser.js';
+import type { XmlElement } from '../xml/libxml.js';
+
+export interface NotificationOperation {
+  readonly namespace: string;
+  readonly requestElement: string;
+  readonly responseElement: string;
+  readonly soapAction: string;
+}
+
+export interface NotificationEvent {
+  readonly eventId: string;
+  readonly sequence: number;
+  readonly at: Date;
+  readonly reference: string;
+  readonly operatorReference: string;
+  readonly kind: 'state' | 'comment';
+  /** ticket_event.payload as the ticket store wrote it. */
+  readonly payload: unknown;
+}
+
+export type SoapVersionId = '1.1' | '1.2';
+
+const ENVELOPE_NS: Readonly<Record<SoapVersionId, string>> = { '1.1': 'http://schemas.xmlsoap.org/soap/envelope/', '1.2': 'http://www.w3.org/2003/05/soap-envelope' };
+const COMMON_NS = 'http://esav.bfc-fibre.fr/commun/v1';
+// An acknowledgement is a few hundred bytes; these limits only bound what a misbehaving endpoint can make us parse.
+const ANSWER_LIMITS = { maxDepth: 32, maxAttributes: 32 };
+
+const isState = (v: unknown): v is TicketState => typeof v === 'string' && (TICKET_STATES as readonly string[]).includes(v);
+const isFreezeReason = (v: unknown): v is FreezeReason => typeof v === 'string' && Object.hasOwn(FREEZE_REASONS, v);
+const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+function stateChange(payload: Record<string, unknown>): string {
+  const { from, to, reason, freezeReason } = payload;
+  if (!isState(to) || (from !== null && from !== undefined && !isState(from))) throw new Error(`unreadable state event payload: ${JSON.stringify(payload)}`);
+  // S2: a frozen ticket says what the operator must do; the reason is the OI's free text given with the freeze.
+  const gel = to === 'GELE' && isFreezeReason(freezeReason)
+    ? `<gel>${element('motif', freezeReason)}${element('attendu', FREEZE_REASONS[freezeReason].label)}${element('leveParReponseOperateur', String(FREEZE_REASONS[freezeReason].operatorAnswerUnfreezes))}</gel>`
+    : '';
+  return `<type>CHANGEMENT_ETAT</type><changementEtat>${optionalElement('etatPrecedent', isState(from) ? from : null)}${element('etat', to)}${optionalElement('motif', text(reason))}${gel}</changementEtat>`;
+}
+
+function comment(payload: Record<string, unknown>): string {
+  const t = text(payload.text);
+  if (t === null) throw new Error('unreadable comment event payload: no text');
+  return `<type>COMMENTAIRE_OI</type><commentaireOI>${element('texte', t)}</commentaireOI>`;
+}
+
+/** The request element (document/literal: the whole Body content). */
+export function notificationPayload(op: NotificationOperation, e: NotificationEvent): string {
+  if (typeof e.payload !== 'object' || e.payload === null) throw new Error('unreadable event payload');
+  const payload = e.payload as Record<string, unknown>;
+  return `<${op.requestElement} xmlns="${escapeAttribute(op.namespace)}">${element('idEvenement', e.eventId)}${element('numeroOrdre', e.sequence)}` +
+    `${element('horodatage', e.at.toISOString())}${element('referenceSignalisation', e.reference)}${element('referenceOperateur', e.operatorReference)}` +
+    `${e.kind === 'state' ? stateChange(payload) : comment(payload)}</${op.requestElement}>`;
+}
+
+export interface SoapRequest { readonly body: string; readonly headers: Readonly<Record<string, string>> }
+
+/** The HTTP request: SOAP 1.1 (text/xml + SOAPAction header) or 1.2 (the action in the media type), UTF-8. */
+export function notificationRequest(op: NotificationOperation, e: NotificationEvent, soap: SoapVersionId): SoapRequest {
+  const body = `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="${ENVELOPE_NS[soap]}"><soap:Body>${notificationPayload(op, e)}</soap:Body></soap:Envelope>`;
+  const headers: Record<string, string> = soap === '1.1'
+    ? { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${op.soapAction}"` }
+    : { 'content-type': `application/soap+xml; charset=utf-8; action="${op.soapAction}"` };
+  return { body, headers };
+}
+
+const children = (el: XmlElement): XmlElement[] => el.childNodes().filter((n) => n.type() === 'element') as XmlElement[];
+const named = (el: XmlElement, ns: string, local: string): boolean => el.name() === local && (el.namespace()?.href() ?? '') === ns;
+
+function faultReason(fault: XmlElement): string {
+  const detail = fault.get('.//c:DetailErreur', { c: COMMON_NS }) as XmlElement | null;
+  const code = (detail?.get('c:code', { c: COMMON_NS }) as XmlElement | null)?.text();
+  const reason = children(fault).find((c) => c.name() === 'faultstring' || c.name() === 'Reason')?.text().trim();
+  return `faute SOAP${code ? ` ${code}` : ''}${reason ? ` : ${reason}` : ''}`;
+}
+
+/** Did the operator acknowledge this event? null when it did, else why not (for the delivery log). */
+export function acknowledgementProblem(op: NotificationOperation, body: Buffer, eventId: string): string | null {
+  let root: XmlElement | null;
+  try {
+    root = parseXmlHardened(body, ANSWER_LIMITS).root();
+  } catch (e) {
+    return `réponse illisible : ${isEsavError(e) ? e.message : (e as Error).message}`;
+  }
+  const soap = root && Object.values(ENVELOPE_NS).includes(root.namespace()?.href() ?? '') && root.name() === 'Envelope' ? root : null;
+  const soapBody = soap ? children(soap).find((c) => c.name() === 'Body') : undefined;
+  const payload = soapBody ? children(soapBody).at(0) : undefined;
+  if (!soap || !payload) return 'réponse sans enveloppe SOAP';
+  if (payload.name() === 'Fault') return faultReason(payload);
+  if (!named(payload, op.namespace, op.responseElement)) return `réponse inattendue {${payload.namespace()?.href() ?? ''}}${payload.name()}`;
+  const acknowledged = children(payload).find((c) => named(c, op.namespace, 'idEvenement'))?.text().trim();
+  return acknowledged === eventId ? null : `accusé de réception d'un autre événement (${acknowledged ?? 'aucun'})`;
+}

@@ -1,0 +1,72 @@
+/**
+ * Helpers for the notification tests: the operation as the contract declares it, tickets filed straight through the
+ * ticket store (no SOAP), and a fake transport that answers like an operator's endpoint, or fails on demand.
+ */
+import { loadContracts } from '../../src/contracts/contract-loader.js';
+import { findRootDir } from '../../src/config/config.js';
+import type { ContractSet } from '../../src/contracts/service-descriptor.js';
+import type { NotificationOperation, SoapRequest } from '../../src/jobs/notification-message.js';
+import type { HttpAnswer, NotificationTransport } from '../../src/jobs/notification-sender.js';
+import { notificationOperation } from '../../src/jobs/notification-setup.js';
+import type { WorkerLogger } from '../../src/jobs/notification-worker.js';
+import type { Pool } from '../../src/store/database.js';
+import { createTicketStore } from '../../src/store/ticket-store.js';
+
+let contracts: ContractSet | null = null;
+
+/** The real contracts of wsdl/ and xsd/, loaded once per run. */
+export function realContracts(): ContractSet {
+  contracts ??= loadContracts(findRootDir());
+  return contracts;
+}
+
+export function contractOperation(): NotificationOperation {
+  return notificationOperation(realContracts())!;
+}
+
+/** Files a ticket of an operator's service through the store (what depotSignalisation does after its checks). */
+export async function fileTicket(pool: Pool, operator: string, serviceId: string, operatorReference: string, at: Date): Promise<string> {
+  const { rows } = await pool.query<{ id: string }>('SELECT id FROM operator WHERE code = $1', [operator]);
+  const store = createTicketStore(pool);
+  const target = (await store.filingTarget(String(rows[0]!.id), serviceId))!;
+  const filed = await store.file({
+    operatorId: String(rows[0]!.id), servicePk: target.servicePk, serviceId, offerCode: target.offerCode, operatorReference,
+    contentHash: operatorReference, formId: 'ftth', formVersion: 2, formFields: [], actor: `${operator}/test`, at
+  });
+  return filed.ticket.reference;
+}
+
+export interface Posted { readonly url: string; readonly reference: string; readonly sequence: number; readonly eventId: string; readonly body: string }
+
+export interface FakeTransport extends NotificationTransport {
+  readonly posted: Posted[];
+  /** Answers 503 for the tickets in this set. */
+  readonly failing: Set<string>;
+}
+
+const pick = (xml: string, name: string): string => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1] ?? '';
+
+export function fakeTransport(op: NotificationOperation): FakeTransport {
+  const posted: Posted[] = [];
+  const failing = new Set<string>();
+  return {
+    posted,
+    failing,
+    async post(url: string, req: SoapRequest): Promise<HttpAnswer> {
+      const p = { url, reference: pick(req.body, 'referenceSignalisation'), sequence: Number(pick(req.body, 'numeroOrdre')), eventId: pick(req.body, 'idEvenement'), body: req.body };
+      posted.push(p);
+      if (failing.has(p.reference)) return { status: 503, body: Buffer.alloc(0) };
+      return { status: 200, body: Buffer.from(`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><AccuseReception xmlns="${op.namespace}"><idEvenement>${p.eventId}</idEvenement></AccuseReception></s:Body></s:Envelope>`) };
+    },
+    async close() { /* nothing to close */ }
+  };
+}
+
+export function collectingLogger(): WorkerLogger & { readonly lines: Array<{ level: string; message: string; details: object }> } {
+  const lines: Array<{ level: string; message: string; details: object }> = [];
+  return {
+    lines,
+    info: (details, message) => { lines.push({ level: 'info', message, details }); },
+    warn: (details, message) => { lines.push({ level: 'warn', message, details }); }
+  };
+}
