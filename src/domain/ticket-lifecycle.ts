@@ -28,6 +28,13 @@ export type TicketEvent =
 
 export type ActorKind = 'oi' | 'operator' | 'system';
 
+/** How an event is named to the people who read a fault (operators never see the code names). */
+export const EVENT_LABEL: Readonly<Record<TicketEvent, string>> = Object.freeze({
+  accept: 'la prise en compte', reject: 'le rejet', start: 'le début du traitement', freeze: 'le gel', unfreeze: 'la levée du gel',
+  close: 'la clôture', 'notify-closure': "l'avis de clôture", 'accept-closure': "l'acceptation de la clôture",
+  'refuse-closure': 'le refus de la clôture', archive: "l'archivage", cancel: "l'annulation"
+});
+
 /** Why a ticket is frozen: what the operator must do (S2 "gelé"), and whether its answer unfreezes the ticket. */
 export const FREEZE_REASONS = Object.freeze({
   ACCES_SITE: { label: "accès au site à organiser par l'opérateur", operatorAnswerUnfreezes: true },
@@ -98,10 +105,10 @@ export function transition(t: TicketFacts, r: TransitionRequest, now: Date, poli
   if (!Object.hasOwn(TRANSITIONS, r.event)) return thrown(illegal(t, `événement inconnu « ${String(r.event)} »`));
   const rule = TRANSITIONS[r.event];
   if (!rule.from.includes(t.state)) {
-    return thrown(illegal(t, `« ${r.event} » n'est possible que depuis ${rule.from.join(' ou ')}`));
+    return thrown(illegal(t, `${EVENT_LABEL[r.event]} n'est possible que depuis ${rule.from.join(' ou ')}`));
   }
-  if (!rule.by.includes(r.actor)) return thrown(illegal(t, `« ${r.event} » n'est pas permis à l'acteur ${r.actor}`));
-  if (rule.reasonRequired && !(r.reason && r.reason.trim())) return thrown(illegal(t, `« ${r.event} » demande un motif`));
+  if (!rule.by.includes(r.actor)) return thrown(illegal(t, `${EVENT_LABEL[r.event]} n'est pas permis à l'acteur ${r.actor}`));
+  if (rule.reasonRequired && !(r.reason && r.reason.trim())) return thrown(illegal(t, `${EVENT_LABEL[r.event]} demande un motif`));
   if (r.event === 'freeze' && (!r.freezeReason || !Object.hasOwn(FREEZE_REASONS, r.freezeReason))) {
     return thrown(illegal(t, `le gel doit dire ce qui est attendu : ${Object.keys(FREEZE_REASONS).join(', ')}`));
   }

@@ -7,7 +7,7 @@ import { parisDate } from './calendar.js';
 import type { Caller } from './identity.js';
 import { allowsOffer } from './profile.js';
 import {
-  closureDeadline, DEFAULT_LIFECYCLE_POLICY, HISTORY_VISIBILITY_DAYS, TERMINAL_STATES, transition, visibleToOperator,
+  closureDeadline, DEFAULT_LIFECYCLE_POLICY, FREEZE_REASONS, HISTORY_VISIBILITY_DAYS, TERMINAL_STATES, transition, visibleToOperator,
   type ActorKind, type FreezeReason, type LifecyclePolicy, type TicketEvent, type TicketState
 } from './ticket-lifecycle.js';
 import type { Actor, FormField, SearchCriteria, TicketRecord, TicketStore, TicketTransaction } from './tickets.js';
@@ -96,8 +96,13 @@ export async function addComplement(store: TicketStore, caller: Caller, referenc
   return operatorChange(store, caller, reference, now, async (tx) => {
     if (TERMINAL_STATES.has(tx.ticket.state)) throw notModifiable(tx.ticket);
     await tx.addComment('operator', operatorActor(caller).name, text, now);
-    if (answersFreeze && tx.ticket.state === 'GELE') return applyEvent(tx, 'unfreeze', operatorActor(caller), now, { reason: text.slice(0, 200) });
-    return tx.ticket.state;
+    // The answer is kept in any case; it lifts the freeze only when its reason allows (a RENDEZ_VOUS freeze is the
+    // OI's to lift): the ticket then stays GELE and the answer says so.
+    const t = tx.ticket;
+    if (answersFreeze && t.state === 'GELE' && t.freezeReason && FREEZE_REASONS[t.freezeReason].operatorAnswerUnfreezes) {
+      return applyEvent(tx, 'unfreeze', operatorActor(caller), now, { reason: text.slice(0, 200) });
+    }
+    return t.state;
   });
 }
 
