@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { fixedClock } from '../../src/domain/clock.js';
 import { call, consultation, PRESTATION_ACTION, textOf, type RawResponse } from '../support/soap-client.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
+import { testPki } from '../support/pki.js';
 
 /** A call that must fail in the TLS handshake, before any HTTP exchange. */
 async function handshakeFailure(p: Promise<RawResponse>): Promise<string> {
@@ -56,8 +57,11 @@ describe('mutual TLS and the certificate registry (DOMAIN.md A2, A3)', () => {
 
 describe('certificate registry past notAfter', () => {
   let gw: TestGateway;
-  // The registry's clock is past OPA's certificate notAfter (825 days); TLS uses the real clock and accepts it.
-  before(async () => { gw = await startGateway({ clock: fixedClock(new Date(Date.now() + 900 * 86_400_000)) }); });
+  // The registry's clock is past OPA's certificate notAfter; TLS uses the real clock and accepts it.
+  before(async () => {
+    const pki = await testPki();
+    gw = await startGateway({ clock: fixedClock(new Date(pki.facts(pki.opa).notAfter.getTime() + 86_400_000)) });
+  });
   after(async () => { await gw.close(); });
 
   it('refuses a certificate past its notAfter even while it is still marked active', async () => {

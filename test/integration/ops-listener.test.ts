@@ -4,16 +4,19 @@ import { fixedClock } from '../../src/domain/clock.js';
 import { buildOpsApp } from '../../src/ops-app.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
+import { testPki } from '../support/pki.js';
 
 describe('ops listener: health and certificate metrics', () => {
   let db: TestDatabase;
   let gw: TestGateway;
   let ops: FastifyInstance;
   let serving = true;
-  // OPA and OPB's test certificates are valid 825 days; 10 days before that they are in the renewal window.
-  const clock = fixedClock(new Date(Date.now() + 815 * 86_400_000));
+  // 10 days before OPA and OPB's test certificates expire, they are in their renewal window.
+  const clock = fixedClock(new Date());
 
   before(async () => {
+    const pki = await testPki();
+    clock.set(new Date(pki.facts(pki.opa).notAfter.getTime() - 10 * 86_400_000));
     db = await freshDatabase();
     gw = await startGateway({ database: db });
     ops = await buildOpsApp({ pool: db.pool, clock, serving: () => serving });

@@ -20,7 +20,10 @@ describe('registry changes while the gateway runs (A2, A3, A5, O1)', () => {
   let gw: TestGateway;
   let admin: AdminRunner;
   let handshakes = 0;
-  const clock = fixedClock('2026-11-24T09:00:00Z');
+  // The real instant, frozen: certificates issued during the test must be valid for TLS (real clock) and for the
+  // registry (this clock); the operators' dates below are relative to it.
+  const clock = fixedClock(new Date());
+  const day = (offset: number): string => new Date(clock.now().getTime() + offset * 86_400_000).toISOString().slice(0, 10);
 
   before(async () => {
     db = await freshDatabase();
@@ -106,7 +109,7 @@ describe('registry changes while the gateway runs (A2, A3, A5, O1)', () => {
     it('answers OPERATEUR_INACTIF to an operator whose activation date has not come', async () => {
       const order = { code: 'OPF', contractReference: 'ESAV-2026-0200', companyName: 'Futur Fibre', siret: '73282932000074',
         representative: { name: 'A', title: 'B' }, contact: { name: 'C', email: 'c@f.example' }, address: { street: 'x', postcode: '21000', city: 'Dijon' },
-        access: { integrated: true }, activationDate: '2027-01-04' };
+        access: { integrated: true }, activationDate: day(40) };
       expect((await admin(['operators', 'create', '--file', admin.file('opf.json', JSON.stringify(order))], clock)).code).to.equal(0);
       const issued = await admin(['certificates', 'issue', 'OPF', '--generate-key', '--out-dir', `${admin.dir}/opf`], clock);
       expect(issued.code, issued.err).to.equal(0);
@@ -114,14 +117,14 @@ describe('registry changes while the gateway runs (A2, A3, A5, O1)', () => {
       const cert = { certPem: readFileSync(`${admin.dir}/opf/${files.find((f) => f.endsWith('.crt'))}`, 'utf8'), keyPem: readFileSync(`${admin.dir}/opf/${files.find((f) => f.endsWith('.key'))}`, 'utf8') };
       const r = await read(cert);
       expect(textOf(r.body, 'code')).to.equal('OPERATEUR_INACTIF');
-      expect(textOf(r.body, 'faultstring')).to.include('ne commence que le 2027-01-04');
+      expect(textOf(r.body, 'faultstring')).to.include(`ne commence que le ${day(40)}`);
     });
 
     it('answers OPERATEUR_INACTIF to a terminated operator from its end date on', async () => {
-      await change(['operators', 'terminate', 'OPB', '--notified-on', '2026-09-01', '--end-date', '2026-11-20']);
+      await change(['operators', 'terminate', 'OPB', '--notified-on', day(-90), '--end-date', day(-3)]);
       const r = await read(gw.pki.opb, 'FTTH-25-0000002');
       expect(textOf(r.body, 'code')).to.equal('OPERATEUR_INACTIF');
-      expect(textOf(r.body, 'faultstring')).to.include('a pris fin le 2026-11-20');
+      expect(textOf(r.body, 'faultstring')).to.include(`a pris fin le ${day(-3)}`);
     });
   });
 

@@ -27,24 +27,35 @@ export interface TestPki {
 
 let pki: Promise<TestPki> | null = null;
 
+/**
+ * Validity of the run's certificates: from a fixed early date, so that tests with a clock fixed in the past (the
+ * registry checks notBefore against the injected clock) keep passing whatever day the suite runs; until at least
+ * two years after the run, so that TLS (which checks the real clock) accepts them.
+ */
+export const TEST_VALID_FROM = new Date('2025-01-01T00:00:00Z');
+export function testValidUntil(now = Date.now()): Date {
+  return new Date(Math.max(Date.parse('2031-01-01T00:00:00Z'), now + 730 * 86_400_000));
+}
+
 async function build(): Promise<TestPki> {
   const ca = await createCertificateAuthority('CN=Test OI CA, O=BFC Fibre, C=FR');
   const other = await createCertificateAuthority('CN=Untrusted CA, O=Elsewhere, C=FR');
   const third = await createCertificateAuthority('CN=Recognised CA, O=Certification SA, C=FR');
   const now = Date.now();
+  const validity = { notBefore: TEST_VALID_FROM, notAfter: testValidUntil(now) };
   return {
     ca: ca.certPem,
     caKey: ca.keyPem,
-    server: await issueCertificate(ca, { subject: 'CN=localhost', kind: 'server', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] }),
-    opa: await issueCertificate(ca, { subject: 'CN=OPA test, O=Operateur A', kind: 'client' }),
-    opb: await issueCertificate(ca, { subject: 'CN=OPB test, O=Operateur B', kind: 'client' }),
-    unregistered: await issueCertificate(ca, { subject: 'CN=Unregistered', kind: 'client' }),
+    server: await issueCertificate(ca, { subject: 'CN=localhost', kind: 'server', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], ...validity }),
+    opa: await issueCertificate(ca, { subject: 'CN=OPA test, O=Operateur A', kind: 'client', ...validity }),
+    opb: await issueCertificate(ca, { subject: 'CN=OPB test, O=Operateur B', kind: 'client', ...validity }),
+    unregistered: await issueCertificate(ca, { subject: 'CN=Unregistered', kind: 'client', ...validity }),
     expired: await issueCertificate(ca, { subject: 'CN=OPA expired', kind: 'client', notBefore: new Date(now - 400 * 86_400_000), notAfter: new Date(now - 86_400_000) }),
-    untrusted: await issueCertificate(other, { subject: 'CN=OPA via untrusted CA', kind: 'client' }),
+    untrusted: await issueCertificate(other, { subject: 'CN=OPA via untrusted CA', kind: 'client', ...validity }),
     untrustedCa: other.certPem,
     otherCa: third.certPem,
-    otherCaClient: await issueCertificate(third, { subject: 'CN=OPB via recognised CA, O=Operateur B', kind: 'client' }),
-    gatewayClient: await issueCertificate(ca, { subject: 'CN=BFC Fibre e-SAV notifications, O=BFC Fibre', kind: 'client' }),
+    otherCaClient: await issueCertificate(third, { subject: 'CN=OPB via recognised CA, O=Operateur B', kind: 'client', ...validity }),
+    gatewayClient: await issueCertificate(ca, { subject: 'CN=BFC Fibre e-SAV notifications, O=BFC Fibre', kind: 'client', ...validity }),
     facts: (c) => certificateFacts(c.certPem)
   };
 }
