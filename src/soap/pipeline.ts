@@ -42,6 +42,11 @@ const NO_HEADERS_UNDERSTOOD: ReadonlySet<string> = new Set();
 const SERVED_CONTRACT = 'un appel de web service est un POST, un contrat se lit par GET ?wsdl ou ?xsd=';
 const OPERATOR_CONTRACT = "ce contrat est implémenté par les opérateurs (la passerelle l'appelle, elle n'y répond pas) : il se lit seulement par GET ?wsdl ou ?xsd=";
 
+/** The Deprecation/Sunset/Link headers of the older live version; none for a current, retired or unknown one. */
+function deprecationHeaders(contract: ServiceContract, d: ServiceVersionDescriptor, now: Date, baseUrl: string): Record<string, string> {
+  return versionState(contract.plan, d.declaration, now) === 'deprecated' ? gateVersion(contract, d, now, baseUrl).httpHeaders : {};
+}
+
 /** Checks at boot that every WSDL operation has a handler and every handler an operation. */
 function bindHandlers(contracts: ContractSet, adapters: readonly ServiceAdapter[]): Map<string, OperationHandler> {
   const problems: string[] = [];
@@ -172,8 +177,11 @@ export function createSoapPipeline(deps: PipelineDeps): SoapPipeline {
     async handle(req: SoapRequest): Promise<SoapResponse> {
       const log: CallLog = {};
       const soap: SoapVersion = parseMediaType(req.contentType).soap ?? SOAP11;
+      // A caller of the older live version is told of its retirement on every answer, faults included (V1).
+      let deprecation: Record<string, string> = {};
       try {
         const { contract, descriptor } = route(req);
+        deprecation = deprecationHeaders(contract, descriptor, deps.clock.now(), req.baseUrl);
         log.service = descriptor.service;
         log.version = `v${descriptor.version}`;
         if (req.method === 'GET' && (req.query.wsdl !== undefined || req.query.xsd !== undefined)) {
@@ -188,7 +196,7 @@ export function createSoapPipeline(deps: PipelineDeps): SoapPipeline {
         const response = writeFault(error, req.requestId, soap);
         const operatorContract = deps.contracts.services.get(log.service ?? '')?.implementedBy === 'operator';
         const extra: Record<string, string> = response.error?.code === 'ESAV_METHOD_NOT_ALLOWED' ? { allow: operatorContract ? 'GET' : 'POST, GET' } : {};
-        return { ...log, ...response, headers: { ...response.headers, ...extra } };
+        return { ...log, ...response, headers: { ...response.headers, ...deprecation, ...extra } };
       }
     }
   };

@@ -70,6 +70,14 @@ describe('two live versions of a service', () => {
     expect(r.body).to.include('<soap:Header><AvisVersion xmlns="http://esav.bfc-fibre.fr/commun/v1"><versionAppelee>v1</versionAppelee><obsoleteDepuis>2026-11-02</obsoleteDepuis><dateRetrait>2026-12-07</dateRetrait>');
   });
 
+  it('tells of the retirement on the faults of the older version too', async () => {
+    clock.set('2026-11-24T10:00:00Z');
+    const fault = await call(gw.url, { path: '/esav/prestation/v1', body: request('http://esav.bfc-fibre.fr/prestation/v1').replace('FTTH-21-0000001', 'FTTH-21-9999999'), client: gw.pki.opa, ca: gw.pki.ca });
+    expect(textOf(fault.body, 'code')).to.equal('RESSOURCE_INCONNUE');
+    expect(fault.headers.sunset).to.equal('Sun, 06 Dec 2026 23:00:00 GMT');
+    expect(fault.headers.deprecation).to.be.a('string');
+  });
+
   it('refuses a retired version with a fault that names the live versions', async () => {
     clock.set('2026-12-06T23:00:00Z'); // 2026-12-07 00:00 Paris
     const r = await post(1);
