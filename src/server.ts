@@ -6,6 +6,7 @@ import path from 'node:path';
 import { buildApp } from './app.js';
 import { formSchemaImports } from './catalog/catalog-types.js';
 import { systemClock } from './domain/clock.js';
+import { buildInternalApp } from './internal-app.js';
 import { buildOpsApp } from './ops-app.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { CatalogError, loadCatalog } from './catalog/catalog-loader.js';
@@ -70,6 +71,17 @@ async function main(): Promise<void> {
   const ops = await buildOpsApp({ pool, clock: systemClock, serving: () => serving });
   await ops.listen({ host: config.opsHost, port: config.opsPort });
   log.info({ url: `http://${config.opsHost}:${config.opsPort}`, routes: ['/health/live', '/health/ready', '/metrics'] }, 'ops listener');
+  // The internal API for the OI's systems, on its own listener, trusting only the OI's internal CA.
+  const internalCaFile = config.internalCaFile ?? pki?.internalCa.cert ?? null;
+  let internal: Awaited<ReturnType<typeof buildInternalApp>> | null = null;
+  if (internalCaFile) {
+    const own = tlsMaterial(config, pki);
+    internal = await buildInternalApp({ pool, clock: systemClock, tls: { cert: own.cert, key: own.key, ca: [readFileSync(internalCaFile, 'utf8')] } });
+    await internal.listen({ host: config.internalHost, port: config.internalPort });
+    log.info({ url: `https://${config.internalHost}:${config.internalPort}` }, 'internal API for the OI listening');
+  } else {
+    log.warn('internal API not started: set ESAV_INTERNAL_CA (the CA of the OI\'s internal client certificates)');
+  }
   const address = `https://${config.host === '127.0.0.1' || config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
   log.info({ url: address, env: config.env, startMs: Math.round(performance.now() - started) }, 'e-SAV gateway listening');
 
@@ -82,6 +94,7 @@ async function main(): Promise<void> {
       `    OPA client      ${pki.clients.opa.cert}  ${pki.clients.opa.key}`,
       `    OPB client      ${pki.clients.opb.cert}  ${pki.clients.opb.key}`,
       `    unregistered    ${pki.clients.unregistered.cert}  ${pki.clients.unregistered.key}`,
+      `    OI agent        ${pki.agent.cert}  ${pki.agent.key}   (internal API, https://${config.internalHost}:${config.internalPort}/tickets)`,
       `  WSDL: curl --cacert ${pki.caCert} --cert ${pki.clients.opa.cert} --key ${pki.clients.opa.key} '${address}/esav/prestation/v1?wsdl'`,
       ''
     ].join('\n') + '\n');
@@ -97,6 +110,7 @@ async function main(): Promise<void> {
     await app.close();
     // Deliveries in flight finish (each is bounded by ESAV_NOTIFY_TIMEOUT_MS); unfinished ones are retried by any instance.
     await notifier?.stop(5000);
+    await internal?.close();
     await ops.close();
     await pool.end();
     await embedded?.stop();

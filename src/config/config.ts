@@ -42,6 +42,10 @@ export interface Config {
   /** The ops listener (health, metrics), plain HTTP, loopback by default. */
   readonly opsHost: string;
   readonly opsPort: number;
+  /** The internal API for the OI's systems: its listener and the only CA it trusts (development: the dev PKI's). */
+  readonly internalHost: string;
+  readonly internalPort: number;
+  readonly internalCaFile: string | null;
   readonly loadDemoData: boolean;
   readonly keepAliveTimeoutMs: number;
   readonly requestTimeoutMs: number;
@@ -187,6 +191,9 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
     caKeyFile: file('ESAV_CA_KEY') ?? null,
     opsHost: str('ESAV_OPS_HOST') ?? '127.0.0.1',
     opsPort: int('ESAV_OPS_PORT', 9464, 0, 65535),
+    internalHost: str('ESAV_INTERNAL_HOST') ?? '127.0.0.1',
+    internalPort: int('ESAV_INTERNAL_PORT', 9443, 0, 65535),
+    internalCaFile: file('ESAV_INTERNAL_CA') ?? null,
     loadDemoData,
     keepAliveTimeoutMs: int('ESAV_KEEP_ALIVE_TIMEOUT_MS', 65000, 1000, 600000),
     requestTimeoutMs: int('ESAV_REQUEST_TIMEOUT_MS', 30000, 1000, 600000),

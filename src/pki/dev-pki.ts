@@ -21,6 +21,9 @@ export interface DevPki {
   readonly clients: Readonly<Record<'opa' | 'opb' | 'unregistered', { cert: string; key: string }>>;
   /** The gateway's own client certificate, for push notifications to operators' endpoints (mutual TLS). */
   readonly gatewayClient: { cert: string; key: string };
+  /** The OI's internal CA (internal API only) and an after-sales agent's client certificate under it. */
+  readonly internalCa: { cert: string; key: string };
+  readonly agent: { cert: string; key: string };
 }
 
 function files(dir: string, name: string): { cert: string; key: string } {
@@ -38,7 +41,9 @@ export function devPkiLayout(dir: string): Omit<DevPki, 'created'> {
   return {
     dir, caCert: ca.cert, caKey: ca.key, serverCert: server.cert, serverKey: server.key,
     clients: { opa: files(dir, 'opa'), opb: files(dir, 'opb'), unregistered: files(dir, 'unregistered') },
-    gatewayClient: files(dir, 'gateway-client')
+    gatewayClient: files(dir, 'gateway-client'),
+    internalCa: files(dir, 'internal-ca'),
+    agent: files(dir, 'agent')
   };
 }
 
@@ -68,6 +73,18 @@ export async function ensureDevPki(dir: string): Promise<DevPki> {
       write(target, await issueCertificate(ca, options));
       created = true;
     }
+  }
+  // The internal API trusts only this second CA, so operators' certificates cannot reach it.
+  let internal;
+  if (existsSync(layout.internalCa.cert) && existsSync(layout.internalCa.key)) {
+    internal = await loadCertificateAuthority(readFileSync(layout.internalCa.cert, 'utf8'), readFileSync(layout.internalCa.key, 'utf8'));
+  } else {
+    internal = await createCertificateAuthority('CN=BFC Fibre Internal Development CA, O=BFC Fibre, C=FR');
+    write(layout.internalCa, internal);
+    created = true;
+  }
+  if (created || !existsSync(layout.agent.cert)) {
+    write(layout.agent, await issueCertificate(internal, { subject: 'CN=agent.sav, O=BFC Fibre, C=FR', kind: 'client' }));
   }
   return { ...layout, created };
 }
