@@ -18,12 +18,25 @@ import { parseMediaType, SOAP11, type SoapVersion } from './soap-version.js';
 import type { OperationHandler, ServiceAdapter, SoapRequest, SoapResponse } from './types.js';
 import { gateVersion, unavailableVersion, type VersionNotice } from './version-gate.js';
 
+/**
+ * The load rules of the contract around each authenticated call (DOMAIN.md L1, L2): admission against a per-minute
+ * limit in force, and the count of the call in the contract's categories. Implemented on PostgreSQL (shared by
+ * every instance); absent in tests that do not need it.
+ */
+export interface CallAccounting {
+  /** Throws a fault (limit, window, retry-after) when the operator is over a limit in force. */
+  admit(operatorId: string, service: string, operation: string, now: Date): Promise<void>;
+  /** Counts a call that reached its operation (never throws, never waits on the database). */
+  count(operatorId: string, operatorCode: string, service: string, operation: string, outcome: 'ok' | 'fault', now: Date): void;
+}
+
 export interface PipelineDeps {
   readonly contracts: ContractSet;
   readonly adapters: readonly ServiceAdapter[];
   readonly authenticator: Authenticator;
   readonly clock: Clock;
   readonly xmlLimits: XmlLimits;
+  readonly accounting?: CallAccounting;
 }
 
 export interface SoapPipeline {
@@ -154,9 +167,17 @@ export function createSoapPipeline(deps: PipelineDeps): SoapPipeline {
     if (fields.length > 0) {
       throw new EsavError('ESAV_SCHEMA_INVALID', { params: { service: d.service, version: d.version, count: fields.length }, fields });
     }
-    // invoke
+    // admit (L2), then invoke; the call is counted (L1) whatever its outcome once it reached its operation
+    await deps.accounting?.admit(caller.operator.id, d.service, operation.name, now);
     const handler = handlers.get(`${d.service}/v${d.version}/${operation.name}`)!;
-    const payload = await handler(el, { caller, requestId: req.requestId, now });
+    let payload: string;
+    try {
+      payload = await handler(el, { caller, requestId: req.requestId, now });
+    } catch (e) {
+      deps.accounting?.count(caller.operator.id, caller.operator.code, d.service, operation.name, 'fault', now);
+      throw e;
+    }
+    deps.accounting?.count(caller.operator.id, caller.operator.code, d.service, operation.name, 'ok', now);
     // respond
     return respond(envelope.soap, payload, notice, log);
   }
