@@ -12,9 +12,11 @@ import { loadContracts } from './contracts/contract-loader.js';
 import type { ContractSet } from './contracts/service-descriptor.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { catalogueV1 } from './services/catalogue/v1/catalogue-v1.js';
+import { exploitationV1 } from './services/exploitation/v1/exploitation-v1.js';
 import { prestationV1 } from './services/prestation/v1/prestation-v1.js';
 import { signalisationV1 } from './services/signalisation/v1/signalisation-v1.js';
 import { signalisationV2 } from './services/signalisation/v2/signalisation-v2.js';
+import { createMaintenanceSchedule } from './store/maintenance-store.js';
 import { createTicketStore } from './store/ticket-store.js';
 import { createSoapPipeline } from './soap/pipeline.js';
 import type { ServiceAdapter } from './soap/types.js';
@@ -52,11 +54,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const services = createServiceRepository(deps.pool);
   const authenticator = createCertificateAuthenticator(deps.pool, config.authCacheTtlMs);
   const signalisation = { tickets: createTicketStore(deps.pool), services, catalog };
+  const clock = deps.clock ?? systemClock;
+  const maintenance = await createMaintenanceSchedule(deps.pool, config.nightlyWindow, clock.now());
   const pipeline = createSoapPipeline({
     contracts,
-    adapters: [prestationV1(services), catalogueV1(catalog), signalisationV1(signalisation), signalisationV2(signalisation), ...(deps.extraAdapters ?? [])],
+    adapters: [prestationV1(services), catalogueV1(catalog), signalisationV1(signalisation), signalisationV2(signalisation), exploitationV1(maintenance), ...(deps.extraAdapters ?? [])],
     authenticator,
-    clock: deps.clock ?? systemClock,
+    clock,
+    maintenance,
     xmlLimits: { maxDepth: config.xmlMaxDepth, maxAttributes: config.xmlMaxAttributes }
   });
 
@@ -86,6 +91,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     pollMs: config.registryPollMs,
     onChange: async (kinds) => {
       if (kinds.has('certificates')) authenticator.clear();
+      if (kinds.has('maintenance')) await maintenance.refresh(clock.now());
       if (kinds.has('trust')) {
         app.server.setSecureContext(httpsOptions(await tlsWith()));
         deps.logger.info('trust store reloaded');

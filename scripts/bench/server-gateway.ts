@@ -32,7 +32,8 @@ function stopWithin(pg: EmbeddedServer, ms: number): Promise<void> {
 
 async function startGateway({ pki, workDir, env }: StartMessage): Promise<RunningServer> {
   const pg = await startEmbeddedPostgres(workDir, await freePort(), (m) => process.stderr.write(m));
-  const config = loadConfig({ ESAV_PORT: '0', LOG_LEVEL: 'warn', ...env });
+  // No nightly maintenance window in a benchmark run (it may run at any hour).
+  const config = loadConfig({ ESAV_PORT: '0', LOG_LEVEL: 'warn', ESAV_NIGHTLY_WINDOW_MINUTES: '0', ...env });
   const pool = createPool({ connectionString: pg.connectionString, poolSize: config.dbPoolSize });
   try {
     await migrate(pool);

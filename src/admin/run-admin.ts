@@ -13,9 +13,10 @@ import { notificationCommands } from './commands/notifications.js';
 import { operatorCommands } from './commands/operators.js';
 import { auditCommands, profileCommands, trustCommands } from './commands/profiles-trust-audit.js';
 import { ticketCommands } from './commands/tickets.js';
+import { maintenanceCommands } from './commands/maintenance.js';
 import { openAdminContext } from './context.js';
 
-export const GROUPS: readonly CommandGroup[] = [operatorCommands, certificateCommands, profileCommands, trustCommands, ticketCommands, notificationCommands, auditCommands];
+export const GROUPS: readonly CommandGroup[] = [operatorCommands, certificateCommands, profileCommands, trustCommands, ticketCommands, notificationCommands, maintenanceCommands, auditCommands];
 
 export interface AdminIo {
   readonly env: Readonly<Record<string, string | undefined>>;

@@ -43,6 +43,8 @@ export interface Config {
   readonly opsHost: string;
   readonly opsPort: number;
   /** The internal API for the OI's systems: its listener and the only CA it trusts (development: the dev PKI's). */
+  /** M1: the nightly interruption, Paris wall-clock start (minutes after midnight) and duration. */
+  readonly nightlyWindow: { readonly startMinute: number; readonly durationMinutes: number };
   readonly internalHost: string;
   readonly internalPort: number;
   readonly internalCaFile: string | null;
@@ -119,6 +121,14 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
     return abs;
   };
 
+  const hhmm = (name: string, dflt: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return dflt;
+    const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(raw);
+    if (!m) { problems.push(`${name}=${raw}: expected HH:MM (Paris time)`); return dflt; }
+    return Number(m[1]) * 60 + Number(m[2]);
+  };
+
   const envName = str('ESAV_ENV') ?? 'development';
   if (!['development', 'integration', 'production'].includes(envName)) {
     problems.push(`ESAV_ENV=${JSON.stringify(envName)}: expected development, integration or production`);
@@ -191,6 +201,7 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
     caKeyFile: file('ESAV_CA_KEY') ?? null,
     opsHost: str('ESAV_OPS_HOST') ?? '127.0.0.1',
     opsPort: int('ESAV_OPS_PORT', 9464, 0, 65535),
+    nightlyWindow: Object.freeze({ startMinute: hhmm('ESAV_NIGHTLY_WINDOW_START', 4 * 60), durationMinutes: int('ESAV_NIGHTLY_WINDOW_MINUTES', 15, 0, 180) }),
     internalHost: str('ESAV_INTERNAL_HOST') ?? '127.0.0.1',
     internalPort: int('ESAV_INTERNAL_PORT', 9443, 0, 65535),
     internalCaFile: file('ESAV_INTERNAL_CA') ?? null,

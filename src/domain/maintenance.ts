@@ -64,7 +64,7 @@ export function activeWindow(now: Date, planned: readonly PlannedWindow[], w: Ni
 export function comingWindows(now: Date, planned: readonly PlannedWindow[], days: number, w: NightlyWindow = DEFAULT_NIGHTLY_WINDOW): ActiveWindow[] {
   const out: ActiveWindow[] = [];
   let date = parisDate(now);
-  for (let i = 0; i <= days; i++) {
+  for (let i = 0; i <= days && w.durationMinutes > 0; i++) {
     const n = nightlyWindowOf(date, w);
     if (n.end.getTime() > now.getTime()) out.push(n);
     const d = new Date(`${date}T00:00:00Z`);

@@ -126,6 +126,10 @@ export const errorRegistry = Object.freeze({
     wireCode: 'FORMULAIRE_HORS_OFFRE', role: 'Client', httpStatus: 400, phase: 'invoke',
     message: "La prestation {serviceId} relève de l'offre {offer} : utilisez son formulaire ({form}), pas {given}."
   }),
+  ESAV_MAINTENANCE: def({
+    wireCode: 'SERVICE_EN_MAINTENANCE', role: 'Server', httpStatus: 503, phase: 'receive',
+    message: "Le service est interrompu pour {reason} jusqu'à {until} (heure de Paris). Réessayez après cette heure."
+  }),
   ESAV_SERVICE_UNAVAILABLE: def({
     wireCode: 'SERVICE_INDISPONIBLE', role: 'Server', httpStatus: 503, phase: 'invoke',
     message: 'Le service est momentanément indisponible ({reason}). Réessayez dans {retryAfter} secondes.'

@@ -30,6 +30,14 @@ export interface CallAccounting {
   count(operatorId: string, operatorCode: string, service: string, operation: string, outcome: 'ok' | 'fault', now: Date): void;
 }
 
+/** When the service is interrupted (M1, M2): an in-memory view, never a query on the request path. */
+export interface MaintenanceGate {
+  current(now: Date): { readonly end: Date; readonly reason: string } | null;
+}
+
+/** Services that stay callable during maintenance: the one that tells operators when the windows are. */
+const ALWAYS_OPEN = new Set(['exploitation']);
+
 export interface PipelineDeps {
   readonly contracts: ContractSet;
   readonly adapters: readonly ServiceAdapter[];
@@ -37,6 +45,7 @@ export interface PipelineDeps {
   readonly clock: Clock;
   readonly xmlLimits: XmlLimits;
   readonly accounting?: CallAccounting;
+  readonly maintenance?: MaintenanceGate;
 }
 
 export interface SoapPipeline {
@@ -207,6 +216,13 @@ export function createSoapPipeline(deps: PipelineDeps): SoapPipeline {
         log.version = `v${descriptor.version}`;
         if (req.method === 'GET' && (req.query.wsdl !== undefined || req.query.xsd !== undefined)) {
           return publish(req, contract, descriptor);
+        }
+        const window = req.method === 'POST' && !ALWAYS_OPEN.has(descriptor.service) ? deps.maintenance?.current(deps.clock.now()) : null;
+        if (window) {
+          const now = deps.clock.now();
+          const retryAfter = Math.max(1, Math.ceil((window.end.getTime() - now.getTime()) / 1000));
+          const until = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }).format(window.end);
+          throw new EsavError('ESAV_MAINTENANCE', { params: { reason: window.reason, until }, retryAfterSeconds: retryAfter, nextWindow: window.end });
         }
         if (req.method !== 'POST' || contract.implementedBy === 'operator') {
           throw new EsavError('ESAV_METHOD_NOT_ALLOWED', { params: { method: req.method, allowed: contract.implementedBy === 'operator' ? OPERATOR_CONTRACT : SERVED_CONTRACT } });

@@ -39,7 +39,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
   const pki = await testPki();
   const db = options.database ?? await freshDatabase();
   await loadDemoData(db.pool, { OPA: [pki.facts(pki.opa), pki.facts(pki.expired)], OPB: [pki.facts(pki.opb)] });
-  const config = loadConfig({ ESAV_PORT: '0', LOG_LEVEL: 'info', ESAV_AUTH_CACHE_TTL_MS: '0', ...options.env });
+  // No nightly window unless a test asks for one: most tests run on the real clock, at any hour.
+  const config = loadConfig({ ESAV_PORT: '0', LOG_LEVEL: 'info', ESAV_AUTH_CACHE_TTL_MS: '0', ESAV_NIGHTLY_WINDOW_MINUTES: '0', ...options.env });
   const logLines: string[] = [];
   const logger = pino({ level: config.logLevel }, { write: (line: string) => { logLines.push(line); } });
   const app = await buildApp(config, {

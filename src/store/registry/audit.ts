@@ -4,14 +4,14 @@
  */
 import type pg from 'pg';
 
-export type ChangeKind = 'certificates' | 'trust';
+export type ChangeKind = 'certificates' | 'trust' | 'maintenance';
 
 export const REGISTRY_CHANNEL = 'esav_registry';
 
 export interface AuditEntry {
   readonly actor: string;
   readonly action: string;
-  readonly entity: 'operator' | 'certificate' | 'profile' | 'trusted_ca' | 'notification_endpoint';
+  readonly entity: 'operator' | 'certificate' | 'profile' | 'trusted_ca' | 'notification_endpoint' | 'maintenance';
   readonly entityKey: string;
   readonly operatorId?: string | null;
   readonly before?: unknown;

@@ -1,0 +1,53 @@
+/** Planned maintenance windows (DOMAIN.md M2): declared by the people who run the gateway, read by every instance. */
+import { activeWindow, comingWindows, plannedWindowProblem, type ActiveWindow, type NightlyWindow, type PlannedWindow } from '../domain/maintenance.js';
+import { AdminError } from '../errors/admin-error.js';
+import { transaction, type Pool } from './database.js';
+import { recordChange } from './registry/audit.js';
+
+interface Row { id: string; starts_at: Date; ends_at: Date; reason: string; announced_at: Date }
+
+const toWindow = (r: Row): PlannedWindow => ({ id: String(r.id), start: r.starts_at, end: r.ends_at, reason: r.reason, announcedAt: r.announced_at });
+
+/** The windows not over yet (the gateway keeps them in memory and refreshes them on change). */
+export async function upcomingPlannedWindows(pool: Pool, now: Date): Promise<PlannedWindow[]> {
+  const { rows } = await pool.query<Row>('SELECT id, starts_at, ends_at, reason, announced_at FROM planned_maintenance WHERE cancelled_at IS NULL AND ends_at > $1 ORDER BY starts_at', [now]);
+  return rows.map(toWindow);
+}
+
+export async function planMaintenance(pool: Pool, start: Date, end: Date, reason: string, actor: string, now: Date): Promise<PlannedWindow> {
+  const problem = plannedWindowProblem(start, end, now);
+  if (problem) throw new AdminError('ADMIN_INVALID_INPUT', problem);
+  if (reason.trim() === '') throw new AdminError('ADMIN_INVALID_INPUT', 'a planned maintenance needs a reason (--reason)');
+  return transaction(pool, async (client) => {
+    const { rows } = await client.query<Row>('INSERT INTO planned_maintenance (starts_at, ends_at, reason, announced_at) VALUES ($1, $2, $3, $4) RETURNING id, starts_at, ends_at, reason, announced_at', [start, end, reason, now]);
+    await recordChange(client, { actor, action: 'plan', entity: 'maintenance', entityKey: String(rows[0]!.id), after: { start, end, reason } }, 'maintenance');
+    return toWindow(rows[0]!);
+  });
+}
+
+export async function cancelMaintenance(pool: Pool, id: string, actor: string, now: Date): Promise<void> {
+  await transaction(pool, async (client) => {
+    const { rows } = await client.query<Row>('UPDATE planned_maintenance SET cancelled_at = $2 WHERE id = $1 AND cancelled_at IS NULL RETURNING id, starts_at, ends_at, reason, announced_at', [id, now]);
+    if (rows.length === 0) throw new AdminError('ADMIN_NOT_FOUND', `no planned maintenance ${id} (or already cancelled)`);
+    await recordChange(client, { actor, action: 'cancel', entity: 'maintenance', entityKey: id, before: rows[0] }, 'maintenance');
+  });
+}
+
+/**
+ * This instance's view of the windows: the nightly one computed, the planned ones read from the database at start and
+ * whenever a change is notified (registry watcher, kind "maintenance"). Reads on the request path never query.
+ */
+export interface MaintenanceSchedule {
+  current(now: Date): ActiveWindow | null;
+  coming(now: Date, days: number): ActiveWindow[];
+  refresh(now: Date): Promise<void>;
+}
+
+export async function createMaintenanceSchedule(pool: Pool, nightly: NightlyWindow, now: Date): Promise<MaintenanceSchedule> {
+  let planned: PlannedWindow[] = await upcomingPlannedWindows(pool, now);
+  return {
+    current: (at) => activeWindow(at, planned, nightly),
+    coming: (at, days) => comingWindows(at, planned, days, nightly),
+    async refresh(at) { planned = await upcomingPlannedWindows(pool, at); }
+  };
+}
