@@ -11,6 +11,7 @@ import { buildOpsApp } from './ops-app.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { CatalogError, loadCatalog } from './catalog/catalog-loader.js';
 import { ContractError, loadContracts } from './contracts/contract-loader.js';
+import { scheduleNightlyJobs } from './jobs/nightly-jobs.js';
 import { startNotificationWorker } from './jobs/notification-setup.js';
 import { createLogger } from './logger.js';
 import { certificateFacts, type CertificateFacts } from './pki/certificate-authority.js';
@@ -67,8 +68,12 @@ async function main(): Promise<void> {
     devPki: pki ? { cert: pki.gatewayClient.cert, key: pki.gatewayClient.key, ca: pki.caCert } : null,
     onIdleError: (e) => { if (!stopping) log.warn({ err: e.message }, 'idle notification database connection lost'); }
   });
+  // The OI's nightly jobs run inside the nightly window (M1), on one instance per night.
+  const nightly = scheduleNightlyJobs(pool, systemClock, config.nightlyWindow,
+    (r) => log.info({ night: r.night, archived: r.archived, purgedAttempts: r.purgedAttempts }, 'nightly jobs done'),
+    (e) => log.error({ err: e.message }, 'nightly jobs failed'));
   let serving = true;
-  const ops = await buildOpsApp({ pool, clock: systemClock, serving: () => serving });
+  const ops = await buildOpsApp({ pool, clock: systemClock, serving: () => serving, load: app.load });
   await ops.listen({ host: config.opsHost, port: config.opsPort });
   log.info({ url: `http://${config.opsHost}:${config.opsPort}`, routes: ['/health/live', '/health/ready', '/metrics'] }, 'ops listener');
   // The internal API for the OI's systems, on its own listener, trusting only the OI's internal CA.
@@ -107,6 +112,7 @@ async function main(): Promise<void> {
     const deadline = setTimeout(() => { log.error('stop took more than 10 s, exiting'); process.exit(1); }, 10_000);
     deadline.unref();
     serving = false;
+    nightly.stop();
     await app.close();
     // Deliveries in flight finish (each is bounded by ESAV_NOTIFY_TIMEOUT_MS); unfinished ones are retried by any instance.
     await notifier?.stop(5000);

@@ -1,0 +1,62 @@
+/**
+ * The OI's own nightly work, run inside the nightly window (DOMAIN.md M1) while operators are refused: archive the
+ * closures whose answer delay is over (S2: "clos tableau de bord"), purge what is past retention. One instance does
+ * it per night: a PostgreSQL advisory lock and a record of the night it ran for.
+ */
+import { parisDate } from '../domain/calendar.js';
+import type { Clock } from '../domain/clock.js';
+import { activeWindow, type NightlyWindow } from '../domain/maintenance.js';
+import { oiEvent } from '../domain/ticket-service.js';
+import { isEsavError } from '../errors/esav-error.js';
+import type { Pool } from '../store/database.js';
+import { createTicketStore } from '../store/ticket-store.js';
+
+const LOCK_KEY = 0x6e_69_74_65; // "nite"
+/** The delivery log of notifications is kept this long (then purged). */
+export const ATTEMPT_RETENTION_DAYS = 90;
+
+export interface NightlyReport { readonly night: string; readonly archived: number; readonly purgedAttempts: number }
+
+/** Runs the night's jobs if `now` is inside the nightly window and they have not run for this night; else null. */
+export async function runNightlyJobs(pool: Pool, now: Date, window: NightlyWindow): Promise<NightlyReport | null> {
+  const w = activeWindow(now, [], window);
+  if (!w || w.kind !== 'nightly') return null;
+  const night = parisDate(w.start);
+  const client = await pool.connect();
+  try {
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [LOCK_KEY]);
+    if (!rows[0]!.locked) return null;
+    try {
+      const done = await client.query('SELECT 1 FROM nightly_run WHERE night = $1', [night]);
+      if (done.rows.length > 0) return null;
+      const store = createTicketStore(pool);
+      const { rows: due } = await store.search(null, { states: ['CLOS', 'VALIDE'], serviceId: null, from: null, to: null }, new Date(0), 100_000, 0);
+      let archived = 0;
+      for (const t of due) {
+        try {
+          await oiEvent(store, t.reference, 'archive', 'travaux de nuit', now, { kind: 'system' });
+          archived++;
+        } catch (e) {
+          if (!isEsavError(e)) throw e; // still within its answer delay: archived another night
+        }
+      }
+      const purge = await client.query(`DELETE FROM notification_attempt WHERE at < $1::timestamptz - interval '${ATTEMPT_RETENTION_DAYS} days'`, [now]);
+      const report: NightlyReport = { night, archived, purgedAttempts: purge.rowCount ?? 0 };
+      await client.query('INSERT INTO nightly_run (night, at, report) VALUES ($1, $2, $3)', [night, now, JSON.stringify(report)]);
+      return report;
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/** Checks every minute whether the nightly window has begun; stop() ends the timer. */
+export function scheduleNightlyJobs(pool: Pool, clock: Clock, window: NightlyWindow, onReport: (r: NightlyReport) => void, onError: (e: Error) => void): { stop(): void } {
+  const timer = setInterval(() => {
+    runNightlyJobs(pool, clock.now(), window).then((r) => { if (r) onReport(r); }, onError);
+  }, 60_000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
