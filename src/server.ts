@@ -109,10 +109,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping: no new connections, finishing in-flight calls');
-    const deadline = setTimeout(() => { log.error('stop took more than 10 s, exiting'); process.exit(1); }, 10_000);
+    const deadline = setTimeout(() => { log.error('stop took too long, exiting'); process.exit(1); }, config.drainDelayMs + 10_000);
     deadline.unref();
+    // Drain: readiness turns false first so that load balancers stop sending new calls, then the listener closes,
+    // letting in-flight calls finish (keep-alive connections get "Connection: close" on their last answer).
     serving = false;
     nightly.stop();
+    await new Promise((r) => setTimeout(r, config.drainDelayMs));
     await app.close();
     // Deliveries in flight finish (each is bounded by ESAV_NOTIFY_TIMEOUT_MS); unfinished ones are retried by any instance.
     await notifier?.stop(5000);

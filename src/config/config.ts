@@ -52,6 +52,8 @@ export interface Config {
   readonly keepAliveTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly notifications: NotificationConfig;
+  /** On SIGTERM, how long readiness is false before the listener closes (load balancers take the instance out). */
+  readonly drainDelayMs: number;
 }
 
 /** Push notifications to operators' endpoints (src/jobs/notification-worker.ts). */
@@ -208,6 +210,7 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
     loadDemoData,
     keepAliveTimeoutMs: int('ESAV_KEEP_ALIVE_TIMEOUT_MS', 65000, 1000, 600000),
     requestTimeoutMs: int('ESAV_REQUEST_TIMEOUT_MS', 30000, 1000, 600000),
+    drainDelayMs: int('ESAV_DRAIN_DELAY_MS', 2000, 0, 60000),
     notifications
   };
   if (problems.length > 0) throw new ConfigError(problems);

