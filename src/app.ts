@@ -16,6 +16,7 @@ import { exploitationV1 } from './services/exploitation/v1/exploitation-v1.js';
 import { prestationV1 } from './services/prestation/v1/prestation-v1.js';
 import { signalisationV1 } from './services/signalisation/v1/signalisation-v1.js';
 import { signalisationV2 } from './services/signalisation/v2/signalisation-v2.js';
+import { startLoadAccounting, type LoadAccounting } from './store/load/load-accounting.js';
 import { createMaintenanceSchedule } from './store/maintenance-store.js';
 import { createTicketStore } from './store/ticket-store.js';
 import { createSoapPipeline } from './soap/pipeline.js';
@@ -30,7 +31,7 @@ import { soapRoutes } from './transport/soap-routes.js';
 import { httpsOptions, type TlsMaterial } from './transport/tls.js';
 
 declare module 'fastify' {
-  interface FastifyInstance { registry: RegistryWatcher }
+  interface FastifyInstance { registry: RegistryWatcher; load: LoadAccounting }
 }
 
 export interface AppDeps {
@@ -56,12 +57,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const signalisation = { tickets: createTicketStore(deps.pool), services, catalog };
   const clock = deps.clock ?? systemClock;
   const maintenance = await createMaintenanceSchedule(deps.pool, config.nightlyWindow, clock.now());
+  // L1 counts and L2 limits, shared by every instance through PostgreSQL; the ops listener reads its totals.
+  const accounting = await startLoadAccounting({ pool: deps.pool, clock, onError: (e, what) => deps.logger.warn({ err: e.message }, what) });
   const pipeline = createSoapPipeline({
     contracts,
     adapters: [prestationV1(services), catalogueV1(catalog), signalisationV1(signalisation), signalisationV2(signalisation), exploitationV1(maintenance), ...(deps.extraAdapters ?? [])],
     authenticator,
     clock,
     maintenance,
+    accounting,
     xmlLimits: { maxDepth: config.xmlMaxDepth, maxAttributes: config.xmlMaxAttributes }
   });
 
@@ -100,6 +104,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     onError: (e) => deps.logger.warn({ err: e.message }, 'registry watcher')
   });
   app.decorate('registry', watcher);
-  app.addHook('onClose', async () => { await watcher.close(); });
+  app.decorate('load', accounting);
+  // After in-flight calls finished: their counts are flushed too.
+  app.addHook('onClose', async () => { await watcher.close(); await accounting.close(); });
   return app as unknown as FastifyInstance;
 }

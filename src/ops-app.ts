@@ -1,13 +1,16 @@
 /**
  * The ops listener of one gateway: readiness (database reachable, contracts loaded, not stopping) and the metrics
- * of the certificate registry (DOMAIN.md A3: certificates in their renewal window of 15 French working days).
+ * of the certificate registry (DOMAIN.md A3: certificates in their renewal window of 15 French working days) and of
+ * the load rules (L1 calls per operator and category, L2 limits in force).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from './domain/clock.js';
+import { inForce, type LoadLimit } from './domain/load-rules.js';
 import type { Pool } from './store/database.js';
+import type { RequestTotal } from './store/load/load-accounting.js';
 import { certificates, expiringWithin } from './store/registry/certificates.js';
 import { buildOpsServer } from './transport/ops-server.js';
-import { gauge } from './transport/prometheus.js';
+import { counter, gauge } from './transport/prometheus.js';
 
 export const RENEWAL_WINDOW_WORKING_DAYS = 15;
 
@@ -16,6 +19,8 @@ export interface OpsAppDeps {
   readonly clock: Clock;
   /** False once the gateway is stopping (it then leaves the load balancer's rotation). */
   readonly serving: () => boolean;
+  /** This instance's load accounting (L1 totals, L2 limits), when it serves SOAP calls. */
+  readonly load?: { totals(): readonly RequestTotal[]; limits(): readonly LoadLimit[] };
 }
 
 export async function buildOpsApp(deps: OpsAppDeps): Promise<FastifyInstance> {
@@ -43,7 +48,13 @@ export async function buildOpsApp(deps: OpsAppDeps): Promise<FastifyInstance> {
         gauge('esav_certificates_in_renewal_window', `Active client certificates expiring within ${RENEWAL_WINDOW_WORKING_DAYS} French working days (DOMAIN.md A3).`, [{ value: expiring.length }]),
         gauge('esav_certificate_expiry_timestamp_seconds', 'notAfter of each active client certificate, in Unix seconds.',
           active.map((c) => ({ labels: { operator: c.operator, fingerprint: c.fingerprint_sha256.slice(0, 16) }, value: Math.floor(c.not_after.getTime() / 1000) }))),
-        gauge('esav_certificates_active', 'Active, unexpired client certificates.', [{ value: active.length }])
+        gauge('esav_certificates_active', 'Active, unexpired client certificates.', [{ value: active.length }]),
+        ...(deps.load ? [
+          counter('esav_requests_total', 'Calls that reached their operation on this instance, per operator, contract category (DOMAIN.md L1; OTHER: outside the five) and outcome (ok, fault, limited: refused by an L2 limit).',
+            deps.load.totals().map((t) => ({ labels: { operator: t.operator, category: t.category, outcome: t.outcome }, value: t.value }))),
+          gauge('esav_load_limit_per_minute', 'Per-minute limits in force (DOMAIN.md L2), per operator and scope.',
+            deps.load.limits().filter((l) => inForce(l, now)).map((l) => ({ labels: { operator: l.operatorCode, scope: l.scope, id: l.id }, value: l.perMinute })))
+        ] : [])
       ].join('');
     }
   });

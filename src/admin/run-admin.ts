@@ -13,10 +13,11 @@ import { notificationCommands } from './commands/notifications.js';
 import { operatorCommands } from './commands/operators.js';
 import { auditCommands, profileCommands, trustCommands } from './commands/profiles-trust-audit.js';
 import { ticketCommands } from './commands/tickets.js';
+import { loadCommands } from './commands/load.js';
 import { maintenanceCommands } from './commands/maintenance.js';
 import { openAdminContext } from './context.js';
 
-export const GROUPS: readonly CommandGroup[] = [operatorCommands, certificateCommands, profileCommands, trustCommands, ticketCommands, notificationCommands, maintenanceCommands, auditCommands];
+export const GROUPS: readonly CommandGroup[] = [operatorCommands, certificateCommands, profileCommands, trustCommands, ticketCommands, notificationCommands, maintenanceCommands, loadCommands, auditCommands];
 
 export interface AdminIo {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -44,12 +45,16 @@ function commandHelp(g: CommandGroup, c: Command): string {
 }
 
 export async function runAdmin(argv: readonly string[], io: AdminIo): Promise<number> {
-  const [groupName, commandName, ...rest] = argv;
+  const [groupName, firstWord, ...after] = argv;
   if (!groupName || groupName === '--help' || groupName === 'help') { io.out(topHelp()); return groupName ? 0 : 2; }
   const group = GROUPS.find((g) => g.name === groupName);
   if (!group) { io.err(`unknown group "${groupName}"\n\n${topHelp()}`); return 2; }
-  if (!commandName || commandName === '--help') { io.out(groupHelp(group)); return commandName ? 0 : 2; }
-  const command = group.commands.find((c) => c.name === commandName);
+  if (!firstWord || firstWord === '--help') { io.out(groupHelp(group)); return firstWord ? 0 : 2; }
+  // A command name may have two words ("load limit set"): the two-word name wins.
+  const twoWords = group.commands.find((c) => c.name === `${firstWord} ${after[0]}`);
+  const command = twoWords ?? group.commands.find((c) => c.name === firstWord);
+  const commandName = twoWords ? twoWords.name : firstWord;
+  const rest = twoWords ? after.slice(1) : after;
   if (!command) { io.err(`unknown command "${groupName} ${commandName}"\n\n${groupHelp(group)}`); return 2; }
 
   let parsed;

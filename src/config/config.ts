@@ -210,7 +210,8 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
     loadDemoData,
     keepAliveTimeoutMs: int('ESAV_KEEP_ALIVE_TIMEOUT_MS', 65000, 1000, 600000),
     requestTimeoutMs: int('ESAV_REQUEST_TIMEOUT_MS', 30000, 1000, 600000),
-    drainDelayMs: int('ESAV_DRAIN_DELAY_MS', 2000, 0, 60000),
+    // A developer's Ctrl-C stops at once; behind a load balancer, 2 s let it take the instance out of rotation.
+    drainDelayMs: int('ESAV_DRAIN_DELAY_MS', environment === 'development' ? 0 : 2000, 0, 60000),
     notifications
   };
   if (problems.length > 0) throw new ConfigError(problems);

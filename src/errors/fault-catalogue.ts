@@ -32,6 +32,9 @@ export function faultCatalogueMarkdown(): string {
     '  A6): the two answers are identical apart from the identifier given and the request id.',
     '- `AUTHENTIFICATION_REFUSEE` never says why (unregistered, revoked or expired certificate): the OI\'s support sees',
     '  the reason in the gateway\'s logs under the request id.',
+    '- `LIMITE_DEPASSEE` (DOMAIN.md L2: a per-minute limit announced the day before) is the one Client fault with HTTP',
+    '  429 in SOAP 1.2 (RFC 6585); in both versions it carries `Retry-After` and `reessayerApres` (seconds to the next',
+    '  minute) and `prochaineFenetre` (the start of that minute).',
     ''
   ].join('\n');
 }

@@ -110,6 +110,12 @@ export const errorRegistry = Object.freeze({
     wireCode: 'FORMULAIRE_NON_CONFORME', role: 'Client', httpStatus: 400, phase: 'validate',
     message: 'Le formulaire {form} v{version} comporte {count} erreur(s), détaillées dans champEnErreur.'
   }),
+  // L2: a limit the OI announced the day before. A Client fault: the caller's own rate, not our failure; 429 and
+  // Retry-After (RFC 6585 §4) for SOAP 1.2, the 1.1 fault keeps 500 (WS-I) but carries Retry-After too.
+  ESAV_LOAD_LIMIT_EXCEEDED: def({
+    wireCode: 'LIMITE_DEPASSEE', role: 'Client', httpStatus: 429, phase: 'admit',
+    message: "Votre opérateur est limité à {limit} requêtes par minute ({scope}) : la limite est atteinte pour la minute du {window} (heure de Paris). Réessayez dans {retryAfter} secondes."
+  }),
   ESAV_TICKET_TRANSITION: def({
     wireCode: 'TRANSITION_INTERDITE', role: 'Client', httpStatus: 400, phase: 'invoke',
     message: 'La signalisation {reference} est à l’état {state} : {why}.'
