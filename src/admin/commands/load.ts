@@ -1,0 +1,128 @@
+/**
+ * esav-admin load …: the volumetry of the contract's five request categories (DOMAIN.md L1) and the per-minute
+ * limits the OI may impose under overload, announced the day before (L2).
+ */
+import { parisDate, parseIsoDate } from '../../domain/calendar.js';
+import { isLimitScope, LIMIT_SCOPES, LIMIT_NOTICE_MS, type LimitScope } from '../../domain/load-rules.js';
+import { AdminError } from '../../errors/admin-error.js';
+import { declareLimit, listLimits, removeLimit } from '../../store/load/limit-store.js';
+import { volumetry, type VolumetryQuery } from '../../store/load/volumetry-store.js';
+import { CSV_OPTION, stringOption, type CommandArgs, type CommandGroup } from '../command.js';
+import { render } from '../output.js';
+
+const paris = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
+const both = (d: Date): string => `${d.toISOString()} (${paris.format(d)} Paris)`;
+
+function instant(name: string, value: string | undefined): Date {
+  if (!value) throw new AdminError('ADMIN_INVALID_INPUT', `--${name} is required (ISO date-time with its offset, e.g. 2026-12-02T08:00:00+01:00)`);
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime()) || !/[zZ]|[+-]\d\d:\d\d$/.test(value)) throw new AdminError('ADMIN_INVALID_INPUT', `--${name} ${value}: an ISO date-time with its offset is expected`);
+  return d;
+}
+
+function isoDate(name: string, value: string): string {
+  if (!parseIsoDate(value)) throw new AdminError('ADMIN_INVALID_INPUT', `--${name} ${value}: a date YYYY-MM-DD is expected`);
+  return value;
+}
+
+const lastDayOf = (month: string): string => {
+  const [y, m] = month.split('-').map(Number);
+  return new Date(Date.UTC(y!, m!, 0)).toISOString().slice(0, 10);
+};
+
+/** --month: that month's totals; otherwise daily totals from --from (default: the 1st of this month) to --to (today). */
+function volumetryQuery(args: CommandArgs, now: Date): VolumetryQuery {
+  const month = stringOption(args, 'month');
+  const from = stringOption(args, 'from');
+  const to = stringOption(args, 'to');
+  const operator = stringOption(args, 'operator') ?? null;
+  if (month !== undefined) {
+    if (from !== undefined || to !== undefined) throw new AdminError('ADMIN_INVALID_INPUT', '--month or --from/--to, not both');
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new AdminError('ADMIN_INVALID_INPUT', `--month ${month}: YYYY-MM is expected`);
+    return { from: `${month}-01`, to: lastDayOf(month), per: 'month', operator };
+  }
+  const today = parisDate(now);
+  const q: VolumetryQuery = { from: isoDate('from', from ?? `${today.slice(0, 7)}-01`), to: isoDate('to', to ?? today), per: 'day', operator };
+  if (q.from > q.to) throw new AdminError('ADMIN_INVALID_INPUT', `--from ${q.from} is after --to ${q.to}`);
+  return q;
+}
+
+function scopeOption(args: CommandArgs): LimitScope {
+  const raw = (stringOption(args, 'category') ?? 'ALL').toUpperCase();
+  if (!isLimitScope(raw)) throw new AdminError('ADMIN_INVALID_INPUT', `--category ${raw}: one of ${LIMIT_SCOPES.join(', ')} (OTHER calls are not requests of article 6)`);
+  return raw;
+}
+
+export const loadCommands: CommandGroup = {
+  name: 'load',
+  summary: 'load rules: volumetry per operator and category (L1), per-minute limits announced the day before (L2)',
+  commands: [
+    {
+      name: 'volumetry', usage: '[--from YYYY-MM-DD] [--to YYYY-MM-DD] [--month YYYY-MM] [--operator <code>] [--csv]',
+      summary: 'calls per operator and category: daily totals, or one month\'s totals',
+      details: 'Categories (L1): LINE_TEST, WORKS_INFO, FILING, STATE, HISTORY; OTHER = calls outside the five (counted, not requests).\n' +
+        'requests = ok + faults: every call that reached its operation (refused before, e.g. by a schema or a limit, it is not counted).\n' +
+        'Days are Paris dates. The counts of every gateway instance are added; each instance writes its counts every 5 s.',
+      positionals: [],
+      options: {
+        from: { type: 'string', description: 'first day (default: the 1st of this month)' }, to: { type: 'string', description: 'last day (default: today)' },
+        month: { type: 'string', description: 'one month\'s totals instead of daily ones' }, operator: { type: 'string', description: 'operator code' }, ...CSV_OPTION
+      },
+      async run(ctx, args) {
+        const q = volumetryQuery(args, ctx.clock.now());
+        const rows = await volumetry(ctx.pool, q);
+        if (args.values.csv !== true) ctx.out(`calls ${q.per === 'day' ? 'per day' : 'in the month'}, ${q.from} to ${q.to} (Paris dates), all instances${q.operator ? `, operator ${q.operator}` : ''}`);
+        ctx.out(render([q.per, 'operator', 'category', 'requests', 'ok', 'faults'], rows.map((r) => [r.period, r.operator, r.category, r.requests, r.ok, r.fault]), args.values.csv === true));
+      }
+    },
+    {
+      name: 'limit set', usage: '<operator> --per-minute <N> [--category FILING|STATE|HISTORY|LINE_TEST|WORKS_INFO|ALL] --from <ISO date-time> [--until <ISO date-time>]',
+      summary: 'declare a per-minute limit, starting 24 h from now at the earliest (refused otherwise)',
+      details: 'L2: the operator is told the day before. Past the limit, a call gets LIMITE_DEPASSEE (HTTP 429 in SOAP 1.2, Retry-After)\n' +
+        'until the next minute. ALL counts the five categories together. Every instance applies it within 2 s, across instances.\n' +
+        'When the operator has a notification endpoint, the audit trail records that the limit is to be announced there;\n' +
+        'the gateway does not send that announcement itself yet: tell the operator by the usual channel.',
+      positionals: ['operator'],
+      options: {
+        'per-minute': { type: 'string', description: 'calls per minute allowed' }, category: { type: 'string', description: 'the category limited', default: 'ALL' },
+        from: { type: 'string', description: 'start, at least 24 h ahead' }, until: { type: 'string', description: 'end (default: until removed)' }
+      },
+      async run(ctx, args) {
+        const perMinute = Number(stringOption(args, 'per-minute'));
+        const until = stringOption(args, 'until');
+        const { limit, endpoint } = await declareLimit(ctx.pool, {
+          operator: args.positionals[0]!, scope: scopeOption(args), perMinute,
+          start: instant('from', stringOption(args, 'from')), end: until === undefined ? null : instant('until', until)
+        }, ctx.actor, ctx.clock.now());
+        const announceBy = new Date(limit.start.getTime() - LIMIT_NOTICE_MS);
+        ctx.out([
+          `limit #${limit.id}: ${limit.operatorCode} at most ${limit.perMinute} ${limit.scope === 'ALL' ? 'requests' : `${limit.scope} requests`} per minute`,
+          `  from ${both(limit.start)}${limit.end ? ` until ${both(limit.end)}` : ' until removed'}`,
+          endpoint
+            ? `  to be announced before ${both(announceBy)} at ${endpoint}: recorded in the audit trail (the gateway does not send it yet)`
+            : `  announce it to ${limit.operatorCode} before ${both(announceBy)} (no notification endpoint)`
+        ].join('\n'));
+      }
+    },
+    {
+      name: 'limit list', usage: '[--operator <code>] [--all] [--csv]', summary: 'limits announced or in force (--all: removed and ended ones too)',
+      positionals: [], options: { operator: { type: 'string', description: 'operator code' }, all: { type: 'boolean', description: 'include removed and ended limits' }, ...CSV_OPTION },
+      async run(ctx, args) {
+        const now = ctx.clock.now();
+        const rows = await listLimits(ctx.pool, { operator: stringOption(args, 'operator') ?? null, all: args.values.all === true }, now);
+        const state = (l: (typeof rows)[number]): string => l.removedAt ? 'removed'
+          : l.end !== null && l.end.getTime() <= now.getTime() ? 'ended' : l.start.getTime() <= now.getTime() ? 'in force' : 'announced';
+        ctx.out(render(['id', 'operator', 'category', 'per minute', 'from', 'until', 'state', 'declared', 'by'],
+          rows.map((l) => [l.id, l.operatorCode, l.scope, l.perMinute, l.start, l.end, state(l), l.declaredAt, l.declaredBy]), args.values.csv === true));
+      }
+    },
+    {
+      name: 'limit remove', usage: '<id>', summary: 'lift a limit now (or cancel an announced one): no notice is needed',
+      positionals: ['id'], options: {},
+      async run(ctx, args) {
+        const l = await removeLimit(ctx.pool, args.positionals[0]!, ctx.actor, ctx.clock.now());
+        ctx.out(`limit #${l.id} removed: ${l.operatorCode} ${l.scope} ${l.perMinute}/min (every instance within 2 s)`);
+      }
+    }
+  ]
+};
