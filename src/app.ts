@@ -27,11 +27,13 @@ import type { Pool } from './store/database.js';
 import { activeTrustedCaPems } from './store/registry/trust.js';
 import { watchRegistry, type RegistryWatcher } from './store/registry-watcher.js';
 import { createServiceRepository } from './store/service-repository.js';
+import { overloadGuard } from './transport/overload.js';
+import { createRequestMetrics, type RequestMetrics } from './transport/request-metrics.js';
 import { soapRoutes } from './transport/soap-routes.js';
 import { httpsOptions, type TlsMaterial } from './transport/tls.js';
 
 declare module 'fastify' {
-  interface FastifyInstance { registry: RegistryWatcher; load: LoadAccounting }
+  interface FastifyInstance { requestMetrics: RequestMetrics; registry: RegistryWatcher; load: LoadAccounting }
 }
 
 export interface AppDeps {
@@ -85,7 +87,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     return503OnClosing: true,
     genReqId: () => `${instance}-${(++sequence).toString(36)}`
   });
-  await app.register(soapRoutes(pipeline, config.port, config.bodyLimitBytes, deps.logger.isLevelEnabled('info')));
+  // Overload without a declared limit: a fast fault with a retry-after instead of a time-out (event loop, pool).
+  await app.register(overloadGuard({
+    maxEventLoopDelayMs: config.maxEventLoopDelayMs, maxDatabaseWaiting: config.maxDatabaseWaiting,
+    databaseWaiting: () => deps.pool.waitingCount, retryAfterSeconds: 5
+  }));
+  const metrics = createRequestMetrics();
+  app.server.on('tlsClientError', (e: NodeJS.ErrnoException) => metrics.tlsFailure(e.code ?? 'unknown'));
+  await app.register(soapRoutes(pipeline, config.port, config.bodyLimitBytes, deps.logger.isLevelEnabled('info'), metrics));
 
   // Registry changes apply without a restart: a revoked certificate on the next request, a trust-store change on
   // the next handshake (existing connections keep the context they were accepted with).
@@ -105,6 +114,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   app.decorate('registry', watcher);
   app.decorate('load', accounting);
+  app.decorate('requestMetrics', metrics);
   // After in-flight calls finished: their counts are flushed too.
   app.addHook('onClose', async () => { await watcher.close(); await accounting.close(); });
   return app as unknown as FastifyInstance;

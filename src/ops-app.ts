@@ -21,6 +21,8 @@ export interface OpsAppDeps {
   readonly serving: () => boolean;
   /** This instance's load accounting (L1 totals, L2 limits), when it serves SOAP calls. */
   readonly load?: { totals(): readonly RequestTotal[]; limits(): readonly LoadLimit[] };
+  /** This instance's SOAP request and TLS handshake metrics. */
+  readonly requests?: { render(): string };
 }
 
 export async function buildOpsApp(deps: OpsAppDeps): Promise<FastifyInstance> {
@@ -54,7 +56,8 @@ export async function buildOpsApp(deps: OpsAppDeps): Promise<FastifyInstance> {
             deps.load.totals().map((t) => ({ labels: { operator: t.operator, category: t.category, outcome: t.outcome }, value: t.value }))),
           gauge('esav_load_limit_per_minute', 'Per-minute limits in force (DOMAIN.md L2), per operator and scope.',
             deps.load.limits().filter((l) => inForce(l, now)).map((l) => ({ labels: { operator: l.operatorCode, scope: l.scope, id: l.id }, value: l.perMinute })))
-        ] : [])
+        ] : []),
+        deps.requests?.render() ?? ''
       ].join('');
     }
   });

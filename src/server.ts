@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     (r) => log.info({ night: r.night, archived: r.archived, purgedAttempts: r.purgedAttempts }, 'nightly jobs done'),
     (e) => log.error({ err: e.message }, 'nightly jobs failed'));
   let serving = true;
-  const ops = await buildOpsApp({ pool, clock: systemClock, serving: () => serving, load: app.load });
+  const ops = await buildOpsApp({ pool, clock: systemClock, serving: () => serving, load: app.load, requests: app.requestMetrics });
   await ops.listen({ host: config.opsHost, port: config.opsPort });
   log.info({ url: `http://${config.opsHost}:${config.opsPort}`, routes: ['/health/live', '/health/ready', '/metrics'] }, 'ops listener');
   // The internal API for the OI's systems, on its own listener, trusting only the OI's internal CA.

@@ -54,6 +54,9 @@ export interface Config {
   readonly notifications: NotificationConfig;
   /** On SIGTERM, how long readiness is false before the listener closes (load balancers take the instance out). */
   readonly drainDelayMs: number;
+  /** Overload: event-loop delay, and calls waiting for a database connection, above which calls are turned away. */
+  readonly maxEventLoopDelayMs: number;
+  readonly maxDatabaseWaiting: number;
 }
 
 /** Push notifications to operators' endpoints (src/jobs/notification-worker.ts). */
@@ -211,6 +214,8 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
     keepAliveTimeoutMs: int('ESAV_KEEP_ALIVE_TIMEOUT_MS', 65000, 1000, 600000),
     requestTimeoutMs: int('ESAV_REQUEST_TIMEOUT_MS', 30000, 1000, 600000),
     // A developer's Ctrl-C stops at once; behind a load balancer, 2 s let it take the instance out of rotation.
+    maxEventLoopDelayMs: int('ESAV_MAX_EVENT_LOOP_DELAY_MS', 1000, 10, 60000),
+    maxDatabaseWaiting: int('ESAV_MAX_DB_WAITING', 200, 0, 100000),
     drainDelayMs: int('ESAV_DRAIN_DELAY_MS', environment === 'development' ? 0 : 2000, 0, 60000),
     notifications
   };

@@ -10,6 +10,7 @@ import { writeFault } from '../soap/fault-writer.js';
 import type { SoapPipeline } from '../soap/pipeline.js';
 import { parseMediaType, SOAP11 } from '../soap/soap-version.js';
 import type { SoapResponse } from '../soap/types.js';
+import type { RequestMetrics } from './request-metrics.js';
 import { peerCertificate } from './tls.js';
 
 declare module 'fastify' {
@@ -32,7 +33,7 @@ function faultFor(request: FastifyRequest, error: EsavError | unknown): SoapResp
   return writeFault(error, request.id, parseMediaType(request.headers['content-type']).soap ?? SOAP11);
 }
 
-export function soapRoutes(pipeline: SoapPipeline, port: number, bodyLimit: number, logRequests: boolean) {
+export function soapRoutes(pipeline: SoapPipeline, port: number, bodyLimit: number, logRequests: boolean, metrics?: RequestMetrics) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.decorateRequest('esavOutcome', null);
     app.removeAllContentTypeParsers();
@@ -76,6 +77,13 @@ export function soapRoutes(pipeline: SoapPipeline, port: number, bodyLimit: numb
       else request.log.error({ err: error }, 'internal error');
       return send(reply, request, faultFor(request, mapped));
     });
+
+    if (metrics) {
+      app.addHook('onResponse', async (request, reply) => {
+        const o = request.esavOutcome;
+        metrics.observe({ service: o?.service, version: o?.version, operation: o?.operation, outcome: o?.outcome ?? String(reply.statusCode) }, reply.elapsedTime);
+      });
+    }
 
     // One line per request (no payload, no key material): who, what, outcome, how long. Not even built below info.
     if (logRequests) app.addHook('onResponse', async (request, reply) => {

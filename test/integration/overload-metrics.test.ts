@@ -1,0 +1,47 @@
+/**
+ * Overload without a declared limit answers fast with a retry-after (database pool saturated), and the request and
+ * TLS metrics of the ops listener count what happened.
+ */
+import { expect } from 'chai';
+import type pg from 'pg';
+import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { startGateway, type TestGateway } from '../support/gateway.js';
+import { call, consultation, textOf } from '../support/soap-client.js';
+
+describe('overload and request metrics', () => {
+  let db: TestDatabase;
+  let gw: TestGateway;
+  before(async () => {
+    db = await freshDatabase(3);
+    gw = await startGateway({ database: db, env: { ESAV_MAX_DB_WAITING: '0' } });
+  });
+  after(async () => { await gw.close(); await db.drop(); });
+
+  const read = () => call(gw.url, { path: '/esav/prestation/v1', body: consultation('FTTH-21-0000001'), client: gw.pki.opa, ca: gw.pki.ca });
+
+  it('turns a call away at once with SERVICE_INDISPONIBLE and Retry-After while calls wait for the database', async () => {
+    const held: pg.PoolClient[] = [];
+    for (let i = 0; i < 3; i++) held.push(await db.pool.connect());
+    const waiting = read();
+    for (let i = 0; i < 500 && db.pool.waitingCount === 0; i++) await new Promise((r) => setImmediate(r));
+    expect(db.pool.waitingCount).to.be.greaterThan(0);
+    const started = Date.now();
+    const refused = await read();
+    expect(Date.now() - started).to.be.lessThan(1000);
+    expect(textOf(refused.body, 'code')).to.equal('SERVICE_INDISPONIBLE');
+    expect(refused.headers['retry-after']).to.equal('5');
+    for (const c of held) c.release();
+    expect((await waiting).status).to.equal(200);
+  });
+
+  it('counts calls by service, version, operation and outcome, and failed TLS handshakes by reason', async () => {
+    await read();
+    await call(gw.url, { path: '/esav/prestation/v1', body: consultation('FTTH-21-9999999'), client: gw.pki.opa, ca: gw.pki.ca });
+    await call(gw.url, { path: '/esav/prestation/v1', body: consultation('FTTH-21-0000001'), client: null, ca: gw.pki.ca }).catch(() => undefined);
+    const text = gw.app.requestMetrics.render();
+    expect(text).to.match(/^esav_soap_requests_total\{service="prestation",version="v1",operation="consultationPrestation",outcome="OK"\} \d+$/m);
+    expect(text).to.match(/^esav_soap_requests_total\{service="prestation",version="v1",operation="consultationPrestation",outcome="RESSOURCE_INCONNUE"\} 1$/m);
+    expect(text).to.match(/^esav_soap_request_duration_ms_bucket\{service="prestation",version="v1",operation="consultationPrestation",outcome="OK",le="\+Inf"\} \d+$/m);
+    expect(text).to.match(/^esav_tls_handshake_failures_total\{reason="[A-Z_]+"\} [1-9]\d*$/m);
+  });
+});
