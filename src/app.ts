@@ -87,6 +87,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     return503OnClosing: true,
     genReqId: () => `${instance}-${(++sequence).toString(36)}`
   });
+  // A client that sends its headers too slowly is cut (slowloris); the body has requestTimeout.
+  app.server.headersTimeout = Math.min(config.requestTimeoutMs, 20_000);
   // Overload without a declared limit: a fast fault with a retry-after instead of a time-out (event loop, pool).
   await app.register(overloadGuard({
     maxEventLoopDelayMs: config.maxEventLoopDelayMs, maxDatabaseWaiting: config.maxDatabaseWaiting,

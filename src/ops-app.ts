@@ -46,6 +46,11 @@ export async function buildOpsApp(deps: OpsAppDeps): Promise<FastifyInstance> {
         expiringWithin(deps.pool, now, RENEWAL_WINDOW_WORKING_DAYS), certificates(deps.pool, null)
       ]);
       const active = all.filter((c) => c.state === 'active' && c.not_after.getTime() > now.getTime());
+      // Push notifications waiting, per operator, and how old the oldest waiting event is (the delivery lag).
+      const queue = (await deps.pool.query<{ code: string; pending: string; oldest: Date | null }>(
+        `SELECT o.code, count(*) AS pending, min(e.at) AS oldest FROM notification_delivery d
+           JOIN ticket_event e ON e.id = d.event_pk JOIN operator o ON o.id = d.operator_id
+          WHERE d.state = 'pending' GROUP BY o.code`)).rows;
       return [
         gauge('esav_certificates_in_renewal_window', `Active client certificates expiring within ${RENEWAL_WINDOW_WORKING_DAYS} French working days (DOMAIN.md A3).`, [{ value: expiring.length }]),
         gauge('esav_certificate_expiry_timestamp_seconds', 'notAfter of each active client certificate, in Unix seconds.',
@@ -57,6 +62,9 @@ export async function buildOpsApp(deps: OpsAppDeps): Promise<FastifyInstance> {
           gauge('esav_load_limit_per_minute', 'Per-minute limits in force (DOMAIN.md L2), per operator and scope.',
             deps.load.limits().filter((l) => inForce(l, now)).map((l) => ({ labels: { operator: l.operatorCode, scope: l.scope, id: l.id }, value: l.perMinute })))
         ] : []),
+        gauge('esav_notification_queue_depth', 'Push notifications waiting for delivery, per operator.', queue.map((q) => ({ labels: { operator: q.code }, value: Number(q.pending) }))),
+        gauge('esav_notification_lag_seconds', 'Age of the oldest notification waiting for delivery, per operator.',
+          queue.map((q) => ({ labels: { operator: q.code }, value: q.oldest ? Math.max(0, Math.round((now.getTime() - q.oldest.getTime()) / 1000)) : 0 }))),
         deps.requests?.render() ?? ''
       ].join('');
     }

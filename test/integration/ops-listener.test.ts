@@ -42,5 +42,6 @@ describe('ops listener: health and certificate metrics', () => {
     expect(res.body).to.match(/^esav_certificate_expiry_timestamp_seconds\{operator="OPB",fingerprint="[0-9a-f]{16}"\} \d{10}$/m);
     clock.set(new Date());
     expect((await ops.inject({ url: '/metrics' })).body).to.match(/^esav_certificates_in_renewal_window 0$/m);
+    expect(res.body).to.include('# TYPE esav_notification_queue_depth gauge').and.include('# TYPE esav_notification_lag_seconds gauge');
   });
 });
