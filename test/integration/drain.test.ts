@@ -6,17 +6,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { get } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { findRootDir } from '../../src/config/config.js';
 import { freshDatabase, testDatabaseUrl, type TestDatabase } from '../support/database.js';
+import { freePort } from '../support/ports.js';
 import { consultation } from '../support/soap-client.js';
-
-const freePort = (): Promise<number> => new Promise((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); });
-});
 
 const ready = (port: number): Promise<number> => new Promise((resolve) => {
   get({ host: '127.0.0.1', port, path: '/health/ready' }, (res) => { res.resume(); resolve(res.statusCode ?? 0); }).on('error', () => resolve(0));

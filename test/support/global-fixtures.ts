@@ -3,24 +3,14 @@
  * embedded one in a temporary directory on a free port. Each test file then works in a schema of its own.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/store/embedded-postgres.js';
+import { freePort } from './ports.js';
 
 let embedded: EmbeddedServer | null = null;
 let dir: string | null = null;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export async function mochaGlobalSetup(): Promise<void> {
   if (process.env.DATABASE_URL) {
