@@ -17,9 +17,10 @@ import { prestationV1 } from './services/prestation/v1/prestation-v1.js';
 import { signalisationV1 } from './services/signalisation/v1/signalisation-v1.js';
 import { signalisationV2 } from './services/signalisation/v2/signalisation-v2.js';
 import { startLoadAccounting, type LoadAccounting } from './store/load/load-accounting.js';
+import { createGoLiveGate, createGoLiveRecorder } from './store/golive-store.js';
 import { createMaintenanceSchedule } from './store/maintenance-store.js';
 import { createTicketStore } from './store/ticket-store.js';
-import { createSoapPipeline } from './soap/pipeline.js';
+import { createSoapPipeline, type CallAccounting } from './soap/pipeline.js';
 import type { ServiceAdapter } from './soap/types.js';
 import { createCertificateAuthenticator } from './store/certificate-registry.js';
 import type pg from 'pg';
@@ -61,13 +62,27 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const maintenance = await createMaintenanceSchedule(deps.pool, config.nightlyWindow, clock.now());
   // L1 counts and L2 limits, shared by every instance through PostgreSQL; the ops listener reads its totals.
   const accounting = await startLoadAccounting({ pool: deps.pool, clock, onError: (e, what) => deps.logger.warn({ err: e.message }, what) });
+  // Go-live (A4), composed around the load accounting: the integration platform records each operator's successful
+  // calls per web service; production refuses the web services (not the contracts) to an unvalidated operator.
+  const goLiveRecorder = config.env === 'integration' ? createGoLiveRecorder(deps.pool, { onError: (e) => deps.logger.warn({ err: e.message }, 'go-live recorder') }) : null;
+  const goLiveGate = config.requireGoLive ? createGoLiveGate(deps.pool, config.authCacheTtlMs) : null;
+  const callAccounting: CallAccounting = {
+    async admit(operatorId, service, operation, now) {
+      await goLiveGate?.check(operatorId);
+      await accounting.admit(operatorId, service, operation, now);
+    },
+    count(operatorId, operatorCode, service, operation, outcome, now) {
+      if (outcome === 'ok') goLiveRecorder?.record(operatorId, service, now);
+      accounting.count(operatorId, operatorCode, service, operation, outcome, now);
+    }
+  };
   const pipeline = createSoapPipeline({
     contracts,
     adapters: [prestationV1(services), catalogueV1(catalog), signalisationV1(signalisation), signalisationV2(signalisation), exploitationV1(maintenance), ...(deps.extraAdapters ?? [])],
     authenticator,
     clock,
     maintenance,
-    accounting,
+    accounting: callAccounting,
     xmlLimits: { maxDepth: config.xmlMaxDepth, maxAttributes: config.xmlMaxAttributes }
   });
 
@@ -118,6 +133,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.decorate('load', accounting);
   app.decorate('requestMetrics', metrics);
   // After in-flight calls finished: their counts are flushed too.
-  app.addHook('onClose', async () => { await watcher.close(); await accounting.close(); });
+  app.addHook('onClose', async () => { await watcher.close(); await accounting.close(); await goLiveRecorder?.close(); });
   return app as unknown as FastifyInstance;
 }

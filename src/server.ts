@@ -12,6 +12,9 @@ import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { CatalogError, loadCatalog } from './catalog/catalog-loader.js';
 import { ContractError, loadContracts } from './contracts/contract-loader.js';
 import { scheduleNightlyJobs } from './jobs/nightly-jobs.js';
+import { startSandboxBackOffice } from './jobs/sandbox-back-office.js';
+import { parisDate } from './domain/calendar.js';
+import { loadSandboxData } from './store/sandbox-data.js';
 import { startNotificationWorker } from './jobs/notification-setup.js';
 import { createLogger } from './logger.js';
 import { certificateFacts, type CertificateFacts } from './pki/certificate-authority.js';
@@ -57,6 +60,11 @@ async function main(): Promise<void> {
     } : {};
     await loadDemoData(pool, certs);
   }
+  // The integration platform's sandbox (A4, D1): services per operator, offer and scenario; offers open to filing.
+  if (config.env === 'integration') {
+    const sandbox = await loadSandboxData(pool, parisDate(systemClock.now()));
+    log.info({ created: sandbox.created, skipped: sandbox.skipped }, 'sandbox data loaded');
+  }
 
   // Loaded here rather than in buildApp so that the notification worker reads its operation from the same contracts.
   const catalog = loadCatalog(config.rootDir);
@@ -72,6 +80,12 @@ async function main(): Promise<void> {
   const nightly = scheduleNightlyJobs(pool, systemClock, config.nightlyWindow,
     (r) => log.info({ night: r.night, archived: r.archived, purgedAttempts: r.purgedAttempts }, 'nightly jobs done'),
     (e) => log.error({ err: e.message }, 'nightly jobs failed'));
+  // The simulated after-sales back office moves sandbox tickets along their scenario (integration only).
+  const backOffice = config.env === 'integration'
+    ? startSandboxBackOffice(pool, systemClock, config.sandboxStepMs,
+      (moves) => log.info({ moves: moves.map((m) => `${m.reference}: ${m.step.kind === 'event' ? m.step.event : 'comment'}`) }, 'sandbox back office'),
+      (e) => log.error({ err: e.message }, 'sandbox back office failed'))
+    : null;
   let serving = true;
   const ops = await buildOpsApp({ pool, clock: systemClock, serving: () => serving, load: app.load, requests: app.requestMetrics });
   await ops.listen({ host: config.opsHost, port: config.opsPort });
@@ -115,6 +129,7 @@ async function main(): Promise<void> {
     // letting in-flight calls finish (keep-alive connections get "Connection: close" on their last answer).
     serving = false;
     nightly.stop();
+    backOffice?.stop();
     await new Promise((r) => setTimeout(r, config.drainDelayMs));
     await app.close();
     // Deliveries in flight finish (each is bounded by ESAV_NOTIFY_TIMEOUT_MS); unfinished ones are retried by any instance.

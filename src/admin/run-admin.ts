@@ -15,9 +15,10 @@ import { auditCommands, profileCommands, trustCommands } from './commands/profil
 import { ticketCommands } from './commands/tickets.js';
 import { loadCommands } from './commands/load.js';
 import { maintenanceCommands } from './commands/maintenance.js';
+import { goLiveCommands } from './commands/golive.js';
 import { openAdminContext } from './context.js';
 
-export const GROUPS: readonly CommandGroup[] = [operatorCommands, certificateCommands, profileCommands, trustCommands, ticketCommands, notificationCommands, maintenanceCommands, loadCommands, auditCommands];
+export const GROUPS: readonly CommandGroup[] = [operatorCommands, certificateCommands, profileCommands, trustCommands, ticketCommands, notificationCommands, maintenanceCommands, loadCommands, goLiveCommands, auditCommands];
 
 export interface AdminIo {
   readonly env: Readonly<Record<string, string | undefined>>;

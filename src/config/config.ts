@@ -57,6 +57,10 @@ export interface Config {
   /** Overload: event-loop delay, and calls waiting for a database connection, above which calls are turned away. */
   readonly maxEventLoopDelayMs: number;
   readonly maxDatabaseWaiting: number;
+  /** A4: refuse the web services to an operator with no go-live validation (production; development if asked). */
+  readonly requireGoLive: boolean;
+  /** Integration mode: the simulated after-sales back office moves sandbox tickets one step after this delay. */
+  readonly sandboxStepMs: number;
 }
 
 /** Push notifications to operators' endpoints (src/jobs/notification-worker.ts). */
@@ -159,7 +163,14 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
   const logLevel = str('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL=${logLevel}: expected one of ${LOG_LEVELS.join(', ')}`);
 
-  const dataDir = path.resolve(rootDir, str('ESAV_DATA_DIR') ?? 'var');
+  // Integration mode runs beside a development gateway: its own data dir, database and ports; the dev PKI is shared.
+  const integration = environment === 'integration';
+  const dataDir = path.resolve(rootDir, str('ESAV_DATA_DIR') ?? (integration ? 'var/integration' : 'var'));
+  const goLive = str('ESAV_REQUIRE_GO_LIVE');
+  if (goLive !== undefined && !['0', '1', 'true', 'false'].includes(goLive)) problems.push(`ESAV_REQUIRE_GO_LIVE=${goLive}: expected true or false`);
+  const goLiveAsked = goLive === '1' || goLive === 'true';
+  if (goLiveAsked && integration) problems.push('ESAV_REQUIRE_GO_LIVE: the integration platform is where operators get validated, it never requires a validation');
+  if (goLive !== undefined && !goLiveAsked && environment === 'production') problems.push('ESAV_REQUIRE_GO_LIVE: the go-live validation (A4) is always required in production');
   const demo = str('ESAV_DEMO_DATA');
   if (demo !== undefined && !['0', '1', 'true', 'false'].includes(demo)) {
     problems.push(`ESAV_DEMO_DATA=${demo}: expected true or false`);
@@ -182,20 +193,21 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
     stalledAfterAttempts: int('ESAV_NOTIFY_STALLED_AFTER', 10, 1, 1000)
   });
 
-  const loadDemoData = demo === undefined ? environment === 'development' : demo === '1' || demo === 'true';
+  // Integration loads the demo operators too, so that the shared development PKI's OPA/OPB certificates work there.
+  const loadDemoData = demo === undefined ? environment !== 'production' : demo === '1' || demo === 'true';
   if (loadDemoData && environment === 'production') problems.push('ESAV_DEMO_DATA: the demo data set is never loaded in production');
 
   const config: Config = {
     env: environment,
     rootDir,
     host: str('ESAV_HOST') ?? '127.0.0.1',
-    port: int('ESAV_PORT', 8443, 0, 65535),
+    port: int('ESAV_PORT', integration ? 8444 : 8443, 0, 65535),
     tls: certFile && keyFile && caFile ? { certFile, keyFile, caFile } : null,
     trustedCaFiles: trusted,
-    pkiDir: path.resolve(rootDir, str('ESAV_PKI_DIR') ?? path.join(dataDir, 'pki')),
+    pkiDir: path.resolve(rootDir, str('ESAV_PKI_DIR') ?? (integration ? path.resolve(rootDir, 'var', 'pki') : path.join(dataDir, 'pki'))),
     dataDir,
     databaseUrl: str('DATABASE_URL') ?? null,
-    embeddedPgPort: int('ESAV_EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    embeddedPgPort: int('ESAV_EMBEDDED_PG_PORT', integration ? 54330 : 54329, 1024, 65535),
     dbPoolSize: int('ESAV_DB_POOL_SIZE', 20, 1, 200),
     bodyLimitBytes: int('ESAV_BODY_LIMIT', 256 * 1024, 1024, 64 * 1024 * 1024),
     xmlMaxDepth: int('ESAV_XML_MAX_DEPTH', 32, 4, 256),
@@ -205,10 +217,10 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
     registryPollMs: int('ESAV_REGISTRY_POLL_MS', 2000, 100, 60000),
     caKeyFile: file('ESAV_CA_KEY') ?? null,
     opsHost: str('ESAV_OPS_HOST') ?? '127.0.0.1',
-    opsPort: int('ESAV_OPS_PORT', 9464, 0, 65535),
+    opsPort: int('ESAV_OPS_PORT', integration ? 9465 : 9464, 0, 65535),
     nightlyWindow: Object.freeze({ startMinute: hhmm('ESAV_NIGHTLY_WINDOW_START', 4 * 60), durationMinutes: int('ESAV_NIGHTLY_WINDOW_MINUTES', 15, 0, 180) }),
     internalHost: str('ESAV_INTERNAL_HOST') ?? '127.0.0.1',
-    internalPort: int('ESAV_INTERNAL_PORT', 9443, 0, 65535),
+    internalPort: int('ESAV_INTERNAL_PORT', integration ? 9444 : 9443, 0, 65535),
     internalCaFile: file('ESAV_INTERNAL_CA') ?? null,
     loadDemoData,
     keepAliveTimeoutMs: int('ESAV_KEEP_ALIVE_TIMEOUT_MS', 65000, 1000, 600000),
@@ -217,7 +229,9 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
     maxEventLoopDelayMs: int('ESAV_MAX_EVENT_LOOP_DELAY_MS', 1000, 10, 60000),
     maxDatabaseWaiting: int('ESAV_MAX_DB_WAITING', 200, 0, 100000),
     drainDelayMs: int('ESAV_DRAIN_DELAY_MS', environment === 'development' ? 0 : 2000, 0, 60000),
-    notifications
+    notifications,
+    requireGoLive: environment === 'production' || goLiveAsked,
+    sandboxStepMs: int('ESAV_SANDBOX_STEP_MS', 2000, 10, 3_600_000)
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -86,6 +86,10 @@ export const errorRegistry = Object.freeze({
     wireCode: 'OPERATEUR_INACTIF', role: 'Client', httpStatus: 400, phase: 'authenticate',
     message: "Le service e-SAV de l'opérateur {operator} {state}. Contactez le Correspondant e-SAV de l'OI."
   }),
+  ESAV_GO_LIVE_REQUIRED: def({
+    wireCode: 'INTEGRATION_NON_VALIDEE', role: 'Client', httpStatus: 403, phase: 'authorize',
+    message: "L'opérateur {operator} n'a pas encore de validation de la plateforme d'intégration : l'usage des web services en production suppose une période de test (conditions spécifiques e-SAV, article 5.2.1). Réussissez au moins un appel d'un web service depuis les URL d'intégration, puis demandez à votre Correspondant e-SAV la validation de mise en production (guide d'intégration, « Mise en production »). Le WSDL reste consultable."
+  }),
   ESAV_RESOURCE_NOT_FOUND: def({
     wireCode: 'RESSOURCE_INCONNUE', role: 'Client', httpStatus: 400, phase: 'authorize',
     message: 'Aucune ressource {resource} « {id} » accessible à votre opérateur.'
