@@ -64,16 +64,16 @@ describe('operator test pack (npm run test-pack)', function () {
       expect(r.versions.some((x) => `${x.service}/${x.version}` === v && x.live), v).to.equal(true);
     }
     expect(r.versions.find((x) => x.service === 'signalisation' && x.version === 9)?.live).to.equal(false);
-    const lifecycle = r.scenarios.filter((s) => s.id.includes('cycle-de-vie'));
-    expect(lifecycle).to.have.length(2);
+    const lifecycle = r.scenarios.filter((s) => s.id.includes('-integration-'));
+    expect(lifecycle).to.have.length(9);
     for (const s of lifecycle) {
       expect(s.status).to.equal('skipped');
       expect(s.reason).to.match(/requiert la plateforme d'intégration : la prestation SBX-FTTH-NOMINAL-OPA n'existe pas/);
     }
     expect(o.text).to.match(/✔ prestation-v1-consultation-nominal \(\d+ ms\)/);
-    expect(o.text).to.match(/- signalisation-v2-cycle-de-vie-cloture ignoré : requiert/);
+    expect(o.text).to.match(/- signalisation-v2-integration-nominal ignoré : requiert/);
     const junit = readFileSync(o.junitFile!, 'utf8');
-    expect(junit).to.match(/<testsuites name="esav-test-pack" tests="\d+" failures="0" skipped="2"/);
+    expect(junit).to.match(/<testsuites name="esav-test-pack" tests="\d+" failures="0" skipped="9"/);
     expect(junit).to.include('<skipped message="requiert la plate');
     const html = readFileSync(o.htmlFile!, 'utf8');
     expect(html).to.include('<table id="scenarios">').and.include('signalisation-v2-suivi').and.not.include('<script');
