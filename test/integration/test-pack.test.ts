@@ -10,6 +10,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_SCENARIOS, runTestPackCli, type CliOutcome } from '../../src/testpack/cli.js';
 import { loadScenarios, matchesGlob, parseScenario } from '../../src/testpack/scenario.js';
+import { createSandboxBackOffice } from '../../src/jobs/sandbox-back-office.js';
+import { loadSandboxData } from '../../src/store/sandbox-data.js';
+import { startReceiver } from '../../src/testpack/notifications.js';
+import { freshDatabase } from '../support/database.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 
 describe('operator test pack (npm run test-pack)', function () {
@@ -77,6 +81,58 @@ describe('operator test pack (npm run test-pack)', function () {
     expect(junit).to.include('<skipped message="requiert la plate');
     const html = readFileSync(o.htmlFile!, 'utf8');
     expect(html).to.include('<table id="scenarios">').and.include('signalisation-v2-suivi').and.not.include('<script');
+  });
+
+  it('passes against the integration platform, the sandbox back office taking each ticket along its path to closure', async () => {
+    const db = await freshDatabase();
+    const platform = await startGateway({ database: db, env: { ESAV_ENV: 'integration' } });
+    const office = createSandboxBackOffice(db.pool, 50);
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      office.runOnce(new Date()).catch(() => undefined).finally(() => { busy = false; });
+    }, 100);
+    try {
+      await loadSandboxData(db.pool, new Date().toISOString().slice(0, 10));
+      // No --service-id: the nominal scenarios use SBX-FTTH-NOMINAL-OPA, as an operator on the platform would.
+      let text = '';
+      const o = await runTestPackCli(['--endpoint', platform.url, '--cert', files.cert, '--key', files.key, '--ca', files.ca, '--operator', 'OPA', '--out', path.join(dir, 'platform'), '--poll-scale', '0.1', '--only', '*-integration-*,signalisation-v2-depot-nominal'],
+        { out: (t) => { text += t; }, err: (t) => { text += t; } });
+      expect(o.code, text).to.equal(0);
+      expect(o.result!.skipped, text).to.equal(0);
+      expect(o.result!.passed).to.equal(10);
+      const nominal = o.result!.scenarios.find((s) => s.id === 'signalisation-v2-integration-nominal')!;
+      expect(nominal.steps.map((s) => s.operation)).to.deep.equal(['depotSignalisation', 'consultationEtat', 'reponseCloture', 'consultationEtat']);
+      expect(nominal.steps[1]!.response).to.match(/<etat>(CLOS|VALIDE)<\/etat>/);
+    } finally {
+      clearInterval(timer);
+      while (busy) await new Promise((r) => setTimeout(r, 20));
+      await platform.close();
+      await db.drop();
+    }
+  });
+
+  it('receives notifications over mutual TLS and acknowledges them (--notifications-port)', async () => {
+    const receiver = await startReceiver(0, { cert: gw.pki.server.certPem, key: gw.pki.server.keyPem, ca: gw.pki.ca }, '127.0.0.1');
+    try {
+      const post = (client: { certPem: string; keyPem: string } | null): Promise<{ status: number; body: string }> => new Promise((resolve, reject) => {
+        const req = request(`https://localhost:${receiver.port}/notifications`, { method: 'POST', ca: gw.pki.ca, agent: false, ...(client ? { cert: client.certPem, key: client.keyPem } : {}), headers: { 'content-type': 'text/xml; charset=utf-8' } }, (res) => {
+          const b: Buffer[] = []; res.on('data', (c: Buffer) => b.push(c)); res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(b).toString('utf8') }));
+        });
+        req.on('error', reject);
+        req.end('<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><NotificationSignalisation xmlns="http://esav.bfc-fibre.fr/notification/v1"><idEvenement>EVT-1</idEvenement><referenceSignalisation>SIG-2026-0000007</referenceSignalisation><etat>EN_COURS</etat></NotificationSignalisation></soap:Body></soap:Envelope>');
+      });
+      const r = await post(gw.pki.gatewayClient);
+      expect(r.status).to.equal(200);
+      expect(r.body).to.include('<AccuseReception xmlns="http://esav.bfc-fibre.fr/notification/v1"><idEvenement>EVT-1</idEvenement>');
+      expect((await receiver.waitFor((n) => n.referenceSignalisation === 'SIG-2026-0000007', 1000))?.etat).to.equal('EN_COURS');
+      let refused = false;
+      try { await post(null); } catch { refused = true; }
+      expect(refused, 'a caller without a client certificate is refused').to.equal(true);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('a changed expected fault code fails with a report that says exactly which expectation failed', async () => {
