@@ -93,6 +93,18 @@ describe('integration platform', () => {
     expect(await states(ref)).to.deep.equal(['EN_DEPOT', 'EN_QUALIFICATION', 'EN_COURS', 'GELE', 'EN_COURS', 'CLOS', 'VALIDE']);
   });
 
+  it("CLOTURE_REFUSEE: closed, reopened by the operator's refusal, closed again", async () => {
+    const ref = await fileOn('SBX-FTTH-CLOTURE-REFUSEE-OPA', 'OPA-SBX-CLR-1');
+    for (let i = 0; i < 6; i++) await step();
+    expect(await states(ref)).to.deep.equal(['EN_DEPOT', 'EN_QUALIFICATION', 'EN_COURS', 'CLOS', 'VALIDE']);
+    const refused = await post(2, byReference(2, 'ReponseClotureRequete', ref, '<s:decision>REFUSEE</s:decision><s:motif>Toujours pas de synchro</s:motif>'));
+    expect(refused.status, refused.body).to.equal(200);
+    for (let i = 0; i < 3; i++) await step();
+    expect(await states(ref)).to.deep.equal(['EN_DEPOT', 'EN_QUALIFICATION', 'EN_COURS', 'CLOS', 'VALIDE', 'EN_COURS', 'CLOS', 'VALIDE']);
+    const detail = await post(2, byReference(2, 'ConsultationDetailRequete', ref));
+    expect(detail.body).to.include('Nouvelle intervention après votre refus');
+  });
+
   it('ANNULATION: stays EN_DEPOT, for the operator to cancel', async () => {
     const ref = await fileOn('SBX-FTTH-ANNULATION-OPA', 'OPA-SBX-ANN-1');
     for (let i = 0; i < 3; i++) await step();
