@@ -61,7 +61,10 @@ export interface CliOutcome {
 
 function readPem(file: string | undefined, option: string): string {
   if (!file) throw new UsageError(`--${option} is required`);
-  try { return readFileSync(file, 'utf8'); } catch (e) { throw new UsageError(`--${option} ${file}: ${(e as Error).message}`); }
+  let text: string;
+  try { text = readFileSync(file, 'utf8'); } catch (e) { throw new UsageError(`--${option} ${file}: ${(e as Error).message}`); }
+  if (!/-----BEGIN [A-Z0-9 ]+-----/.test(text)) throw new UsageError(`--${option} ${file}: not a PEM file (-----BEGIN …-----)`);
+  return text;
 }
 
 async function notificationResult(receiver: Receiver, result: PackResult, waitMs: number): Promise<ScenarioResult> {

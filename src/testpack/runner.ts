@@ -226,6 +226,13 @@ export async function runPack(o: RunOptions): Promise<PackResult> {
     const versions = await discoverVersions(http, selected);
     for (const v of versions) progress(`${v.live ? 'v' : '·'} ${v.service} v${v.version} ${v.live ? 'en service' : 'indisponible'} — ${v.note}`);
     const liveSet = new Set(versions.filter((v) => v.live).map((v) => `${v.service}/v${v.version}`));
+    if (liveSet.size === 0) {
+      // Nothing answered a WSDL: a wrong address, certificate or CA. One clear failure rather than a page of skips.
+      const reason = `aucun WSDL lu sur ${o.endpoint} : ${versions[0]?.note ?? 'aucune version'} — vérifiez l'adresse, le certificat client et l'AC`;
+      progress(`✘ connexion : ${reason}`);
+      const failed: ScenarioResult = { id: 'connexion', title: 'Connexion au point d’accès et lecture des WSDL (TLS mutuel)', service: 'esav', version: 0, file: '(intégré)', status: 'failed', reason, durationMs: performance.now() - t0, steps: [] };
+      return { endpoint: o.endpoint, startedAt: startedAt.toISOString(), durationMs: performance.now() - t0, versions, scenarios: [failed], passed: 0, failed: 1, skipped: 0 };
+    }
     let platformMissing: string | null | undefined;
     const results: ScenarioResult[] = [];
     let counter = 0;

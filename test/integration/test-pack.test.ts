@@ -200,6 +200,10 @@ describe('operator test pack (npm run test-pack)', function () {
     expect((await runTestPackCli(['--endpoint', 'http://x', '--cert', files.cert, '--key', files.key, '--ca', files.ca], io)).code).to.equal(2);
     expect((await runTestPackCli(['--help'], io)).code).to.equal(0);
     expect(errs.join('')).to.include('--endpoint is required').and.include('--cert is required').and.include('--notifications-port');
+    const down = await run('https://localhost:1', [], 'down');
+    expect(down.code).to.equal(1);
+    expect(down.result!.scenarios).to.have.length(1);
+    expect(down.result!.scenarios[0]!.reason).to.match(/^aucun WSDL lu sur https:\/\/localhost:1 : .*ECONNREFUSED/);
     const o = await run(gw.url, ['--only', 'nothing-matches-*'], 'none');
     expect(o.code).to.equal(2);
     expect(readdirSync(dir)).to.not.include('none');
