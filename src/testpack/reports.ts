@@ -54,7 +54,7 @@ body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:
 header{background:#123a63;color:#fff;padding:18px 28px}header h1{margin:0 0 4px;font-size:22px}header p{margin:0;opacity:.9}
 main{padding:20px 28px}section{background:#fff;border:1px solid #d5dbe3;border-radius:6px;padding:14px 18px;margin:0 0 18px}
 h2{font-size:18px;margin:0 0 10px}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e3e7ed;vertical-align:top}
-th{background:#eef2f7;font-weight:600}.passed{color:#16703a}.failed{color:#b3261e}.skipped{color:#6b7280}
+th{background:#eef2f7;font-weight:600}tr.passed,td.passed,.totals .passed{color:#16703a}tr.failed,.totals .failed,details.failed>summary{color:#b3261e}tr.skipped,td.skipped,.totals .skipped{color:#6b7280}
 .badge{display:inline-block;border-radius:10px;padding:1px 9px;font-weight:600;font-size:13px}
 .badge.passed{background:#dcf3e3}.badge.failed{background:#fbe0de}.badge.skipped{background:#eceff3}
 .totals span{margin-right:18px;font-size:17px;font-weight:600}
@@ -91,9 +91,10 @@ export function htmlReport(r: PackResult): string {
 <meta name="generator" content="esav-test-pack"><title>Jeu de test e-SAV — ${h(r.endpoint)}</title><style>${STYLE}</style></head>
 <body><header><h1>Jeu de test e-SAV</h1><p>Point d'accès <code>${h(r.endpoint)}</code> · lancé le ${h(r.startedAt)} · ${(r.durationMs / 1000).toFixed(1)} s</p></header>
 <main><section class="totals"><span class="passed">${r.passed} réussi(s)</span><span class="failed">${r.failed} échoué(s)</span><span class="skipped">${r.skipped} ignoré(s)</span></section>
+${r.failed > 0 ? `<section id="failures"><h2>Échecs</h2>${r.scenarios.filter((c) => c.status === 'failed').map(scenarioHtml).join('\n')}</section>` : ''}
 <section><h2>Versions publiées (GET ?wsdl)</h2><table id="versions"><thead><tr><th>Service</th><th>Version</th><th>État</th><th>Adresse</th><th>Détail</th></tr></thead><tbody>${versions}</tbody></table></section>
 <section><h2>Scénarios</h2><table id="scenarios"><thead><tr><th>Résultat</th><th>Scénario</th><th>Titre</th><th>Service</th><th>Durée</th><th>Motif</th></tr></thead><tbody>${rows}</tbody></table></section>
-<section><h2>Détail des échanges</h2>${r.scenarios.map(scenarioHtml).join('\n')}</section>
+<section><h2>Détail des échanges</h2>${r.scenarios.filter((c) => c.status !== 'failed').map(scenarioHtml).join('\n')}</section>
 </main></body></html>
 `;
 }
