@@ -13,7 +13,14 @@ import { loadScenarios, matchesGlob, parseScenario } from '../../src/testpack/sc
 import { createSandboxBackOffice } from '../../src/jobs/sandbox-back-office.js';
 import { loadSandboxData } from '../../src/store/sandbox-data.js';
 import { startReceiver } from '../../src/testpack/notifications.js';
-import { freshDatabase } from '../support/database.js';
+import { systemClock } from '../../src/domain/clock.js';
+import { createHttpsTransport } from '../../src/jobs/notification-sender.js';
+import { createNotificationWorker } from '../../src/jobs/notification-worker.js';
+import { createPool } from '../../src/store/database.js';
+import { adminRunner } from '../support/admin.js';
+import { freshDatabase, testDatabaseUrl } from '../support/database.js';
+import { contractOperation } from '../support/notifications.js';
+import { freePort } from '../support/ports.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 
 describe('operator test pack (npm run test-pack)', function () {
@@ -86,7 +93,7 @@ describe('operator test pack (npm run test-pack)', function () {
     expect(html).to.include('<table id="scenarios">').and.include('signalisation-v2-suivi').and.not.include('<script');
   });
 
-  it('passes against the integration platform, the sandbox back office taking each ticket along its path to closure', async () => {
+  it('passes against the integration platform: the sandbox back office takes each ticket to closure, notifications reach the pack', async () => {
     const db = await freshDatabase();
     const platform = await startGateway({ database: db, env: { ESAV_ENV: 'integration' } });
     const office = createSandboxBackOffice(db.pool, 50);
@@ -96,20 +103,34 @@ describe('operator test pack (npm run test-pack)', function () {
       busy = true;
       office.runOnce(new Date()).catch(() => undefined).finally(() => { busy = false; });
     }, 100);
+    // The pack's notification receiver is OPA's declared endpoint; a notification worker delivers to it.
+    const notifyPort = await freePort();
+    const admin = adminRunner(db.schema, platform.pki);
+    const workerPool = createPool({ connectionString: testDatabaseUrl(), poolSize: 2, schema: db.schema });
+    const worker = createNotificationWorker({
+      pool: workerPool, clock: systemClock, operation: contractOperation(), logger: { info: () => undefined, warn: () => undefined },
+      transport: createHttpsTransport({ cert: platform.pki.gatewayClient.certPem, key: platform.pki.gatewayClient.keyPem, ca: [platform.pki.ca] }, 1500, 2),
+      backoff: { baseMs: 200, maxMs: 1000, stalledAfterAttempts: 10 }, concurrency: 2, leaseMs: 10_000, pollMs: 100
+    });
     try {
+      expect((await admin(['notifications', 'set-endpoint', 'OPA', '--url', `https://localhost:${notifyPort}/esav/notification/v1`])).code).to.equal(0);
+      worker.start();
       await loadSandboxData(db.pool, new Date().toISOString().slice(0, 10));
       // No --service-id: the nominal scenarios use SBX-FTTH-NOMINAL-OPA, as an operator on the platform would.
       let text = '';
-      const o = await runTestPackCli(['--endpoint', platform.url, '--cert', files.cert, '--key', files.key, '--ca', files.ca, '--operator', 'OPA', '--out', path.join(dir, 'platform'), '--poll-scale', '0.1', '--only', '*-integration-*,signalisation-v2-depot-nominal'],
+      const o = await runTestPackCli(['--endpoint', platform.url, '--cert', files.cert, '--key', files.key, '--ca', files.ca, '--operator', 'OPA', '--out', path.join(dir, 'platform'), '--poll-scale', '0.1', '--notifications-port', String(notifyPort), '--server-cert', files.serverCert, '--server-key', files.serverKey, '--notifications-wait', '20', '--only', '*-integration-*,signalisation-v2-depot-nominal'],
         { out: (t) => { text += t; }, err: (t) => { text += t; } });
       expect(o.code, text).to.equal(0);
       expect(o.result!.skipped, text).to.equal(0);
-      expect(o.result!.passed).to.equal(10);
+      expect(o.result!.passed).to.equal(11);
+      expect(o.result!.scenarios.find((s) => s.id === 'notifications-reception')?.status, text).to.equal('passed');
       const nominal = o.result!.scenarios.find((s) => s.id === 'signalisation-v2-integration-nominal')!;
       expect(nominal.steps.map((s) => s.operation)).to.deep.equal(['depotSignalisation', 'consultationEtat', 'reponseCloture', 'consultationEtat']);
       expect(nominal.steps[1]!.response).to.match(/<etat>(CLOS|VALIDE)<\/etat>/);
     } finally {
       clearInterval(timer);
+      await worker.stop(2000);
+      await workerPool.end();
       while (busy) await new Promise((r) => setTimeout(r, 20));
       await platform.close();
       await db.drop();
