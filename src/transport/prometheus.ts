@@ -4,7 +4,8 @@ export interface Sample {
   readonly value: number;
 }
 
-const escapeLabel = (v: string): string => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+/** Escapes a label value (backslash, newline, double quote), per the exposition format. */
+export const escapeLabel = (v: string): string => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 
 export function gauge(name: string, help: string, samples: readonly Sample[]): string {
   return family('gauge', name, help, samples);

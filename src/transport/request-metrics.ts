@@ -3,9 +3,9 @@
  * by service, version, operation and outcome, and TLS handshake failures by reason. Kept in memory (a scrape reads
  * them), written in the Prometheus text format.
  */
-const BUCKETS_MS = [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500];
+import { escapeLabel as esc } from './prometheus.js';
 
-const esc = (v: string): string => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+const BUCKETS_MS = [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500];
 
 interface Series { labels: string; count: number; sum: number; buckets: number[] }
 
