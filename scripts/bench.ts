@@ -13,7 +13,7 @@ import { parseOptions, UsageError, USAGE, type BenchOptions } from './bench/opti
 import { benchPki } from './bench/pki.js';
 import { summariseProfile } from './bench/profile-summary.js';
 import { buildReport, formatReport, writeReport, type TargetResult } from './bench/report.js';
-import { TARGETS, type TargetDefinition } from './bench/targets.js';
+import { LOADS, SERVERS, type LoadDefinition, type ServerDefinition } from './bench/targets.js';
 import type { BenchPki } from './bench/protocol.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -57,31 +57,34 @@ function endStatus(): void {
   if (TTY) process.stderr.write('\r\x1b[K');
 }
 
-function progressLine(t: TargetDefinition): (p: Progress) => void {
+function progressLine(t: LoadDefinition): (p: Progress) => void {
   let last = { at: performance.now(), completed: 0 };
   return (p) => {
     const now = performance.now();
     const rate = ((p.completed - last.completed) * 1000) / Math.max(1, now - last.at);
     last = { at: now, completed: p.completed };
-    status(`  ${t.id}: ${p.phase} ${(p.elapsedMs / 1000).toFixed(1)}/${(p.phaseMs / 1000).toFixed(0)} s, ~${rate.toFixed(0)} req/s, ${p.errors} errors`);
+    status(`  (${t.letter}) ${t.id}: ${p.phase} ${(p.elapsedMs / 1000).toFixed(1)}/${(p.phaseMs / 1000).toFixed(0)} s, ~${rate.toFixed(0)} req/s, ${p.errors} errors`);
   };
 }
 
-interface TargetRun { readonly result: TargetResult; readonly serverPid: number }
+interface ServerRun { readonly results: TargetResult[]; readonly serverPid: number }
 
-async function benchTarget(t: TargetDefinition, o: BenchOptions, pki: BenchPki, workDir: string, cleanup: Cleanup, interrupt: AbortSignal): Promise<TargetRun> {
-  status(`  ${t.id}: starting ${path.basename(t.script)}${t.id === 'gateway' ? ' (embedded PostgreSQL, migrations, demo data)' : ''}…`);
+/** Starts one server child, runs its loads one after the other, stops it. */
+async function benchServer(server: ServerDefinition, loads: readonly LoadDefinition[], o: BenchOptions, pki: BenchPki, workDir: string,
+  cleanup: Cleanup, interrupt: AbortSignal): Promise<ServerRun> {
+  status(`  ${server.id}: starting (${server.starting})…`);
+  const isGateway = server.id === 'gateway';
   const child = startServerChild({
-    script: t.script, cwd: ROOT, pki, workDir, env: t.id === 'gateway' ? o.gatewayEnv : {},
-    ...(o.profile && t.id === 'gateway' ? { cpuProfDir: RESULTS_DIR } : {})
+    script: server.script, cwd: ROOT, pki, workDir, env: isGateway ? o.gatewayEnv : {},
+    ...(o.profile && isGateway ? { cpuProfDir: RESULTS_DIR } : {})
   });
-  const stopChild = cleanup.add(`${t.id} server`, async () => {
+  const stopChild = cleanup.add(`${server.id} server`, async () => {
     await child.stop();
-    if (t.id === 'gateway') await stopOrphanPostgres(workDir);
+    if (isGateway) await stopOrphanPostgres(workDir);
   });
-  let port: number;
+  let ready;
   try {
-    port = await child.ready;
+    ready = await child.ready;
   } catch (e) {
     await stopChild();
     throw e;
@@ -89,23 +92,29 @@ async function benchTarget(t: TargetDefinition, o: BenchOptions, pki: BenchPki, 
   // A server that dies mid-run must end the run, not be measured as a storm of connection errors.
   const run = new AbortController();
   let finished = false;
-  void child.exited.then((code) => { if (!finished) run.abort(new Error(`the ${t.id} server exited (code ${code}) during the run`)); });
-  interrupt.addEventListener('abort', () => run.abort(interrupt.reason), { once: true });
+  void child.exited.then((code) => { if (!finished) run.abort(new Error(`the ${server.id} server exited (code ${code}) during the run`)); });
+  const onInterrupt = (): void => run.abort(interrupt.reason);
+  interrupt.addEventListener('abort', onInterrupt, { once: true });
+  const results: TargetResult[] = [];
   try {
-    const result = await runLoad(t.request(`https://127.0.0.1:${port}`), {
-      connections: o.connections,
-      warmupMs: o.warmupS * 1000,
-      durationMs: o.durationS * 1000,
-      tls: { ca: pki.ca, cert: pki.clientCert, key: pki.clientKey },
-      progressEveryMs: TTY ? 250 : 2000,
-      onProgress: progressLine(t),
-      signal: run.signal
-    });
-    endStatus();
-    process.stderr.write(`  ${t.id}: ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(2)} ms, ${result.errors} errors\n`);
-    return { result: { id: t.id, label: t.label, ...result }, serverPid: child.pid };
+    for (const t of loads) {
+      const result = await runLoad(t.request(`https://127.0.0.1:${ready.port}`, ready.fixtures), {
+        connections: o.connections,
+        warmupMs: o.warmupS * 1000,
+        durationMs: o.durationS * 1000,
+        tls: { ca: pki.ca, cert: pki.clientCert, key: pki.clientKey },
+        progressEveryMs: TTY ? 250 : 2000,
+        onProgress: progressLine(t),
+        signal: run.signal
+      });
+      endStatus();
+      process.stderr.write(`  (${t.letter}) ${t.id}: ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(2)} ms, ${result.errors} errors\n`);
+      results.push({ id: t.id, letter: t.letter, label: t.label, ...result });
+    }
+    return { results, serverPid: child.pid };
   } finally {
     finished = true;
+    interrupt.removeEventListener('abort', onInterrupt);
     await stopChild();
   }
 }
@@ -146,7 +155,7 @@ async function main(): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   const startedAt = new Date();
-  const runs: TargetRun[] = [];
+  const runs: ServerRun[] = [];
   try {
     status('generating the run\'s CA, server and client certificates…');
     const pki = await benchPki();
@@ -157,15 +166,16 @@ async function main(): Promise<number> {
       rmSync(workDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     });
     endStatus();
-    for (const t of TARGETS.filter((x) => o.only.includes(x.id))) {
-      runs.push(await benchTarget(t, o, pki, workDir, cleanup, interrupt.signal));
+    for (const server of SERVERS) {
+      const loads = LOADS.filter((l) => l.server === server.id && o.only.includes(l.id));
+      if (loads.length > 0) runs.push(await benchServer(server, loads, o, pki, workDir, cleanup, interrupt.signal));
     }
   } finally {
     endStatus();
     await cleanup.runAll();
   }
 
-  const results = runs.map((r) => r.result);
+  const results = runs.flatMap((r) => r.results);
   const settings = {
     connections: o.connections, pipelining: 1 as const, warmupS: o.warmupS, durationS: o.durationS,
     gatewayEnv: o.gatewayEnv, gatewayProfiled: o.profile
@@ -175,7 +185,7 @@ async function main(): Promise<number> {
   const written = writeReport(RESULTS_DIR, report);
   process.stdout.write(`\nwritten: ${written.map((f) => path.relative(ROOT, f)).join(', ')}\n`);
   if (o.profile) {
-    const gateway = runs.find((r) => r.result.id === 'gateway');
+    const gateway = runs.find((r) => r.results.some((x) => x.letter >= 'c'));
     const file = gateway ? profileOf(gateway.serverPid) : undefined;
     if (file) process.stdout.write(`\n${summariseProfile(file)}\nprofile: ${path.relative(ROOT, file)}\n`);
     else process.stdout.write('\nno gateway CPU profile found (was the gateway run?)\n');

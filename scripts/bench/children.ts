@@ -5,12 +5,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { stopOrphan } from '../../src/store/embedded-postgres.js';
-import type { BenchPki, ChildMessage, ParentMessage } from './protocol.js';
+import type { BenchPki, ChildMessage, ParentMessage, ReadyMessage } from './protocol.js';
 
 export interface ServerChild {
   readonly pid: number;
-  /** The port the child listens on, once it does; rejects if it fails to start (the child is then stopped). */
-  readonly ready: Promise<number>;
+  /** The port the child listens on (and its fixtures), once it does; rejects if it fails to start (the child is then stopped). */
+  readonly ready: Promise<ReadyMessage>;
   /** Resolves when the child exits, whatever the reason: a load phase races it to notice a crash. */
   readonly exited: Promise<number | null>;
   stop(): Promise<void>;
@@ -57,12 +57,12 @@ export function startServerChild(o: ChildOptions): ServerChild {
     }
   };
 
-  const ready = new Promise<number>((resolve, reject) => {
+  const ready = new Promise<ReadyMessage>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${path.basename(o.script)} did not start within ${(o.startTimeoutMs ?? 120_000) / 1000} s`)), o.startTimeoutMs ?? 120_000);
     child.on('message', (m: unknown) => {
       if (!isChildMessage(m)) return;
       clearTimeout(timer);
-      if (m.type === 'ready') resolve(m.port);
+      if (m.type === 'ready') resolve(m);
       else reject(new Error(`${path.basename(o.script)} failed to start: ${m.message}`));
     });
     void exited.then((code) => {

@@ -12,7 +12,8 @@ export interface LoadTarget {
   readonly origin: string;
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
+  /** The body of each request, made anew per request (a filing needs its own operator reference). */
+  readonly body: () => string;
   /** Whether an answer is the expected one; any other answer counts as an error. */
   check(status: number, body: string): boolean;
 }
@@ -67,8 +68,6 @@ export async function runLoad(target: LoadTarget, o: LoadOptions): Promise<LoadR
     connect: { ca: o.tls.ca, cert: o.tls.cert, key: o.tls.key, servername: 'localhost' },
     keepAliveTimeout: 60_000
   });
-  const body = Buffer.from(target.body, 'utf8');
-  const headers = { ...target.headers, 'content-length': String(body.length) };
   const histogram = createHistogram();
 
   let phase: Progress['phase'] = 'warm-up';
@@ -88,6 +87,8 @@ export async function runLoad(target: LoadTarget, o: LoadOptions): Promise<LoadR
 
   async function worker(): Promise<void> {
     while (!stopped) {
+      const body = Buffer.from(target.body(), 'utf8');
+      const headers = { ...target.headers, 'content-length': String(body.length) };
       const started = process.hrtime.bigint();
       try {
         const res = await pool.request({ origin: target.origin, path: target.path, method: 'POST', headers, body });

@@ -6,8 +6,10 @@
 import Fastify from 'fastify';
 import { mtlsOptions, serveChild } from './protocol.js';
 
+/** The size and shape of the gateway's answer to (c): a ticket state. */
 export const CEILING_REPLY = '<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">'
-  + '<soap:Body><Reponse xmlns="urn:bench:ceiling"><statut>OK</statut></Reponse></soap:Body></soap:Envelope>';
+  + '<soap:Body><ConsultationEtatReponse xmlns="http://esav.bfc-fibre.fr/signalisation/v2"><referenceSignalisation>SIG-2026-5000003</referenceSignalisation>'
+  + '<etat>EN_COURS</etat><etatTMF621>inProgress</etatTMF621><dateEtat>2026-11-24T09:12:00.000Z</dateEtat></ConsultationEtatReponse></soap:Body></soap:Envelope>';
 
 serveChild(async ({ pki }) => {
   const app = Fastify({ https: mtlsOptions(pki), logger: false, keepAliveTimeout: 65_000 });

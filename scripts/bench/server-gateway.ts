@@ -13,6 +13,10 @@ import { loadDemoData } from '../../src/store/demo-data.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/store/embedded-postgres.js';
 import { migrate } from '../../src/store/migrate.js';
 import { serveChild, type RunningServer, type StartMessage } from './protocol.js';
+import { seedTicketHistory } from './seed.js';
+
+/** Tickets per operator in the seeded history (90 days): what the reads and the search run against. */
+const HISTORY_PER_OPERATOR = 20_000;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -38,6 +42,7 @@ async function startGateway({ pki, workDir, env }: StartMessage): Promise<Runnin
   try {
     await migrate(pool);
     await loadDemoData(pool, { OPA: [certificateFacts(pki.clientCert)] });
+    const fixtures = await seedTicketHistory(pool, HISTORY_PER_OPERATOR);
     const app = await buildApp(config, {
       pool,
       listenClient: () => createClient({ connectionString: pg.connectionString, poolSize: 1 }),
@@ -47,6 +52,7 @@ async function startGateway({ pki, workDir, env }: StartMessage): Promise<Runnin
     await app.listen({ host: '127.0.0.1', port: 0 });
     return {
       port: (app.server.address() as { port: number }).port,
+      fixtures,
       async close() {
         await app.close();
         // pg-pool's end() resolves before its idle sockets are closed; PostgreSQL's shutdown then reaches them as
