@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { stopOrphan } from '../../src/store/embedded-postgres.js';
-import type { BenchPki, ChildMessage, ParentMessage, ReadyMessage } from './protocol.js';
+import type { BenchPki, ChildMessage, GatewayStart, ParentMessage, ReadyMessage } from './protocol.js';
 
 export interface ServerChild {
   readonly pid: number;
@@ -22,6 +22,8 @@ export interface ChildOptions {
   readonly pki: BenchPki;
   readonly workDir: string;
   readonly env: Readonly<Record<string, string>>;
+  /** The gateway child only: its own PostgreSQL, or another child's. */
+  readonly gateway?: GatewayStart;
   /** When set, the child runs with --cpu-prof and writes its profile here on a graceful exit. */
   readonly cpuProfDir?: string;
   readonly startTimeoutMs?: number;
@@ -69,7 +71,7 @@ export function startServerChild(o: ChildOptions): ServerChild {
       clearTimeout(timer);
       reject(new Error(`${path.basename(o.script)} exited (code ${code}) before it listened`));
     });
-    post(child, { type: 'start', pki: o.pki, workDir: o.workDir, env: o.env });
+    post(child, { type: 'start', pki: o.pki, workDir: o.workDir, env: o.env, ...(o.gateway ? { gateway: o.gateway } : {}) });
   }).catch(async (e: unknown) => {
     await stop();
     throw e;

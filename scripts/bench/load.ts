@@ -2,7 +2,8 @@
  * The load generator: a closed loop of N workers over an undici Pool of N keep-alive mutual TLS connections
  * (pipelining 1), so exactly N requests are in flight at any time. A warm-up phase (TLS handshakes, JIT, caches,
  * prepared statements) is run and thrown away; then every request that completes inside the measured window is
- * counted and its latency (send → last byte of the body) recorded in a perf_hooks histogram.
+ * counted and its latency (send → last byte of the body) recorded in a perf_hooks histogram. Given several targets
+ * (two gateway instances), the connections are split evenly between them, one Pool each, one window for all.
  */
 import { createHistogram } from 'node:perf_hooks';
 import { Pool } from 'undici';
@@ -41,6 +42,8 @@ export interface LoadOptions {
   readonly onProgress?: (p: Progress) => void;
   /** Aborts the run (the server died, Ctrl-C): the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal;
+  /** Told when the measured window opens and when it closes (the memory sampler runs in between). */
+  readonly onMeasure?: (event: 'start' | 'end') => void;
 }
 
 export interface LoadResult {
@@ -55,19 +58,26 @@ export interface LoadResult {
   readonly maxMs: number;
   /** The first unexpected answer or failure of the measured phase, to tell a broken bench from a slow one. */
   readonly firstError: string | null;
+  /** With several targets: the requests of the window per target, in their order. */
+  readonly perTarget?: readonly number[];
 }
 
 const NS_PER_MS = 1e6;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function runLoad(target: LoadTarget, o: LoadOptions): Promise<LoadResult> {
+export async function runLoad(targets: LoadTarget | readonly LoadTarget[], o: LoadOptions): Promise<LoadResult> {
   o.signal?.throwIfAborted();
-  const pool = new Pool(target.origin, {
-    connections: o.connections,
+  const list: readonly LoadTarget[] = Array.isArray(targets) ? targets : [targets as LoadTarget];
+  if (list.length === 0 || o.connections < list.length) throw new RangeError(`${o.connections} connections for ${list.length} targets`);
+  // Connection i goes to target i mod n: 50 connections on two targets are 25 + 25.
+  const share = (t: number): number => Math.floor(o.connections / list.length) + (t < o.connections % list.length ? 1 : 0);
+  const pools = list.map((target, t) => new Pool(target.origin, {
+    connections: share(t),
     pipelining: 1,
     connect: { ca: o.tls.ca, cert: o.tls.cert, key: o.tls.key, servername: 'localhost' },
     keepAliveTimeout: 60_000
-  });
+  }));
+  const measuredPer = list.map(() => 0);
   const histogram = createHistogram();
 
   let phase: Progress['phase'] = 'warm-up';
@@ -85,7 +95,9 @@ export async function runLoad(target: LoadTarget, o: LoadOptions): Promise<LoadR
     firstError ??= why;
   };
 
-  async function worker(): Promise<void> {
+  async function worker(t: number): Promise<void> {
+    const target = list[t]!;
+    const pool = pools[t]!;
     while (!stopped) {
       const body = Buffer.from(target.body(), 'utf8');
       const headers = { ...target.headers, 'content-length': String(body.length) };
@@ -99,6 +111,7 @@ export async function runLoad(target: LoadTarget, o: LoadOptions): Promise<LoadR
           failed(`HTTP ${res.statusCode}: ${text.slice(0, 300)}`);
         } else if (phase === 'measure' && !stopped) {
           measured++;
+          measuredPer[t]!++;
           histogram.record(elapsed > 0n ? elapsed : 1n);
         }
       } catch (e) {
@@ -123,20 +136,22 @@ export async function runLoad(target: LoadTarget, o: LoadOptions): Promise<LoadR
   });
 
   try {
-    const workers = Array.from({ length: o.connections }, () => worker());
+    const workers = Array.from({ length: o.connections }, (_, i) => worker(i % list.length));
     await Promise.race([sleep(o.warmupMs), aborted]);
     phase = 'measure';
     phaseStart = performance.now();
     histogram.reset();
+    o.onMeasure?.('start');
     await Promise.race([sleep(o.durationMs), aborted]);
     measureEnd = performance.now();
     stopped = true;
+    o.onMeasure?.('end');
     // The requests still in flight complete after the window and are not counted.
     await Promise.race([Promise.all(workers), aborted]);
   } finally {
     clearInterval(progress);
     o.signal?.removeEventListener('abort', abort);
-    await pool.destroy().catch(() => undefined);
+    await Promise.all(pools.map((p) => p.destroy().catch(() => undefined)));
   }
 
   const durationMs = measureEnd - phaseStart;
@@ -151,6 +166,7 @@ export async function runLoad(target: LoadTarget, o: LoadOptions): Promise<LoadR
     p90Ms: ms(histogram.percentile(90)),
     p99Ms: ms(histogram.percentile(99)),
     maxMs: ms(histogram.max),
-    firstError
+    firstError,
+    ...(list.length > 1 ? { perTarget: measuredPer } : {})
   };
 }

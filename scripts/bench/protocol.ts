@@ -2,8 +2,9 @@
  * The IPC protocol between the bench (parent, load generator) and a server child, and the child side of it.
  * Each server runs in its own process so that it never shares an event loop with the load generator.
  *
- *   parent → child  { type: 'start', pki, workDir }    child → parent  { type: 'ready', port, fixtures? } | { type: 'failed', message }
- *   parent → child  { type: 'stop' }                   child closes what it opened and exits 0 (so --cpu-prof is written)
+ *   parent → child  { type: 'start', pki, workDir, env, gateway? }
+ *   child → parent  { type: 'ready', port, fixtures?, connectionString? } | { type: 'failed', message }
+ *   parent → child  { type: 'stop' }      child closes what it opened and exits 0 (so --cpu-prof is written)
  */
 
 import type { BenchFixtures } from './seed.js';
@@ -24,11 +25,29 @@ export interface StartMessage {
   readonly workDir: string;
   /** Configuration variables the child adds to its own (the gateway's --gateway-env). */
   readonly env: Readonly<Record<string, string>>;
+  /** The gateway child only: where its database comes from. */
+  readonly gateway?: GatewayStart;
 }
+
+/**
+ * How a gateway child gets its database. 'own' (the default): it starts an embedded PostgreSQL in the work
+ * directory, migrates, loads the demo data and seeds the history, and says its connection string in 'ready'.
+ * 'connect': it uses a database another gateway child prepared (two instances on one PostgreSQL): no migration,
+ * no seeding, no PostgreSQL of its own.
+ */
+export type GatewayStart =
+  | { readonly database: 'own'; readonly historyPerOperator: number }
+  | { readonly database: 'connect'; readonly connectionString: string };
 export interface StopMessage { readonly type: 'stop' }
 export type ParentMessage = StartMessage | StopMessage;
 
-export interface ReadyMessage { readonly type: 'ready'; readonly port: number; readonly fixtures?: BenchFixtures }
+export interface ReadyMessage {
+  readonly type: 'ready';
+  readonly port: number;
+  readonly fixtures?: BenchFixtures;
+  /** The gateway child with a PostgreSQL of its own: where other instances and the cold start connect. */
+  readonly connectionString?: string;
+}
 export interface FailedMessage { readonly type: 'failed'; readonly message: string }
 export type ChildMessage = ReadyMessage | FailedMessage;
 
@@ -37,6 +56,7 @@ export interface RunningServer {
   readonly port: number;
   /** What the loads need to know of the data the server was started with (the gateway's seeded tickets). */
   readonly fixtures?: BenchFixtures;
+  readonly connectionString?: string;
   close(): Promise<void>;
 }
 
@@ -97,7 +117,13 @@ export function serveChild(start: (m: StartMessage) => Promise<RunningServer>): 
     start(m).then((server) => {
       running = server;
       if (closing) void server.close();
-      else void send({ type: 'ready', port: server.port, ...(server.fixtures ? { fixtures: server.fixtures } : {}) });
+      else {
+        void send({
+          type: 'ready', port: server.port,
+          ...(server.fixtures ? { fixtures: server.fixtures } : {}),
+          ...(server.connectionString ? { connectionString: server.connectionString } : {})
+        });
+      }
     }, async (e: unknown) => {
       // start() closes what it had opened before failing; this process only has to say why and go.
       await send({ type: 'failed', message: e instanceof Error ? e.stack ?? e.message : String(e) });

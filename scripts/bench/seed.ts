@@ -15,6 +15,9 @@ export interface BenchFixtures {
 
 const DAYS = 90;
 
+/** Tickets per operator in the seeded history by default (--smoke seeds fewer): what (c) and (e) run against. */
+export const HISTORY_PER_OPERATOR = 20_000;
+
 export async function seedTicketHistory(pool: Pool, ticketsPerOperator: number): Promise<BenchFixtures> {
   const operators = (await pool.query<{ id: string; code: string; service_pk: string; service_id: string; offer_code: string }>(
     `SELECT DISTINCT ON (o.code) o.id, o.code, s.id AS service_pk, s.service_id, s.offer_code

@@ -1,70 +1,83 @@
 /**
- * Target (c): the e-SAV gateway end to end, built as test/support/gateway.ts builds it but standalone: an embedded
- * PostgreSQL in the run's work directory on a free port, migrations, the demo data with the bench client
+ * Targets (c)–(e): the e-SAV gateway end to end, built as test/support/gateway.ts builds it but standalone: an
+ * embedded PostgreSQL in the run's work directory on a free port, migrations, the demo data with the bench client
  * certificate registered to OPA, buildApp() with the production defaults (auth cache on) and logs at warn.
+ * A second instance (the 'instances' measurement) connects to the first one's PostgreSQL instead (GatewayStart).
  */
-import { createServer } from 'node:net';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/logger.js';
 import { certificateFacts } from '../../src/pki/certificate-authority.js';
-import { createClient, createPool } from '../../src/store/database.js';
+import { createClient, createPool, type Pool } from '../../src/store/database.js';
 import { loadDemoData } from '../../src/store/demo-data.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/store/embedded-postgres.js';
 import { migrate } from '../../src/store/migrate.js';
+import { freePort } from './net.js';
 import { serveChild, type RunningServer, type StartMessage } from './protocol.js';
-import { seedTicketHistory } from './seed.js';
-
-/** Tickets per operator in the seeded history (90 days): what the reads and the search run against. */
-const HISTORY_PER_OPERATOR = 20_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { HISTORY_PER_OPERATOR, seedTicketHistory } from './seed.js';
 
 /** embedded-postgres' stop() waits for an exit event forever if PostgreSQL already died (e.g. on Ctrl-C). */
 function stopWithin(pg: EmbeddedServer, ms: number): Promise<void> {
   return Promise.race([pg.stop(), new Promise<void>((resolve) => setTimeout(resolve, ms).unref())]);
 }
 
-async function startGateway({ pki, workDir, env }: StartMessage): Promise<RunningServer> {
-  const pg = await startEmbeddedPostgres(workDir, await freePort(), (m) => process.stderr.write(m));
+/** buildApp() on a pool, listening on a free port of 127.0.0.1; closes the app, then the pool. */
+async function listenGateway(pool: Pool, connectionString: string, { pki, env }: StartMessage): Promise<{ port: number; close(): Promise<void> }> {
   // No nightly maintenance window in a benchmark run (it may run at any hour).
   const config = loadConfig({ ESAV_PORT: '0', LOG_LEVEL: 'warn', ESAV_NIGHTLY_WINDOW_MINUTES: '0', ...env });
-  const pool = createPool({ connectionString: pg.connectionString, poolSize: config.dbPoolSize });
+  const app = await buildApp(config, {
+    pool,
+    listenClient: () => createClient({ connectionString, poolSize: 1 }),
+    tls: { cert: pki.serverCert, key: pki.serverKey, ca: [pki.ca] },
+    logger: createLogger(config.logLevel)
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return { port: (app.server.address() as { port: number }).port, close: () => app.close() };
+}
+
+/**
+ * pg-pool's end() resolves before its idle sockets are closed; PostgreSQL's shutdown then reaches them as a FATAL
+ * 57P01 'error' on the pool, which would crash this process (and lose the CPU profile).
+ */
+async function endPool(pool: Pool): Promise<void> {
+  pool.on('error', () => undefined);
+  await pool.end().catch(() => undefined);
+}
+
+/** A second instance: the database is another child's, already migrated and seeded. */
+async function connectGateway(m: StartMessage, connectionString: string): Promise<RunningServer> {
+  const pool = createPool({ connectionString, poolSize: loadConfig({ ...m.env }).dbPoolSize });
+  try {
+    const app = await listenGateway(pool, connectionString, m);
+    return { port: app.port, async close() { await app.close(); await endPool(pool); } };
+  } catch (e) {
+    await endPool(pool);
+    throw e;
+  }
+}
+
+async function startGateway(m: StartMessage): Promise<RunningServer> {
+  const start = m.gateway ?? { database: 'own', historyPerOperator: HISTORY_PER_OPERATOR };
+  if (start.database === 'connect') return connectGateway(m, start.connectionString);
+  const pg = await startEmbeddedPostgres(m.workDir, await freePort(), (msg) => process.stderr.write(msg));
+  const pool = createPool({ connectionString: pg.connectionString, poolSize: loadConfig({ ...m.env }).dbPoolSize });
   try {
     await migrate(pool);
-    await loadDemoData(pool, { OPA: [certificateFacts(pki.clientCert)] });
-    const fixtures = await seedTicketHistory(pool, HISTORY_PER_OPERATOR);
-    const app = await buildApp(config, {
-      pool,
-      listenClient: () => createClient({ connectionString: pg.connectionString, poolSize: 1 }),
-      tls: { cert: pki.serverCert, key: pki.serverKey, ca: [pki.ca] },
-      logger: createLogger(config.logLevel)
-    });
-    await app.listen({ host: '127.0.0.1', port: 0 });
+    await loadDemoData(pool, { OPA: [certificateFacts(m.pki.clientCert)] });
+    const fixtures = await seedTicketHistory(pool, start.historyPerOperator);
+    const app = await listenGateway(pool, pg.connectionString, m);
     return {
-      port: (app.server.address() as { port: number }).port,
+      port: app.port,
       fixtures,
+      connectionString: pg.connectionString,
       async close() {
         await app.close();
-        // pg-pool's end() resolves before its idle sockets are closed; PostgreSQL's shutdown then reaches them as
-        // a FATAL 57P01 'error' on the pool, which would crash this process (and lose the CPU profile).
-        pool.on('error', () => undefined);
-        await pool.end();
+        await endPool(pool);
         await stopWithin(pg, 10_000);
       }
     };
   } catch (e) {
-    pool.on('error', () => undefined);
-    await pool.end().catch(() => undefined);
+    await endPool(pool);
     await stopWithin(pg, 10_000);
     throw e;
   }
