@@ -1,20 +1,28 @@
 /**
- * `npm run bench`: the gateway's throughput and latency against a ceiling and a peer, on this machine, in one run.
- * Each server runs in a child process of its own (scripts/bench/server-*.ts); this process only generates load,
- * so that server and client never share an event loop. See benchmarks/README.md for how to read the figures.
+ * `npm run bench`: the gateway's throughput and latency against a ceiling and a peer, on this machine, in one run;
+ * its memory under load, two instances on one PostgreSQL, new mTLS connections per second against a bare Node
+ * server, and its cold start. Each server runs in a child process of its own (scripts/bench/server-*.ts); this
+ * process only generates load, so that server and client never share an event loop. See benchmarks/README.md for
+ * how to read the figures.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServerChild, stopOrphanPostgres } from './bench/children.js';
+import { COLD_START_READINESS, measureColdStart } from './bench/coldstart.js';
+import { callOnResumedSession, resumesAcross, runHandshakes } from './bench/handshake.js';
 import { runLoad, type Progress } from './bench/load.js';
-import { parseOptions, UsageError, USAGE, type BenchOptions } from './bench/options.js';
+import { sampleRss, type MemorySummary, type RssSampler } from './bench/memory.js';
+import { parseOptions, UsageError, USAGE, type BenchId, type BenchOptions } from './bench/options.js';
 import { benchPki } from './bench/pki.js';
 import { summariseProfile } from './bench/profile-summary.js';
-import { buildReport, formatReport, writeReport, type TargetResult } from './bench/report.js';
-import { LOADS, SERVERS, type LoadDefinition, type ServerDefinition } from './bench/targets.js';
-import type { BenchPki } from './bench/protocol.js';
+import {
+  buildReport, failures, formatReport, instancesExpectation, ratioOf, writeReport,
+  type ColdStartReport, type HandshakeId, type HandshakeReport, type HandshakeRow, type InstancesReport, type TargetResult
+} from './bench/report.js';
+import { LOADS, SERVERS, TLS_SERVER, type LoadDefinition, type ServerDefinition } from './bench/targets.js';
+import type { BenchPki, GatewayStart, ReadyMessage } from './bench/protocol.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS_DIR = path.join(ROOT, 'benchmarks', 'results');
@@ -57,30 +65,36 @@ function endStatus(): void {
   if (TTY) process.stderr.write('\r\x1b[K');
 }
 
-function progressLine(t: LoadDefinition): (p: Progress) => void {
+function progressLine(name: string, unit = 'req/s'): (p: Progress) => void {
   let last = { at: performance.now(), completed: 0 };
   return (p) => {
     const now = performance.now();
     const rate = ((p.completed - last.completed) * 1000) / Math.max(1, now - last.at);
     last = { at: now, completed: p.completed };
-    status(`  (${t.letter}) ${t.id}: ${p.phase} ${(p.elapsedMs / 1000).toFixed(1)}/${(p.phaseMs / 1000).toFixed(0)} s, ~${rate.toFixed(0)} req/s, ${p.errors} errors`);
+    status(`  ${name}: ${p.phase} ${(p.elapsedMs / 1000).toFixed(1)}/${(p.phaseMs / 1000).toFixed(1)} s, ~${rate.toFixed(0)} ${unit}, ${p.errors} errors`);
   };
 }
 
-interface ServerRun { readonly results: TargetResult[]; readonly serverPid: number }
+interface Started { readonly ready: ReadyMessage; readonly pid: number; readonly signal: AbortSignal }
 
-/** Starts one server child, runs its loads one after the other, stops it. */
-async function benchServer(server: ServerDefinition, loads: readonly LoadDefinition[], o: BenchOptions, pki: BenchPki, workDir: string,
-  cleanup: Cleanup, interrupt: AbortSignal): Promise<ServerRun> {
-  status(`  ${server.id}: starting (${server.starting})…`);
+/**
+ * Starts a server child, runs `use` with it, stops it. A child that dies while in use aborts the signal `use` gets
+ * (it must end the run, not be measured as a storm of connection errors), as does the outer signal (Ctrl-C, or the
+ * server this one is nested in).
+ */
+async function withServer<T>(server: ServerDefinition, name: string, o: BenchOptions, pki: BenchPki, workDir: string, cleanup: Cleanup,
+  outer: AbortSignal, extra: { gateway?: GatewayStart; profile?: boolean }, use: (s: Started) => Promise<T>): Promise<T> {
+  status(`  ${name}: starting (${extra.gateway?.database === 'connect' ? 'on the first gateway\'s PostgreSQL' : server.starting})…`);
   const isGateway = server.id === 'gateway';
   const child = startServerChild({
     script: server.script, cwd: ROOT, pki, workDir, env: isGateway ? o.gatewayEnv : {},
-    ...(o.profile && isGateway ? { cpuProfDir: RESULTS_DIR } : {})
+    ...(extra.gateway ? { gateway: extra.gateway } : {}),
+    ...(extra.profile ? { cpuProfDir: RESULTS_DIR } : {})
   });
-  const stopChild = cleanup.add(`${server.id} server`, async () => {
+  const ownsPostgres = isGateway && extra.gateway?.database !== 'connect';
+  const stopChild = cleanup.add(`${name} server`, async () => {
     await child.stop();
-    if (isGateway) await stopOrphanPostgres(workDir);
+    if (ownsPostgres) await stopOrphanPostgres(workDir);
   });
   let ready;
   try {
@@ -89,34 +103,121 @@ async function benchServer(server: ServerDefinition, loads: readonly LoadDefinit
     await stopChild();
     throw e;
   }
-  // A server that dies mid-run must end the run, not be measured as a storm of connection errors.
+  endStatus();
   const run = new AbortController();
   let finished = false;
-  void child.exited.then((code) => { if (!finished) run.abort(new Error(`the ${server.id} server exited (code ${code}) during the run`)); });
-  const onInterrupt = (): void => run.abort(interrupt.reason);
-  interrupt.addEventListener('abort', onInterrupt, { once: true });
-  const results: TargetResult[] = [];
+  void child.exited.then((code) => { if (!finished) run.abort(new Error(`the ${name} server exited (code ${code}) during the run`)); });
+  const onOuter = (): void => run.abort(outer.reason);
+  if (outer.aborted) onOuter();
+  outer.addEventListener('abort', onOuter, { once: true });
   try {
-    for (const t of loads) {
-      const result = await runLoad(t.request(`https://127.0.0.1:${ready.port}`, ready.fixtures), {
-        connections: o.connections,
-        warmupMs: o.warmupS * 1000,
-        durationMs: o.durationS * 1000,
-        tls: { ca: pki.ca, cert: pki.clientCert, key: pki.clientKey },
-        progressEveryMs: TTY ? 250 : 2000,
-        onProgress: progressLine(t),
-        signal: run.signal
-      });
-      endStatus();
-      process.stderr.write(`  (${t.letter}) ${t.id}: ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(2)} ms, ${result.errors} errors\n`);
-      results.push({ id: t.id, letter: t.letter, label: t.label, ...result });
-    }
-    return { results, serverPid: child.pid };
+    return await use({ ready, pid: child.pid, signal: run.signal });
   } finally {
     finished = true;
-    interrupt.removeEventListener('abort', onInterrupt);
+    outer.removeEventListener('abort', onOuter);
     await stopChild();
   }
+}
+
+/** Samples a child's RSS during the measured window of a load (started and stopped by the load's onMeasure). */
+function memoryWindow(pids: readonly number[]): { onMeasure: (e: 'start' | 'end') => void; result: () => Promise<MemorySummary[]> } {
+  let samplers: RssSampler[] = [];
+  let summaries: Promise<MemorySummary[]> | null = null;
+  return {
+    onMeasure: (e) => {
+      if (e === 'start') samplers = pids.map((pid) => sampleRss(pid));
+      else summaries ??= Promise.all(samplers.map((x) => x.stop()));
+    },
+    result: () => summaries ?? Promise.all(samplers.map((x) => x.stop()))
+  };
+}
+
+function loadOptions(o: BenchOptions, pki: BenchPki, name: string, signal: AbortSignal, onMeasure?: (e: 'start' | 'end') => void) {
+  return {
+    connections: o.connections,
+    warmupMs: o.warmupS * 1000,
+    durationMs: o.durationS * 1000,
+    tls: { ca: pki.ca, cert: pki.clientCert, key: pki.clientKey },
+    progressEveryMs: TTY ? 250 : 2000,
+    onProgress: progressLine(name),
+    signal,
+    ...(onMeasure ? { onMeasure } : {})
+  };
+}
+
+/** Runs loads one after the other against a started server, its RSS sampled during each measured window. */
+async function runLoads(loads: readonly LoadDefinition[], s: Started, o: BenchOptions, pki: BenchPki, sampleMemory: boolean): Promise<TargetResult[]> {
+  const results: TargetResult[] = [];
+  for (const t of loads) {
+    const memory = memoryWindow(sampleMemory ? [s.pid] : []);
+    const result = await runLoad(t.request(`https://127.0.0.1:${s.ready.port}`, s.ready.fixtures),
+      loadOptions(o, pki, `(${t.letter}) ${t.id}`, s.signal, memory.onMeasure));
+    const [rss] = await memory.result();
+    endStatus();
+    process.stderr.write(`  (${t.letter}) ${t.id}: ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(2)} ms, ${result.errors} errors`
+      + `${rss?.maxMB != null ? `, RSS max ${rss.maxMB} MB` : ''}\n`);
+    results.push({ id: t.id, letter: t.letter, label: t.label, ...result, ...(rss ? { memory: rss } : {}) });
+  }
+  return results;
+}
+
+const READ = LOADS.find((l) => l.id === 'read')!;
+
+/** Item 2 of the issue: the read on one instance, then split over two instances on the same PostgreSQL. */
+async function benchInstances(g1: Started, g2: Started, o: BenchOptions, pki: BenchPki): Promise<InstancesReport> {
+  const signal = AbortSignal.any([g1.signal, g2.signal]);
+  const origin = (s: Started): string => `https://127.0.0.1:${s.ready.port}`;
+  const one = memoryWindow([g1.pid]);
+  const oneResult = await runLoad(READ.request(origin(g1), g1.ready.fixtures), loadOptions(o, pki, 'instances: one', signal, one.onMeasure));
+  endStatus();
+  process.stderr.write(`  instances: one: ${oneResult.requestsPerSecond.toFixed(0)} req/s, ${oneResult.errors} errors\n`);
+  const two = memoryWindow([g1.pid, g2.pid]);
+  const twoResult = await runLoad([READ.request(origin(g1), g1.ready.fixtures), READ.request(origin(g2), g1.ready.fixtures)],
+    loadOptions(o, pki, 'instances: two', signal, two.onMeasure));
+  endStatus();
+  process.stderr.write(`  instances: two: ${twoResult.requestsPerSecond.toFixed(0)} req/s (${(twoResult.perTarget ?? []).join(' + ')} requests), ${twoResult.errors} errors\n`);
+  const cores = os.availableParallelism();
+  return {
+    cores, connections: o.connections,
+    one: { ...oneResult, memory: (await one.result())[0]! },
+    two: { ...twoResult, memory: await two.result() },
+    ratio: ratioOf(twoResult.requestsPerSecond, oneResult.requestsPerSecond),
+    expectation: instancesExpectation(cores)
+  };
+}
+
+const HANDSHAKE_METHOD = 'one measured connection = TCP connect + TLS handshake (client certificate verified by the server) '
+  + '+ close, no HTTP request; counted once the server has closed its side, i.e. has read the client\'s Finished';
+
+/** Item 1 of the issue: new mTLS connections per second against a bare Node https server and against the gateway. */
+async function benchHandshakes(bare: Started, gateway: Started, o: BenchOptions, pki: BenchPki, resumesAcrossInstances: boolean | null): Promise<HandshakeReport> {
+  const signal = AbortSignal.any([bare.signal, gateway.signal]);
+  const tls = { ca: pki.ca, cert: pki.clientCert, key: pki.clientKey };
+  const target = (s: Started) => ({ host: '127.0.0.1', port: s.ready.port, servername: 'localhost' });
+  const plan: ReadonlyArray<{ id: HandshakeId; label: string; server: 'bare' | 'gateway'; resume: boolean }> = [
+    { id: 'h1-full', label: '(h1) bare Node https, full', server: 'bare', resume: false },
+    { id: 'h2-full', label: '(h2) gateway, full', server: 'gateway', resume: false },
+    { id: 'h1-resumed', label: '(h1) bare Node https, resumed', server: 'bare', resume: true },
+    { id: 'h2-resumed', label: '(h2) gateway, resumed', server: 'gateway', resume: true }
+  ];
+  const rows: HandshakeRow[] = [];
+  for (const p of plan) {
+    const r = await runHandshakes(target(p.server === 'bare' ? bare : gateway), {
+      concurrency: o.handshakeConcurrency, warmupMs: o.warmupS * 1000, durationMs: o.durationS * 1000, resume: p.resume, tls,
+      progressEveryMs: TTY ? 250 : 2000, onProgress: progressLine(`${p.id} handshakes`, 'conn/s'), signal
+    });
+    endStatus();
+    process.stderr.write(`  ${p.id}: ${r.perSecond.toFixed(0)} connections/s, ${(r.reusedShare * 100).toFixed(0)} % resumed, ${r.errors} errors\n`);
+    rows.push({ ...p, ...r });
+  }
+  const rate = (id: HandshakeId): number | undefined => rows.find((x) => x.id === id)?.perSecond;
+  const read = READ.request(`https://127.0.0.1:${gateway.ready.port}`, gateway.ready.fixtures);
+  const resumedCall = await callOnResumedSession(target(gateway), tls, { path: read.path, headers: { ...read.headers }, body: read.body(), check: read.check });
+  return {
+    method: HANDSHAKE_METHOD, concurrency: o.handshakeConcurrency, rows,
+    ratios: { full: ratioOf(rate('h2-full'), rate('h1-full')), resumed: ratioOf(rate('h2-resumed'), rate('h1-resumed')) },
+    resumedCall, resumesAcrossInstances
+  };
 }
 
 /**
@@ -155,7 +256,12 @@ async function main(): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   const startedAt = new Date();
-  const runs: ServerRun[] = [];
+  const results: TargetResult[] = [];
+  let handshakes: HandshakeReport | null = null;
+  let instances: InstancesReport | null = null;
+  let coldStart: ColdStartReport | null = null;
+  let gatewayPid: number | null = null;
+  const wants = (id: BenchId): boolean => o.only.includes(id);
   try {
     status('generating the run\'s CA, server and client certificates…');
     const pki = await benchPki();
@@ -166,31 +272,72 @@ async function main(): Promise<number> {
       rmSync(workDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     });
     endStatus();
-    for (const server of SERVERS) {
-      const loads = LOADS.filter((l) => l.server === server.id && o.only.includes(l.id));
-      if (loads.length > 0) runs.push(await benchServer(server, loads, o, pki, workDir, cleanup, interrupt.signal));
+    const signal = interrupt.signal;
+    for (const server of SERVERS.filter((x) => x.id !== 'gateway')) {
+      const loads = LOADS.filter((l) => l.server === server.id && wants(l.id));
+      if (loads.length === 0) continue;
+      results.push(...await withServer(server, server.id, o, pki, workDir, cleanup, signal, {},
+        (s) => runLoads(loads, s, o, pki, server.id === 'peer')));
+    }
+    const gatewayLoads = LOADS.filter((l) => l.server === 'gateway' && wants(l.id));
+    if (gatewayLoads.length > 0 || wants('instances') || wants('handshakes') || wants('coldstart')) {
+      const gateway = SERVERS.find((x) => x.id === 'gateway')!;
+      await withServer(gateway, 'gateway', o, pki, workDir, cleanup, signal,
+        { gateway: { database: 'own', historyPerOperator: o.historyPerOperator }, profile: o.profile }, async (g1) => {
+          gatewayPid = g1.pid;
+          results.push(...await runLoads(gatewayLoads, g1, o, pki, true));
+          let across: boolean | null = null;
+          if (wants('instances')) {
+            instances = await withServer(gateway, 'gateway 2', o, pki, workDir, cleanup, g1.signal,
+              { gateway: { database: 'connect', connectionString: g1.ready.connectionString! } }, async (g2) => {
+                const report = await benchInstances(g1, g2, o, pki);
+                const tls = { ca: pki.ca, cert: pki.clientCert, key: pki.clientKey };
+                across = await resumesAcross({ host: '127.0.0.1', port: g1.ready.port, servername: 'localhost' },
+                  { host: '127.0.0.1', port: g2.ready.port, servername: 'localhost' }, tls).catch(() => null);
+                return report;
+              });
+          }
+          if (wants('handshakes')) {
+            handshakes = await withServer(TLS_SERVER, 'bare https', o, pki, workDir, cleanup, g1.signal, {},
+              (bare) => benchHandshakes(bare, g1, o, pki, across));
+          }
+          if (wants('coldstart')) {
+            const read = READ.request('', g1.ready.fixtures);
+            const results = await measureColdStart({
+              root: ROOT, workDir, pki, connectionString: g1.ready.connectionString!, runs: o.coldStartRuns, env: o.gatewayEnv,
+              call: { path: read.path, headers: read.headers, body: read.body(), check: read.check },
+              onStatus: status, signal: g1.signal
+            }, ['tsx', 'built']);
+            endStatus();
+            for (const r of results) {
+              process.stderr.write(`  cold start (${r.mode}): ${r.error ? `FAILED: ${r.error.split('\n')[0]}` : `median ${((r.medianMs ?? 0) / 1000).toFixed(2)} s`}\n`);
+            }
+            coldStart = { readiness: COLD_START_READINESS, results };
+          }
+        });
     }
   } finally {
     endStatus();
     await cleanup.runAll();
   }
 
-  const results = runs.flatMap((r) => r.results);
   const settings = {
     connections: o.connections, pipelining: 1 as const, warmupS: o.warmupS, durationS: o.durationS,
-    gatewayEnv: o.gatewayEnv, gatewayProfiled: o.profile
+    gatewayEnv: o.gatewayEnv, gatewayProfiled: o.profile, handshakeConcurrency: o.handshakeConcurrency,
+    coldStartRuns: o.coldStartRuns, historyPerOperator: o.historyPerOperator, smoke: o.smoke
   };
-  const report = buildReport(startedAt, settings, results);
+  const report = buildReport(startedAt, settings, { results, handshakes, instances, coldStart });
   process.stdout.write(formatReport(report));
-  const written = writeReport(RESULTS_DIR, report);
+  const written = writeReport(RESULTS_DIR, report, o.out);
   process.stdout.write(`\nwritten: ${written.map((f) => path.relative(ROOT, f)).join(', ')}\n`);
   if (o.profile) {
-    const gateway = runs.find((r) => r.results.some((x) => x.letter >= 'c'));
-    const file = gateway ? profileOf(gateway.serverPid) : undefined;
+    const file = gatewayPid !== null ? profileOf(gatewayPid) : undefined;
     if (file) process.stdout.write(`\n${summariseProfile(file)}\nprofile: ${path.relative(ROOT, file)}\n`);
     else process.stdout.write('\nno gateway CPU profile found (was the gateway run?)\n');
   }
-  return results.some((r) => r.errors > 0) ? 1 : 0;
+  const failed = failures(report);
+  if (failed.length > 0) process.stdout.write(`\nthe run measured a broken setup: ${failed.join('; ')}\n`);
+  return failed.length > 0 ? 1 : 0;
 }
 
 main().then((code) => process.exit(code), (e: unknown) => {

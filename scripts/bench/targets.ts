@@ -1,7 +1,8 @@
 /**
  * What the bench loads, in the order it runs: three servers, five loads. (a) and (b) are the references; (c), (d)
  * and (e) are three operations of the gateway, run one after the other against one gateway child (one embedded
- * PostgreSQL, one seeded ticket history).
+ * PostgreSQL, one seeded ticket history). The read (c) is also the request of the two-instance load, of the call
+ * on a resumed TLS session and of the cold start's readiness check; TLS_SERVER is the handshake reference.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -43,7 +44,7 @@ const search = (daysAgo: number): string => {
 
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
 
-export type ServerId = 'ceiling' | 'peer' | 'gateway';
+export type ServerId = 'ceiling' | 'peer' | 'gateway' | 'tls';
 export type LoadId = 'ceiling' | 'peer' | 'read' | 'filing' | 'search';
 
 export interface ServerDefinition {
@@ -65,8 +66,11 @@ export interface LoadDefinition {
 export const SERVERS: readonly ServerDefinition[] = [
   { id: 'ceiling', script: path.join(HERE, 'server-ceiling.ts'), starting: 'bare Fastify' },
   { id: 'peer', script: path.join(HERE, 'server-soap.ts'), starting: 'soap package server' },
-  { id: 'gateway', script: path.join(HERE, 'server-gateway.ts'), starting: 'embedded PostgreSQL, migrations, demo data, 40,000 tickets of history' }
+  { id: 'gateway', script: path.join(HERE, 'server-gateway.ts'), starting: 'embedded PostgreSQL, migrations, demo data, ticket history' }
 ];
+
+/** The handshake reference (h1): a bare Node https server with the gateway's TLS options. */
+export const TLS_SERVER: ServerDefinition = { id: 'tls', script: path.join(HERE, 'server-tls.ts'), starting: 'bare Node https' };
 
 const signalisation = (origin: string, operation: string) => ({
   origin, path: '/esav/signalisation/v2',

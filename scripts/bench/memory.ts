@@ -1,0 +1,91 @@
+/**
+ * Resident memory of a server child under load: its VmRSS, read from /proc/<pid>/status by the parent every
+ * 100 ms while a measured phase runs (the child does nothing for it). Linux only: elsewhere the summary says
+ * why there are no samples. MB here are 10^6 bytes (the stricter reading of the 200 MB target).
+ */
+import { readFile } from 'node:fs/promises';
+
+export interface MemorySummary {
+  /** How many samples were taken (0: not measured, see `unavailable`). */
+  readonly samples: number;
+  readonly maxMB: number | null;
+  readonly meanMB: number | null;
+  /** Why there are no samples (no /proc, the process was gone). */
+  readonly unavailable?: string;
+}
+
+const SAMPLE_EVERY_MS = 100;
+
+/** VmRSS of a process in bytes, or null when it cannot be read. */
+export async function rssBytes(pid: number): Promise<number | null> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const m = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+export const toMB = (bytes: number): number => Math.round(bytes / 1e5) / 10;
+
+export interface RssSampler {
+  /** Stops sampling and summarises. */
+  stop(): Promise<MemorySummary>;
+}
+
+/** Samples now and every 100 ms until stop(). */
+export function sampleRss(pid: number): RssSampler {
+  const values: number[] = [];
+  let stopped = false;
+  let failure: string | undefined;
+  let pending: Promise<void> = Promise.resolve();
+  const take = (): void => {
+    pending = pending.then(async () => {
+      const v = await rssBytes(pid);
+      if (v === null) failure ??= process.platform === 'linux' ? `cannot read /proc/${pid}/status` : `no /proc on ${process.platform}`;
+      else values.push(v);
+    });
+  };
+  take();
+  const timer = setInterval(() => { if (!stopped) take(); }, SAMPLE_EVERY_MS);
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      take();
+      await pending;
+      return summarise(values, failure);
+    }
+  };
+}
+
+export function summarise(values: readonly number[], unavailable?: string): MemorySummary {
+  if (values.length === 0) return { samples: 0, maxMB: null, meanMB: null, unavailable: unavailable ?? 'no samples' };
+  return {
+    samples: values.length,
+    maxMB: toMB(Math.max(...values)),
+    meanMB: toMB(values.reduce((a, b) => a + b, 0) / values.length)
+  };
+}
+
+/** Several phases' samples as one: the largest maximum, the mean weighted by samples. */
+export function combine(parts: readonly MemorySummary[]): MemorySummary {
+  const measured = parts.filter((p) => p.samples > 0 && p.maxMB !== null && p.meanMB !== null);
+  if (measured.length === 0) return { samples: 0, maxMB: null, meanMB: null, unavailable: parts.find((p) => p.unavailable)?.unavailable ?? 'not run' };
+  const samples = measured.reduce((a, p) => a + p.samples, 0);
+  return {
+    samples,
+    maxMB: Math.max(...measured.map((p) => p.maxMB!)),
+    meanMB: Math.round((measured.reduce((a, p) => a + p.meanMB! * p.samples, 0) / samples) * 10) / 10
+  };
+}
+
+/** The pids under a process (tsx's CLI runs the server in a child of its own), from /proc/<pid>/task/<pid>/children. */
+export async function childPids(pid: number): Promise<number[]> {
+  try {
+    return (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
