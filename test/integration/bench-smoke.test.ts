@@ -1,0 +1,118 @@
+/**
+ * `npm run bench -- --smoke`: every load and every measurement of the benchmark runs and produces a figure — the
+ * five loads, the memory samples, the two instances on one PostgreSQL, the handshakes (full and resumed, bare and
+ * gateway, a SOAP call on a resumed session), the cold start (tsx and built). Never a speed: a smoke run's figures
+ * mean nothing. It writes its report with --out, so benchmarks/results/latest.json is left alone. About 30 s.
+ */
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { findRootDir } from '../../src/config/config.js';
+import type { BenchReport } from '../../scripts/bench/report.js';
+
+const ROOT = findRootDir();
+
+function runBench(args: readonly string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'bench.ts'), ...args], {
+      cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe']
+    });
+    const output: string[] = [];
+    child.stdout.on('data', (d: Buffer) => output.push(d.toString()));
+    child.stderr.on('data', (d: Buffer) => output.push(d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, output: output.join('') }));
+  });
+}
+
+describe('bench smoke run (npm run bench -- --smoke)', function () {
+  this.timeout(180_000);
+  this.slow(60_000);
+  let dir: string;
+  let report: BenchReport;
+  let written: string;
+  let out: string;
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'esav-bench-smoke-'));
+    out = path.join(dir, 'smoke.json');
+    const run = await runBench(['--smoke', '--out', out]);
+    expect(run.code, `the bench exited ${run.code}:\n${run.output.slice(-3000)}`).to.equal(0);
+    written = /^written: (.*)$/m.exec(run.output)?.[1] ?? '';
+    report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
+  });
+
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is marked as a smoke run and wrote its report only where --out said (not latest.json)', () => {
+    expect(report.settings.smoke).to.equal(true);
+    expect(written).to.equal(path.relative(ROOT, out));
+  });
+
+  it('ran the five loads, each with answers and no error', () => {
+    expect(report.results.map((r) => r.id)).to.deep.equal(['ceiling', 'peer', 'read', 'filing', 'search']);
+    for (const r of report.results) {
+      expect(r.requests, r.id).to.be.greaterThan(0);
+      expect(r.errors, `${r.id}: ${r.firstError}`).to.equal(0);
+    }
+  });
+
+  it('sampled the resident memory of the peer and of the gateway under load', function () {
+    if (process.platform !== 'linux') this.skip();
+    for (const r of report.results.filter((x) => x.id !== 'ceiling')) {
+      expect(r.memory?.samples, r.id).to.be.greaterThan(0);
+      expect(r.memory?.maxMB, r.id).to.be.a('number');
+    }
+    expect(report.memory.gateway.maxMB).to.be.a('number');
+    expect(report.memory.peer.maxMB).to.be.a('number');
+  });
+
+  it('loaded one instance, then two on the same PostgreSQL, both answering', () => {
+    const i = report.instances!;
+    expect(i).to.not.equal(null);
+    expect(i.cores).to.be.greaterThan(0);
+    expect(i.one.requests).to.be.greaterThan(0);
+    expect(i.one.errors, i.one.firstError ?? '').to.equal(0);
+    expect(i.two.errors, i.two.firstError ?? '').to.equal(0);
+    expect(i.two.perTarget).to.have.length(2);
+    for (const n of i.two.perTarget!) expect(n).to.be.greaterThan(0);
+    expect(i.ratio).to.be.a('number');
+  });
+
+  it('opened mTLS connections, full and resumed, to the bare server and to the gateway', () => {
+    const h = report.handshakes!;
+    expect(h.rows.map((r) => r.id)).to.deep.equal(['h1-full', 'h2-full', 'h1-resumed', 'h2-resumed']);
+    for (const r of h.rows) {
+      expect(r.connections, r.id).to.be.greaterThan(0);
+      expect(r.errors, `${r.id}: ${r.firstError}`).to.equal(0);
+    }
+    // What resumption does is a property of the TLS set-up, not a speed: the gateway resumes sessions, and a
+    // resumed connection is still answered for the operator whose certificate the session was made with.
+    expect(h.rows.find((r) => r.id === 'h2-resumed')!.reusedShare).to.be.greaterThan(0);
+    expect(h.rows.find((r) => r.id === 'h2-full')!.reusedShare).to.equal(0);
+    expect(h.resumedCall).to.deep.include({ resumed: true, status: 200, authenticated: true });
+    expect(h.ratios.full).to.be.a('number');
+    expect(h.ratios.resumed).to.be.a('number');
+  });
+
+  it('started the real server to readiness, with tsx and built', () => {
+    const c = report.coldStart!;
+    expect(c.results.map((r) => r.mode)).to.deep.equal(['tsx', 'built']);
+    for (const r of c.results) {
+      expect(r.error, r.mode).to.equal(undefined);
+      expect(r.runs, r.mode).to.have.length(1);
+      expect(r.medianMs, r.mode).to.be.a('number');
+    }
+  });
+
+  it('has a value for every target', () => {
+    for (const g of report.goals) {
+      if (g.id === 'rss' && process.platform !== 'linux') continue;
+      expect(g.value, g.id).to.not.equal(null);
+    }
+  });
+});
