@@ -46,10 +46,11 @@ export async function buildOpsApp(deps: OpsAppDeps): Promise<FastifyInstance> {
         expiringWithin(deps.pool, now, RENEWAL_WINDOW_WORKING_DAYS), certificates(deps.pool, null)
       ]);
       const active = all.filter((c) => c.state === 'active' && c.not_after.getTime() > now.getTime());
-      // Push notifications waiting, per operator, and how old the oldest waiting event is (the delivery lag).
+      // Push notifications waiting (ticket events and limit announcements), per operator, and how old the oldest waiting one is (the delivery lag).
       const queue = (await deps.pool.query<{ code: string; pending: string; oldest: Date | null }>(
-        `SELECT o.code, count(*) AS pending, min(e.at) AS oldest FROM notification_delivery d
-           JOIN ticket_event e ON e.id = d.event_pk JOIN operator o ON o.id = d.operator_id
+        `SELECT o.code, count(*) AS pending, min(coalesce(e.at, a.at)) AS oldest FROM notification_delivery d
+           LEFT JOIN ticket_event e ON e.id = d.event_pk LEFT JOIN limit_announcement a ON a.id = d.announcement_pk
+           JOIN operator o ON o.id = d.operator_id
           WHERE d.state = 'pending' GROUP BY o.code`)).rows;
       return [
         gauge('esav_certificates_in_renewal_window', `Active client certificates expiring within ${RENEWAL_WINDOW_WORKING_DAYS} French working days (DOMAIN.md A3).`, [{ value: expiring.length }]),

@@ -5,7 +5,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Config } from '../config/config.js';
+import { loadContracts } from '../contracts/contract-loader.js';
+import { notificationContractFacts } from '../contracts/notification-contract.js';
 import type { Clock } from '../domain/clock.js';
+import type { NotificationContractFacts } from '../domain/limit-announcement.js';
 import { AdminError } from '../errors/admin-error.js';
 import { loadCertificateAuthority, type CertificateAuthority } from '../pki/certificate-authority.js';
 import type { TrustAnchor } from '../pki/chain.js';
@@ -26,6 +29,8 @@ export interface AdminContext {
   /** The OI's CA with its key, to issue certificates. */
   certificateAuthority(): Promise<CertificateAuthority>;
   trustAnchors(): Promise<TrustAnchor[]>;
+  /** The notification contract's versions and operations, read from wsdl/ (as the gateway reads it at boot). */
+  notificationContract(): NotificationContractFacts | null;
   close(): Promise<void>;
 }
 
@@ -39,6 +44,7 @@ export async function openAdminContext(config: Config, clock: Clock, actor: stri
     if (!existsSync(file)) throw new AdminError('ADMIN_NOT_FOUND', `no OI CA certificate: set ESAV_TLS_CA (or start the gateway once in development to create ${dev.caCert})`);
     return file;
   };
+  let notification: { facts: NotificationContractFacts | null } | undefined;
   return {
     config, pool, clock, out,
     actor: actor ?? userInfo().username,
@@ -56,6 +62,10 @@ export async function openAdminContext(config: Config, clock: Clock, actor: stri
         ...config.trustedCaFiles.map((f) => ({ pem: readFileSync(f, 'utf8'), kind: 'recognised' as const })),
         ...(await activeTrustedCaPems(pool)).map((pem) => ({ pem, kind: 'recognised' as const }))
       ];
+    },
+    notificationContract() {
+      notification ??= { facts: notificationContractFacts(loadContracts(config.rootDir)) };
+      return notification.facts;
     },
     async close() {
       await pool.end();

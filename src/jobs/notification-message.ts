@@ -1,10 +1,12 @@
 /**
- * The wire side of a push notification (contract wsdl/notification/v1, implemented by operators): the SOAP request
- * made from a ticket event, and the reading of the operator's answer. Element names follow
- * xsd/notification/v1/notification.xsd; the namespace, SOAPAction and element names of the operation come from the
- * WSDL loaded at boot (NotificationOperation), never from constants here.
+ * The wire side of a push notification (contract wsdl/notification, implemented by operators): the SOAP request
+ * made from a ticket event (notificationSignalisation, every version) or a limit announcement (notificationLimiteDebit,
+ * from v2), and the reading of the operator's answer. Element names follow xsd/notification/v<N>/notification.xsd;
+ * the namespace, SOAPAction and element names of each operation come from the WSDL loaded at boot
+ * (NotificationOperation), never from constants here.
  */
 import { FREEZE_REASONS, TICKET_STATES, type FreezeReason, type TicketState } from '../domain/ticket-lifecycle.js';
+import { isLimitScope, type LimitScope } from '../domain/load-rules.js';
 import { isEsavError } from '../errors/esav-error.js';
 import { element, escapeAttribute, optionalElement } from '../xml/escape.js';
 import { parseXmlHardened } from '../xml/hardened-parser.js';
@@ -17,7 +19,7 @@ export interface NotificationOperation {
   readonly soapAction: string;
 }
 
-export interface NotificationEvent {
+export interface TicketNotification {
   readonly eventId: string;
   readonly sequence: number;
   readonly at: Date;
@@ -27,6 +29,23 @@ export interface NotificationEvent {
   /** ticket_event.payload as the ticket store wrote it. */
   readonly payload: unknown;
 }
+
+export interface LimitNotification {
+  readonly eventId: string;
+  /** When the limit was declared (ANNONCEE) or lifted (LEVEE). */
+  readonly at: Date;
+  readonly kind: 'limit';
+  readonly status: 'ANNONCEE' | 'LEVEE';
+  /** limit_announcement.payload as the limit store wrote it (LimitAnnouncementPayload). */
+  readonly payload: unknown;
+}
+
+export type NotificationEvent = TicketNotification | LimitNotification;
+
+/** The request categories of article 6 on the wire (CategorieRequeteType of notification v2): code word → wire word. */
+export const WIRE_CATEGORY: Readonly<Record<LimitScope, string>> = Object.freeze({
+  ALL: 'TOUTES', LINE_TEST: 'TEST_LIGNE', WORKS_INFO: 'INFO_TRAVAUX', FILING: 'DEPOT', STATE: 'CONSULTATION_ETAT', HISTORY: 'HISTORIQUE'
+});
 
 export type SoapVersionId = '1.1' | '1.2';
 
@@ -55,11 +74,31 @@ function comment(payload: Record<string, unknown>): string {
   return `<type>COMMENTAIRE_OI</type><commentaireOI>${element('texte', t)}</commentaireOI>`;
 }
 
+const instant = (v: unknown): string | null => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : null);
+
+/** L2: the limit as declared, and for a LEVEE why it is lifted. */
+function limitAnnouncement(e: LimitNotification, payload: Record<string, unknown>): string {
+  const { limitId, scope, perMinute } = payload;
+  const start = instant(payload.start);
+  const declaredAt = instant(payload.declaredAt);
+  const end = payload.end === null || payload.end === undefined ? null : instant(payload.end);
+  if (typeof limitId !== 'string' || !/^[1-9]\d{0,17}$/.test(limitId) || typeof scope !== 'string' || !isLimitScope(scope) ||
+    typeof perMinute !== 'number' || !Number.isInteger(perMinute) || perMinute < 1 || start === null || declaredAt === null ||
+    (payload.end !== null && payload.end !== undefined && end === null)) {
+    throw new Error(`unreadable limit announcement payload: ${JSON.stringify(payload)}`);
+  }
+  return `${element('statut', e.status)}<limite>${element('identifiantLimite', limitId)}${element('categorie', WIRE_CATEGORY[scope])}` +
+    `${element('requetesParMinute', perMinute)}${element('debut', start)}${optionalElement('fin', end)}${element('dateDeclaration', declaredAt)}` +
+    `${optionalElement('motif', text(payload.reason))}</limite>${e.status === 'LEVEE' ? optionalElement('motifLevee', text(payload.liftReason)) : ''}`;
+}
+
 /** The request element (document/literal: the whole Body content). */
 export function notificationPayload(op: NotificationOperation, e: NotificationEvent): string {
   if (typeof e.payload !== 'object' || e.payload === null) throw new Error('unreadable event payload');
   const payload = e.payload as Record<string, unknown>;
-  return `<${op.requestElement} xmlns="${escapeAttribute(op.namespace)}">${element('idEvenement', e.eventId)}${element('numeroOrdre', e.sequence)}` +
+  const open = `<${op.requestElement} xmlns="${escapeAttribute(op.namespace)}">${element('idEvenement', e.eventId)}`;
+  if (e.kind === 'limit') return `${open}${element('horodatage', e.at.toISOString())}${limitAnnouncement(e, payload)}</${op.requestElement}>`;
+  return `${open}${element('numeroOrdre', e.sequence)}` +
     `${element('horodatage', e.at.toISOString())}${element('referenceSignalisation', e.reference)}${element('referenceOperateur', e.operatorReference)}` +
     `${e.kind === 'state' ? stateChange(payload) : comment(payload)}</${op.requestElement}>`;
 }

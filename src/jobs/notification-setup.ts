@@ -1,28 +1,37 @@
 /**
  * Assembles the notification worker from the configuration (used by src/server.ts; tests assemble it themselves
- * with createNotificationWorker to pass a test clock and schema): the operation read from the loaded contract, the
+ * with createNotificationWorker to pass a test clock and schema): the contract's versions and operations, the
  * gateway's client certificate, a pool of its own.
  */
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/config.js';
+import { notificationContractFacts, notificationService } from '../contracts/notification-contract.js';
 import type { ContractSet } from '../contracts/service-descriptor.js';
 import type { Clock } from '../domain/clock.js';
+import { NOTIFICATION_OPERATIONS } from '../domain/limit-announcement.js';
 import { createPool } from '../store/database.js';
-import type { NotificationOperation } from './notification-message.js';
 import { createHttpsTransport, type OutboundTls } from './notification-sender.js';
-import { createNotificationWorker, type NotificationWorker, type WorkerLogger } from './notification-worker.js';
+import { createNotificationWorker, type NotificationContract, type NotificationWorker, type WorkerLogger } from './notification-worker.js';
 
-export const NOTIFICATION_SERVICE = 'notification';
 /** Connections of the worker's own pool: one claim or record at a time is all it needs; two leave headroom. */
 const WORKER_POOL_SIZE = 2;
 
-/** The operation of the newest version of the operator-implemented "notification" contract (wsdl/notification/). */
-export function notificationOperation(contracts: ContractSet): NotificationOperation | null {
-  const contract = contracts.services.get(NOTIFICATION_SERVICE);
-  if (!contract || contract.implementedBy !== 'operator') return null;
-  const newest = [...contract.versions.values()].sort((a, b) => b.version - a.version)[0];
-  const op = newest ? [...newest.operations.values()][0] : undefined;
-  return op ? { namespace: op.requestNamespace, requestElement: op.requestElement, responseElement: op.responseElement, soapAction: op.soapAction } : null;
+/**
+ * Every version of the operator-implemented "notification" contract (wsdl/notification/): its plan, and the
+ * operations of each version as its WSDL declares them. A message goes out in the version the operator's endpoint
+ * implements (0009 notification_endpoint.contract_version), never in the newest one by default.
+ */
+export function notificationContract(contracts: ContractSet): NotificationContract | null {
+  const service = notificationService(contracts);
+  const facts = notificationContractFacts(contracts);
+  if (!service || !facts) return null;
+  return {
+    facts,
+    operation(version, kind) {
+      const op = [...(service.versions.get(version)?.operations.values() ?? [])].find((o) => o.name === NOTIFICATION_OPERATIONS[kind]);
+      return op ? { namespace: op.requestNamespace, requestElement: op.requestElement, responseElement: op.responseElement, soapAction: op.soapAction } : null;
+    }
+  };
 }
 
 /**
@@ -42,7 +51,7 @@ export interface NotificationWorkerDeps {
   readonly clock: Clock;
   readonly logger: WorkerLogger;
   readonly tls: OutboundTls;
-  readonly operation: NotificationOperation;
+  readonly contract: NotificationContract;
   readonly onIdleError?: (e: Error) => void;
 }
 
@@ -51,7 +60,7 @@ export function buildNotificationWorker(config: Config, deps: NotificationWorker
   const n = config.notifications;
   const pool = createPool({ connectionString: deps.connectionString, poolSize: WORKER_POOL_SIZE, ...(deps.onIdleError ? { onIdleError: deps.onIdleError } : {}) });
   const worker = createNotificationWorker({
-    pool, clock: deps.clock, operation: deps.operation, logger: deps.logger,
+    pool, clock: deps.clock, contract: deps.contract, logger: deps.logger,
     transport: createHttpsTransport(deps.tls, n.timeoutMs, 2),
     backoff: { baseMs: n.backoffBaseMs, maxMs: n.backoffMaxMs, stalledAfterAttempts: n.stalledAfterAttempts },
     concurrency: n.concurrency,
@@ -68,7 +77,7 @@ export function buildNotificationWorker(config: Config, deps: NotificationWorker
   };
 }
 
-export interface StartDeps extends Omit<NotificationWorkerDeps, 'tls' | 'operation'> {
+export interface StartDeps extends Omit<NotificationWorkerDeps, 'tls' | 'contract'> {
   readonly contracts: ContractSet;
   /** The development PKI's gateway-client certificate and CA, when the gateway runs on it. */
   readonly devPki: { readonly cert: string; readonly key: string; readonly ca: string } | null;
@@ -77,12 +86,12 @@ export interface StartDeps extends Omit<NotificationWorkerDeps, 'tls' | 'operati
 /** Starts the worker, or says why push notifications are off (no client certificate, no contract) and returns null. */
 export function startNotificationWorker(config: Config, deps: StartDeps): NotificationWorker | null {
   const tls = outboundTls(config, deps.devPki);
-  const operation = notificationOperation(deps.contracts);
-  if (tls === null || operation === null) {
+  const contract = notificationContract(deps.contracts);
+  if (tls === null || contract === null) {
     deps.logger.warn({ reason: tls === null ? 'ESAV_NOTIFY_CLIENT_CERT and ESAV_NOTIFY_CLIENT_KEY are not set' : 'no operator-implemented contract wsdl/notification' }, 'push notifications off');
     return null;
   }
-  const worker = buildNotificationWorker(config, { ...deps, tls, operation });
+  const worker = buildNotificationWorker(config, { ...deps, tls, contract });
   worker.start();
   deps.logger.info({ pollMs: config.notifications.pollMs, concurrency: config.notifications.concurrency, timeoutMs: config.notifications.timeoutMs }, 'notification worker started');
   return worker;

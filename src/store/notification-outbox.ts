@@ -1,8 +1,11 @@
 /**
- * The outbox of ticket events (0003 ticket_event) and its deliveries to operators' endpoints (0004), written by the
- * ticket store in the transaction of the change itself: a committed change always has its event and, when the
- * operator has an enabled endpoint, its pending delivery; a rolled-back change has neither (at-least-once delivery
- * needs no two-phase anything).
+ * The outboxes of what operators are told, and their deliveries to operators' endpoints (0004, 0009), written in the
+ * transaction of the change itself: a committed change always has its event and, when it is to be pushed, its
+ * pending delivery; a rolled-back change has neither (at-least-once delivery needs no two-phase anything).
+ * - ticket events (0003 ticket_event): every state change and OI comment, delivered when the operator's endpoint is
+ *   enabled;
+ * - limit announcements (0009 limit_announcement): a per-minute limit announced or lifted (DOMAIN.md L2), delivered
+ *   when the store decided to push it (src/store/load/limit-store.ts), else recorded as told by the usual channel.
  */
 import type { Query } from './database.js';
 
@@ -24,5 +27,50 @@ export function recordTicketEvent(ticketId: string, operatorId: string, kind: Ti
            SELECT e.id, e.operator_id, e.ticket_id, (SELECT count(*) + 1 FROM ticket_event x WHERE x.ticket_id = e.ticket_id)::int, e.at
              FROM e JOIN notification_endpoint n ON n.operator_id = e.operator_id AND n.enabled`,
     values: [ticketId, operatorId, kind, JSON.stringify(payload), at]
+  };
+}
+
+export type LimitAnnouncementStatus = 'ANNONCEE' | 'LEVEE';
+
+/** What a limit announcement says (code words; src/jobs/notification-message.ts writes the wire words). */
+export interface LimitAnnouncementPayload {
+  readonly limitId: string;
+  readonly scope: string;
+  readonly perMinute: number;
+  readonly start: string;
+  readonly end: string | null;
+  readonly declaredAt: string;
+  readonly reason: string | null;
+  /** LEVEE only. */
+  readonly liftReason: string | null;
+}
+
+export interface LimitAnnouncement {
+  readonly limitId: string;
+  readonly operatorId: string;
+  readonly status: LimitAnnouncementStatus;
+  /** null: pushed; else why the usual channel. */
+  readonly usualChannelReason: string | null;
+  readonly payload: LimitAnnouncementPayload;
+  readonly at: Date;
+}
+
+/**
+ * One statement: the announcement, plus its delivery when it is pushed, due at once. Returns event_id. A LEVEE is
+ * held back by the queue until its limit's ANNONCEE is delivered (ordering per limit, notification-queue.ts).
+ */
+export function recordLimitAnnouncement(a: LimitAnnouncement): Query {
+  return {
+    name: 'limit-announcement-record',
+    text: `WITH a AS (
+             INSERT INTO limit_announcement (limit_id, operator_id, status, channel, note, payload, at)
+             VALUES ($1, $2, $3, CASE WHEN $4::text IS NULL THEN 'endpoint' ELSE 'usual' END, $4, $5, $6)
+             RETURNING id, event_id, limit_id, operator_id, channel, at
+           ), d AS (
+             INSERT INTO notification_delivery (announcement_pk, limit_id, operator_id, next_attempt_at)
+             SELECT a.id, a.limit_id, a.operator_id, a.at FROM a WHERE a.channel = 'endpoint'
+           )
+           SELECT event_id FROM a`,
+    values: [a.limitId, a.operatorId, a.status, a.usualChannelReason, JSON.stringify(a.payload), a.at]
   };
 }

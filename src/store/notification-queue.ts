@@ -2,28 +2,44 @@
  * The notification queue on PostgreSQL, as the worker sees it (src/jobs/notification-worker.ts): claim due
  * deliveries, then record each outcome. Claims are short transactions (FOR UPDATE SKIP LOCKED + a lease), never held
  * across the HTTP call, so a worker uses one connection at a time whatever its concurrency, and several gateway
- * instances share the queue without double claims.
+ * instances share the queue without double claims. A delivery carries a ticket event or a limit announcement
+ * (src/store/notification-outbox.ts); both go through the same claims, backoff, endpoint health and delivery log.
  */
-import type { TicketEventKind } from './notification-outbox.js';
+import type pg from 'pg';
+import type { LimitAnnouncementStatus, TicketEventKind } from './notification-outbox.js';
 import { run, transaction, type Pool } from './database.js';
+import { recordChange } from './registry/audit.js';
 
-export interface ClaimedDelivery {
-  readonly eventPk: string;
+interface DeliveryBase {
+  readonly deliveryId: string;
   /** The uuid operators deduplicate on (idEvenement). */
   readonly eventId: string;
   readonly operatorId: string;
-  readonly ticketId: string;
-  readonly sequence: number;
   /** Failed attempts so far (this claim is attempt attempts + 1). */
   readonly attempts: number;
-  readonly kind: TicketEventKind;
   readonly payload: unknown;
   readonly at: Date;
-  readonly reference: string;
-  readonly operatorReference: string;
   readonly url: string;
   readonly soapVersion: '1.1' | '1.2';
+  /** The version of the notification contract the endpoint implements. */
+  readonly contractVersion: number;
 }
+
+export interface ClaimedTicketEvent extends DeliveryBase {
+  readonly kind: TicketEventKind;
+  readonly ticketId: string;
+  readonly sequence: number;
+  readonly reference: string;
+  readonly operatorReference: string;
+}
+
+export interface ClaimedLimitAnnouncement extends DeliveryBase {
+  readonly kind: 'limit';
+  readonly limitId: string;
+  readonly status: LimitAnnouncementStatus;
+}
+
+export type ClaimedDelivery = ClaimedTicketEvent | ClaimedLimitAnnouncement;
 
 export interface ClaimOptions {
   readonly now: Date;
@@ -34,50 +50,61 @@ export interface ClaimOptions {
 }
 
 interface ClaimRow {
-  event_pk: string; event_id: string; operator_id: string; ticket_id: string; ticket_sequence: number; attempts: number;
-  kind: TicketEventKind; payload: unknown; at: Date; reference: string; operator_reference: string; url: string; soap_version: '1.1' | '1.2';
+  id: string; operator_id: string; attempts: number; url: string; soap_version: '1.1' | '1.2'; contract_version: number;
+  event_id: string; payload: unknown; at: Date;
+  kind: TicketEventKind | null; ticket_id: string | null; ticket_sequence: number | null; reference: string | null; operator_reference: string | null;
+  limit_id: string | null; status: LimitAnnouncementStatus | null;
+}
+
+function toDelivery(r: ClaimRow): ClaimedDelivery {
+  const base = {
+    deliveryId: String(r.id), eventId: r.event_id, operatorId: String(r.operator_id), attempts: r.attempts, payload: r.payload, at: r.at,
+    url: r.url, soapVersion: r.soap_version, contractVersion: r.contract_version
+  };
+  return r.limit_id !== null
+    ? { ...base, kind: 'limit', limitId: String(r.limit_id), status: r.status! }
+    : { ...base, kind: r.kind!, ticketId: String(r.ticket_id), sequence: r.ticket_sequence!, reference: r.reference!, operatorReference: r.operator_reference! };
 }
 
 /**
- * Due deliveries whose every earlier event of the same ticket is delivered (ordering per ticket: a pending earlier
- * event, in flight or waiting for its retry, holds the later ones back), of enabled endpoints, not leased by another
- * worker. The outer WHERE repeats the row conditions so that PostgreSQL re-checks them on a row it had to wait for.
+ * Due deliveries whose every earlier message of the same ticket, or of the same limit, is delivered (ordering: a
+ * pending earlier one, in flight or waiting for its retry, holds the later ones back), of enabled endpoints, not
+ * leased by another worker. The outer WHERE repeats the row conditions so that PostgreSQL re-checks them on a row it
+ * had to wait for.
  */
 export function claimDue(pool: Pool, o: ClaimOptions): Promise<ClaimedDelivery[]> {
   return run<ClaimRow>(pool, {
     name: 'notification-claim',
     text: `WITH candidate AS (
-             SELECT d.event_pk, n.consecutive_failures,
-                    row_number() OVER (PARTITION BY d.operator_id ORDER BY d.next_attempt_at, d.event_pk) AS rank
+             SELECT d.id, n.consecutive_failures,
+                    row_number() OVER (PARTITION BY d.operator_id ORDER BY d.next_attempt_at, d.id) AS rank
                FROM notification_delivery d
                JOIN notification_endpoint n ON n.operator_id = d.operator_id AND n.enabled AND (n.probe_after IS NULL OR n.probe_after <= $1)
               WHERE d.state = 'pending' AND d.next_attempt_at <= $1 AND (d.lease_until IS NULL OR d.lease_until <= $1)
                 AND NOT EXISTS (SELECT 1 FROM notification_delivery p
                                  WHERE p.ticket_id = d.ticket_id AND p.state = 'pending' AND p.event_pk < d.event_pk)
+                AND NOT EXISTS (SELECT 1 FROM notification_delivery p
+                                 WHERE p.limit_id = d.limit_id AND p.state = 'pending' AND p.id < d.id)
            ), chosen AS (
-             SELECT d.event_pk FROM notification_delivery d
-              WHERE d.event_pk IN (SELECT event_pk FROM candidate WHERE rank <= CASE WHEN consecutive_failures > 0 THEN 1 ELSE $3 END)
+             SELECT d.id, d.event_pk, d.announcement_pk, d.operator_id FROM notification_delivery d
+              WHERE d.id IN (SELECT id FROM candidate WHERE rank <= CASE WHEN consecutive_failures > 0 THEN 1 ELSE $3 END)
                 AND d.state = 'pending' AND (d.lease_until IS NULL OR d.lease_until <= $1)
-              ORDER BY d.next_attempt_at, d.event_pk
+              ORDER BY d.next_attempt_at, d.id
               LIMIT $2
               FOR UPDATE SKIP LOCKED
            )
            UPDATE notification_delivery d SET lease_until = $4
              FROM chosen
-             JOIN ticket_event e ON e.id = chosen.event_pk
-             JOIN ticket t ON t.id = e.ticket_id
-             JOIN notification_endpoint n ON n.operator_id = e.operator_id
-            WHERE d.event_pk = chosen.event_pk
-           RETURNING d.event_pk, e.event_id, d.operator_id, d.ticket_id, d.ticket_sequence, d.attempts, e.kind, e.payload, e.at,
-                     t.reference, t.operator_reference, n.url, n.soap_version`,
+             JOIN notification_endpoint n ON n.operator_id = chosen.operator_id
+             LEFT JOIN ticket_event e ON e.id = chosen.event_pk
+             LEFT JOIN ticket t ON t.id = e.ticket_id
+             LEFT JOIN limit_announcement a ON a.id = chosen.announcement_pk
+            WHERE d.id = chosen.id
+           RETURNING d.id, d.operator_id, d.attempts, n.url, n.soap_version, n.contract_version,
+                     coalesce(e.event_id, a.event_id) AS event_id, coalesce(e.payload, a.payload) AS payload, coalesce(e.at, a.at) AS at,
+                     e.kind, d.ticket_id, d.ticket_sequence, t.reference, t.operator_reference, d.limit_id, a.status`,
     values: [o.now, o.limit, o.perEndpoint, o.leaseUntil]
-  }).then((rows) => rows
-    .map((r): ClaimedDelivery => ({
-      eventPk: String(r.event_pk), eventId: r.event_id, operatorId: String(r.operator_id), ticketId: String(r.ticket_id), sequence: r.ticket_sequence,
-      attempts: r.attempts, kind: r.kind, payload: r.payload, at: r.at, reference: r.reference, operatorReference: r.operator_reference,
-      url: r.url, soapVersion: r.soap_version
-    }))
-    .sort((a, b) => Number(a.eventPk) - Number(b.eventPk)));
+  }).then((rows) => rows.map(toDelivery).sort((a, b) => Number(a.deliveryId) - Number(b.deliveryId)));
 }
 
 export interface AttemptOutcome {
@@ -87,49 +114,77 @@ export interface AttemptOutcome {
   readonly durationMs: number;
 }
 
-/** The receiver acknowledged: delivered (a duplicate of an already delivered event is logged, changes nothing). */
-export async function recordDelivered(pool: Pool, d: ClaimedDelivery, o: AttemptOutcome): Promise<void> {
-  await transaction(pool, async (client) => {
-    const { rows } = await client.query<{ attempts: number }>(
-      `UPDATE notification_delivery SET state = 'delivered', attempts = attempts + 1, delivered_at = coalesce(delivered_at, $2), lease_until = NULL, last_error = NULL
-        WHERE event_pk = $1 RETURNING attempts`, [d.eventPk, o.at]);
-    await client.query(
-      `INSERT INTO notification_attempt (event_pk, attempt, operator_id, at, url, http_status, outcome, error, duration_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, 'delivered', NULL, $7)`, [d.eventPk, rows[0]!.attempts, d.operatorId, o.at, o.url, o.httpStatus, o.durationMs]);
-    await client.query(
-      'UPDATE notification_endpoint SET last_success_at = $2, consecutive_failures = 0, probe_after = NULL WHERE operator_id = $1', [d.operatorId, o.at]);
-  });
+/** The trail of a limit's announcement, written by the worker (who: the gateway itself). */
+const WORKER_ACTOR = 'notification-worker';
+
+async function auditAnnouncement(client: pg.PoolClient, d: ClaimedLimitAnnouncement, action: string, after: object): Promise<void> {
+  await recordChange(client, { actor: WORKER_ACTOR, action, entity: 'load_limit', entityKey: d.limitId, operatorId: d.operatorId,
+    after: { status: d.status, eventId: d.eventId, ...after } }, null);
+}
+
+function logAttempt(client: pg.PoolClient, d: ClaimedDelivery, attempt: number, o: AttemptOutcome, outcome: string, error: string | null): Promise<unknown> {
+  return client.query(
+    `INSERT INTO notification_attempt (delivery_id, event_pk, attempt, operator_id, at, url, http_status, outcome, error, duration_ms)
+     VALUES ($1, (SELECT event_pk FROM notification_delivery WHERE id = $1), $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [d.deliveryId, attempt, d.operatorId, o.at, o.url, o.httpStatus, outcome, error, o.durationMs]);
 }
 
 /**
- * The attempt failed: retried at nextAttemptAt. A delivery another worker already delivered (its lease had expired)
- * stays delivered. Returns the attempt's number.
+ * The receiver acknowledged: delivered (a duplicate of an already delivered event is logged, changes nothing). The
+ * first delivery of a limit announcement is written in the audit trail of the limit, with its instant.
  */
+export async function recordDelivered(pool: Pool, d: ClaimedDelivery, o: AttemptOutcome): Promise<void> {
+  await transaction(pool, async (client) => {
+    const { rows } = await client.query<{ attempts: number; first: boolean }>(
+      `WITH before AS (SELECT state FROM notification_delivery WHERE id = $1 FOR UPDATE)
+       UPDATE notification_delivery SET state = 'delivered', attempts = attempts + 1, delivered_at = coalesce(delivered_at, $2), lease_until = NULL, last_error = NULL
+        WHERE id = $1 RETURNING attempts, (SELECT state FROM before) <> 'delivered' AS first`, [d.deliveryId, o.at]);
+    await logAttempt(client, d, rows[0]!.attempts, o, 'delivered', null);
+    await client.query(
+      'UPDATE notification_endpoint SET last_success_at = $2, consecutive_failures = 0, probe_after = NULL WHERE operator_id = $1', [d.operatorId, o.at]);
+    if (d.kind === 'limit' && rows[0]!.first) {
+      await auditAnnouncement(client, d, d.status === 'LEVEE' ? 'lift-delivered' : 'announcement-delivered', { deliveredAt: o.at, attempts: rows[0]!.attempts, endpoint: o.url });
+    }
+  });
+}
+
 export interface Failure extends AttemptOutcome {
   readonly error: string;
   readonly nextAttemptAt: Date;
   readonly stalled: boolean;
   /** When the endpoint may be probed again, after this many failures in a row. */
   readonly endpointRetryAt: (consecutiveFailures: number) => Date;
+  /**
+   * false when the message could not be sent at all (the endpoint's contract version cannot carry it): the delivery
+   * is retried, but the endpoint's health is untouched, so its other messages are not held back.
+   */
+  readonly endpointFailed: boolean;
 }
 
+/**
+ * The attempt failed: retried at nextAttemptAt. A delivery another worker already delivered (its lease had expired)
+ * stays delivered. The first failure of a limit announcement is written in the limit's audit trail (the following
+ * ones are in the delivery log). Returns the attempt's number.
+ */
 export async function recordFailed(pool: Pool, d: ClaimedDelivery, o: Failure): Promise<number> {
   return transaction(pool, async (client) => {
-    const { rows } = await client.query<{ attempts: number }>(
+    const { rows } = await client.query<{ attempts: number; state: string }>(
       `UPDATE notification_delivery
           SET attempts = attempts + 1, last_error = $2, lease_until = NULL,
               next_attempt_at = CASE WHEN state = 'pending' THEN $3 ELSE next_attempt_at END
-        WHERE event_pk = $1 RETURNING attempts`, [d.eventPk, o.error, o.nextAttemptAt]);
+        WHERE id = $1 RETURNING attempts, state`, [d.deliveryId, o.error, o.nextAttemptAt]);
     const attempt = rows[0]!.attempts;
-    await client.query(
-      `INSERT INTO notification_attempt (event_pk, attempt, operator_id, at, url, http_status, outcome, error, duration_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [d.eventPk, attempt, d.operatorId, o.at, o.url, o.httpStatus, o.stalled ? 'failed-stalled' : 'failed', o.error, o.durationMs]);
-    const endpoint = await client.query<{ consecutive_failures: number }>(
-      `UPDATE notification_endpoint SET last_failure_at = $2, last_error = $3, consecutive_failures = consecutive_failures + 1
-        WHERE operator_id = $1 RETURNING consecutive_failures`, [d.operatorId, o.at, o.error]);
-    const failures = endpoint.rows[0]?.consecutive_failures;
-    if (failures !== undefined) await client.query('UPDATE notification_endpoint SET probe_after = $2 WHERE operator_id = $1', [d.operatorId, o.endpointRetryAt(failures)]);
+    await logAttempt(client, d, attempt, o, o.stalled ? 'failed-stalled' : 'failed', o.error);
+    if (o.endpointFailed) {
+      const endpoint = await client.query<{ consecutive_failures: number }>(
+        `UPDATE notification_endpoint SET last_failure_at = $2, last_error = $3, consecutive_failures = consecutive_failures + 1
+          WHERE operator_id = $1 RETURNING consecutive_failures`, [d.operatorId, o.at, o.error]);
+      const failures = endpoint.rows[0]?.consecutive_failures;
+      if (failures !== undefined) await client.query('UPDATE notification_endpoint SET probe_after = $2 WHERE operator_id = $1', [d.operatorId, o.endpointRetryAt(failures)]);
+    }
+    if (d.kind === 'limit' && attempt === 1 && rows[0]!.state === 'pending') {
+      await auditAnnouncement(client, d, d.status === 'LEVEE' ? 'lift-failing' : 'announcement-failing', { error: o.error, nextAttemptAt: o.nextAttemptAt, endpoint: o.url });
+    }
     return attempt;
   });
 }

@@ -109,16 +109,17 @@ describe('load rules across two gateway instances (L1, L2)', () => {
       expect(r.err).to.include('ADMIN_INVALID_INPUT').and.include('the day before').and.include('2026-11-26T10:00:10.000Z');
     });
 
-    it('accepts one a day and a minute ahead, and records that it must be announced on the notification endpoint', async () => {
+    it('accepts one a day and a minute ahead and, the endpoint implementing notification v1, says it must be told by the usual channel', async () => {
       expect((await admin(['notifications', 'set-endpoint', 'OPA', '--url', 'https://opa.example/esav/notification'], clock)).code).to.equal(0);
       const r = await admin(['load', 'limit', 'set', 'OPA', '--per-minute', '3', '--from', '2026-11-26T10:01:10Z'], clock);
       expect(r.code, r.err).to.equal(0);
-      expect(r.out).to.include('at most 3 requests per minute').and.include('to be announced before 2026-11-25T10:01:10.000Z');
+      expect(r.out).to.include('at most 3 requests per minute').and.include('NOT SENT by the gateway')
+        .and.include('Tell OPA by the usual channel before 2026-11-25T10:01:10.000Z');
       id = /limit #(\d+)/.exec(r.out)![1]!;
       const trail = await admin(['audit', 'list', '--entity', 'load_limit', '--csv'], clock);
       expect(trail.out).to.include('announcement-required').and.include('declare');
       const list = await admin(['load', 'limit', 'list', '--csv'], clock);
-      expect(list.out).to.match(new RegExp(`^${id},OPA,ALL,3,2026-11-26T10:01:10Z,,announced,`, 'm'));
+      expect(list.out).to.match(new RegExp(`^${id},OPA,ALL,3,2026-11-26T10:01:10Z,,upcoming,"by usual channel \\(its endpoint implements notification v1: notification v1 has no operation notificationLimiteDebit`, 'm'));
     });
 
     it('is not applied before its start', async () => {

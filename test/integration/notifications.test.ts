@@ -15,7 +15,7 @@ import { adminRunner, type AdminRunner } from '../support/admin.js';
 import { freshDatabase, testDatabaseUrl, type TestDatabase } from '../support/database.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { notificationReceiver, type NotificationReceiver } from '../support/notification-receiver.js';
-import { collectingLogger, contractOperation } from '../support/notifications.js';
+import { collectingLogger, contractOperation, realNotificationContract } from '../support/notifications.js';
 import { call, textOf, type RawResponse } from '../support/soap-client.js';
 import { byReference, filing, formExample } from '../support/tickets.js';
 
@@ -60,7 +60,7 @@ describe('push notifications', () => {
     receiver = await notificationReceiver(gw.pki);
     workerPool = createPool({ connectionString: testDatabaseUrl(), poolSize: 2, schema: db.schema });
     worker = createNotificationWorker({
-      pool: workerPool, clock, operation: contractOperation(), logger: collectingLogger(),
+      pool: workerPool, clock, contract: realNotificationContract(), logger: collectingLogger(),
       transport: createHttpsTransport({ cert: gw.pki.gatewayClient.certPem, key: gw.pki.gatewayClient.keyPem, ca: [gw.pki.ca] }, 1500, 2),
       backoff: { baseMs: 1000, maxMs: 600_000, stalledAfterAttempts: 10 }, concurrency: 4, leaseMs: 60_000, pollMs: 1000
     });

@@ -19,7 +19,7 @@ import { createNotificationWorker } from '../../src/jobs/notification-worker.js'
 import { createPool } from '../../src/store/database.js';
 import { adminRunner } from '../support/admin.js';
 import { freshDatabase, testDatabaseUrl } from '../support/database.js';
-import { contractOperation } from '../support/notifications.js';
+import { realNotificationContract } from '../support/notifications.js';
 import { freePort } from '../support/ports.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 
@@ -108,7 +108,7 @@ describe('operator test pack (npm run test-pack)', function () {
     const admin = adminRunner(db.schema, platform.pki);
     const workerPool = createPool({ connectionString: testDatabaseUrl(), poolSize: 2, schema: db.schema });
     const worker = createNotificationWorker({
-      pool: workerPool, clock: systemClock, operation: contractOperation(), logger: { info: () => undefined, warn: () => undefined },
+      pool: workerPool, clock: systemClock, contract: realNotificationContract(), logger: { info: () => undefined, warn: () => undefined },
       transport: createHttpsTransport({ cert: platform.pki.gatewayClient.certPem, key: platform.pki.gatewayClient.keyPem, ca: [platform.pki.ca] }, 1500, 2),
       backoff: { baseMs: 200, maxMs: 1000, stalledAfterAttempts: 10 }, concurrency: 2, leaseMs: 10_000, pollMs: 100
     });

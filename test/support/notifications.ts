@@ -1,14 +1,16 @@
 /**
- * Helpers for the notification tests: the operation as the contract declares it, tickets filed straight through the
- * ticket store (no SOAP), and a fake transport that answers like an operator's endpoint, or fails on demand.
+ * Helpers for the notification tests: the contract and its operations as wsdl/notification declares them, tickets
+ * filed straight through the ticket store (no SOAP), and a fake transport that answers like an operator's endpoint,
+ * or fails on demand.
  */
 import { loadContracts } from '../../src/contracts/contract-loader.js';
 import { findRootDir } from '../../src/config/config.js';
 import type { ContractSet } from '../../src/contracts/service-descriptor.js';
+import type { NotificationMessageKind } from '../../src/domain/limit-announcement.js';
 import type { NotificationOperation, SoapRequest } from '../../src/jobs/notification-message.js';
 import type { HttpAnswer, NotificationTransport } from '../../src/jobs/notification-sender.js';
-import { notificationOperation } from '../../src/jobs/notification-setup.js';
-import type { WorkerLogger } from '../../src/jobs/notification-worker.js';
+import { notificationContract } from '../../src/jobs/notification-setup.js';
+import type { NotificationContract, WorkerLogger } from '../../src/jobs/notification-worker.js';
 import type { Pool } from '../../src/store/database.js';
 import { createTicketStore } from '../../src/store/ticket-store.js';
 
@@ -20,8 +22,14 @@ export function realContracts(): ContractSet {
   return contracts;
 }
 
-export function contractOperation(): NotificationOperation {
-  return notificationOperation(realContracts())!;
+/** The notification contract of wsdl/notification, every version. */
+export function realNotificationContract(): NotificationContract {
+  return notificationContract(realContracts())!;
+}
+
+/** One operation of one version of the notification contract, as its WSDL declares it. */
+export function contractOperation(version = 1, kind: NotificationMessageKind = 'ticket'): NotificationOperation {
+  return realNotificationContract().operation(version, kind)!;
 }
 
 /** Files a ticket of an operator's service through the store (what depotSignalisation does after its checks). */
@@ -46,7 +54,8 @@ export interface FakeTransport extends NotificationTransport {
 
 const pick = (xml: string, name: string): string => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1] ?? '';
 
-export function fakeTransport(op: NotificationOperation): FakeTransport {
+/** Acknowledges in the namespace of the request, whichever version of the contract it is in. */
+export function fakeTransport(): FakeTransport {
   const posted: Posted[] = [];
   const failing = new Set<string>();
   return {
@@ -56,7 +65,8 @@ export function fakeTransport(op: NotificationOperation): FakeTransport {
       const p = { url, reference: pick(req.body, 'referenceSignalisation'), sequence: Number(pick(req.body, 'numeroOrdre')), eventId: pick(req.body, 'idEvenement'), body: req.body };
       posted.push(p);
       if (failing.has(p.reference)) return { status: 503, body: Buffer.alloc(0) };
-      return { status: 200, body: Buffer.from(`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><AccuseReception xmlns="${op.namespace}"><idEvenement>${p.eventId}</idEvenement></AccuseReception></s:Body></s:Envelope>`) };
+      const namespace = /<soap:Body><[A-Za-z]+ xmlns="([^"]+)"/.exec(req.body)?.[1] ?? '';
+      return { status: 200, body: Buffer.from(`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><AccuseReception xmlns="${namespace}"><idEvenement>${p.eventId}</idEvenement></AccuseReception></s:Body></s:Envelope>`) };
     },
     async close() { /* nothing to close */ }
   };

@@ -1,7 +1,9 @@
 /**
- * esav-admin notifications …: operators' push-notification endpoints (contract wsdl/notification/v1, implemented by
- * the operator) and the delivery log. Changes are audited and apply to every gateway instance at their next poll.
+ * esav-admin notifications …: operators' push-notification endpoints (contract wsdl/notification, implemented by
+ * the operator, in the version its endpoint implements) and the delivery log. Changes are audited and apply to every
+ * gateway instance at their next poll.
  */
+import { sendProblem } from '../../domain/limit-announcement.js';
 import { AdminError } from '../../errors/admin-error.js';
 import { deliveryLog, disableEndpoint, endpointStatus, retryNow, setEndpoint, type EndpointRecord } from '../../store/notification-endpoints.js';
 import { CSV_OPTION, stringOption, type CommandGroup } from '../command.js';
@@ -30,7 +32,7 @@ const when = (d: Date | null): string => (d ? d.toISOString() : '—');
 
 function describe(e: EndpointRecord): string[] {
   return [
-    `endpoint            ${e.url} (SOAP ${e.soap_version})${e.enabled ? '' : ' — DISABLED'}`,
+    `endpoint            ${e.url} (SOAP ${e.soap_version}, contract notification v${e.contract_version})${e.enabled ? '' : ' — DISABLED'}`,
     `registered          ${when(e.registered_at)} (changed ${when(e.updated_at)})`,
     `last success        ${when(e.last_success_at)}`,
     `last failure        ${when(e.last_failure_at)}${e.last_error ? `  ${e.last_error}` : ''}`,
@@ -43,19 +45,36 @@ export const notificationCommands: CommandGroup = {
   summary: "push notifications to operators' endpoints: register, disable, show, delivery log, retry",
   commands: [
     {
-      name: 'set-endpoint', usage: '<operator> --url https://… [--soap-version 1.1|1.2]',
-      summary: "register or change the operator's endpoint (contract notification v1); enables it",
+      name: 'set-endpoint', usage: '<operator> --url https://… [--soap-version 1.1|1.2] [--contract-version <N>]',
+      summary: "register or change the operator's endpoint and the notification contract version it implements; enables it",
       details: 'Every state change and every OI comment of the operator\'s tickets from now on is sent to this URL, over mutual TLS\n' +
-        'with the gateway\'s client certificate. Events before the registration are not sent (the operator reads them by polling).\n' +
-        'Deliveries still pending go to the new URL.',
+        'with the gateway\'s client certificate, in the version of the contract "notification" the endpoint implements: 1 for a\n' +
+        'new endpoint, unchanged for an existing one, unless --contract-version says otherwise. The version must be in production\n' +
+        '(wsdl/notification/service.json). From v2, per-minute limits (load limit set/remove) are announced there too.\n' +
+        'Events before the registration are not sent (the operator reads them by polling). Deliveries still pending go to the new URL.',
       positionals: ['operator'],
-      options: { url: { type: 'string', description: 'https URL of the endpoint' }, 'soap-version': { type: 'string', description: '1.1 or 1.2', default: '1.1' } },
+      options: {
+        url: { type: 'string', description: 'https URL of the endpoint' }, 'soap-version': { type: 'string', description: '1.1 or 1.2', default: '1.1' },
+        'contract-version': { type: 'string', description: 'version of the notification contract the endpoint implements (new endpoint: 1)' }
+      },
       async run(ctx, args) {
         const url = endpointUrl(stringOption(args, 'url'));
         const soap = stringOption(args, 'soap-version') ?? '1.1';
         if (soap !== '1.1' && soap !== '1.2') throw new AdminError('ADMIN_INVALID_INPUT', `--soap-version ${soap}: 1.1 or 1.2`);
-        const e = await setEndpoint(ctx.pool, args.positionals[0]!, url, soap, ctx.actor, ctx.clock.now());
-        ctx.out(`${e.operator_code}: notifications go to ${e.url} (SOAP ${e.soap_version})`);
+        const raw = stringOption(args, 'contract-version');
+        const version = raw === undefined ? null : Number(raw);
+        if (version !== null) {
+          if (!Number.isInteger(version) || version < 1 || version > 99) throw new AdminError('ADMIN_INVALID_INPUT', `--contract-version ${raw}: a version number (1, 2…)`);
+          // DOMAIN.md V1: the gateway only sends a version the plan has in production (the worker checks again at each send).
+          const facts = ctx.notificationContract();
+          const problem = facts === null ? 'no notification contract in wsdl/' : sendProblem(facts, version, 'ticket', ctx.clock.now());
+          if (problem !== null) throw new AdminError('ADMIN_INVALID_INPUT', `--contract-version ${version}: ${problem}`);
+        }
+        const e = await setEndpoint(ctx.pool, args.positionals[0]!, url, soap, ctx.actor, ctx.clock.now(), version);
+        const facts = ctx.notificationContract();
+        const limits = facts !== null && sendProblem(facts, e.contract_version, 'limit', ctx.clock.now()) === null;
+        ctx.out(`${e.operator_code}: notifications go to ${e.url} (SOAP ${e.soap_version}, contract notification v${e.contract_version}; ` +
+          `${limits ? 'limit announcements pushed too' : 'limit announcements by the usual channel'})`);
       }
     },
     {
@@ -101,7 +120,7 @@ export const notificationCommands: CommandGroup = {
       positionals: ['event-id'], options: {},
       async run(ctx, args) {
         const r = await retryNow(ctx.pool, args.positionals[0]!, ctx.actor, ctx.clock.now());
-        ctx.out(`${r.reference} #${r.sequence} (${r.operator}): due now`);
+        ctx.out(`${r.reference}${r.sequence === null ? '' : ` #${r.sequence}`} (${r.operator}): due now`);
       }
     }
   ]

@@ -11,7 +11,7 @@ import { setEndpoint } from '../../../src/store/notification-endpoints.js';
 import { claimDue } from '../../../src/store/notification-queue.js';
 import { createTicketStore } from '../../../src/store/ticket-store.js';
 import { freshDatabase, type TestDatabase } from '../../support/database.js';
-import { collectingLogger, contractOperation, fakeTransport, fileTicket, type FakeTransport } from '../../support/notifications.js';
+import { collectingLogger, fakeTransport, fileTicket, realNotificationContract, type FakeTransport } from '../../support/notifications.js';
 
 const T0 = new Date('2026-11-24T10:00:00Z');
 const at = (ms: number): Date => new Date(T0.getTime() + ms);
@@ -41,9 +41,9 @@ describe('jobs/notification-worker', () => {
     await oiEvent(store, b, 'start', 'agent', T0);
     await oiEvent(store, beforeRegistration, 'accept', 'agent', T0);
     await fileTicket(db.pool, 'OPB', 'FTTH-25-0000002', 'OPB-1', T0);
-    transport = fakeTransport(contractOperation());
+    transport = fakeTransport();
     worker = createNotificationWorker({
-      pool: db.pool, clock, transport, operation: contractOperation(), logger,
+      pool: db.pool, clock, transport, contract: realNotificationContract(), logger,
       backoff: { baseMs: 1000, maxMs: 8000, stalledAfterAttempts: 5 }, concurrency: 4, leaseMs: 60_000, pollMs: 1000
     });
   });
@@ -63,7 +63,7 @@ describe('jobs/notification-worker', () => {
       claimDue(db.pool, { now: T0, limit: 10, perEndpoint: 10, leaseUntil: at(60_000) }),
       claimDue(db.pool, { now: T0, limit: 10, perEndpoint: 10, leaseUntil: at(60_000) })
     ]);
-    const all = [...first!, ...second!].map((d) => `${d.reference}#${d.sequence}`).sort();
+    const all = [...first!, ...second!].map((d) => (d.kind === 'limit' ? `limit ${d.limitId}` : `${d.reference}#${d.sequence}`)).sort();
     expect(all).to.deep.equal([`${a}#1`, `${b}#1`, `${beforeRegistration}#2`].sort());
     // Leased: nobody else gets them until the lease ends; then they are due again.
     expect(await claimDue(db.pool, { now: at(59_999), limit: 10, perEndpoint: 10, leaseUntil: at(120_000) })).to.have.length(0);
