@@ -135,14 +135,15 @@ function logAttempt(client: pg.PoolClient, d: ClaimedDelivery, attempt: number, 
  */
 export async function recordDelivered(pool: Pool, d: ClaimedDelivery, o: AttemptOutcome): Promise<void> {
   await transaction(pool, async (client) => {
-    const { rows } = await client.query<{ attempts: number; first: boolean }>(
-      `WITH before AS (SELECT state FROM notification_delivery WHERE id = $1 FOR UPDATE)
-       UPDATE notification_delivery SET state = 'delivered', attempts = attempts + 1, delivered_at = coalesce(delivered_at, $2), lease_until = NULL, last_error = NULL
-        WHERE id = $1 RETURNING attempts, (SELECT state FROM before) <> 'delivered' AS first`, [d.deliveryId, o.at]);
+    const before = await client.query<{ state: string }>('SELECT state FROM notification_delivery WHERE id = $1 FOR UPDATE', [d.deliveryId]);
+    const first = before.rows[0]?.state !== 'delivered';
+    const { rows } = await client.query<{ attempts: number }>(
+      `UPDATE notification_delivery SET state = 'delivered', attempts = attempts + 1, delivered_at = coalesce(delivered_at, $2), lease_until = NULL, last_error = NULL
+        WHERE id = $1 RETURNING attempts`, [d.deliveryId, o.at]);
     await logAttempt(client, d, rows[0]!.attempts, o, 'delivered', null);
     await client.query(
       'UPDATE notification_endpoint SET last_success_at = $2, consecutive_failures = 0, probe_after = NULL WHERE operator_id = $1', [d.operatorId, o.at]);
-    if (d.kind === 'limit' && rows[0]!.first) {
+    if (d.kind === 'limit' && first) {
       await auditAnnouncement(client, d, d.status === 'LEVEE' ? 'lift-delivered' : 'announcement-delivered', { deliveredAt: o.at, attempts: rows[0]!.attempts, endpoint: o.url });
     }
   });

@@ -1,15 +1,15 @@
 /**
  * An operator's notification endpoint for tests: a real HTTPS server on loopback that requires a client
- * certificate of the test CA (mutual TLS), parses every SOAP notification with fast-xml-parser and records it, and
- * answers the contract's AccuseReception. It can be shut (port closed), answer 503, hang, or lose its answer once
- * per event after recording it (what makes at-least-once delivery send duplicates).
+ * certificate of the test CA (mutual TLS), parses every SOAP notification with fast-xml-parser and records it —
+ * ticket events in `received`, limit announcements (notification v2) in `limits` — and answers the contract's
+ * AccuseReception in the namespace of the request. It can be shut (port closed), answer 503, hang, or lose its
+ * answer once per event after recording it (what makes at-least-once delivery send duplicates).
  */
 import { createServer, type Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { XMLParser } from 'fast-xml-parser';
 import type { TestPki } from './pki.js';
 
-export const NOTIFICATION_NS = 'http://esav.bfc-fibre.fr/notification/v1';
 
 export type ReceiverMode = 'up' | 'unavailable' | 'hang' | 'ack-lost-once';
 
@@ -29,14 +29,31 @@ export interface ReceivedNotification {
   readonly caller: string;
   readonly soapAction: string | undefined;
   readonly contentType: string | undefined;
+  /** The namespace of the request element: the contract version it was sent in. */
+  readonly namespace: string;
+  readonly xml: string;
+}
+
+/** A NotificationLimiteDebitRequete (notification v2), its values as text. */
+export interface ReceivedLimitAnnouncement {
+  readonly idEvenement: string;
+  readonly horodatage: string;
+  readonly statut: string;
+  readonly limite: Readonly<Record<'identifiantLimite' | 'categorie' | 'requetesParMinute' | 'debut' | 'dateDeclaration', string>> & { readonly fin?: string; readonly motif?: string };
+  readonly motifLevee?: string;
+  readonly caller: string;
+  readonly soapAction: string | undefined;
+  readonly namespace: string;
   readonly xml: string;
 }
 
 export interface NotificationReceiver {
   readonly url: string;
   mode: ReceiverMode;
-  /** Every notification recorded, in arrival order (duplicates included). */
+  /** Every ticket notification recorded, in arrival order (duplicates included). */
   readonly received: ReceivedNotification[];
+  /** Every limit announcement recorded, in arrival order (duplicates included). */
+  readonly limits: ReceivedLimitAnnouncement[];
   /** Requests that reached the server, answered or not. */
   requests: number;
   open(): Promise<void>;
@@ -45,11 +62,22 @@ export interface NotificationReceiver {
 }
 
 const parser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: true, parseTagValue: false, trimValues: true });
+const request = /<soap:Body><([A-Za-z]+) xmlns="([^"]+)">/;
 
 type Node = Record<string, unknown>;
 
-function read(xml: string, caller: string, headers: Record<string, string | string[] | undefined>): ReceivedNotification {
+function read(xml: string, caller: string, headers: Record<string, string | string[] | undefined>): ReceivedNotification | ReceivedLimitAnnouncement {
+  const [, element = '', namespace = ''] = request.exec(xml) ?? [];
   const env = (parser.parse(xml) as Node).Envelope as Node;
+  const soapAction = headers.soapaction as string | undefined;
+  if (element === 'NotificationLimiteDebitRequete') {
+    const n = (env.Body as Node).NotificationLimiteDebitRequete as Node;
+    const limite = Object.fromEntries(Object.entries(n.limite as Node).map(([k, v]) => [k, String(v)])) as ReceivedLimitAnnouncement['limite'];
+    return {
+      idEvenement: String(n.idEvenement), horodatage: String(n.horodatage), statut: String(n.statut), limite,
+      ...(n.motifLevee !== undefined ? { motifLevee: String(n.motifLevee) } : {}), caller, soapAction, namespace, xml
+    };
+  }
   const n = (env.Body as Node).NotificationSignalisationRequete as Node;
   const change = n.changementEtat as Node | undefined;
   const gel = change?.gel as Node | undefined;
@@ -61,12 +89,12 @@ function read(xml: string, caller: string, headers: Record<string, string | stri
     ...(change?.motif !== undefined ? { motif: String(change.motif) } : {}),
     ...(gel ? { gel: { motif: String(gel.motif), attendu: String(gel.attendu), leveParReponseOperateur: String(gel.leveParReponseOperateur) } } : {}),
     ...((n.commentaireOI as Node | undefined)?.texte !== undefined ? { texte: String((n.commentaireOI as Node).texte) } : {}),
-    caller, soapAction: headers.soapaction as string | undefined, contentType: headers['content-type'] as string | undefined, xml
+    caller, soapAction, contentType: headers['content-type'] as string | undefined, namespace, xml
   };
 }
 
-const ack = (id: string): string =>
-  `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><AccuseReception xmlns="${NOTIFICATION_NS}"><idEvenement>${id}</idEvenement></AccuseReception></soap:Body></soap:Envelope>`;
+const ack = (namespace: string, id: string): string =>
+  `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><AccuseReception xmlns="${namespace}"><idEvenement>${id}</idEvenement></AccuseReception></soap:Body></soap:Envelope>`;
 
 export async function notificationReceiver(pki: TestPki, path = '/operateur/esav-notifications'): Promise<NotificationReceiver> {
   let port = 0;
@@ -76,6 +104,7 @@ export async function notificationReceiver(pki: TestPki, path = '/operateur/esav
     url: '',
     mode: 'up',
     received: [],
+    limits: [],
     requests: 0,
     async open() {
       const s = createServer({ cert: pki.server.certPem, key: pki.server.keyPem, ca: [pki.ca], requestCert: true, rejectUnauthorized: true }, (req, res) => {
@@ -87,13 +116,13 @@ export async function notificationReceiver(pki: TestPki, path = '/operateur/esav
           if (receiver.mode === 'unavailable') { res.writeHead(503, { 'retry-after': '30' }).end(); return; }
           const caller = (req.socket as TLSSocket).getPeerCertificate().subject?.CN ?? '';
           const n = read(Buffer.concat(chunks).toString('utf8'), String(caller), req.headers);
-          receiver.received.push(n);
+          if ('statut' in n) receiver.limits.push(n); else receiver.received.push(n);
           if (receiver.mode === 'ack-lost-once' && !lostOnce.has(n.idEvenement)) {
             lostOnce.add(n.idEvenement);
             res.writeHead(502).end();
             return;
           }
-          res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(ack(n.idEvenement));
+          res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(ack(n.namespace, n.idEvenement));
         });
       });
       await new Promise<void>((resolve, reject) => { s.once('error', reject); s.listen(port, '127.0.0.1', () => resolve()); });
