@@ -31,12 +31,30 @@ const parisParts = new Intl.DateTimeFormat('en-GB', {
   year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit'
 });
 
-/** Offset of Paris from UTC at an instant, in minutes (+60 in winter, +120 in summer). */
-export function parisOffsetMinutes(at: Date): number {
+function computeParisOffsetMinutes(at: Date): number {
   const parts: Record<string, number> = {};
   for (const p of parisParts.formatToParts(at)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
   const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
   return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60000);
+}
+
+const HOUR_MS = 3_600_000;
+const offsets = new Map<number, number>();
+
+/**
+ * Offset of Paris from UTC at an instant, in minutes (+60 in winter, +120 in summer). Paris changes its offset at
+ * 01:00 UTC, on a whole UTC hour, so the offset is constant within a UTC hour: it is computed (Intl, a few
+ * microseconds) once per hour and remembered (every request asks it, for the maintenance window and the dates).
+ */
+export function parisOffsetMinutes(at: Date): number {
+  const hour = Math.floor(at.getTime() / HOUR_MS);
+  let offset = offsets.get(hour);
+  if (offset === undefined) {
+    offset = computeParisOffsetMinutes(at);
+    if (offsets.size >= 50_000) offsets.clear();
+    offsets.set(hour, offset);
+  }
+  return offset;
 }
 
 const midnights = new Map<string, Date>();
