@@ -10,7 +10,7 @@ import {
   closureDeadline, DEFAULT_LIFECYCLE_POLICY, FREEZE_REASONS, HISTORY_VISIBILITY_DAYS, TERMINAL_STATES, transition, visibleToOperator,
   type ActorKind, type FreezeReason, type LifecyclePolicy, type TicketEvent, type TicketState
 } from './ticket-lifecycle.js';
-import type { Actor, FormField, SearchCriteria, TicketRecord, TicketStore, TicketTransaction } from './tickets.js';
+import type { Actor, FormField, SearchCriteria, TicketRecord, TicketStateView, TicketStore, TicketTransaction } from './tickets.js';
 
 export interface FilingInput {
   readonly serviceId: string;
@@ -48,6 +48,13 @@ export async function fileTicket(store: TicketStore, caller: Caller, input: Fili
     throw new EsavError('ESAV_TICKET_DUPLICATE_REFERENCE', { params: { operatorReference: input.operatorReference, reference: filed.ticket.reference } });
   }
   return { ticket: filed.ticket, replay: !filed.created };
+}
+
+/** S3, A6: the state of the caller's own ticket, while visible (closed tickets: 90 days after closure). */
+export async function visibleTicketState(store: TicketStore, caller: Caller, reference: string, now: Date): Promise<TicketStateView> {
+  const t = await store.stateOf(caller.operator.id, reference);
+  if (!t || !visibleToOperator(t.closedAt, t.state, now)) throw notFound(reference);
+  return t;
 }
 
 /** S3, A6: the caller's own ticket, while visible (closed tickets: 90 days after closure). */
@@ -123,7 +130,7 @@ export async function searchTickets(store: TicketStore, caller: Caller, criteria
 }
 
 /** When the operator's delay to answer a closure ends (shown while the ticket is CLOS or VALIDE). */
-export function closureAnswerDeadline(t: TicketRecord, policy: LifecyclePolicy = DEFAULT_LIFECYCLE_POLICY): Date | null {
+export function closureAnswerDeadline(t: Pick<TicketRecord, 'state' | 'closedAt'>, policy: LifecyclePolicy = DEFAULT_LIFECYCLE_POLICY): Date | null {
   return (t.state === 'CLOS' || t.state === 'VALIDE') && t.closedAt ? closureDeadline(t.closedAt, policy) : null;
 }
 

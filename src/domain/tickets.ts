@@ -25,6 +25,9 @@ export interface TicketRecord {
   readonly freezeDetail: string | null;
 }
 
+/** What a state read needs of a ticket (consultationEtat): read without the form, the join or the history. */
+export type TicketStateView = Pick<TicketRecord, 'reference' | 'state' | 'stateChangedAt' | 'closedAt' | 'freezeReason' | 'freezeDetail'>;
+
 export interface TransitionRecord {
   readonly from: TicketState | null;
   readonly to: TicketState;
@@ -91,6 +94,8 @@ export interface TicketStore {
   /** scope: the operator (its own tickets only) or null for the OI's side. */
   withTicket<T>(operatorId: string | null, reference: string, fn: (tx: TicketTransaction) => Promise<T>): Promise<T | null>;
   find(operatorId: string | null, reference: string): Promise<TicketRecord | null>;
+  /** The state of one of the operator's tickets: the hottest read of all, one narrow prepared query. */
+  stateOf(operatorId: string, reference: string): Promise<TicketStateView | null>;
   history(ticketId: string): Promise<{ transitions: TransitionRecord[]; comments: CommentRecord[] }>;
   search(operatorId: string | null, criteria: SearchCriteria, visibleSince: Date, limit: number, offset: number): Promise<{ rows: TicketRecord[]; total: number }>;
 }

@@ -17,15 +17,22 @@ export type TicketEventKind = 'state' | 'comment';
  * locked by the caller, so two events of one ticket never get the same rank. The first attempt is due at the
  * event's own time (the application's clock, as every scheduling decision of the worker).
  */
+/**
+ * The pending deliveries of the ticket events of a CTE named e (id, ticket_id, operator_id, at) whose operator has an
+ * enabled endpoint: a statement to put after the CTE that inserted the events (the filing writes its ticket, its
+ * first transition and its event in one statement with it).
+ */
+export const DELIVERIES_OF_EVENTS = `INSERT INTO notification_delivery (event_pk, operator_id, ticket_id, ticket_sequence, next_attempt_at)
+           SELECT e.id, e.operator_id, e.ticket_id, (SELECT count(*) + 1 FROM ticket_event x WHERE x.ticket_id = e.ticket_id)::int, e.at
+             FROM e JOIN notification_endpoint n ON n.operator_id = e.operator_id AND n.enabled`;
+
 export function recordTicketEvent(ticketId: string, operatorId: string, kind: TicketEventKind, payload: unknown, at: Date): Query {
   return {
     name: 'ticket-event-record',
     text: `WITH e AS (
              INSERT INTO ticket_event (ticket_id, operator_id, kind, payload, at) VALUES ($1, $2, $3, $4, $5) RETURNING id, ticket_id, operator_id, at
            )
-           INSERT INTO notification_delivery (event_pk, operator_id, ticket_id, ticket_sequence, next_attempt_at)
-           SELECT e.id, e.operator_id, e.ticket_id, (SELECT count(*) + 1 FROM ticket_event x WHERE x.ticket_id = e.ticket_id)::int, e.at
-             FROM e JOIN notification_endpoint n ON n.operator_id = e.operator_id AND n.enabled`,
+           ${DELIVERIES_OF_EVENTS}`,
     values: [ticketId, operatorId, kind, JSON.stringify(payload), at]
   };
 }

@@ -5,10 +5,10 @@
  */
 import type { FreezeReason, TicketState } from '../domain/ticket-lifecycle.js';
 import type {
-  CommentRecord, FilingTarget, NewTicket, SearchCriteria, StateChange, TicketRecord, TicketStore, TicketTransaction, TransitionRecord
+  CommentRecord, FilingTarget, NewTicket, SearchCriteria, StateChange, TicketRecord, TicketStateView, TicketStore, TicketTransaction, TransitionRecord
 } from '../domain/tickets.js';
 import { run, transaction, type Pool } from './database.js';
-import { recordTicketEvent, type TicketEventKind } from './notification-outbox.js';
+import { DELIVERIES_OF_EVENTS, recordTicketEvent, type TicketEventKind } from './notification-outbox.js';
 import type pg from 'pg';
 
 interface Row {
@@ -52,29 +52,41 @@ export function createTicketStore(pool: Pool): TicketStore {
       return r ? { servicePk: String(r.id), serviceId: r.service_id, offerCode: r.offer_code, filingOpensOn: r.opens, state: r.state } : null;
     },
 
+    /**
+     * One statement, one round trip, atomic (an implicit transaction): the ticket, its first transition, its event
+     * and the event's delivery. A retried filing (same operator reference) inserts nothing and reads the original.
+     */
     async file(t: NewTicket) {
-      return transaction(pool, async (client) => {
-        const inserted = await client.query<{ id: string }>(
-          `INSERT INTO ticket (reference, operator_id, service_pk, service_id, offer_code, operator_reference, content_hash, form_id, form_version,
-                               form_fields, state, accepted_at, state_changed_at)
-           VALUES ('SIG-' || to_char($11::timestamptz AT TIME ZONE 'Europe/Paris', 'YYYY') || '-' || lpad(nextval('ticket_number')::text, 7, '0'),
-                   $1, $2, $3, $4, $5, $6, $7, $8, $9, 'EN_DEPOT', $10, $10)
-           ON CONFLICT (operator_id, operator_reference) DO NOTHING RETURNING id`,
-          [t.operatorId, t.servicePk, t.serviceId, t.offerCode, t.operatorReference, t.contentHash, t.formId, t.formVersion, JSON.stringify(t.formFields), t.at, t.at]);
-        const created = inserted.rows.length === 1;
-        const [row] = await run<Row>(client, {
-          text: `SELECT ${COLUMNS} FROM ticket t JOIN operator o ON o.id = t.operator_id WHERE t.operator_id = $1 AND t.operator_reference = $2`,
-          values: [t.operatorId, t.operatorReference]
-        });
-        const ticket = toRecord(row!);
-        if (created) {
-          await client.query(
-            `INSERT INTO ticket_transition (ticket_id, operator_id, from_state, to_state, at, actor_kind, actor) VALUES ($1, $2, NULL, 'EN_DEPOT', $3, 'operator', $4)`,
-            [ticket.id, t.operatorId, t.at, t.actor]);
-          await event(client, ticket, 'state', { reference: ticket.reference, from: null, to: 'EN_DEPOT', reason: null }, t.at);
-        }
-        return { created, ticket, contentHash: row!.content_hash };
+      const [row] = await run<Row>(pool, {
+        name: 'ticket-file',
+        text: `WITH t AS (
+                 INSERT INTO ticket (reference, operator_id, service_pk, service_id, offer_code, operator_reference, content_hash, form_id, form_version,
+                                     form_fields, state, accepted_at, state_changed_at)
+                 VALUES ('SIG-' || to_char($10::timestamptz AT TIME ZONE 'Europe/Paris', 'YYYY') || '-' || lpad(nextval('ticket_number')::text, 7, '0'),
+                         $1, $2, $3, $4, $5, $6, $7, $8, $9, 'EN_DEPOT', $10, $10)
+                 ON CONFLICT (operator_id, operator_reference) DO NOTHING RETURNING *
+               ), tr AS (
+                 INSERT INTO ticket_transition (ticket_id, operator_id, from_state, to_state, at, actor_kind, actor)
+                 SELECT id, operator_id, NULL, 'EN_DEPOT', accepted_at, 'operator', $11 FROM t
+               ), e AS (
+                 INSERT INTO ticket_event (ticket_id, operator_id, kind, payload, at)
+                 SELECT id, operator_id, 'state', jsonb_build_object('reference', reference, 'from', NULL, 'to', 'EN_DEPOT', 'reason', NULL), accepted_at FROM t
+                 RETURNING id, ticket_id, operator_id, at
+               ), d AS (
+                 ${DELIVERIES_OF_EVENTS}
+               )
+               SELECT ${COLUMNS} FROM t JOIN operator o ON o.id = t.operator_id`,
+        values: [t.operatorId, t.servicePk, t.serviceId, t.offerCode, t.operatorReference, t.contentHash, t.formId, t.formVersion, JSON.stringify(t.formFields), t.at, t.actor]
       });
+      if (row) return { created: true, ticket: toRecord(row), contentHash: row.content_hash };
+      // The reference was used already: the statement's snapshot may predate that filing, this read does not.
+      const [existing] = await run<Row>(pool, {
+        name: 'ticket-by-operator-reference',
+        text: `SELECT ${COLUMNS} FROM ticket t JOIN operator o ON o.id = t.operator_id WHERE t.operator_id = $1 AND t.operator_reference = $2`,
+        values: [t.operatorId, t.operatorReference]
+      });
+      if (!existing) throw new Error(`ticket of operator reference ${t.operatorReference} neither inserted nor found`);
+      return { created: false, ticket: toRecord(existing), contentHash: existing.content_hash };
     },
 
     async withTicket(operatorId, reference, fn) {
@@ -109,6 +121,15 @@ export function createTicketStore(pool: Pool): TicketStore {
       return row ? toRecord(row) : null;
     },
 
+    async stateOf(operatorId, reference): Promise<TicketStateView | null> {
+      const [r] = await run<Pick<Row, 'reference' | 'state' | 'state_changed_at' | 'closed_at' | 'freeze_reason' | 'freeze_detail'>>(pool, {
+        name: 'ticket-state',
+        text: 'SELECT reference, state, state_changed_at, closed_at, freeze_reason, freeze_detail FROM ticket WHERE reference = $1 AND operator_id = $2',
+        values: [reference, operatorId]
+      });
+      return r ? { reference: r.reference, state: r.state, stateChangedAt: r.state_changed_at, closedAt: r.closed_at, freezeReason: r.freeze_reason, freezeDetail: r.freeze_detail } : null;
+    },
+
     async history(ticketId) {
       const transitions = (await pool.query<{ from_state: TicketState | null; to_state: TicketState; at: Date; actor_kind: TransitionRecord['actorKind']; actor: string; reason: string | null }>(
         'SELECT from_state, to_state, at, actor_kind, actor, reason FROM ticket_transition WHERE ticket_id = $1 ORDER BY id', [ticketId])).rows
@@ -120,16 +141,30 @@ export function createTicketStore(pool: Pool): TicketStore {
     },
 
     async search(operatorId, c: SearchCriteria, visibleSince, limit, offset) {
+      // Only the criteria given become predicates, so that the planner sees plain comparisons it can use an index for
+      // (a "$n IS NULL OR column = $n" predicate defeats the indexes); the shape names the prepared statement.
       // S3: closed (terminal) tickets only while closed after visibleSince.
-      const where = `($1::bigint IS NULL OR t.operator_id = $1)
-        AND (cardinality($2::text[]) = 0 OR t.state = ANY($2))
-        AND ($3::text IS NULL OR t.service_id = $3)
-        AND ($4::timestamptz IS NULL OR t.accepted_at >= $4) AND ($5::timestamptz IS NULL OR t.accepted_at <= $5)
-        AND (t.state NOT IN ('EN_REJET', 'CLOS_TABLEAU_DE_BORD', 'ANNULE') OR t.closed_at IS NULL OR t.closed_at > $6)`;
-      const values = [operatorId, c.states, c.serviceId, c.from, c.to, visibleSince];
-      const total = Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ticket t WHERE ${where}`, values)).rows[0]!.n);
+      const values: unknown[] = [visibleSince];
+      const where = [`(t.state NOT IN ('EN_REJET', 'CLOS_TABLEAU_DE_BORD', 'ANNULE') OR t.closed_at IS NULL OR t.closed_at > $1)`];
+      const shape: string[] = [];
+      const add = (key: string, predicate: (n: number) => string, value: unknown): void => {
+        values.push(value);
+        where.push(predicate(values.length));
+        shape.push(key);
+      };
+      if (operatorId !== null) add('o', (n) => `t.operator_id = $${n}`, operatorId);
+      if (c.states.length > 0) add('s', (n) => `t.state = ANY($${n}::text[])`, c.states);
+      if (c.serviceId !== null) add('p', (n) => `t.service_id = $${n}`, c.serviceId);
+      if (c.from !== null) add('f', (n) => `t.accepted_at >= $${n}`, c.from);
+      if (c.to !== null) add('t', (n) => `t.accepted_at <= $${n}`, c.to);
+      const filter = where.join(' AND ');
+      const name = `ticket-search-${shape.join('') || 'all'}`;
+      const total = Number((await run<{ n: string }>(pool, { name: `${name}-count`, text: `SELECT count(*) AS n FROM ticket t WHERE ${filter}`, values }))[0]!.n);
+      if (total <= offset) return { rows: [], total };
       const rows = await run<Row>(pool, {
-        text: `SELECT ${COLUMNS} FROM ticket t JOIN operator o ON o.id = t.operator_id WHERE ${where} ORDER BY t.accepted_at DESC, t.id DESC LIMIT $7 OFFSET $8`,
+        name,
+        text: `SELECT ${COLUMNS} FROM ticket t JOIN operator o ON o.id = t.operator_id WHERE ${filter}
+                ORDER BY t.accepted_at DESC, t.id DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
         values: [...values, limit, offset]
       });
       return { rows: rows.map(toRecord), total };

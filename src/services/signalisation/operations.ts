@@ -5,7 +5,7 @@
 import type { Catalog } from '../../catalog/catalog-types.js';
 import type { ServiceRepository } from '../../domain/service-inventory.js';
 import { TICKET_STATES, type TicketState } from '../../domain/ticket-lifecycle.js';
-import { addComplement, answerClosure, cancelTicket, fileTicket, searchTickets, visibleTicket } from '../../domain/ticket-service.js';
+import { addComplement, answerClosure, cancelTicket, fileTicket, searchTickets, visibleTicket, visibleTicketState } from '../../domain/ticket-service.js';
 import type { TicketStore } from '../../domain/tickets.js';
 import { EsavError } from '../../errors/esav-error.js';
 import type { OperationHandler } from '../../soap/types.js';
@@ -42,7 +42,7 @@ export function signalisationOperations(deps: SignalisationDeps, o: VersionOptio
       return wrap('DepotSignalisationReponse', `${element('referenceSignalisation', ticket.reference)}${element('dateAcceptation', iso(ticket.acceptedAt))}${element('etat', ticket.state)}${element('dejaDeposee', String(replay))}`);
     },
     async consultationEtat(request, ctx) {
-      return wrap('ConsultationEtatReponse', stateXml(await visibleTicket(deps.tickets, ctx.caller, ref(request), ctx.now), o));
+      return wrap('ConsultationEtatReponse', stateXml(await visibleTicketState(deps.tickets, ctx.caller, ref(request), ctx.now), o));
     },
     async consultationDetail(request, ctx) {
       const t = await visibleTicket(deps.tickets, ctx.caller, ref(request), ctx.now);

@@ -3,7 +3,7 @@
  * versions (structured ends, the TMF621 state) are options.
  */
 import { FREEZE_REASONS, TMF621_STATE } from '../../domain/ticket-lifecycle.js';
-import type { CommentRecord, TicketRecord, TransitionRecord } from '../../domain/tickets.js';
+import type { CommentRecord, TicketRecord, TicketStateView, TransitionRecord } from '../../domain/tickets.js';
 import type { RentedService, ServiceEnd } from '../../domain/service-inventory.js';
 import { restorationDeadline } from '../../domain/restoration.js';
 import { closureAnswerDeadline } from '../../domain/ticket-service.js';
@@ -14,13 +14,13 @@ export interface TicketXmlOptions { readonly structuredEnds: boolean; readonly t
 
 const ACTOR = { oi: 'OI', operator: 'OPERATEUR', system: 'SYSTEME' } as const;
 
-export function freezeXml(t: TicketRecord): string {
+export function freezeXml(t: TicketStateView): string {
   if (t.state !== 'GELE' || !t.freezeReason) return '';
   const r = FREEZE_REASONS[t.freezeReason];
   return `<gel>${element('motif', t.freezeReason)}${element('attendu', r.label)}${optionalElement('precision', t.freezeDetail)}${element('leveParReponseOperateur', String(r.operatorAnswerUnfreezes))}</gel>`;
 }
 
-export function stateXml(t: TicketRecord, o: TicketXmlOptions): string {
+export function stateXml(t: TicketStateView, o: TicketXmlOptions): string {
   const deadline = closureAnswerDeadline(t);
   return `${element('referenceSignalisation', t.reference)}${element('etat', t.state)}${o.tmf621 ? element('etatTMF621', TMF621_STATE[t.state]) : ''}${element('dateEtat', iso(t.stateChangedAt))}${freezeXml(t)}${optionalElement('finDelaiReponseCloture', deadline ? iso(deadline) : null)}`;
 }
