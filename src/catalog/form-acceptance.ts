@@ -8,7 +8,7 @@ import { catalogueVersionState } from '../domain/form-version-policy.js';
 import { EsavError } from '../errors/esav-error.js';
 import type { XmlElement } from '../xml/libxml.js';
 import type { Catalog, FormVersion } from './catalog-types.js';
-import { checkFormRules } from './form-validator.js';
+import { checkFormRules, type FormFields } from './form-validator.js';
 
 function newestLive(catalog: Catalog, fv: FormVersion, now: Date): FormVersion {
   const versions = catalog.forms.get(fv.form)!.versions;
@@ -34,8 +34,8 @@ export function acceptedFormVersion(catalog: Catalog, element: XmlElement, now: 
 }
 
 /** S1: the payload's code lists and cross-field rules, every error listed in one fault. */
-export function checkFormPayload(catalog: Catalog, fv: FormVersion, element: XmlElement): void {
-  const errors = checkFormRules(catalog, fv, element);
+export function checkFormPayload(catalog: Catalog, fv: FormVersion, fields: FormFields): void {
+  const errors = checkFormRules(catalog, fv, fields);
   if (errors.length > 0) {
     throw new EsavError('ESAV_FORM_INVALID', { params: { form: fv.form, version: fv.version, count: errors.length }, fields: errors });
   }

@@ -6,30 +6,47 @@ import type { FieldError } from '../errors/esav-error.js';
 import type { XmlElement } from '../xml/libxml.js';
 import type { Catalog, FormVersion } from './catalog-types.js';
 
-function child(el: XmlElement, ns: string, local: string): XmlElement | null {
-  for (const c of el.childNodes()) {
-    if (c.type() === 'element' && c.name() === local && c.namespace()?.href() === ns) return c;
-  }
-  return null;
-}
+/** The text of a field of a form by its path (a/b/c), or null when the element is absent or empty. */
+export type FormFields = (fieldPath: string) => string | null;
 
-/** The text of a field by its path, or null when the element is absent or empty. */
-export function fieldValue(root: XmlElement, fv: FormVersion, fieldPath: string): string | null {
-  let el: XmlElement | null = root;
-  for (const step of fieldPath.split('/')) {
-    el = el ? child(el, fv.definition.namespace, step) : null;
-  }
-  const text = el?.text().trim() ?? '';
-  return text === '' ? null : text;
+/**
+ * Reads a form element's fields in one walk of its tree (each libxmljs node access makes a native wrapper, so a
+ * walk per field and per rule cost more than the rest of a filing's XML work): every path of elements of the
+ * form's namespace, the first element of each path as the field (so a path whose first step has no such child is
+ * absent, as in the XSD's sequences). Texts are read when asked, once.
+ */
+export function readFormFields(root: XmlElement, fv: FormVersion): FormFields {
+  const ns = fv.definition.namespace;
+  const elements = new Map<string, XmlElement>();
+  const walk = (el: XmlElement, prefix: string): void => {
+    for (const c of el.childNodes()) {
+      if (c.type() !== 'element' || c.namespace()?.href() !== ns) continue;
+      const path = prefix === '' ? c.name() : `${prefix}/${c.name()}`;
+      if (elements.has(path)) continue;
+      elements.set(path, c);
+      walk(c, path);
+    }
+  };
+  walk(root, '');
+  const texts = new Map<string, string | null>();
+  return (fieldPath) => {
+    let text = texts.get(fieldPath);
+    if (text === undefined) {
+      const t = elements.get(fieldPath)?.text().trim() ?? '';
+      text = t === '' ? null : t;
+      texts.set(fieldPath, text);
+    }
+    return text;
+  };
 }
 
 const CODE_SHAPE = /^[A-Z][A-Z0-9_]{1,39}$/;
 
-export function checkFormRules(catalog: Catalog, fv: FormVersion, root: XmlElement): FieldError[] {
+export function checkFormRules(catalog: Catalog, fv: FormVersion, fields: FormFields): FieldError[] {
   const errors: FieldError[] = [];
   for (const f of fv.definition.fields) {
     if (f.type !== 'code' || !f.codeList) continue;
-    const value = fieldValue(root, fv, f.path);
+    const value = fields(f.path);
     const list = catalog.codeLists.get(f.codeList)!;
     // A value that is not even shaped like a code was already refused by the XSD's pattern: not reported twice.
     if (value !== null && CODE_SHAPE.test(value) && !list.codes.some((c) => c.code === value)) {
@@ -37,10 +54,10 @@ export function checkFormRules(catalog: Catalog, fv: FormVersion, root: XmlEleme
     }
   }
   for (const rule of fv.definition.rules) {
-    const trigger = fieldValue(root, fv, rule.when.field);
+    const trigger = fields(rule.when.field);
     if (trigger === null || !rule.when.in.includes(trigger)) continue;
     for (const required of rule.require) {
-      if (fieldValue(root, fv, required) === null) {
+      if (fields(required) === null) {
         errors.push({ field: required, rule: `obligatoire-si:${rule.id}`, message: rule.message });
       }
     }
@@ -53,5 +70,5 @@ export function validateFormDocument(catalog: Catalog, fv: FormVersion, doc: imp
   const xsdErrors = fv.schema.validate(doc);
   const root = doc.root()!;
   if (root.name() !== fv.definition.rootElement || root.namespace()?.href() !== fv.definition.namespace) return xsdErrors;
-  return [...xsdErrors, ...checkFormRules(catalog, fv, root)];
+  return [...xsdErrors, ...checkFormRules(catalog, fv, readFormFields(root, fv))];
 }

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Catalog } from '../../catalog/catalog-types.js';
 import { acceptedFormVersion, checkFormPayload } from '../../catalog/form-acceptance.js';
-import { fieldValue } from '../../catalog/form-validator.js';
+import { readFormFields } from '../../catalog/form-validator.js';
 import type { FilingInput } from '../../domain/ticket-service.js';
 import { EsavError } from '../../errors/esav-error.js';
 import type { XmlElement } from '../../xml/libxml.js';
@@ -19,9 +19,10 @@ export function filingInput(catalog: Catalog, request: XmlElement, now: Date): F
   const form = wrapper?.childNodes().find((n) => n.type() === 'element');
   if (!form) throw new EsavError('ESAV_SCHEMA_INVALID', { params: { service: 'signalisation', version: '-', count: 1 }, fields: [{ field: 'formulaire', rule: 'obligatoire', message: 'le formulaire est absent' }] });
   const fv = acceptedFormVersion(catalog, form, now);
-  checkFormPayload(catalog, fv, form);
+  const fields = readFormFields(form, fv);
+  checkFormPayload(catalog, fv, fields);
   const formFields = fv.definition.fields.flatMap((f) => {
-    const value = fieldValue(form, fv, f.path);
+    const value = fields(f.path);
     return value === null ? [] : [{ path: f.path, label: f.label, value }];
   });
   // Semantic content: the service, the form version and every field's value (prefixes and whitespace do not count).

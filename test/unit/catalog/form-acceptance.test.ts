@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { loadCatalog } from '../../../src/catalog/catalog-loader.js';
 import type { FormVersion } from '../../../src/catalog/catalog-types.js';
 import { acceptedFormVersion, checkFormPayload } from '../../../src/catalog/form-acceptance.js';
+import { readFormFields } from '../../../src/catalog/form-validator.js';
 import { findRootDir } from '../../../src/config/config.js';
 import { EsavError } from '../../../src/errors/esav-error.js';
 import { parseXmlHardened } from '../../../src/xml/hardened-parser.js';
@@ -65,12 +66,12 @@ describe('form acceptance (DOMAIN.md V2)', () => {
   it('lists every code-list and cross-field error of a payload in one fault', () => {
     for (const fv of catalog.forms.values()) {
       for (const v of fv.versions) {
-        expect(() => checkFormPayload(catalog, v, example(v, 'valid-'))).not.to.throw();
+        expect(() => checkFormPayload(catalog, v, readFormFields(example(v, 'valid-'), v))).not.to.throw();
       }
     }
     const bad = v2.examples.find((n) => n.startsWith('invalid-') && /code|regle|rule|liste/.test(n));
     if (bad) {
-      const e = fault(() => checkFormPayload(catalog, v2, example(v2, bad)));
+      const e = fault(() => checkFormPayload(catalog, v2, readFormFields(example(v2, bad), v2)));
       expect(e.definition.wireCode).to.equal('FORMULAIRE_NON_CONFORME');
       expect(e.detail.fields!.length).to.be.greaterThan(0);
     }
