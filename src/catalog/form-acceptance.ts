@@ -6,7 +6,7 @@
  */
 import { catalogueVersionState } from '../domain/form-version-policy.js';
 import { EsavError } from '../errors/esav-error.js';
-import type { XmlElement } from '../xml/libxml.js';
+import { qualifiedName, type XmlTreeElement } from '../xml/element-tree.js';
 import type { Catalog, FormVersion } from './catalog-types.js';
 import { checkFormRules, type FormFields } from './form-validator.js';
 
@@ -16,13 +16,12 @@ function newestLive(catalog: Catalog, fv: FormVersion, now: Date): FormVersion {
 }
 
 /** The form version a payload element names, if it is accepted now; a typed fault otherwise. */
-export function acceptedFormVersion(catalog: Catalog, element: XmlElement, now: Date): FormVersion {
-  const ns = element.namespace()?.href() ?? '';
-  const fv = catalog.byNamespace.get(ns);
-  if (!fv || element.name() !== fv.definition.rootElement) {
+export function acceptedFormVersion(catalog: Catalog, element: XmlTreeElement, now: Date): FormVersion {
+  const fv = catalog.byNamespace.get(element.namespace);
+  if (!fv || element.name !== fv.definition.rootElement) {
     const forms = [...catalog.forms.values()].flatMap((f) => f.versions.filter((v) => catalogueVersionState(f.versions, v, now).state === 'live')
       .map((v) => `{${v.definition.namespace}}${v.definition.rootElement}`));
-    throw new EsavError('ESAV_FORM_UNKNOWN', { params: { element: `{${ns}}${element.name()}`, forms: forms.join(', ') || 'aucun' } });
+    throw new EsavError('ESAV_FORM_UNKNOWN', { params: { element: qualifiedName(element), forms: forms.join(', ') || 'aucun' } });
   }
   const versions = catalog.forms.get(fv.form)!.versions;
   const state = catalogueVersionState(versions, fv, now);

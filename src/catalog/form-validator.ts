@@ -3,40 +3,26 @@
  * the cross-field rules declared in the form definition. Every error is returned, not only the first.
  */
 import type { FieldError } from '../errors/esav-error.js';
-import type { XmlElement } from '../xml/libxml.js';
+import { childElement, elementTree, type XmlTreeElement } from '../xml/element-tree.js';
 import type { Catalog, FormVersion } from './catalog-types.js';
 
 /** The text of a field of a form by its path (a/b/c), or null when the element is absent or empty. */
 export type FormFields = (fieldPath: string) => string | null;
 
 /**
- * Reads a form element's fields in one walk of its tree (each libxmljs node access makes a native wrapper, so a
- * walk per field and per rule cost more than the rest of a filing's XML work): every path of elements of the
- * form's namespace, the first element of each path as the field (so a path whose first step has no such child is
- * absent, as in the XSD's sequences). Texts are read when asked, once.
+ * Reads a form element's fields: every path of elements of the form's namespace, the first element of each path
+ * as the field (so a path whose first step has no such child is absent, as in the XSD's sequences).
  */
-export function readFormFields(root: XmlElement, fv: FormVersion): FormFields {
+export function readFormFields(root: XmlTreeElement, fv: FormVersion): FormFields {
   const ns = fv.definition.namespace;
-  const elements = new Map<string, XmlElement>();
-  const walk = (el: XmlElement, prefix: string): void => {
-    for (const c of el.childNodes()) {
-      if (c.type() !== 'element' || c.namespace()?.href() !== ns) continue;
-      const path = prefix === '' ? c.name() : `${prefix}/${c.name()}`;
-      if (elements.has(path)) continue;
-      elements.set(path, c);
-      walk(c, path);
-    }
-  };
-  walk(root, '');
-  const texts = new Map<string, string | null>();
   return (fieldPath) => {
-    let text = texts.get(fieldPath);
-    if (text === undefined) {
-      const t = elements.get(fieldPath)?.text().trim() ?? '';
-      text = t === '' ? null : t;
-      texts.set(fieldPath, text);
+    let el: XmlTreeElement | null = root;
+    for (const step of fieldPath.split('/')) {
+      el = el ? childElement(el, step, ns) : null;
+      if (el === null) return null;
     }
-    return text;
+    const text = el.text.trim();
+    return text === '' ? null : text;
   };
 }
 
@@ -68,7 +54,7 @@ export function checkFormRules(catalog: Catalog, fv: FormVersion, fields: FormFi
 /** A standalone form document (an example, a pack check): XSD, code lists and rules. */
 export function validateFormDocument(catalog: Catalog, fv: FormVersion, doc: import('../xml/libxml.js').XmlDocument): FieldError[] {
   const xsdErrors = fv.schema.validate(doc);
-  const root = doc.root()!;
-  if (root.name() !== fv.definition.rootElement || root.namespace()?.href() !== fv.definition.namespace) return xsdErrors;
+  const root = elementTree(doc);
+  if (root.name !== fv.definition.rootElement || root.namespace !== fv.definition.namespace) return xsdErrors;
   return [...xsdErrors, ...checkFormRules(catalog, fv, readFormFields(root, fv))];
 }

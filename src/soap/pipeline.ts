@@ -10,6 +10,7 @@ import type { Authentication, Authenticator } from '../domain/identity.js';
 import { allowsOperation } from '../domain/profile.js';
 import { versionState } from '../domain/version-policy.js';
 import { EsavError } from '../errors/esav-error.js';
+import { elementTree, qualifiedName } from '../xml/element-tree.js';
 import { parseXmlHardened } from '../xml/hardened-parser.js';
 import type { XmlLimits } from '../xml/prescan.js';
 import { readEnvelope } from './envelope.js';
@@ -136,12 +137,12 @@ export function createSoapPipeline(deps: PipelineDeps): SoapPipeline {
     // parse
     const doc = parseXmlHardened(req.body, deps.xmlLimits);
     // envelope
-    const envelope = readEnvelope(doc, media.soap, req.contentType!, NO_HEADERS_UNDERSTOOD);
+    const envelope = readEnvelope(elementTree(doc), media.soap, req.contentType!, NO_HEADERS_UNDERSTOOD);
     // dispatch: version in force, then operation from the body element; SOAPAction must agree when present
     const now = deps.clock.now();
     const notice = gateVersion(contract, d, now, req.baseUrl);
     const el = envelope.payload;
-    const key = `{${el.namespace()?.href() ?? ''}}${el.name()}`;
+    const key = qualifiedName(el);
     const operation: OperationDescriptor | undefined = d.operations.get(key);
     if (!operation) {
       throw new EsavError('ESAV_UNKNOWN_OPERATION', {

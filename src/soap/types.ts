@@ -1,6 +1,6 @@
 import type { Caller, PeerCertificateFacts } from '../domain/identity.js';
 import type { EsavError } from '../errors/esav-error.js';
-import type { XmlElement } from '../xml/libxml.js';
+import type { XmlTreeElement } from '../xml/element-tree.js';
 
 /** What the transport hands to the SOAP layer: bytes and facts, no sockets. */
 export interface SoapRequest {
@@ -37,7 +37,7 @@ export interface OperationContext {
 }
 
 /** A service version adapter's operation: wire request element in, wire response payload (XML string) out. */
-export type OperationHandler = (request: XmlElement, ctx: OperationContext) => Promise<string>;
+export type OperationHandler = (request: XmlTreeElement, ctx: OperationContext) => Promise<string>;
 
 export interface ServiceAdapter {
   readonly service: string;

@@ -14,6 +14,7 @@ import { contractRoot, type ContractRoot } from '../support/contract-fixtures.js
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { call, SOAP11_ENV, textOf } from '../support/soap-client.js';
+import { childText } from '../../src/xml/element-tree.js';
 
 const V2 = 'http://esav.bfc-fibre.fr/prestation/v2';
 
@@ -22,7 +23,7 @@ function v2Adapter(repo: ServiceRepository): ServiceAdapter {
     service: 'prestation', version: 2,
     operations: {
       async consultationPrestation(request, ctx) {
-        const id = (request.get('p:identifiantPrestation', { p: V2 }) as { text(): string }).text();
+        const id = childText(request, 'identifiantPrestation') ?? '';
         return `<ConsultationPrestationReponse xmlns="${V2}">${prestationXml(await readService(repo, ctx.caller, id))}</ConsultationPrestationReponse>`;
       }
     }

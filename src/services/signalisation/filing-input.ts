@@ -9,14 +9,13 @@ import { acceptedFormVersion, checkFormPayload } from '../../catalog/form-accept
 import { readFormFields } from '../../catalog/form-validator.js';
 import type { FilingInput } from '../../domain/ticket-service.js';
 import { EsavError } from '../../errors/esav-error.js';
-import type { XmlElement } from '../../xml/libxml.js';
-import { childElement, childText } from './wire.js';
+import { childElement, childText, type XmlTreeElement } from '../../xml/element-tree.js';
 
-export function filingInput(catalog: Catalog, request: XmlElement, now: Date): FilingInput {
+export function filingInput(catalog: Catalog, request: XmlTreeElement, now: Date): FilingInput {
   const serviceId = childText(request, 'identifiantPrestation') ?? '';
   const operatorReference = childText(request, 'referenceOperateur') ?? '';
   const wrapper = childElement(request, 'formulaire');
-  const form = wrapper?.childNodes().find((n) => n.type() === 'element');
+  const form = wrapper?.children[0];
   if (!form) throw new EsavError('ESAV_SCHEMA_INVALID', { params: { service: 'signalisation', version: '-', count: 1 }, fields: [{ field: 'formulaire', rule: 'obligatoire', message: 'le formulaire est absent' }] });
   const fv = acceptedFormVersion(catalog, form, now);
   const fields = readFormFields(form, fv);

@@ -12,7 +12,8 @@ import type { OperationHandler } from '../../soap/types.js';
 import { element } from '../../xml/escape.js';
 import { filingInput } from './filing-input.js';
 import { detailXml, stateXml, summaryXml, type TicketXmlOptions } from './ticket-xml.js';
-import { childText, childTexts, iso } from './wire.js';
+import { childText, childTexts } from '../../xml/element-tree.js';
+import { iso } from './wire.js';
 
 export interface SignalisationDeps {
   readonly tickets: TicketStore;

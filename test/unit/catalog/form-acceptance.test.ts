@@ -9,6 +9,7 @@ import { loadCatalog } from '../../../src/catalog/catalog-loader.js';
 import type { FormVersion } from '../../../src/catalog/catalog-types.js';
 import { acceptedFormVersion, checkFormPayload } from '../../../src/catalog/form-acceptance.js';
 import { readFormFields } from '../../../src/catalog/form-validator.js';
+import { elementTree } from '../../../src/xml/element-tree.js';
 import { findRootDir } from '../../../src/config/config.js';
 import { EsavError } from '../../../src/errors/esav-error.js';
 import { parseXmlHardened } from '../../../src/xml/hardened-parser.js';
@@ -18,7 +19,7 @@ const catalog = loadCatalog(findRootDir());
 
 function example(fv: FormVersion, prefix: string) {
   const name = fv.examples.find((e) => e.startsWith(prefix))!;
-  return parseXmlHardened(readFileSync(path.join(fv.dir, 'examples', name)), limits).root()!;
+  return elementTree(parseXmlHardened(readFileSync(path.join(fv.dir, 'examples', name)), limits));
 }
 
 function fault(fn: () => unknown): EsavError {
@@ -57,7 +58,7 @@ describe('form acceptance (DOMAIN.md V2)', () => {
   });
 
   it('refuses an element that is no form of the catalogue, listing those in service', () => {
-    const el = parseXmlHardened(Buffer.from('<x:Autre xmlns:x="urn:autre"/>'), limits).root()!;
+    const el = elementTree(parseXmlHardened(Buffer.from('<x:Autre xmlns:x="urn:autre"/>'), limits));
     const e = fault(() => acceptedFormVersion(catalog, el, new Date('2026-11-24T10:00:00Z')));
     expect(e.definition.wireCode).to.equal('FORMULAIRE_INCONNU');
     expect(e.message).to.include(v2.definition.namespace);

@@ -1,16 +1,17 @@
 import { expect } from 'chai';
 import type { FormVersion } from '../../../src/catalog/catalog-types.js';
 import { readFormFields } from '../../../src/catalog/form-validator.js';
+import { elementTree } from '../../../src/xml/element-tree.js';
 import { libxml } from '../../../src/xml/libxml.js';
 
 const NS = 'urn:test:form';
 const fv = { definition: { namespace: NS } } as unknown as FormVersion;
 
 function fields(xml: string) {
-  return readFormFields(libxml.parseXml(xml).root()!, fv);
+  return readFormFields(elementTree(libxml.parseXml(xml)), fv);
 }
 
-describe('form fields read in one walk', () => {
+describe('form fields of a form element', () => {
   it('reads nested paths, trims, and says null for an absent or empty field', () => {
     const f = fields(`<F xmlns="${NS}"><a> un </a><b><c>deux</c><d/></b><e>   </e></F>`);
     expect(f('a')).to.equal('un');

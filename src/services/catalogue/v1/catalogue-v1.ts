@@ -7,14 +7,9 @@ import { catalogueVersionState } from '../../../domain/form-version-policy.js';
 import { EsavError } from '../../../errors/esav-error.js';
 import type { OperationContext, ServiceAdapter } from '../../../soap/types.js';
 import { element, escapeText, optionalElement } from '../../../xml/escape.js';
-import type { XmlElement } from '../../../xml/libxml.js';
+import { childText, type XmlTreeElement } from '../../../xml/element-tree.js';
 
 export const NS = 'http://esav.bfc-fibre.fr/catalogue/v1';
-
-function childText(el: XmlElement, local: string): string | null {
-  for (const c of el.childNodes()) if (c.type() === 'element' && c.name() === local) return c.text().trim();
-  return null;
-}
 
 type Shown = { fv: FormVersion; state: 'ANNONCEE' | 'EN_SERVICE'; acceptedUntil: string | null };
 
@@ -47,7 +42,7 @@ export function catalogueV1(catalog: Catalog): ServiceAdapter {
     service: 'catalogue',
     version: 1,
     operations: {
-      async listeFormulaires(request: XmlElement, ctx: OperationContext): Promise<string> {
+      async listeFormulaires(request: XmlTreeElement, ctx: OperationContext): Promise<string> {
         const offer = childText(request, 'offre');
         const forms = [...catalog.forms.values()].filter((f) => offer === null || f.offer === offer).map((f) => {
           const versions = shownVersions(f, ctx.now);
@@ -55,7 +50,7 @@ export function catalogueV1(catalog: Catalog): ServiceAdapter {
         }).join('');
         return `<ListeFormulairesReponse xmlns="${NS}">${forms}</ListeFormulairesReponse>`;
       },
-      async consultationFormulaire(request: XmlElement, ctx: OperationContext): Promise<string> {
+      async consultationFormulaire(request: XmlTreeElement, ctx: OperationContext): Promise<string> {
         const id = childText(request, 'identifiant') ?? '';
         const version = Number(childText(request, 'version'));
         const form = catalog.forms.get(id);

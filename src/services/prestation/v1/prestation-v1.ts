@@ -5,19 +5,11 @@
 import { readService, type Address, type RentedService, type ServiceEnd, type ServiceRepository } from '../../../domain/service-inventory.js';
 import type { OperationContext, ServiceAdapter } from '../../../soap/types.js';
 import { element, optionalElement } from '../../../xml/escape.js';
-import type { XmlElement } from '../../../xml/libxml.js';
+import { childText, type XmlTreeElement } from '../../../xml/element-tree.js';
 
 export const NS = 'http://esav.bfc-fibre.fr/prestation/v1';
 
 const STATE: Record<RentedService['state'], string> = { active: 'EN_SERVICE', terminated: 'RESILIEE', archived: 'RESILIEE' };
-
-/** The text of a child element; a walk over the (validated) children is cheaper than an XPath per request. */
-function childText(el: XmlElement, local: string): string {
-  for (const child of el.childNodes()) {
-    if (child.type() === 'element' && child.name() === local) return child.text();
-  }
-  return '';
-}
 
 function addressXml(a: Address): string {
   return `<adresse>${optionalElement('numeroVoie', a.streetNumber)}${element('voie', a.street)}${optionalElement('complement', a.complement)}${element('codePostal', a.postcode)}${element('commune', a.city)}${optionalElement('codeInsee', a.inseeCode)}</adresse>`;
@@ -38,8 +30,8 @@ export function prestationV1(repo: ServiceRepository): ServiceAdapter {
     service: 'prestation',
     version: 1,
     operations: {
-      async consultationPrestation(request: XmlElement, ctx: OperationContext): Promise<string> {
-        const service = await readService(repo, ctx.caller, childText(request, 'identifiantPrestation'));
+      async consultationPrestation(request: XmlTreeElement, ctx: OperationContext): Promise<string> {
+        const service = await readService(repo, ctx.caller, childText(request, 'identifiantPrestation') ?? '');
         return `<ConsultationPrestationReponse xmlns="${NS}">${prestationXml(service)}</ConsultationPrestationReponse>`;
       }
     }
