@@ -7,13 +7,14 @@
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
+import { createHistogram } from 'node:perf_hooks';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServerChild, stopOrphanPostgres } from './bench/children.js';
 import { COLD_START_READINESS, measureColdStart } from './bench/coldstart.js';
-import { callOnResumedSession, resumesAcross, runHandshakes } from './bench/handshake.js';
+import { callOnResumedSession, mergeRounds, resumesAcross, runHandshakes, type HandshakeResult } from './bench/handshake.js';
 import { runLoad, type Progress } from './bench/load.js';
-import { sampleRss, type MemorySummary, type RssSampler } from './bench/memory.js';
+import { breakdown, sampleRss, type MemoryBreakdown, type MemorySummary, type RssSampler } from './bench/memory.js';
 import { parseOptions, UsageError, USAGE, type BenchId, type BenchOptions } from './bench/options.js';
 import { benchPki } from './bench/pki.js';
 import { summariseProfile } from './bench/profile-summary.js';
@@ -75,7 +76,13 @@ function progressLine(name: string, unit = 'req/s'): (p: Progress) => void {
   };
 }
 
-interface Started { readonly ready: ReadyMessage; readonly pid: number; readonly signal: AbortSignal }
+interface Started {
+  readonly ready: ReadyMessage;
+  readonly pid: number;
+  readonly signal: AbortSignal;
+  /** The child's own view of its memory (process.memoryUsage, libxml2), after a full GC when asked. */
+  memory(gc: boolean): Promise<MemoryBreakdown | null>;
+}
 
 /**
  * Starts a server child, runs `use` with it, stops it. A child that dies while in use aborts the signal `use` gets
@@ -111,7 +118,7 @@ async function withServer<T>(server: ServerDefinition, name: string, o: BenchOpt
   if (outer.aborted) onOuter();
   outer.addEventListener('abort', onOuter, { once: true });
   try {
-    return await use({ ready, pid: child.pid, signal: run.signal });
+    return await use({ ready, pid: child.pid, signal: run.signal, memory: async (gc) => breakdown(await child.memoryUsage(gc)) });
   } finally {
     finished = true;
     outer.removeEventListener('abort', onOuter);
@@ -152,7 +159,9 @@ async function runLoads(loads: readonly LoadDefinition[], s: Started, o: BenchOp
     const memory = memoryWindow(sampleMemory ? [s.pid] : []);
     const result = await runLoad(t.request(`https://127.0.0.1:${s.ready.port}`, s.ready.fixtures),
       loadOptions(o, pki, `(${t.letter}) ${t.id}`, s.signal, memory.onMeasure));
-    const [rss] = await memory.result();
+    const [sampled] = await memory.result();
+    // Where the memory is, once the load has stopped, then after a full GC (retained, not garbage waiting).
+    const rss = sampled && { ...sampled, breakdown: { atEnd: await s.memory(false), afterGc: await s.memory(true) } };
     endStatus();
     process.stderr.write(`  (${t.letter}) ${t.id}: ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(2)} ms, ${result.errors} errors`
       + `${rss?.maxMB != null ? `, RSS max ${rss.maxMB} MB` : ''}\n`);
@@ -186,6 +195,11 @@ async function benchInstances(g1: Started, g2: Started, o: BenchOptions, pki: Be
   };
 }
 
+/** Rounds per handshake measurement: 2.5 s each at the default 10 s, one for a short run. */
+function handshakeRounds(durationS: number): number {
+  return Math.max(1, Math.min(4, Math.floor(durationS / 2.5)));
+}
+
 const HANDSHAKE_METHOD = 'one measured connection = TCP connect + TLS handshake (client certificate verified by the server) '
   + '+ close, no HTTP request; counted once the server has closed its side, i.e. has read the client\'s Finished';
 
@@ -200,21 +214,39 @@ async function benchHandshakes(bare: Started, gateway: Started, o: BenchOptions,
     { id: 'h1-resumed', label: '(h1) bare Node https, resumed', server: 'bare', resume: true },
     { id: 'h2-resumed', label: '(h2) gateway, resumed', server: 'gateway', resume: true }
   ];
+  // The measured window of each is cut in rounds that alternate bare and gateway, so that a change of the machine's
+  // background load during the run falls on both alike (the ratio is what is read). Each round has a short warm-up
+  // of its own: a loop's first connection has no session to offer.
+  const rounds = handshakeRounds(o.durationS);
   const rows: HandshakeRow[] = [];
-  for (const p of plan) {
-    const r = await runHandshakes(target(p.server === 'bare' ? bare : gateway), {
-      concurrency: o.handshakeConcurrency, warmupMs: o.warmupS * 1000, durationMs: o.durationS * 1000, resume: p.resume, tls,
-      progressEveryMs: TTY ? 250 : 2000, onProgress: progressLine(`${p.id} handshakes`, 'conn/s'), signal
-    });
-    endStatus();
-    process.stderr.write(`  ${p.id}: ${r.perSecond.toFixed(0)} connections/s, ${(r.reusedShare * 100).toFixed(0)} % resumed, ${r.errors} errors\n`);
-    rows.push({ ...p, ...r });
+  for (const mode of [false, true]) {
+    const pair = plan.filter((p) => p.resume === mode);
+    const parts = new Map(pair.map((p) => [p.id, { histogram: createHistogram(), results: [] as HandshakeResult[] }]));
+    for (let round = 0; round < rounds; round++) {
+      for (const p of pair) {
+        const acc = parts.get(p.id)!;
+        const r = await runHandshakes(target(p.server === 'bare' ? bare : gateway), {
+          concurrency: o.handshakeConcurrency, warmupMs: (round === 0 ? o.warmupS : Math.min(o.warmupS, 0.5)) * 1000,
+          durationMs: (o.durationS / rounds) * 1000, resume: p.resume, tls, histogram: acc.histogram,
+          progressEveryMs: TTY ? 250 : 2000, onProgress: progressLine(`${p.id} handshakes, round ${round + 1}/${rounds}`, 'conn/s'), signal
+        });
+        acc.results.push(r);
+      }
+    }
+    for (const p of pair) {
+      const acc = parts.get(p.id)!;
+      const r = mergeRounds(acc.results, acc.histogram);
+      endStatus();
+      process.stderr.write(`  ${p.id}: ${r.perSecond.toFixed(0)} connections/s, ${(r.reusedShare * 100).toFixed(0)} % resumed, ${r.errors} errors\n`);
+      rows.push({ ...p, ...r });
+    }
   }
+  rows.sort((x, y) => plan.findIndex((p) => p.id === x.id) - plan.findIndex((p) => p.id === y.id));
   const rate = (id: HandshakeId): number | undefined => rows.find((x) => x.id === id)?.perSecond;
   const read = READ.request(`https://127.0.0.1:${gateway.ready.port}`, gateway.ready.fixtures);
   const resumedCall = await callOnResumedSession(target(gateway), tls, { path: read.path, headers: { ...read.headers }, body: read.body(), check: read.check });
   return {
-    method: HANDSHAKE_METHOD, concurrency: o.handshakeConcurrency, rows,
+    method: HANDSHAKE_METHOD, concurrency: o.handshakeConcurrency, rounds, rows,
     ratios: { full: ratioOf(rate('h2-full'), rate('h1-full')), resumed: ratioOf(rate('h2-resumed'), rate('h1-resumed')) },
     resumedCall, resumesAcrossInstances
   };

@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { stopOrphan } from '../../src/store/embedded-postgres.js';
-import type { BenchPki, ChildMessage, GatewayStart, ParentMessage, ReadyMessage } from './protocol.js';
+import type { BenchPki, ChildMessage, GatewayStart, MemoryMessage, ParentMessage, ReadyMessage } from './protocol.js';
 
 export interface ServerChild {
   readonly pid: number;
@@ -13,6 +13,8 @@ export interface ServerChild {
   readonly ready: Promise<ReadyMessage>;
   /** Resolves when the child exits, whatever the reason: a load phase races it to notice a crash. */
   readonly exited: Promise<number | null>;
+  /** The child's process.memoryUsage(), after a full GC when asked; null if it does not answer within 5 s. */
+  memoryUsage(gc: boolean): Promise<MemoryMessage | null>;
   stop(): Promise<void>;
 }
 
@@ -31,7 +33,7 @@ export interface ChildOptions {
 
 function isChildMessage(m: unknown): m is ChildMessage {
   const type = typeof m === 'object' && m !== null ? (m as { type?: unknown }).type : undefined;
-  return type === 'ready' || type === 'failed';
+  return type === 'ready' || type === 'failed' || type === 'memory';
 }
 
 function post(child: ChildProcess, m: ParentMessage): void {
@@ -44,7 +46,8 @@ export function startServerChild(o: ChildOptions): ServerChild {
   const child = fork(o.script, [], {
     cwd: o.cwd,
     // tsx as a loader of a plain node process: the child is the server itself, not a tsx wrapper around it.
-    execArgv: ['--import', 'tsx', ...profile],
+    // --expose-gc: the bench asks for a full GC between loads, to tell retained memory from garbage.
+    execArgv: ['--import', 'tsx', '--expose-gc', ...profile],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc']
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -62,7 +65,7 @@ export function startServerChild(o: ChildOptions): ServerChild {
   const ready = new Promise<ReadyMessage>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${path.basename(o.script)} did not start within ${(o.startTimeoutMs ?? 120_000) / 1000} s`)), o.startTimeoutMs ?? 120_000);
     child.on('message', (m: unknown) => {
-      if (!isChildMessage(m)) return;
+      if (!isChildMessage(m) || m.type === 'memory') return;
       clearTimeout(timer);
       if (m.type === 'ready') resolve(m);
       else reject(new Error(`${path.basename(o.script)} failed to start: ${m.message}`));
@@ -76,7 +79,22 @@ export function startServerChild(o: ChildOptions): ServerChild {
     await stop();
     throw e;
   });
-  return { pid: child.pid ?? -1, ready, exited, stop };
+  const memoryUsage = (gc: boolean): Promise<MemoryMessage | null> => new Promise((resolve) => {
+    if (!child.connected) {
+      resolve(null);
+      return;
+    }
+    const timer = setTimeout(() => { child.off('message', onMessage); resolve(null); }, 5000);
+    const onMessage = (m: unknown): void => {
+      if (!isChildMessage(m) || m.type !== 'memory') return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(m);
+    };
+    child.on('message', onMessage);
+    post(child, { type: 'memory', gc });
+  });
+  return { pid: child.pid ?? -1, ready, exited, memoryUsage, stop };
 }
 
 /** A gateway child killed hard leaves its embedded PostgreSQL running on <workDir>/pg: the last resort of the cleanup. */

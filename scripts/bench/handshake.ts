@@ -7,9 +7,10 @@
  *
  * Full: every connection is a full handshake (no session offered). Resumed: each loop offers the session (ticket)
  * of its previous connection, as a client with a session cache does; `reused` counts the connections the server
- * actually resumed (TLSSocket.isSessionReused()).
+ * actually resumed (TLSSocket.isSessionReused()). A loop's first connection has no session to offer: it falls in
+ * the warm-up.
  */
-import { createHistogram } from 'node:perf_hooks';
+import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import tls from 'node:tls';
 import type { ClientTls, Progress } from './load.js';
 
@@ -30,6 +31,8 @@ export interface HandshakeOptions {
   readonly signal?: AbortSignal;
   /** A connection that takes longer than this is an error (a server that never answers must not hang the run). */
   readonly timeoutMs?: number;
+  /** Record the latencies here (several rounds into one histogram) instead of a histogram of this run's own. */
+  readonly histogram?: RecordableHistogram;
 }
 
 export interface HandshakeResult {
@@ -40,6 +43,9 @@ export interface HandshakeResult {
   readonly perSecond: number;
   /** Of the connections of the window, the share the server resumed (0 for full handshakes, 1 when all resumed). */
   readonly reusedShare: number;
+  readonly reused: number;
+  /** Measured rounds this result adds up (alternated with the other server's, see mergeRounds). */
+  readonly rounds: number;
   /** TLS version negotiated (the last connection's). */
   readonly protocol: string | null;
   readonly p50Ms: number;
@@ -87,7 +93,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export async function runHandshakes(t: HandshakeTarget, o: HandshakeOptions): Promise<HandshakeResult> {
   o.signal?.throwIfAborted();
   const timeoutMs = o.timeoutMs ?? 5000;
-  const histogram = createHistogram();
+  const histogram = o.histogram ?? createHistogram();
   let phase: Progress['phase'] = 'warm-up';
   let stopped = false;
   let phaseStart = performance.now();
@@ -141,7 +147,7 @@ export async function runHandshakes(t: HandshakeTarget, o: HandshakeOptions): Pr
     await Promise.race([sleep(o.warmupMs), aborted]);
     phase = 'measure';
     phaseStart = performance.now();
-    histogram.reset();
+    if (!o.histogram) histogram.reset();
     await Promise.race([sleep(o.durationMs), aborted]);
     measureEnd = performance.now();
     stopped = true;
@@ -158,10 +164,33 @@ export async function runHandshakes(t: HandshakeTarget, o: HandshakeOptions): Pr
     durationMs,
     perSecond: measured / (durationMs / 1000),
     reusedShare: measured === 0 ? 0 : Math.round((reusedCount / measured) * 1000) / 1000,
+    reused: reusedCount,
+    rounds: 1,
     protocol,
     p50Ms: ms(histogram.percentile(50)),
     p99Ms: ms(histogram.percentile(99)),
     firstError
+  };
+}
+
+/** Rounds of one server and mode as one result: their connections over their summed windows, one histogram. */
+export function mergeRounds(rounds: readonly HandshakeResult[], histogram: RecordableHistogram): HandshakeResult {
+  const connections = rounds.reduce((a, r) => a + r.connections, 0);
+  const reused = rounds.reduce((a, r) => a + r.reused, 0);
+  const durationMs = rounds.reduce((a, r) => a + r.durationMs, 0);
+  const ms = (ns: number): number => (connections === 0 ? 0 : ns / 1e6);
+  return {
+    connections,
+    errors: rounds.reduce((a, r) => a + r.errors, 0),
+    durationMs,
+    perSecond: connections / (durationMs / 1000),
+    reusedShare: connections === 0 ? 0 : Math.round((reused / connections) * 1000) / 1000,
+    reused,
+    rounds: rounds.length,
+    protocol: rounds.find((r) => r.protocol !== null)?.protocol ?? null,
+    p50Ms: ms(histogram.percentile(50)),
+    p99Ms: ms(histogram.percentile(99)),
+    firstError: rounds.find((r) => r.firstError !== null)?.firstError ?? null
   };
 }
 

@@ -12,6 +12,34 @@ export interface MemorySummary {
   readonly meanMB: number | null;
   /** Why there are no samples (no /proc, the process was gone). */
   readonly unavailable?: string;
+  /** Where the memory is, as the child sees it: when the load ended, and after a full garbage collection. */
+  readonly breakdown?: { readonly atEnd: MemoryBreakdown | null; readonly afterGc: MemoryBreakdown | null };
+}
+
+/** process.memoryUsage() of the child in MB, and what it knows of its native memory (libxml2 for the gateway). */
+export interface MemoryBreakdown {
+  readonly rssMB: number;
+  /** V8's heap as reserved, and as used by live and not yet collected objects. */
+  readonly heapTotalMB: number;
+  readonly heapUsedMB: number;
+  /** Memory of C++ objects tied to JS objects that V8 was told about (Buffers among them). */
+  readonly externalMB: number;
+  /** The gateway: libxml2's allocated bytes (MB) and node count, the parsed request documents not yet freed. */
+  readonly libxml2MB?: number;
+  readonly libxml2Nodes?: number;
+  /** Full collections run before this was measured (after GC: until it stopped going down). */
+  readonly gcRounds: number;
+}
+
+export function breakdown(m: { usage: { rss: number; heapTotal: number; heapUsed: number; external: number }; gcRounds: number; native?: Readonly<Record<string, number>> } | null): MemoryBreakdown | null {
+  if (m === null) return null;
+  const n = m.native;
+  return {
+    rssMB: toMB(m.usage.rss), heapTotalMB: toMB(m.usage.heapTotal), heapUsedMB: toMB(m.usage.heapUsed), externalMB: toMB(m.usage.external),
+    gcRounds: m.gcRounds,
+    ...(n?.libxml2Bytes !== undefined ? { libxml2MB: toMB(n.libxml2Bytes) } : {}),
+    ...(n?.libxml2Nodes !== undefined ? { libxml2Nodes: n.libxml2Nodes } : {})
+  };
 }
 
 const SAMPLE_EVERY_MS = 100;

@@ -4,6 +4,7 @@
  *
  *   parent → child  { type: 'start', pki, workDir, env, gateway? }
  *   child → parent  { type: 'ready', port, fixtures?, connectionString? } | { type: 'failed', message }
+ *   parent → child  { type: 'memory', gc }   child → parent  { type: 'memory', usage, afterGc }
  *   parent → child  { type: 'stop' }      child closes what it opened and exits 0 (so --cpu-prof is written)
  */
 
@@ -39,7 +40,9 @@ export type GatewayStart =
   | { readonly database: 'own'; readonly historyPerOperator: number }
   | { readonly database: 'connect'; readonly connectionString: string };
 export interface StopMessage { readonly type: 'stop' }
-export type ParentMessage = StartMessage | StopMessage;
+/** Asks for process.memoryUsage(), after a full garbage collection when `gc` (children run with --expose-gc). */
+export interface MemoryRequest { readonly type: 'memory'; readonly gc: boolean }
+export type ParentMessage = StartMessage | StopMessage | MemoryRequest;
 
 export interface ReadyMessage {
   readonly type: 'ready';
@@ -49,7 +52,24 @@ export interface ReadyMessage {
   readonly connectionString?: string;
 }
 export interface FailedMessage { readonly type: 'failed'; readonly message: string }
-export type ChildMessage = ReadyMessage | FailedMessage;
+/** Bytes, as process.memoryUsage() gives them. */
+export interface ChildMemoryUsage {
+  readonly rss: number;
+  readonly heapTotal: number;
+  readonly heapUsed: number;
+  readonly external: number;
+  readonly arrayBuffers: number;
+}
+export interface MemoryMessage {
+  readonly type: 'memory';
+  readonly usage: ChildMemoryUsage;
+  readonly afterGc: boolean;
+  /** Full collections run before measuring (see memoryAnswer). */
+  readonly gcRounds: number;
+  /** What the server knows of its native memory (the gateway: libxml2's allocations), in bytes. */
+  readonly native?: Readonly<Record<string, number>>;
+}
+export type ChildMessage = ReadyMessage | FailedMessage | MemoryMessage;
 
 /** What a server child starts: it listens on 127.0.0.1 and says on which port, and knows how to close. */
 export interface RunningServer {
@@ -57,6 +77,8 @@ export interface RunningServer {
   /** What the loads need to know of the data the server was started with (the gateway's seeded tickets). */
   readonly fixtures?: BenchFixtures;
   readonly connectionString?: string;
+  /** Native memory the server can account for (sent with the 'memory' answer). */
+  nativeMemory?(): Readonly<Record<string, number>>;
   close(): Promise<void>;
 }
 
@@ -73,7 +95,8 @@ export function mtlsOptions(pki: BenchPki) {
 }
 
 function isParentMessage(m: unknown): m is ParentMessage {
-  return typeof m === 'object' && m !== null && ((m as { type?: unknown }).type === 'start' || (m as { type?: unknown }).type === 'stop');
+  const type = typeof m === 'object' && m !== null ? (m as { type?: unknown }).type : undefined;
+  return type === 'start' || type === 'stop' || type === 'memory';
 }
 
 /** Resolves once the message is handed to the channel, so that an exit right after cannot drop it. */
@@ -82,6 +105,40 @@ function send(m: ChildMessage): Promise<void> {
     if (!process.send) resolve();
     else process.send(m, undefined, {}, () => resolve());
   });
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * process.memoryUsage() and the server's native figures. With `gc`: full collections, each followed by turns of the
+ * event loop, until what is measured stops going down (at least 4, at most 12): native memory held by a wrapper object is freed
+ * by a callback that runs after the GC that found the wrapper dead, and a libxmljs node wrapper keeps its wrapped
+ * ancestors and its document alive, so a document is freed only after one collection per level of wrapped nodes.
+ */
+async function memoryAnswer(gc: boolean, running: RunningServer | null): Promise<MemoryMessage> {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  const measure = (): number => running?.nativeMemory?.().libxml2Bytes ?? process.memoryUsage().heapUsed;
+  let rounds = 0;
+  if (gc && collect) {
+    // A round may free nothing natively (it only kills the outer wrappers): stop after two rounds without a gain.
+    let before = measure();
+    let flat = 0;
+    while (rounds < 12 && (rounds < 4 || flat < 2)) {
+      collect();
+      await nextTurn();
+      await nextTurn();
+      rounds++;
+      const after = measure();
+      flat = after < before ? 0 : flat + 1;
+      before = Math.min(before, after);
+    }
+  }
+  const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
+  const native = running?.nativeMemory?.();
+  return {
+    type: 'memory', usage: { rss, heapTotal, heapUsed, external, arrayBuffers }, afterGc: gc && collect !== undefined, gcRounds: rounds,
+    ...(native ? { native } : {})
+  };
 }
 
 /**
@@ -112,6 +169,10 @@ export function serveChild(start: (m: StartMessage) => Promise<RunningServer>): 
     if (!isParentMessage(m)) return;
     if (m.type === 'stop') {
       void shutdown();
+      return;
+    }
+    if (m.type === 'memory') {
+      void memoryAnswer(m.gc, running).then(send);
       return;
     }
     start(m).then((server) => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { median, type ColdStartResult } from './coldstart.js';
 import type { HandshakeResult, ResumedCall } from './handshake.js';
 import type { LoadResult } from './load.js';
-import { combine, type MemorySummary } from './memory.js';
+import { combine, type MemoryBreakdown, type MemorySummary } from './memory.js';
 import type { LoadId } from './targets.js';
 
 export interface TargetResult extends LoadResult {
@@ -29,6 +29,8 @@ export interface HandshakeReport {
   /** What one measured connection is. */
   readonly method: string;
   readonly concurrency: number;
+  /** Each row's measured window is cut in this many rounds, alternating bare and gateway. */
+  readonly rounds: number;
   readonly rows: readonly HandshakeRow[];
   /** Gateway ÷ bare, connections per second, full and resumed. */
   readonly ratios: { readonly full: number | null; readonly resumed: number | null };
@@ -179,8 +181,8 @@ export const ratioOf = (a: number | undefined, b: number | undefined): number | 
 export function instancesExpectation(cores: number): string {
   if (cores <= 2) {
     return `${cores} core${cores === 1 ? '' : 's'}: the load generator, two gateway processes and PostgreSQL share them, and one instance `
-      + 'already keeps them busy; expect about 1 (a little above if one instance left some time idle waiting on PostgreSQL, below it '
-      + 'from the extra process switching). It shows that instances share the database correctly, not how they scale.';
+      + 'already keeps them busy: expect about 1 or somewhat below (a second process adds its own event loop, process switches and pool '
+      + 'of PostgreSQL connections). It shows that two instances share the database correctly, not how the gateway scales.';
   }
   return `${cores} cores: a second instance can use cores the first leaves idle; the ratio is bounded by what PostgreSQL and the `
     + 'load generator can take, so expect between 1 and 2.';
@@ -253,6 +255,14 @@ export function formatReport(r: BenchReport): string {
     if (r.memory.gateway.samples > 0 || r.memory.peer.samples > 0) {
       lines.push(`memory (RSS, MB = 10^6 bytes): gateway under (c)–(e) max ${r.memory.gateway.maxMB ?? 'n/a'}, mean ${r.memory.gateway.meanMB ?? 'n/a'}; `
         + `peer under (b) max ${r.memory.peer.maxMB ?? 'n/a'}, mean ${r.memory.peer.meanMB ?? 'n/a'}`);
+      for (const t of r.results) {
+        const b = t.memory?.breakdown;
+        if (!b?.atEnd) continue;
+        const part = (x: MemoryBreakdown): string => `RSS ${x.rssMB}, V8 heap ${x.heapUsedMB} used of ${x.heapTotalMB}, external ${x.externalMB}`
+          + `${x.libxml2MB !== undefined ? `, libxml2 ${x.libxml2MB} (${x.libxml2Nodes} nodes)` : ''}`;
+        lines.push(`  (${t.letter}) when the load stopped: ${part(b.atEnd)}`);
+        if (b.afterGc) lines.push(`      after ${b.afterGc.gcRounds} full GCs: ${part(b.afterGc)}`);
+      }
       if (r.memory.tsxOverheadMB !== null) {
         lines.push(`  (the bench's gateway runs under tsx: at readiness, the server under tsx held ${r.memory.tsxOverheadMB} MB more than the built one)`);
       }
@@ -270,7 +280,7 @@ export function formatReport(r: BenchReport): string {
   }
   const h = r.handshakes;
   if (h) {
-    lines.push('', `handshakes: ${h.concurrency} parallel connect loops; ${h.method}`);
+    lines.push('', `handshakes: ${h.concurrency} parallel connect loops, ${h.rounds} alternated round${h.rounds > 1 ? 's' : ''} per row; ${h.method}`);
     lines.push(...table(['', 'connections/s', 'p50 ms', 'p99 ms', 'resumed', 'errors', 'TLS'],
       h.rows.map((x) => [x.label, x.perSecond.toFixed(0), x.p50Ms.toFixed(2), x.p99Ms.toFixed(2), `${(x.reusedShare * 100).toFixed(0)} %`, String(x.errors), x.protocol ?? '?'])).map((l) => `  ${l}`));
     lines.push(`  gateway ÷ bare: full ${fmt(h.ratios.full)}, resumed ${fmt(h.ratios.resumed)}`);

@@ -12,6 +12,7 @@ import { createClient, createPool, type Pool } from '../../src/store/database.js
 import { loadDemoData } from '../../src/store/demo-data.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/store/embedded-postgres.js';
 import { migrate } from '../../src/store/migrate.js';
+import { libxml } from '../../src/xml/libxml.js';
 import { freePort } from './net.js';
 import { serveChild, type RunningServer, type StartMessage } from './protocol.js';
 import { HISTORY_PER_OPERATOR, seedTicketHistory } from './seed.js';
@@ -44,12 +45,21 @@ async function endPool(pool: Pool): Promise<void> {
   await pool.end().catch(() => undefined);
 }
 
+/**
+ * libxml2's own count of the bytes it has allocated and not freed (libxmljs hooks its allocator), and of the nodes
+ * it holds: the parsed request documents live until V8 collects their wrappers.
+ */
+function nativeMemory(): Record<string, number> {
+  const x = libxml as unknown as { memoryUsage(): number; nodeCount(): number };
+  return { libxml2Bytes: x.memoryUsage(), libxml2Nodes: x.nodeCount() };
+}
+
 /** A second instance: the database is another child's, already migrated and seeded. */
 async function connectGateway(m: StartMessage, connectionString: string): Promise<RunningServer> {
   const pool = createPool({ connectionString, poolSize: loadConfig({ ...m.env }).dbPoolSize });
   try {
     const app = await listenGateway(pool, connectionString, m);
-    return { port: app.port, async close() { await app.close(); await endPool(pool); } };
+    return { port: app.port, nativeMemory, async close() { await app.close(); await endPool(pool); } };
   } catch (e) {
     await endPool(pool);
     throw e;
@@ -70,6 +80,7 @@ async function startGateway(m: StartMessage): Promise<RunningServer> {
       port: app.port,
       fixtures,
       connectionString: pg.connectionString,
+      nativeMemory,
       async close() {
         await app.close();
         await endPool(pool);

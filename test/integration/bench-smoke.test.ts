@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --smoke`: every load and every measurement of the benchmark runs and produces a figure — the
- * five loads, the memory samples, the two instances on one PostgreSQL, the handshakes (full and resumed, bare and
+ * five loads, the memory samples and breakdown, the two instances on one PostgreSQL, the handshakes (full and resumed, bare and
  * gateway, a SOAP call on a resumed session), the cold start (tsx and built). Never a speed: a smoke run's figures
  * mean nothing. It writes its report with --out, so benchmarks/results/latest.json is left alone. About 30 s.
  */
@@ -69,6 +69,11 @@ describe('bench smoke run (npm run bench -- --smoke)', function () {
     }
     expect(report.memory.gateway.maxMB).to.be.a('number');
     expect(report.memory.peer.maxMB).to.be.a('number');
+    // Where it is, as the child sees it: V8 heap and, for the gateway, libxml2, when the load stopped and after GC.
+    for (const r of report.results.filter((x) => x.letter >= 'c')) {
+      expect(r.memory?.breakdown?.atEnd?.libxml2MB, r.id).to.be.a('number');
+      expect(r.memory?.breakdown?.afterGc?.gcRounds, r.id).to.be.greaterThan(0);
+    }
   });
 
   it('loaded one instance, then two on the same PostgreSQL, both answering', () => {
