@@ -7,6 +7,7 @@ import type { FreezeReason, TicketState } from '../domain/ticket-lifecycle.js';
 import type {
   CommentRecord, FilingTarget, NewTicket, SearchCriteria, StateChange, TicketRecord, TicketStateView, TicketStore, TicketTransaction, TransitionRecord
 } from '../domain/tickets.js';
+import { createBatchedLookup } from './batched-lookup.js';
 import { run, transaction, type Pool } from './database.js';
 import { DELIVERIES_OF_EVENTS, recordTicketEvent, type TicketEventKind } from './notification-outbox.js';
 import type pg from 'pg';
@@ -33,7 +34,42 @@ async function event(client: pg.PoolClient, t: TicketRecord, kind: TicketEventKi
   await run(client, recordTicketEvent(t.id, t.operatorId, kind, payload, at));
 }
 
+/** A key of one operator: every batched read is scoped to the operator that asked (A6). */
+interface Scoped { readonly operatorId: string; readonly key: string }
+
+/**
+ * One query for the scoped keys of a batch: unnest(keys, operators) WITH ORDINALITY joined to the table, so that
+ * each answer goes back to the position that asked, and a key asked by another operator matches nothing.
+ */
+function scopedBatch<R extends { i: string }, V>(pool: Pool, name: string, select: string, join: string, toValue: (r: R) => V) {
+  return createBatchedLookup<Scoped, V>({
+    async load(keys) {
+      const rows = await run<R>(pool, {
+        name,
+        text: `SELECT k.i, ${select} FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS k(key, operator_id, i) ${join}`,
+        values: [keys.map((k) => k.key), keys.map((k) => k.operatorId)]
+      });
+      const out: (V | null)[] = keys.map(() => null);
+      for (const r of rows) out[Number(r.i) - 1] = toValue(r);
+      return out;
+    }
+  });
+}
+
+type StateRow = Pick<Row, 'reference' | 'state' | 'state_changed_at' | 'closed_at' | 'freeze_reason' | 'freeze_detail'> & { i: string };
+type TargetRow = { i: string; id: string; service_id: string; offer_code: string; opens: string; state: FilingTarget['state'] };
+
 export function createTicketStore(pool: Pool): TicketStore {
+  // The two single-row reads of the request path, batched per turn of the event loop (src/store/batched-lookup.ts).
+  const states = scopedBatch<StateRow, TicketStateView>(pool, 'ticket-state-batch',
+    't.reference, t.state, t.state_changed_at, t.closed_at, t.freeze_reason, t.freeze_detail',
+    'JOIN ticket t ON t.reference = k.key AND t.operator_id = k.operator_id',
+    (r) => ({ reference: r.reference, state: r.state, stateChangedAt: r.state_changed_at, closedAt: r.closed_at, freezeReason: r.freeze_reason, freezeDetail: r.freeze_detail }));
+  const filingTargets = scopedBatch<TargetRow, FilingTarget>(pool, 'ticket-filing-target-batch',
+    "s.id, s.service_id, s.offer_code, to_char(f.filing_opens_on, 'YYYY-MM-DD') AS opens, s.state",
+    'JOIN service s ON s.service_id = k.key AND s.operator_id = k.operator_id JOIN offer f ON f.code = s.offer_code',
+    (r) => ({ servicePk: String(r.id), serviceId: r.service_id, offerCode: r.offer_code, filingOpensOn: r.opens, state: r.state }));
+
   const byReference = (client: Pool | pg.PoolClient, operatorId: string | null, reference: string, lock: boolean) =>
     run<Row>(client, {
       text: `SELECT ${COLUMNS} FROM ticket t JOIN operator o ON o.id = t.operator_id
@@ -42,15 +78,7 @@ export function createTicketStore(pool: Pool): TicketStore {
     });
 
   return {
-    async filingTarget(operatorId, serviceId): Promise<FilingTarget | null> {
-      const [r] = await run<{ id: string; service_id: string; offer_code: string; opens: string; state: FilingTarget['state'] }>(pool, {
-        name: 'ticket-filing-target',
-        text: `SELECT s.id, s.service_id, s.offer_code, to_char(f.filing_opens_on, 'YYYY-MM-DD') AS opens, s.state
-                 FROM service s JOIN offer f ON f.code = s.offer_code WHERE s.operator_id = $1 AND s.service_id = $2`,
-        values: [operatorId, serviceId]
-      });
-      return r ? { servicePk: String(r.id), serviceId: r.service_id, offerCode: r.offer_code, filingOpensOn: r.opens, state: r.state } : null;
-    },
+    filingTarget: (operatorId, serviceId) => filingTargets.get({ operatorId, key: serviceId }),
 
     /**
      * One statement, one round trip, atomic (an implicit transaction): the ticket, its first transition, its event
@@ -121,14 +149,7 @@ export function createTicketStore(pool: Pool): TicketStore {
       return row ? toRecord(row) : null;
     },
 
-    async stateOf(operatorId, reference): Promise<TicketStateView | null> {
-      const [r] = await run<Pick<Row, 'reference' | 'state' | 'state_changed_at' | 'closed_at' | 'freeze_reason' | 'freeze_detail'>>(pool, {
-        name: 'ticket-state',
-        text: 'SELECT reference, state, state_changed_at, closed_at, freeze_reason, freeze_detail FROM ticket WHERE reference = $1 AND operator_id = $2',
-        values: [reference, operatorId]
-      });
-      return r ? { reference: r.reference, state: r.state, stateChangedAt: r.state_changed_at, closedAt: r.closed_at, freezeReason: r.freeze_reason, freezeDetail: r.freeze_detail } : null;
-    },
+    stateOf: (operatorId, reference) => states.get({ operatorId, key: reference }),
 
     async history(ticketId) {
       const transitions = (await pool.query<{ from_state: TicketState | null; to_state: TicketState; at: Date; actor_kind: TransitionRecord['actorKind']; actor: string; reason: string | null }>(

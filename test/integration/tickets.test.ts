@@ -193,5 +193,32 @@ describe('signalisation: filing and following tickets', () => {
       const search = await post(2, envelope(`<s:RechercheSignalisationsRequete xmlns:s="${SIG(2)}"/>`), gw.pki.opb);
       expect(search.body).not.to.include(ref);
     });
+
+    it('keeps every read of a batch to the operator that asked it (reads of one turn share one query)', async () => {
+      const ref = textOf((await post(2, filing(2, 'FTTH-21-0000001', 'OPA-BATCH', ftth))).body, 'referenceSignalisation')!;
+      const ids = (await db.pool.query<{ id: string; code: string }>("SELECT id, code FROM operator WHERE code IN ('OPA', 'OPB')")).rows;
+      const opa = ids.find((r) => r.code === 'OPA')!.id;
+      const opb = ids.find((r) => r.code === 'OPB')!.id;
+      const s = store();
+      let queries = 0;
+      const query = db.pool.query.bind(db.pool);
+      (db.pool as { query: unknown }).query = (...args: Parameters<typeof query>) => { queries++; return query(...args); };
+      try {
+        // Asked in the same turn: OPA's own ticket, the same reference for OPB, an unknown one, OPA's service for OPB.
+        const [mine, theirs, unknown, target, foreignTarget] = await Promise.all([
+          s.stateOf(opa, ref), s.stateOf(opb, ref), s.stateOf(opa, 'SIG-2026-9999999'),
+          s.filingTarget(opa, 'FTTH-21-0000001'), s.filingTarget(opb, 'FTTH-21-0000001')
+        ]);
+        expect(mine?.reference).to.equal(ref);
+        expect(mine?.state).to.equal('EN_DEPOT');
+        expect(theirs).to.equal(null);
+        expect(unknown).to.equal(null);
+        expect(target?.serviceId).to.equal('FTTH-21-0000001');
+        expect(foreignTarget).to.equal(null);
+        expect(queries, 'one query per kind of read').to.equal(2);
+      } finally {
+        (db.pool as { query: unknown }).query = query;
+      }
+    });
   });
 });
