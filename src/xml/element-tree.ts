@@ -1,14 +1,15 @@
 /**
  * A parsed request as plain objects (ARCHITECTURE.md §2: the envelope, dispatch and the operations read it).
  *
- * libxmljs' node API makes a native wrapper per node access (kept in a WeakMap, freed by finalizers, each holding
- * a reference on the document): reading a filing's form through it, a walk per field and per rule, cost more than
- * parsing and validating the message (garbage collection included). The document is therefore copied once, after
- * parsing, in one walk, into immutable plain objects that the envelope, the dispatch and the operations read for
- * free. The libxml2 document stays the one the schema validates. (libxml2's structures are not walked directly:
- * libxmljs' namespace proxies do not hold their document, and using them after it is freed crashes the process.)
+ * libxmljs' node API makes a native wrapper per node access (a C++ proxy and a weak handle, freed only when a full
+ * garbage collection reaches it): reading requests through it cost more CPU than parsing and validating them, and
+ * under load the proxies waiting for collection held about 200 MB. So the tree is not read from the document:
+ * libxml2 writes the validated document's root element out again (one call, UTF-8 whatever the request's
+ * encoding) and libxml2's SAX parser reads that text into immutable plain objects. Both readings are libxml2's, on
+ * the document libxml2 accepted: what the schema validated and what the operations read cannot differ.
  */
-import type { XmlDocument, XmlElement } from './libxml.js';
+import { createRequire } from 'node:module';
+import type { XmlDocument } from './libxml.js';
 
 export interface XmlTreeAttribute {
   readonly namespace: string;
@@ -24,30 +25,80 @@ export interface XmlTreeElement {
   readonly attributes: readonly XmlTreeAttribute[];
   /** Element children, in document order (text, comments and processing instructions are not elements). */
   readonly children: readonly XmlTreeElement[];
-  /** The text of the element and of its descendants, in document order (text and CDATA; libxml2's node content). */
+  /** The text of the element and of its descendants, in document order (text and CDATA). */
   readonly text: string;
 }
 
-function copy(el: XmlElement): XmlTreeElement {
-  const children: XmlTreeElement[] = [];
-  let text = '';
-  for (const n of el.childNodes()) {
-    const type = n.type();
-    if (type === 'element') {
-      const child = copy(n);
-      children.push(child);
-      text += child.text;
-    } else if (type === 'text' || type === 'cdata') {
-      text += n.text();
-    }
-  }
-  const attributes = el.attrs().map((a) => ({ namespace: a.namespace()?.href() ?? '', name: a.name(), value: a.value() }));
-  return { namespace: el.namespace()?.href() ?? '', name: el.name(), attributes, children, text };
+interface Building {
+  readonly namespace: string;
+  readonly name: string;
+  readonly attributes: XmlTreeAttribute[];
+  readonly children: Building[];
+  text: string;
 }
+
+interface SaxParser {
+  parseString(xml: string): boolean;
+}
+
+const require = createRequire(import.meta.url);
+const { SaxParser: createSaxParser } = require('libxmljs') as { SaxParser: (callbacks: Record<string, (...args: never[]) => void>) => SaxParser };
+
+/** With no DTD (the prescan refused any), the only references left in an attribute value are these. */
+const REFERENCE = /&(?:#x([0-9A-Fa-f]+)|#([0-9]+)|(lt|gt|amp|quot|apos));/g;
+const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+function attributeText(raw: string): string {
+  if (!raw.includes('&')) return raw;
+  return raw.replace(REFERENCE, (_, hex: string | undefined, dec: string | undefined, name: string | undefined) =>
+    name !== undefined ? NAMED[name]! : String.fromCodePoint(parseInt(hex ?? dec!, hex !== undefined ? 16 : 10)));
+}
+
+// One parser for the process: parseString is synchronous, so one copy runs at a time.
+let stack: Building[] = [];
+let root: Building | null = null;
+let problem: string | null = null;
+const sax = createSaxParser({
+  startElementNS(name: string, attributes: Array<[string, string | null, string | null, string]>, _prefix: string | null, uri: string | null) {
+    const el: Building = {
+      namespace: uri ?? '', name, children: [], text: '',
+      attributes: attributes.map(([local, , ns, value]) => ({ namespace: ns ?? '', name: local, value: attributeText(value) }))
+    };
+    const parent = stack[stack.length - 1];
+    if (parent) parent.children.push(el);
+    else root = el;
+    stack.push(el);
+  },
+  endElementNS() {
+    const el = stack.pop()!;
+    const parent = stack[stack.length - 1];
+    if (parent) parent.text += el.text;
+  },
+  characters(text: string) {
+    const el = stack[stack.length - 1];
+    if (el) el.text += text;
+  },
+  cdata(text: string) {
+    const el = stack[stack.length - 1];
+    if (el) el.text += text;
+  },
+  error(message: string) {
+    problem ??= message;
+  }
+});
 
 /** The document's root element as plain objects. */
 export function elementTree(doc: XmlDocument): XmlTreeElement {
-  return copy(doc.root()!);
+  const text = doc.root()!.toString(false);
+  stack = [];
+  root = null;
+  problem = null;
+  sax.parseString(text);
+  const tree = root as Building | null;
+  stack = [];
+  root = null;
+  // libxml2 re-reading its own output: a failure here is a defect, not a bad request.
+  if (problem !== null || tree === null) throw new Error(`libxml2 could not re-read the serialised request: ${problem ?? 'no root element'}`);
+  return tree;
 }
 
 /** {namespace}local, as faults name elements. */
