@@ -180,14 +180,18 @@ export function createTicketStore(pool: Pool): TicketStore {
       if (c.to !== null) add('t', (n) => `t.accepted_at <= $${n}`, c.to);
       const filter = where.join(' AND ');
       const name = `ticket-search-${shape.join('') || 'all'}`;
-      const total = Number((await run<{ n: string }>(pool, { name: `${name}-count`, text: `SELECT count(*) AS n FROM ticket t WHERE ${filter}`, values }))[0]!.n);
-      if (total <= offset) return { rows: [], total };
-      const rows = await run<Row>(pool, {
+      // One round trip: the matching set once (ids and dates), its count, and the page joined back to the tickets.
+      const found = await run<Row & { total: string; id: string | null }>(pool, {
         name,
-        text: `SELECT ${COLUMNS} FROM ticket t JOIN operator o ON o.id = t.operator_id WHERE ${filter}
-                ORDER BY t.accepted_at DESC, t.id DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
+        text: `WITH m AS (SELECT t.id, t.accepted_at FROM ticket t WHERE ${filter}),
+                    p AS (SELECT id FROM m ORDER BY accepted_at DESC, id DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2})
+               SELECT (SELECT count(*) FROM m) AS total, ${COLUMNS}
+                 FROM (SELECT 1) AS one LEFT JOIN (p JOIN ticket t ON t.id = p.id JOIN operator o ON o.id = t.operator_id) ON true
+                ORDER BY t.accepted_at DESC, t.id DESC`,
         values: [...values, limit, offset]
       });
+      const total = Number(found[0]?.total ?? 0);
+      const rows = found.filter((r) => r.id !== null);
       return { rows: rows.map(toRecord), total };
     }
   };
