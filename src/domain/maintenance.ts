@@ -60,6 +60,25 @@ export function activeWindow(now: Date, planned: readonly PlannedWindow[], w: Ni
   return nightly.start.getTime() <= t && t < nightly.end.getTime() ? nightly : null;
 }
 
+/**
+ * The window in force at an instant and until when that answer holds (the next start or end of a window, or the
+ * next Paris midnight, whichever comes first): every call asks, and the answer changes a few times a day.
+ */
+export function activeWindowUntil(now: Date, planned: readonly PlannedWindow[], w: NightlyWindow = DEFAULT_NIGHTLY_WINDOW): { window: ActiveWindow | null; until: Date } {
+  const t = now.getTime();
+  const today = parisDate(now);
+  const tomorrow = new Date(`${today}T00:00:00Z`);
+  tomorrow.setUTCDate(tomorrow.getUTCDate() + 1);
+  const nextDay = tomorrow.toISOString().slice(0, 10);
+  const boundaries = [parisMidnight(nextDay).getTime(), ...planned.flatMap((p) => [p.start.getTime(), p.end.getTime()])];
+  if (w.durationMinutes > 0) {
+    const n = nightlyWindowOf(today, w);
+    boundaries.push(n.start.getTime(), n.end.getTime(), nightlyWindowOf(nextDay, w).start.getTime());
+  }
+  const until = Math.min(...boundaries.filter((b) => b > t));
+  return { window: activeWindow(now, planned, w), until: new Date(until) };
+}
+
 /** The windows to come within a horizon, in order (for the operation that lists them). */
 export function comingWindows(now: Date, planned: readonly PlannedWindow[], days: number, w: NightlyWindow = DEFAULT_NIGHTLY_WINDOW): ActiveWindow[] {
   const out: ActiveWindow[] = [];

@@ -1,5 +1,5 @@
 /** Planned maintenance windows (DOMAIN.md M2): declared by the people who run the gateway, read by every instance. */
-import { activeWindow, comingWindows, plannedWindowProblem, type ActiveWindow, type NightlyWindow, type PlannedWindow } from '../domain/maintenance.js';
+import { activeWindowUntil, comingWindows, plannedWindowProblem, type ActiveWindow, type NightlyWindow, type PlannedWindow } from '../domain/maintenance.js';
 import { AdminError } from '../errors/admin-error.js';
 import { transaction, type Pool } from './database.js';
 import { recordChange } from './registry/audit.js';
@@ -45,9 +45,21 @@ export interface MaintenanceSchedule {
 
 export async function createMaintenanceSchedule(pool: Pool, nightly: NightlyWindow, now: Date): Promise<MaintenanceSchedule> {
   let planned: PlannedWindow[] = await upcomingPlannedWindows(pool, now);
+  // The answer of current(), remembered for the interval it holds (cleared when the planned windows change).
+  let known: { from: number; until: number; window: ActiveWindow | null } | null = null;
   return {
-    current: (at) => activeWindow(at, planned, nightly),
+    current(at) {
+      const t = at.getTime();
+      if (known === null || t < known.from || t >= known.until) {
+        const { window, until } = activeWindowUntil(at, planned, nightly);
+        known = { from: t, until: until.getTime(), window };
+      }
+      return known.window;
+    },
     coming: (at, days) => comingWindows(at, planned, days, nightly),
-    async refresh(at) { planned = await upcomingPlannedWindows(pool, at); }
+    async refresh(at) {
+      planned = await upcomingPlannedWindows(pool, at);
+      known = null;
+    }
   };
 }

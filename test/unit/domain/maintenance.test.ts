@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { activeWindow, comingWindows, nightlyWindowOf, plannedWindowProblem } from '../../../src/domain/maintenance.js';
+import { activeWindow, activeWindowUntil, comingWindows, nightlyWindowOf, plannedWindowProblem } from '../../../src/domain/maintenance.js';
 
 describe('maintenance windows (DOMAIN.md M1, M2)', () => {
   it('opens the nightly window at 04:00 Paris for 15 minutes on an ordinary day', () => {
@@ -38,5 +38,40 @@ describe('maintenance windows (DOMAIN.md M1, M2)', () => {
     expect(coming.map((w) => `${w.kind}@${w.start.toISOString()}`)).to.deep.equal([
       'nightly@2026-12-02T03:00:00.000Z', 'planned@2026-12-02T21:00:00.000Z', 'nightly@2026-12-03T03:00:00.000Z'
     ]);
+  });
+
+  describe('how long the answer holds (remembered by each instance between boundaries)', () => {
+    const at = (iso: string) => new Date(iso);
+    const planned = [{ id: '1', start: at('2026-11-24T09:00:00Z'), end: at('2026-11-24T10:30:00Z'), reason: 'montée de version', announcedAt: at('2026-11-19T10:00:00Z') }];
+
+    it('holds until the nightly window, through it, then until the next boundary', () => {
+      // 24 November 2026, Paris is UTC+1: the nightly window is 03:00–03:15 UTC.
+      expect(activeWindowUntil(at('2026-11-24T01:00:00Z'), planned)).to.deep.equal({ window: null, until: at('2026-11-24T03:00:00Z') });
+      const inside = activeWindowUntil(at('2026-11-24T03:05:00Z'), planned);
+      expect(inside.window?.kind).to.equal('nightly');
+      expect(inside.until).to.deep.equal(at('2026-11-24T03:15:00Z'));
+      expect(activeWindowUntil(at('2026-11-24T03:15:00Z'), planned)).to.deep.equal({ window: null, until: at('2026-11-24T09:00:00Z') });
+      const maintenance = activeWindowUntil(at('2026-11-24T09:30:00Z'), planned);
+      expect(maintenance.window?.kind).to.equal('planned');
+      expect(maintenance.until).to.deep.equal(at('2026-11-24T10:30:00Z'));
+      // After the last window of the day: until Paris midnight, when the next day's window is computed.
+      expect(activeWindowUntil(at('2026-11-24T12:00:00Z'), planned)).to.deep.equal({ window: null, until: at('2026-11-24T23:00:00Z') });
+    });
+
+    it('places the boundaries right on the day clocks go back', () => {
+      // 25 October 2026: 04:00 Paris is 03:00 UTC (UTC+1 after 03:00 summer time).
+      expect(activeWindowUntil(at('2026-10-24T23:30:00Z'), [])).to.deep.equal({ window: null, until: at('2026-10-25T03:00:00Z') });
+      expect(activeWindowUntil(at('2026-10-25T03:00:00Z'), []).until).to.deep.equal(at('2026-10-25T03:15:00Z'));
+    });
+
+    it('agrees with activeWindow at every minute of a day with a planned window', () => {
+      for (let t = at('2026-11-24T00:00:00Z').getTime(); t < at('2026-11-25T00:00:00Z').getTime(); t += 60_000) {
+        const now = new Date(t);
+        const { window, until } = activeWindowUntil(now, planned);
+        expect(window).to.deep.equal(activeWindow(now, planned));
+        // Just before the boundary the answer is still the same.
+        expect(activeWindow(new Date(until.getTime() - 1), planned)).to.deep.equal(window);
+      }
+    });
   });
 });
