@@ -1,12 +1,13 @@
 /**
  * A parsed request as plain objects (ARCHITECTURE.md §2: the envelope, dispatch and the operations read it).
  *
- * libxmljs' node API makes a native wrapper per node access (a C++ proxy and a weak handle, freed only when a full
- * garbage collection reaches it): reading requests through it cost more CPU than parsing and validating them, and
- * under load the proxies waiting for collection held about 200 MB. So the tree is not read from the document:
- * libxml2 writes the validated document's root element out again (one call, UTF-8 whatever the request's
- * encoding) and libxml2's SAX parser reads that text into immutable plain objects. Both readings are libxml2's, on
- * the document libxml2 accepted: what the schema validated and what the operations read cannot differ.
+ * libxmljs' node API makes a native wrapper per node access (a C++ proxy and a weak handle; a wrapper keeps its
+ * document alive, and is freed only when a full garbage collection reaches it): reading requests through it cost
+ * more CPU than parsing and validating them, and under load the documents waiting for collection held about 200 MB.
+ * So the tree is not read from the document: libxml2 writes the validated document out again (one call, UTF-8
+ * whatever the request's encoding) and libxml2's SAX parser reads that text into immutable plain objects. Both
+ * readings are libxml2's, on the document libxml2 accepted: what the schema validated and what the operations read
+ * cannot differ.
  */
 import { createRequire } from 'node:module';
 import type { XmlDocument } from './libxml.js';
@@ -88,7 +89,8 @@ const sax = createSaxParser({
 
 /** The document's root element as plain objects. */
 export function elementTree(doc: XmlDocument): XmlTreeElement {
-  const text = doc.root()!.toString(false);
+  // The document itself (not its root: a node wrapper would keep the document alive one more collection), in UTF-8.
+  const text = doc.toString({ declaration: false, format: false, encoding: 'UTF-8' });
   stack = [];
   root = null;
   problem = null;
