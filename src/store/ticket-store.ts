@@ -59,7 +59,71 @@ function scopedBatch<R extends { i: string }, V>(pool: Pool, name: string, selec
 type StateRow = Pick<Row, 'reference' | 'state' | 'state_changed_at' | 'closed_at' | 'freeze_reason' | 'freeze_detail'> & { i: string };
 type TargetRow = { i: string; id: string; service_id: string; offer_code: string; opens: string; state: FilingTarget['state'] };
 
+/**
+ * One statement, atomic (an implicit transaction), for a batch of filings: the tickets, their first transitions,
+ * their events and the events' deliveries. A batch holds one filing per operator reference (the first asked); the
+ * others of the same reference, and those already filed, are not inserted (null: the caller reads the original).
+ */
+async function fileMany(pool: Pool, ts: readonly NewTicket[]): Promise<Array<Row | null>> {
+  const rows = await run<Row>(pool, {
+    name: 'ticket-file-batch',
+    text: `WITH k AS (
+             SELECT DISTINCT ON (operator_id, operator_reference) *
+               FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::timestamptz[], $11::text[])
+                    WITH ORDINALITY AS k(operator_id, service_pk, service_id, offer_code, operator_reference, content_hash, form_id, form_version, form_fields, at, actor, i)
+              ORDER BY operator_id, operator_reference, i
+           ), t AS (
+             INSERT INTO ticket (reference, operator_id, service_pk, service_id, offer_code, operator_reference, content_hash, form_id, form_version,
+                                 form_fields, state, accepted_at, state_changed_at)
+             SELECT 'SIG-' || to_char(k.at AT TIME ZONE 'Europe/Paris', 'YYYY') || '-' || lpad(nextval('ticket_number')::text, 7, '0'),
+                    k.operator_id, k.service_pk, k.service_id, k.offer_code, k.operator_reference, k.content_hash, k.form_id, k.form_version,
+                    k.form_fields::jsonb, 'EN_DEPOT', k.at, k.at
+               FROM k ORDER BY k.i
+             ON CONFLICT (operator_id, operator_reference) DO NOTHING RETURNING *
+           ), tr AS (
+             INSERT INTO ticket_transition (ticket_id, operator_id, from_state, to_state, at, actor_kind, actor)
+             SELECT t.id, t.operator_id, NULL, 'EN_DEPOT', t.accepted_at, 'operator', k.actor
+               FROM t JOIN k ON k.operator_id = t.operator_id AND k.operator_reference = t.operator_reference
+           ), e AS (
+             INSERT INTO ticket_event (ticket_id, operator_id, kind, payload, at)
+             SELECT id, operator_id, 'state', jsonb_build_object('reference', reference, 'from', NULL, 'to', 'EN_DEPOT', 'reason', NULL), accepted_at FROM t
+             RETURNING id, ticket_id, operator_id, at
+           ), d AS (
+             ${DELIVERIES_OF_EVENTS}
+           )
+           SELECT ${COLUMNS} FROM t JOIN operator o ON o.id = t.operator_id`,
+    values: [
+      ts.map((t) => t.operatorId), ts.map((t) => t.servicePk), ts.map((t) => t.serviceId), ts.map((t) => t.offerCode),
+      ts.map((t) => t.operatorReference), ts.map((t) => t.contentHash), ts.map((t) => t.formId), ts.map((t) => t.formVersion),
+      ts.map((t) => JSON.stringify(t.formFields)), ts.map((t) => t.at), ts.map((t) => t.actor)
+    ]
+  });
+  const byReference = new Map(rows.map((r) => [`${r.operator_id}/${r.operator_reference}`, r]));
+  // The first filing of a reference gets its row; a second one of the same batch reads the original like a retry.
+  return ts.map((t) => {
+    const key = `${t.operatorId}/${t.operatorReference}`;
+    const row = byReference.get(key) ?? null;
+    byReference.delete(key);
+    return row;
+  });
+}
+
 export function createTicketStore(pool: Pool): TicketStore {
+  // Filings of one turn of the event loop in one statement; a failed batch is retried one filing at a time.
+  const filings = createBatchedLookup<NewTicket, Row | Error>({
+    maxBatch: 50,
+    async load(ts) {
+      try {
+        return await fileMany(pool, ts);
+      } catch (e) {
+        if (ts.length === 1) throw e;
+        // In order, one at a time: the first filing of a reference stays the one written, as in the batch.
+        const out: Array<Row | Error | null> = [];
+        for (const t of ts) out.push(await fileMany(pool, [t]).then((r) => r[0]!, (err: unknown) => (err instanceof Error ? err : new Error(String(err)))));
+        return out;
+      }
+    }
+  });
   // The two single-row reads of the request path, batched per turn of the event loop (src/store/batched-lookup.ts).
   const states = scopedBatch<StateRow, TicketStateView>(pool, 'ticket-state-batch',
     't.reference, t.state, t.state_changed_at, t.closed_at, t.freeze_reason, t.freeze_detail',
@@ -81,32 +145,15 @@ export function createTicketStore(pool: Pool): TicketStore {
     filingTarget: (operatorId, serviceId) => filingTargets.get({ operatorId, key: serviceId }),
 
     /**
-     * One statement, one round trip, atomic (an implicit transaction): the ticket, its first transition, its event
-     * and the event's delivery. A retried filing (same operator reference) inserts nothing and reads the original.
+     * Filings are written in batches (one statement for the filings of a turn of the event loop: one round trip, one
+     * commit, one WAL flush for all; see fileMany). A retried filing (same operator reference) inserts nothing and
+     * reads the original; a batch that fails is written again one filing at a time, so that one bad filing never
+     * fails the others.
      */
     async file(t: NewTicket) {
-      const [row] = await run<Row>(pool, {
-        name: 'ticket-file',
-        text: `WITH t AS (
-                 INSERT INTO ticket (reference, operator_id, service_pk, service_id, offer_code, operator_reference, content_hash, form_id, form_version,
-                                     form_fields, state, accepted_at, state_changed_at)
-                 VALUES ('SIG-' || to_char($10::timestamptz AT TIME ZONE 'Europe/Paris', 'YYYY') || '-' || lpad(nextval('ticket_number')::text, 7, '0'),
-                         $1, $2, $3, $4, $5, $6, $7, $8, $9, 'EN_DEPOT', $10, $10)
-                 ON CONFLICT (operator_id, operator_reference) DO NOTHING RETURNING *
-               ), tr AS (
-                 INSERT INTO ticket_transition (ticket_id, operator_id, from_state, to_state, at, actor_kind, actor)
-                 SELECT id, operator_id, NULL, 'EN_DEPOT', accepted_at, 'operator', $11 FROM t
-               ), e AS (
-                 INSERT INTO ticket_event (ticket_id, operator_id, kind, payload, at)
-                 SELECT id, operator_id, 'state', jsonb_build_object('reference', reference, 'from', NULL, 'to', 'EN_DEPOT', 'reason', NULL), accepted_at FROM t
-                 RETURNING id, ticket_id, operator_id, at
-               ), d AS (
-                 ${DELIVERIES_OF_EVENTS}
-               )
-               SELECT ${COLUMNS} FROM t JOIN operator o ON o.id = t.operator_id`,
-        values: [t.operatorId, t.servicePk, t.serviceId, t.offerCode, t.operatorReference, t.contentHash, t.formId, t.formVersion, JSON.stringify(t.formFields), t.at, t.actor]
-      });
-      if (row) return { created: true, ticket: toRecord(row), contentHash: row.content_hash };
+      const filed = await filings.get(t);
+      if (filed instanceof Error) throw filed;
+      if (filed) return { created: true, ticket: toRecord(filed), contentHash: filed.content_hash };
       // The reference was used already: the statement's snapshot may predate that filing, this read does not.
       const [existing] = await run<Row>(pool, {
         name: 'ticket-by-operator-reference',

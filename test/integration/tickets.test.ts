@@ -194,6 +194,54 @@ describe('signalisation: filing and following tickets', () => {
       expect(search.body).not.to.include(ref);
     });
 
+    it('writes the filings of one turn in one statement, a reference once, and a bad filing alone', async () => {
+      const ids = (await db.pool.query<{ id: string; code: string }>("SELECT id, code FROM operator WHERE code IN ('OPA', 'OPB')")).rows;
+      const opa = ids.find((r) => r.code === 'OPA')!.id;
+      const s = store();
+      const target = (await s.filingTarget(opa, 'FTTH-21-0000001'))!;
+      const at = new Date('2026-11-24T10:00:00Z');
+      const ticket = (reference: string, hash: string, servicePk = target.servicePk) => ({
+        operatorId: opa, servicePk, serviceId: target.serviceId, offerCode: target.offerCode, operatorReference: reference, contentHash: hash,
+        formId: 'ftth', formVersion: 2, formFields: [{ path: 'typeDefaut', label: 'Type de défaut', value: 'PERTE_SIGNAL' }], actor: 'OPA/test', at
+      });
+      const [first, second, sameAgain, otherContent, broken] = await Promise.allSettled([
+        s.file(ticket('OPA-LOT-1', 'h1')), s.file(ticket('OPA-LOT-2', 'h2')), s.file(ticket('OPA-LOT-1', 'h1')), s.file(ticket('OPA-LOT-2', 'autre')),
+        s.file(ticket('OPA-LOT-3', 'h3', '999999999'))
+      ]);
+      const ok = (r: PromiseSettledResult<Awaited<ReturnType<ReturnType<typeof store>['file']>>>) => {
+        if (r.status !== 'fulfilled') throw r.reason;
+        return r.value;
+      };
+      expect(ok(first).created).to.equal(true);
+      expect(ok(second).created).to.equal(true);
+      // The same reference twice in one batch: written once, the second reads it like a retried filing.
+      expect(ok(sameAgain)).to.deep.include({ created: false, contentHash: 'h1' });
+      expect(ok(sameAgain).ticket.reference).to.equal(ok(first).ticket.reference);
+      expect(ok(otherContent)).to.deep.include({ created: false, contentHash: 'h2' });
+      // A filing the database refuses (no such service row) fails alone; the others of its batch were written.
+      expect(broken.status).to.equal('rejected');
+      const written = await db.pool.query<{ operator_reference: string; transitions: string; events: string }>(
+        `SELECT t.operator_reference, (SELECT count(*) FROM ticket_transition x WHERE x.ticket_id = t.id) AS transitions,
+                (SELECT count(*) FROM ticket_event x WHERE x.ticket_id = t.id) AS events
+           FROM ticket t WHERE t.operator_reference LIKE 'OPA-LOT-%' ORDER BY 1`);
+      expect(written.rows).to.deep.equal([
+        { operator_reference: 'OPA-LOT-1', transitions: '1', events: '1' },
+        { operator_reference: 'OPA-LOT-2', transitions: '1', events: '1' }
+      ]);
+      // Three good filings of one turn: one statement.
+      let queries = 0;
+      const query = db.pool.query.bind(db.pool);
+      (db.pool as { query: unknown }).query = (...args: Parameters<typeof query>) => { queries++; return query(...args); };
+      try {
+        const three = await Promise.all(['OPA-LOT-4', 'OPA-LOT-5', 'OPA-LOT-6'].map((r) => s.file(ticket(r, r))));
+        expect(three.map((f) => f.created)).to.deep.equal([true, true, true]);
+        expect(new Set(three.map((f) => f.ticket.reference)).size).to.equal(3);
+        expect(queries).to.equal(1);
+      } finally {
+        (db.pool as { query: unknown }).query = query;
+      }
+    });
+
     it('keeps every read of a batch to the operator that asked it (reads of one turn share one query)', async () => {
       const ref = textOf((await post(2, filing(2, 'FTTH-21-0000001', 'OPA-BATCH', ftth))).body, 'referenceSignalisation')!;
       const ids = (await db.pool.query<{ id: string; code: string }>("SELECT id, code FROM operator WHERE code IN ('OPA', 'OPB')")).rows;
