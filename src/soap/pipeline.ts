@@ -10,8 +10,8 @@ import type { Authentication, Authenticator } from '../domain/identity.js';
 import { allowsOperation } from '../domain/profile.js';
 import { versionState } from '../domain/version-policy.js';
 import { EsavError } from '../errors/esav-error.js';
-import { elementTree, qualifiedName } from '../xml/element-tree.js';
-import { parseXmlHardened } from '../xml/hardened-parser.js';
+import { qualifiedName } from '../xml/element-tree.js';
+import { readRequest } from '../xml/request-reader.js';
 import type { XmlLimits } from '../xml/prescan.js';
 import { readEnvelope } from './envelope.js';
 import { writeFault } from './fault-writer.js';
@@ -135,9 +135,9 @@ export function createSoapPipeline(deps: PipelineDeps): SoapPipeline {
       throw new EsavError('ESAV_XML_MALFORMED', { params: { line: 0, column: 0, reason: 'le message est vide' } });
     }
     // parse
-    const doc = parseXmlHardened(req.body, deps.xmlLimits);
+    const request = readRequest(req.body, deps.xmlLimits);
     // envelope
-    const envelope = readEnvelope(elementTree(doc), media.soap, req.contentType!, NO_HEADERS_UNDERSTOOD);
+    const envelope = readEnvelope(request.tree, media.soap, req.contentType!, NO_HEADERS_UNDERSTOOD);
     // dispatch: version in force, then operation from the body element; SOAPAction must agree when present
     const now = deps.clock.now();
     const notice = gateVersion(contract, d, now, req.baseUrl);
@@ -173,7 +173,7 @@ export function createSoapPipeline(deps: PipelineDeps): SoapPipeline {
         { logReason: `profile ${caller.profile.name} does not allow ${d.service}.${operation.name}` });
     }
     // validate: the whole envelope against the version's compiled schema, every error listed
-    const fields = d.envelopeSchemas[envelope.soap.id === '1.1' ? 'soap11' : 'soap12'].validate(doc);
+    const fields = request.validate(d.envelopeSchemas[envelope.soap.id === '1.1' ? 'soap11' : 'soap12']);
     if (fields.length > 0) {
       throw new EsavError('ESAV_SCHEMA_INVALID', { params: { service: d.service, version: d.version, count: fields.length }, fields });
     }

@@ -87,10 +87,11 @@ const sax = createSaxParser({
   }
 });
 
-/** The document's root element as plain objects. */
-export function elementTree(doc: XmlDocument): XmlTreeElement {
-  // The document itself (not its root: a node wrapper would keep the document alive one more collection), in UTF-8.
-  const text = doc.toString({ declaration: false, format: false, encoding: 'UTF-8' });
+/**
+ * The root element of an XML text as plain objects, read by libxml2's SAX parser; null when libxml2 finds the text
+ * not well-formed (the caller reports it: src/xml/request-reader.ts parses it again for the line and column).
+ */
+export function treeFromText(text: string): XmlTreeElement | null {
   stack = [];
   root = null;
   problem = null;
@@ -98,8 +99,15 @@ export function elementTree(doc: XmlDocument): XmlTreeElement {
   const tree = root as Building | null;
   stack = [];
   root = null;
+  return problem === null ? tree : null;
+}
+
+/** A parsed document's root element as plain objects. */
+export function elementTree(doc: XmlDocument): XmlTreeElement {
+  // The document itself (not its root: a node wrapper would keep the document alive one more collection), in UTF-8.
+  const tree = treeFromText(doc.toString({ declaration: false, format: false, encoding: 'UTF-8' }));
   // libxml2 re-reading its own output: a failure here is a defect, not a bad request.
-  if (problem !== null || tree === null) throw new Error(`libxml2 could not re-read the serialised request: ${problem ?? 'no root element'}`);
+  if (tree === null) throw new Error(`libxml2 could not re-read the serialised request: ${problem ?? 'no root element'}`);
   return tree;
 }
 

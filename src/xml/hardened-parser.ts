@@ -2,6 +2,7 @@
  * Hardened XML parsing of a request (ARCHITECTURE.md §2 "parse"): encoding check, prescan (no DOCTYPE, depth and
  * attribute limits), then libxml2 with network access, DTD loading, entity substitution and XInclude all off.
  */
+import { isUtf8 } from 'node:buffer';
 import { EsavError } from '../errors/esav-error.js';
 import { libxml, type XmlDocument } from './libxml.js';
 import { prescanXml, type XmlLimits } from './prescan.js';
@@ -9,10 +10,12 @@ import { prescanXml, type XmlLimits } from './prescan.js';
 /**
  * libxml2 options as explicit flags. libxmljs 1.0.11 ignores its `nonet` option and maps some of its boolean
  * options to the wrong flags, so only `flags` is given: NONET (never open a connection: XXE, SSRF, schemaLocation
- * hints) and NOBLANKS. Absent on purpose: NOENT (entity substitution), DTDLOAD, DTDATTR, DTDVALID, XINCLUDE, HUGE.
+ * hints). Absent on purpose: NOENT (entity substitution), DTDLOAD, DTDATTR, DTDVALID, XINCLUDE, HUGE; and NOBLANKS:
+ * whitespace between elements is kept, as libxml2's SAX parser and streaming validation keep it, so that a request
+ * reads the same whichever path src/xml/request-reader.ts takes.
  */
 const SAFE_OPTIONS = Object.freeze({
-  flags: [libxml.XMLParseFlags.XML_PARSE_NONET, libxml.XMLParseFlags.XML_PARSE_NOBLANKS]
+  flags: [libxml.XMLParseFlags.XML_PARSE_NONET]
 });
 
 const DECLARED_ENCODING = /^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/;
@@ -39,8 +42,28 @@ function decodeForScan(body: Buffer): string {
   return text;
 }
 
+/**
+ * The checks before any parser (encoding, prescan), and the text the prescan read; `utf8` says that this text is
+ * exactly what libxml2 will read from the bytes (UTF-8 or ASCII, declared or not, and valid), so that it can be
+ * given to libxml2 as text.
+ */
+export function scanXml(body: Buffer, limits: XmlLimits): { readonly text: string; readonly utf8: boolean } {
+  const text = decodeForScan(body);
+  prescanXml(text, limits);
+  const declared = DECLARED_ENCODING.exec(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)?.[1]?.toLowerCase();
+  const utf16 = body.length >= 2 && ((body[0] === 0xff && body[1] === 0xfe) || (body[0] === 0xfe && body[1] === 0xff));
+  return { text, utf8: !utf16 && (declared === undefined || UTF8_NAMES.has(declared)) && isUtf8(body) };
+}
+
+const UTF8_NAMES = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
+
 export function parseXmlHardened(body: Buffer, limits: XmlLimits): XmlDocument {
   prescanXml(decodeForScan(body), limits);
+  return parseScanned(body);
+}
+
+/** libxml2's parse of bytes the prescan accepted. */
+export function parseScanned(body: Buffer): XmlDocument {
   let doc: XmlDocument;
   try {
     doc = libxml.parseXml(body, SAFE_OPTIONS);

@@ -9,7 +9,20 @@ import { bindings, libxml, nativeRef, type XmlDocument } from './libxml.js';
 export interface CompiledSchema {
   /** Every error of the document, or an empty list when it is valid. */
   validate(doc: XmlDocument): FieldError[];
+  /**
+   * The same check on the message's bytes, parsed and validated in one pass with no document built (libxml2's
+   * streaming validation): every schema error, and the first well-formedness error if the bytes are not XML.
+   */
+  validateBytes(body: Buffer): { readonly fields: FieldError[]; readonly malformed: Malformed | null };
 }
+
+/** Where and why libxml2 found the bytes not to be well-formed XML. */
+export interface Malformed { readonly line: number; readonly column: number; readonly reason: string }
+
+/** libxml2's error domain of schema validity errors (XML_FROM_SCHEMASV); the others are the parser's. */
+const SCHEMA_VALIDITY = 17;
+/** XML_CHAR_ENCODING_NONE: libxml2 finds the encoding itself (byte order mark, XML declaration), as when parsing. */
+const DETECT_ENCODING = 0;
 
 export class SchemaCompileError extends Error {
   constructor(readonly schema: string, readonly reasons: readonly string[]) {
@@ -18,7 +31,7 @@ export class SchemaCompileError extends Error {
   }
 }
 
-interface StructuredError { message: string; line: number; str1?: string | null }
+interface StructuredError { message: string; line: number; column?: number; domain?: number; str1?: string | null }
 
 /**
  * @param source the schema text
@@ -40,6 +53,16 @@ export function compileSchema(source: string, baseUrl: string): CompiledSchema {
         // The return code is not needed: a document is valid exactly when no error was reported.
         bindings.xmlSchemaValidateDoc(validCtxt as never, nativeRef(doc));
         return errors.map(toFieldError);
+      });
+    },
+    validateBytes(body: Buffer) {
+      return bindings.withStructuredErrors<{ fields: FieldError[]; malformed: Malformed | null }>((errors: StructuredError[]) => {
+        // The input buffer copies the bytes; xmlSchemaValidateStream takes it over and frees it.
+        const input = bindings.xmlParserInputBufferCreateMem(body, body.length, DETECT_ENCODING as never);
+        bindings.xmlSchemaValidateStream(validCtxt as never, input, DETECT_ENCODING as never, null, null);
+        const parser = errors.find((e) => e.domain !== SCHEMA_VALIDITY);
+        const malformed = parser ? { line: parser.line, column: parser.column ?? 0, reason: parser.message.trim() } : null;
+        return { fields: errors.filter((e) => e.domain === SCHEMA_VALIDITY).map(toFieldError), malformed };
       });
     }
   };

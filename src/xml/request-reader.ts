@@ -1,0 +1,38 @@
+/**
+ * A request's XML, read once for the pipeline (ARCHITECTURE.md §2 "parse" and "validate"): the plain tree the
+ * envelope, dispatch and operations read, and the schema check of the same bytes, both by libxml2.
+ *
+ * The usual request (UTF-8, well-formed) builds no libxml2 document at all: libxml2's SAX parser reads the text the
+ * prescan already decoded into the tree, and the schema is checked by libxml2's streaming validation of the bytes.
+ * No document means no native memory waiting for the garbage collector, which is what held most of the gateway's
+ * memory under load. Anything else (another encoding, or bytes that are not well-formed, reported with their line
+ * and column) takes the document path: parse, copy the tree out, validate the document.
+ */
+import { EsavError, type FieldError } from '../errors/esav-error.js';
+import { elementTree, treeFromText, type XmlTreeElement } from './element-tree.js';
+import { parseScanned, scanXml } from './hardened-parser.js';
+import type { XmlLimits } from './prescan.js';
+import type { CompiledSchema } from './xsd-validator.js';
+
+export interface ParsedRequest {
+  readonly tree: XmlTreeElement;
+  /** Every error of the request against the schema (empty when valid); a fault if the bytes are not XML. */
+  validate(schema: CompiledSchema): FieldError[];
+}
+
+export function readRequest(body: Buffer, limits: XmlLimits): ParsedRequest {
+  const { text, utf8 } = scanXml(body, limits);
+  const tree = utf8 ? treeFromText(text) : null;
+  if (tree !== null) {
+    return {
+      tree,
+      validate(schema) {
+        const { fields, malformed } = schema.validateBytes(body);
+        if (malformed) throw new EsavError('ESAV_XML_MALFORMED', { params: { line: malformed.line, column: malformed.column, reason: malformed.reason } });
+        return fields;
+      }
+    };
+  }
+  const doc = parseScanned(body);
+  return { tree: elementTree(doc), validate: (schema) => schema.validate(doc) };
+}
