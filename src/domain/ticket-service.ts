@@ -10,7 +10,7 @@ import {
   closureDeadline, DEFAULT_LIFECYCLE_POLICY, FREEZE_REASONS, HISTORY_VISIBILITY_DAYS, TERMINAL_STATES, transition, visibleToOperator,
   type ActorKind, type FreezeReason, type LifecyclePolicy, type TicketEvent, type TicketState
 } from './ticket-lifecycle.js';
-import type { Actor, FormField, SearchCriteria, TicketRecord, TicketStateView, TicketStore, TicketTransaction } from './tickets.js';
+import type { Actor, FormField, SearchCriteria, TicketRecord, TicketStateView, TicketStore, TicketSummary, TicketTransaction } from './tickets.js';
 
 export interface FilingInput {
   readonly serviceId: string;
@@ -124,9 +124,9 @@ export async function cancelTicket(store: TicketStore, caller: Caller, reference
 export interface Page { readonly page: number; readonly size: number }
 
 /** S3: search and history of the caller's tickets; closed ones for 90 calendar days after their closure. */
-export async function searchTickets(store: TicketStore, caller: Caller, criteria: SearchCriteria, page: Page, now: Date): Promise<{ rows: TicketRecord[]; total: number }> {
+export async function searchTickets(store: TicketStore, caller: Caller, criteria: SearchCriteria, page: Page, now: Date): Promise<{ rows: TicketSummary[]; total: number }> {
   const visibleSince = new Date(now.getTime() - HISTORY_VISIBILITY_DAYS * DAY);
-  return store.search(caller.operator.id, criteria, visibleSince, page.size, (page.page - 1) * page.size);
+  return store.searchSummaries(caller.operator.id, criteria, visibleSince, page.size, (page.page - 1) * page.size);
 }
 
 /** When the operator's delay to answer a closure ends (shown while the ticket is CLOS or VALIDE). */

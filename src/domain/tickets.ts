@@ -25,6 +25,9 @@ export interface TicketRecord {
   readonly freezeDetail: string | null;
 }
 
+/** A line of a search's answer (rechercheSignalisations): read without the form. */
+export type TicketSummary = Pick<TicketRecord, 'reference' | 'operatorReference' | 'serviceId' | 'state' | 'acceptedAt' | 'stateChangedAt'>;
+
 /** What a state read needs of a ticket (consultationEtat): read without the form, the join or the history. */
 export type TicketStateView = Pick<TicketRecord, 'reference' | 'state' | 'stateChangedAt' | 'closedAt' | 'freezeReason' | 'freezeDetail'>;
 
@@ -98,4 +101,6 @@ export interface TicketStore {
   stateOf(operatorId: string, reference: string): Promise<TicketStateView | null>;
   history(ticketId: string): Promise<{ transitions: TransitionRecord[]; comments: CommentRecord[] }>;
   search(operatorId: string | null, criteria: SearchCriteria, visibleSince: Date, limit: number, offset: number): Promise<{ rows: TicketRecord[]; total: number }>;
+  /** The same search answering summaries (the operators' search: no form, no join). */
+  searchSummaries(operatorId: string, criteria: SearchCriteria, visibleSince: Date, limit: number, offset: number): Promise<{ rows: TicketSummary[]; total: number }>;
 }

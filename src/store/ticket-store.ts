@@ -34,6 +34,42 @@ async function event(client: pg.PoolClient, t: TicketRecord, kind: TicketEventKi
   await run(client, recordTicketEvent(t.id, t.operatorId, kind, payload, at));
 }
 
+type SummaryRow = Pick<Row, 'reference' | 'operator_reference' | 'service_id' | 'state' | 'accepted_at' | 'state_changed_at'>;
+
+/**
+ * A page of tickets matching the criteria, and how many match, in one round trip: the matching set once (ids and
+ * dates), its count, and the page joined back to the tickets for the columns asked. Only the criteria given become
+ * predicates, so that the planner sees plain comparisons it can use an index for (a "$n IS NULL OR column = $n"
+ * predicate defeats the indexes); the shape of the criteria names the prepared statement.
+ * S3: closed (terminal) tickets only while closed after visibleSince.
+ */
+async function searchPage<R extends object>(pool: Pool, operatorId: string | null, c: SearchCriteria, visibleSince: Date, limit: number, offset: number,
+  columns: string, join: string, kind: string): Promise<{ rows: R[]; total: number }> {
+  const values: unknown[] = [visibleSince];
+  const where = [`(t.state NOT IN ('EN_REJET', 'CLOS_TABLEAU_DE_BORD', 'ANNULE') OR t.closed_at IS NULL OR t.closed_at > $1)`];
+  const shape: string[] = [];
+  const add = (key: string, predicate: (n: number) => string, value: unknown): void => {
+    values.push(value);
+    where.push(predicate(values.length));
+    shape.push(key);
+  };
+  if (operatorId !== null) add('o', (n) => `t.operator_id = $${n}`, operatorId);
+  if (c.states.length > 0) add('s', (n) => `t.state = ANY($${n}::text[])`, c.states);
+  if (c.serviceId !== null) add('p', (n) => `t.service_id = $${n}`, c.serviceId);
+  if (c.from !== null) add('f', (n) => `t.accepted_at >= $${n}`, c.from);
+  if (c.to !== null) add('t', (n) => `t.accepted_at <= $${n}`, c.to);
+  const found = await run<R & { total: string; found: boolean | null }>(pool, {
+    name: `ticket-search-${kind}-${shape.join('') || 'all'}`,
+    text: `WITH m AS (SELECT t.id, t.accepted_at FROM ticket t WHERE ${where.join(' AND ')}),
+                p AS (SELECT id FROM m ORDER BY accepted_at DESC, id DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2})
+           SELECT (SELECT count(*) FROM m) AS total, t.id IS NOT NULL AS found, ${columns}
+             FROM (SELECT 1) AS one LEFT JOIN (p JOIN ticket t ON t.id = p.id ${join}) ON true
+            ORDER BY t.accepted_at DESC, t.id DESC`,
+    values: [...values, limit, offset]
+  });
+  return { rows: found.filter((r) => r.found), total: Number(found[0]?.total ?? 0) };
+}
+
 /** A key of one operator: every batched read is scoped to the operator that asked (A6). */
 interface Scoped { readonly operatorId: string; readonly key: string }
 
@@ -209,37 +245,17 @@ export function createTicketStore(pool: Pool): TicketStore {
     },
 
     async search(operatorId, c: SearchCriteria, visibleSince, limit, offset) {
-      // Only the criteria given become predicates, so that the planner sees plain comparisons it can use an index for
-      // (a "$n IS NULL OR column = $n" predicate defeats the indexes); the shape names the prepared statement.
-      // S3: closed (terminal) tickets only while closed after visibleSince.
-      const values: unknown[] = [visibleSince];
-      const where = [`(t.state NOT IN ('EN_REJET', 'CLOS_TABLEAU_DE_BORD', 'ANNULE') OR t.closed_at IS NULL OR t.closed_at > $1)`];
-      const shape: string[] = [];
-      const add = (key: string, predicate: (n: number) => string, value: unknown): void => {
-        values.push(value);
-        where.push(predicate(values.length));
-        shape.push(key);
-      };
-      if (operatorId !== null) add('o', (n) => `t.operator_id = $${n}`, operatorId);
-      if (c.states.length > 0) add('s', (n) => `t.state = ANY($${n}::text[])`, c.states);
-      if (c.serviceId !== null) add('p', (n) => `t.service_id = $${n}`, c.serviceId);
-      if (c.from !== null) add('f', (n) => `t.accepted_at >= $${n}`, c.from);
-      if (c.to !== null) add('t', (n) => `t.accepted_at <= $${n}`, c.to);
-      const filter = where.join(' AND ');
-      const name = `ticket-search-${shape.join('') || 'all'}`;
-      // One round trip: the matching set once (ids and dates), its count, and the page joined back to the tickets.
-      const found = await run<Row & { total: string; id: string | null }>(pool, {
-        name,
-        text: `WITH m AS (SELECT t.id, t.accepted_at FROM ticket t WHERE ${filter}),
-                    p AS (SELECT id FROM m ORDER BY accepted_at DESC, id DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2})
-               SELECT (SELECT count(*) FROM m) AS total, ${COLUMNS}
-                 FROM (SELECT 1) AS one LEFT JOIN (p JOIN ticket t ON t.id = p.id JOIN operator o ON o.id = t.operator_id) ON true
-                ORDER BY t.accepted_at DESC, t.id DESC`,
-        values: [...values, limit, offset]
-      });
-      const total = Number(found[0]?.total ?? 0);
-      const rows = found.filter((r) => r.id !== null);
+      const { rows, total } = await searchPage<Row>(pool, operatorId, c, visibleSince, limit, offset, COLUMNS, 'JOIN operator o ON o.id = t.operator_id', 'full');
       return { rows: rows.map(toRecord), total };
+    },
+
+    async searchSummaries(operatorId, c: SearchCriteria, visibleSince, limit, offset) {
+      const { rows, total } = await searchPage<SummaryRow>(pool, operatorId, c, visibleSince, limit, offset,
+        't.reference, t.operator_reference, t.service_id, t.state, t.accepted_at, t.state_changed_at', '', 'summary');
+      return {
+        rows: rows.map((r) => ({ reference: r.reference, operatorReference: r.operator_reference, serviceId: r.service_id, state: r.state, acceptedAt: r.accepted_at, stateChangedAt: r.state_changed_at })),
+        total
+      };
     }
   };
 }

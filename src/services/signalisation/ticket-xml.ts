@@ -3,7 +3,7 @@
  * versions (structured ends, the TMF621 state) are options.
  */
 import { FREEZE_REASONS, TMF621_STATE } from '../../domain/ticket-lifecycle.js';
-import type { CommentRecord, TicketRecord, TicketStateView, TransitionRecord } from '../../domain/tickets.js';
+import type { CommentRecord, TicketRecord, TicketStateView, TicketSummary, TransitionRecord } from '../../domain/tickets.js';
 import type { RentedService, ServiceEnd } from '../../domain/service-inventory.js';
 import { restorationDeadline } from '../../domain/restoration.js';
 import { closureAnswerDeadline } from '../../domain/ticket-service.js';
@@ -48,6 +48,6 @@ export function detailXml(t: TicketRecord, s: RentedService, history: { transiti
   return `<signalisation>${element('referenceSignalisation', t.reference)}${element('referenceOperateur', t.operatorReference)}${element('dateAcceptation', iso(t.acceptedAt))}${element('etat', t.state)}${o.tmf621 ? element('etatTMF621', TMF621_STATE[t.state]) : ''}${element('dateEtat', iso(t.stateChangedAt))}${freezeXml(t)}${optionalElement('finDelaiReponseCloture', deadline ? iso(deadline) : null)}${prestation}${fault}${guarantees}${comments}${transitions}</signalisation>`;
 }
 
-export function summaryXml(t: TicketRecord): string {
+export function summaryXml(t: TicketSummary): string {
   return `<signalisation>${element('referenceSignalisation', t.reference)}${element('referenceOperateur', t.operatorReference)}${element('identifiantPrestation', t.serviceId)}${element('etat', t.state)}${element('dateAcceptation', iso(t.acceptedAt))}${element('dateEtat', iso(t.stateChangedAt))}</signalisation>`;
 }
