@@ -11,7 +11,7 @@ import { createHistogram } from 'node:perf_hooks';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServerChild, stopOrphanPostgres } from './bench/children.js';
-import { COLD_START_READINESS, measureColdStart } from './bench/coldstart.js';
+import { buildServer, COLD_START_READINESS, measureColdStart } from './bench/coldstart.js';
 import { callOnResumedSession, mergeRounds, resumesAcross, runHandshakes, type HandshakeResult } from './bench/handshake.js';
 import { runLoad, type Progress } from './bench/load.js';
 import { breakdown, sampleRss, type MemoryBreakdown, type MemorySummary, type RssSampler } from './bench/memory.js';
@@ -84,6 +84,15 @@ interface Started {
   memory(gc: boolean): Promise<MemoryBreakdown | null>;
 }
 
+/** Where the compiled servers are (set once built, unless --tsx). */
+let buildDir: string | null = null;
+
+/** The server script to fork: its compiled .js (the default), or the .ts itself under --tsx. */
+function compiled(script: string, o: BenchOptions): string {
+  if (o.tsx || buildDir === null) return script;
+  return path.join(buildDir, path.relative(ROOT, script)).replace(/\.ts$/, '.js');
+}
+
 /**
  * Starts a server child, runs `use` with it, stops it. A child that dies while in use aborts the signal `use` gets
  * (it must end the run, not be measured as a storm of connection errors), as does the outer signal (Ctrl-C, or the
@@ -94,7 +103,7 @@ async function withServer<T>(server: ServerDefinition, name: string, o: BenchOpt
   status(`  ${name}: starting (${extra.gateway?.database === 'connect' ? 'on the first gateway\'s PostgreSQL' : server.starting})…`);
   const isGateway = server.id === 'gateway';
   const child = startServerChild({
-    script: server.script, cwd: ROOT, pki, workDir, env: isGateway ? o.gatewayEnv : {},
+    script: compiled(server.script, o), cwd: ROOT, pki, workDir, env: isGateway ? o.gatewayEnv : {},
     ...(extra.gateway ? { gateway: extra.gateway } : {}),
     ...(extra.profile ? { cpuProfDir: RESULTS_DIR } : {})
   });
@@ -303,6 +312,13 @@ async function main(): Promise<number> {
       await stopOrphanPostgres(workDir);
       rmSync(workDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     });
+    if (!o.tsx) {
+      status('compiling src/ and the bench servers with tsc, as npm run build does…');
+      const dir = path.join(ROOT, '.tmp', `bench-servers-${process.pid}`);
+      cleanup.add('compiled servers', () => rmSync(dir, { recursive: true, force: true }));
+      buildServer(ROOT, dir, true);
+      buildDir = dir;
+    }
     endStatus();
     const signal = interrupt.signal;
     for (const server of SERVERS.filter((x) => x.id !== 'gateway')) {
@@ -356,7 +372,7 @@ async function main(): Promise<number> {
   const settings = {
     connections: o.connections, pipelining: 1 as const, warmupS: o.warmupS, durationS: o.durationS,
     gatewayEnv: o.gatewayEnv, gatewayProfiled: o.profile, handshakeConcurrency: o.handshakeConcurrency,
-    coldStartRuns: o.coldStartRuns, historyPerOperator: o.historyPerOperator, smoke: o.smoke
+    coldStartRuns: o.coldStartRuns, historyPerOperator: o.historyPerOperator, smoke: o.smoke, serversCompiled: !o.tsx
   };
   const report = buildReport(startedAt, settings, { results, handshakes, instances, coldStart });
   process.stdout.write(formatReport(report));

@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { stopOrphan } from '../../src/store/embedded-postgres.js';
-import type { BenchPki, ChildMessage, GatewayStart, MemoryMessage, ParentMessage, ReadyMessage } from './protocol.js';
+import { DEPLOYED_NODE_FLAGS, type BenchPki, type ChildMessage, type GatewayStart, type MemoryMessage, type ParentMessage, type ReadyMessage } from './protocol.js';
 
 export interface ServerChild {
   readonly pid: number;
@@ -45,9 +45,10 @@ export function startServerChild(o: ChildOptions): ServerChild {
   const profile = o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : [];
   const child = fork(o.script, [], {
     cwd: o.cwd,
-    // tsx as a loader of a plain node process: the child is the server itself, not a tsx wrapper around it.
+    // Compiled (.js, the default: as the Docker image runs) or through tsx as a loader of a plain node process
+    // (--tsx): either way the child is the server itself, not a wrapper around it.
     // --expose-gc: the bench asks for a full GC between loads, to tell retained memory from garbage.
-    execArgv: ['--import', 'tsx', '--expose-gc', ...profile],
+    execArgv: [...DEPLOYED_NODE_FLAGS, ...(o.script.endsWith('.ts') ? ['--import', 'tsx'] : []), '--expose-gc', ...profile],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc']
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -7,8 +7,8 @@
  * client: TLS material, contracts, routes, registry and database all work), and the ops listener's /health/ready
  * answering 200 (server.ts opens it after the SOAP listener). Both are polled every 10 ms from the spawn on.
  *
- * Two ways of running the same server: 'tsx' is `npm start` (tsx's CLI, which runs node with its loader and
- * compiles the TypeScript on the fly, from its cache once warm) without npm's own start-up; 'built' is the output
+ * Two ways of running the same server, both with the deployed Node flags: 'tsx' is `npm start` (node with tsx as its
+ * loader, which compiles the TypeScript on the fly, from its cache once warm) without npm's own start-up; 'built' is the output
  * of `npm run build` (tsc, tsconfig.build.json) run with plain node, as the Docker image does — compiled by the
  * bench into its own folder under .tmp/ (dist/ is left alone), with the migrations copied next to migrate.js.
  */
@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Client, request } from 'undici';
 import type { ClientTls } from './load.js';
+import { DEPLOYED_NODE_FLAGS } from './protocol.js';
 import { childPids, rssBytes, toMB } from './memory.js';
 import { freePort } from './net.js';
 import type { BenchPki } from './protocol.js';
@@ -79,15 +80,18 @@ export function median(xs: readonly number[]): number | null {
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-/** Compiles src/ as `npm run build` does (same compiler options) into <dir>; returns where server.js is. */
-export function buildServer(root: string, dir: string): { serverJs: string; buildMs: number; warning?: string } {
+/**
+ * Compiles src/ as `npm run build` does (same compiler options) into <dir>; returns where server.js is. With
+ * `benchServers`, the bench's server children (scripts/bench) are compiled too, so that they run as plain node.
+ */
+export function buildServer(root: string, dir: string, benchServers = false): { serverJs: string; buildMs: number; warning?: string } {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const rel = (p: string): string => path.relative(dir, p).split(path.sep).join('/');
   writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
     extends: rel(path.join(root, 'tsconfig.build.json')),
     compilerOptions: { outDir: '.', rootDir: rel(root), sourceMap: false },
-    include: [`${rel(path.join(root, 'src'))}/**/*.ts`]
+    include: [`${rel(path.join(root, 'src'))}/**/*.ts`, ...(benchServers ? [`${rel(path.join(root, 'scripts', 'bench'))}/**/*.ts`] : [])]
   }, null, 2));
   const tsc = createRequire(path.join(root, 'package.json')).resolve('typescript/bin/tsc');
   const started = performance.now();
@@ -97,6 +101,7 @@ export function buildServer(root: string, dir: string): { serverJs: string; buil
   if (!existsSync(serverJs)) throw new Error(`tsc produced no src/server.js (exit ${r.status}): ${(r.stdout + r.stderr).slice(0, 500)}`);
   // As the Dockerfile does: migrate.js reads the migrations from its own folder, and tsc copies no .sql file.
   cpSync(path.join(root, 'src', 'store', 'migrations'), path.join(dir, 'src', 'store', 'migrations'), { recursive: true });
+  if (benchServers) cpSync(path.join(root, 'scripts', 'bench', 'echo.wsdl'), path.join(dir, 'scripts', 'bench', 'echo.wsdl'));
   const warning = r.status === 0 ? undefined : `tsc exited ${r.status} (emitted anyway): ${(r.stdout + r.stderr).trim().split('\n')[0]}`;
   return { serverJs, buildMs, ...(warning ? { warning } : {}) };
 }
@@ -173,9 +178,8 @@ async function oneRun(command: readonly string[], o: ColdStartOptions, files: { 
       const why = exited ? `exited (code ${child.exitCode})` : o.signal?.aborted ? 'interrupted' : `not ready within ${(o.timeoutMs ?? 60_000) / 1000} s`;
       throw new Error(`the gateway ${why}: ${output.join('').trim().slice(-800)}`);
     }
-    // The server is the process spawned (built) or the one tsx's CLI runs (tsx).
-    const pids = [child.pid!, ...await childPids(child.pid!)];
-    const rss = await rssBytes(pids[pids.length - 1]!);
+    // Both ways spawn the server itself (node, with tsx as its loader or on the compiled output).
+    const rss = await rssBytes(child.pid!);
     return { readyMs: Math.max(soapMs, opsReadyMs), soapMs, opsReadyMs, rssAtReadyMB: rss === null ? null : toMB(rss) };
   } finally {
     if (!exited) {
@@ -206,14 +210,14 @@ export async function measureColdStart(o: ColdStartOptions, modes: readonly Cold
     // node_modules by walking up from its own folder.
     const buildDir = path.join(o.root, '.tmp', `bench-build-${process.pid}`);
     if (mode === 'tsx') {
-      const cli = createRequire(path.join(o.root, 'package.json')).resolve('tsx/cli');
-      command = [process.execPath, cli, 'src/server.ts'];
+      // As package.json's "start": node with the deployed flags and tsx as its loader.
+      command = [process.execPath, ...DEPLOYED_NODE_FLAGS, '--import', 'tsx', 'src/server.ts'];
     } else {
       o.onStatus('  cold start: compiling src/ as npm run build does…');
       try {
         const b = buildServer(o.root, buildDir);
         build = b;
-        command = [process.execPath, b.serverJs];
+        command = [process.execPath, ...DEPLOYED_NODE_FLAGS, b.serverJs];
       } catch (e) {
         results.push({ mode, command: 'node <build>/src/server.js', runs: [], medianMs: null, error: e instanceof Error ? e.message : String(e) });
         continue;
@@ -235,7 +239,7 @@ export async function measureColdStart(o: ColdStartOptions, modes: readonly Cold
     }
     results.push({
       mode,
-      command: mode === 'tsx' ? 'tsx src/server.ts (npm start)' : 'node <npm run build output>/src/server.js',
+      command: mode === 'tsx' ? 'node --import tsx src/server.ts (npm start)' : 'node <npm run build output>/src/server.js',
       runs,
       medianMs: error ? null : median(runs.map((r) => r.readyMs)),
       ...(error ? { error } : {}),

@@ -12,6 +12,8 @@ export interface BenchOptions {
   readonly connections: number;
   readonly only: readonly BenchId[];
   readonly profile: boolean;
+  /** Run the server children through tsx instead of compiled (faster to start, not as deployed). */
+  readonly tsx: boolean;
   /** Configuration variables for the gateway on top of its defaults, to try a setting without editing src/. */
   readonly gatewayEnv: Readonly<Record<string, string>>;
   /** Parallel connect loops of the handshake measurement. */
@@ -35,6 +37,7 @@ Loads, one after the other, over mutual TLS with keep-alive (certificates genera
   (e) search   the gateway: one day of OPA's tickets, first page (rechercheSignalisations)
 (c)–(e) run against one gateway on an embedded PostgreSQL holding 90 days of history (20,000 tickets
 per operator). The resident memory (RSS) of the peer and of the gateway is sampled during each measured phase.
+Every server runs compiled by tsc (src/ and scripts/bench, as npm run build and the Docker image do), unless --tsx.
 Then, with the same gateway and database:
   instances    the read (c) on one instance, then split over two instances on the same PostgreSQL
   handshakes   new mTLS connections per second, full and resumed, against a bare Node https server
@@ -55,6 +58,8 @@ Options:
   --coldstart-runs <n>         runs per way of starting, the median is reported (default 3)
   --only <ids>       comma-separated subset of ceiling,peer,read,filing,search,instances,handshakes,coldstart
                      (default: all)
+  --tsx              run the server children through tsx instead of compiled (no build; not as deployed:
+                     the loader thread adds memory)
   --out <file>       write the JSON report to this file only (neither latest.json nor a timestamped copy)
   --gateway-env K=V  a configuration variable for the gateway (repeatable), e.g. ESAV_DB_POOL_SIZE=20;
                      the reference figures are taken with none
@@ -88,6 +93,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         warmup: { type: 'string' },
         quick: { type: 'boolean', default: false },
         smoke: { type: 'boolean', default: false },
+        tsx: { type: 'boolean', default: false },
         connections: { type: 'string' },
         'handshake-concurrency': { type: 'string' },
         'coldstart-runs': { type: 'string' },
@@ -126,6 +132,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     only: IDS.filter((id) => only.includes(id)),
     profile: values.profile,
     smoke,
+    tsx: values.tsx,
     out: values.out ?? null,
     help: values.help
   };

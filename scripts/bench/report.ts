@@ -62,8 +62,8 @@ export interface MemoryReport {
   /** The peer's child during (b). */
   readonly peer: MemorySummary;
   /**
-   * The bench's gateway child runs its TypeScript through tsx's loader (a thread with its own heap): the RSS at
-   * readiness of the cold start with tsx minus that of the built server, medians; null without both cold starts.
+   * What tsx's loader (a thread with its own heap) adds to a server: the RSS at readiness of the cold start with
+   * tsx minus that of the built server, medians; null without both cold starts.
    */
   readonly tsxOverheadMB: number | null;
 }
@@ -101,6 +101,8 @@ export interface BenchSettings {
   readonly historyPerOperator: number;
   /** --smoke: the figures only show that every measurement works. */
   readonly smoke: boolean;
+  /** The server children ran compiled by tsc (as deployed); false under --tsx. */
+  readonly serversCompiled: boolean;
 }
 
 export interface BenchReport {
@@ -264,7 +266,9 @@ export function formatReport(r: BenchReport): string {
         if (b.afterGc) lines.push(`      after ${b.afterGc.gcRounds} full GCs: ${part(b.afterGc)}`);
       }
       if (r.memory.tsxOverheadMB !== null) {
-        lines.push(`  (the bench's gateway runs under tsx: at readiness, the server under tsx held ${r.memory.tsxOverheadMB} MB more than the built one)`);
+        lines.push(r.settings.serversCompiled
+          ? `  (the servers ran compiled, as deployed; under tsx, as npm start runs it, the gateway holds ${r.memory.tsxOverheadMB} MB more at readiness)`
+          : `  (--tsx: the servers ran under tsx; at readiness, the server under tsx held ${r.memory.tsxOverheadMB} MB more than the built one)`);
       }
     }
   }
