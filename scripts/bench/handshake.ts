@@ -13,6 +13,7 @@
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import tls from 'node:tls';
 import type { ClientTls, Progress } from './load.js';
+import { sleep, timedRun, type RunState } from './timed-run.js';
 
 export interface HandshakeTarget {
   readonly host: string;
@@ -88,16 +89,12 @@ export function handshakeOnce(t: HandshakeTarget, c: ClientTls, session: Buffer 
   });
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function runHandshakes(t: HandshakeTarget, o: HandshakeOptions): Promise<HandshakeResult> {
   o.signal?.throwIfAborted();
   const timeoutMs = o.timeoutMs ?? 5000;
   const histogram = o.histogram ?? createHistogram();
-  let phase: Progress['phase'] = 'warm-up';
-  let stopped = false;
-  let phaseStart = performance.now();
-  let measureEnd = 0;
+  let run: RunState = { phase: 'warm-up', stopped: false };
   let completed = 0;
   let measured = 0;
   let reusedCount = 0;
@@ -107,7 +104,7 @@ export async function runHandshakes(t: HandshakeTarget, o: HandshakeOptions): Pr
 
   async function loop(): Promise<void> {
     let session: Buffer | undefined;
-    while (!stopped) {
+    while (!run.stopped) {
       const started = process.hrtime.bigint();
       try {
         const r = await handshakeOnce(t, o.tls, o.resume ? session : undefined, timeoutMs);
@@ -115,13 +112,13 @@ export async function runHandshakes(t: HandshakeTarget, o: HandshakeOptions): Pr
         completed++;
         session = r.session;
         protocol = r.protocol;
-        if (phase === 'measure' && !stopped) {
+        if (run.phase === 'measure' && !run.stopped) {
           measured++;
           if (r.reused) reusedCount++;
           histogram.record(elapsed > 0n ? elapsed : 1n);
         }
       } catch (e) {
-        if (phase === 'measure' && !stopped) {
+        if (run.phase === 'measure' && !run.stopped) {
           errors++;
           firstError ??= e instanceof Error ? `${e.name}: ${e.message}` : String(e);
         }
@@ -131,32 +128,16 @@ export async function runHandshakes(t: HandshakeTarget, o: HandshakeOptions): Pr
     }
   }
 
-  const progress = setInterval(() => {
-    o.onProgress?.({ phase, elapsedMs: performance.now() - phaseStart, phaseMs: phase === 'warm-up' ? o.warmupMs : o.durationMs, completed, errors });
-  }, o.progressEveryMs);
-  let abort: () => void = () => undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    abort = () => {
-      stopped = true;
-      reject(o.signal?.reason instanceof Error ? o.signal.reason : new Error('handshake run aborted'));
-    };
-    o.signal?.addEventListener('abort', abort, { once: true });
+  const { durationMs } = await timedRun({
+    workers: o.concurrency, warmupMs: o.warmupMs, durationMs: o.durationMs, what: 'handshake run',
+    ...(o.signal ? { signal: o.signal } : {}),
+    progressEveryMs: o.progressEveryMs,
+    onProgress: (phase, elapsedMs, phaseMs) => o.onProgress?.({ phase, elapsedMs, phaseMs, completed, errors }),
+    onMeasure: (edge) => { if (edge === 'start' && !o.histogram) histogram.reset(); }
+  }, (_i, state) => {
+    run = state;
+    return loop();
   });
-  try {
-    const loops = Array.from({ length: o.concurrency }, () => loop());
-    await Promise.race([sleep(o.warmupMs), aborted]);
-    phase = 'measure';
-    phaseStart = performance.now();
-    if (!o.histogram) histogram.reset();
-    await Promise.race([sleep(o.durationMs), aborted]);
-    measureEnd = performance.now();
-    stopped = true;
-    await Promise.race([Promise.all(loops), aborted]);
-  } finally {
-    clearInterval(progress);
-    o.signal?.removeEventListener('abort', abort);
-  }
-  const durationMs = measureEnd - phaseStart;
   const ms = (ns: number): number => (measured === 0 ? 0 : ns / 1e6);
   return {
     connections: measured,

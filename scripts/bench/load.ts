@@ -7,6 +7,7 @@
  */
 import { createHistogram } from 'node:perf_hooks';
 import { Pool } from 'undici';
+import { sleep, timedRun, type RunState } from './timed-run.js';
 
 export interface LoadTarget {
   /** https://127.0.0.1:<port> */
@@ -63,7 +64,6 @@ export interface LoadResult {
 }
 
 const NS_PER_MS = 1e6;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function runLoad(targets: LoadTarget | readonly LoadTarget[], o: LoadOptions): Promise<LoadResult> {
   o.signal?.throwIfAborted();
@@ -80,17 +80,14 @@ export async function runLoad(targets: LoadTarget | readonly LoadTarget[], o: Lo
   const measuredPer = list.map(() => 0);
   const histogram = createHistogram();
 
-  let phase: Progress['phase'] = 'warm-up';
-  let stopped = false;
-  let phaseStart = performance.now();
-  let measureEnd = 0;
+  let run: RunState = { phase: 'warm-up', stopped: false };
   let completed = 0;
   let measured = 0;
   let errors = 0;
   let firstError: string | null = null;
 
   const failed = (why: string): void => {
-    if (phase !== 'measure' || stopped) return;
+    if (run.phase !== 'measure' || run.stopped) return;
     errors++;
     firstError ??= why;
   };
@@ -98,7 +95,7 @@ export async function runLoad(targets: LoadTarget | readonly LoadTarget[], o: Lo
   async function worker(t: number): Promise<void> {
     const target = list[t]!;
     const pool = pools[t]!;
-    while (!stopped) {
+    while (!run.stopped) {
       const body = Buffer.from(target.body(), 'utf8');
       const headers = { ...target.headers, 'content-length': String(body.length) };
       const started = process.hrtime.bigint();
@@ -109,7 +106,7 @@ export async function runLoad(targets: LoadTarget | readonly LoadTarget[], o: Lo
         completed++;
         if (!target.check(res.statusCode, text)) {
           failed(`HTTP ${res.statusCode}: ${text.slice(0, 300)}`);
-        } else if (phase === 'measure' && !stopped) {
+        } else if (run.phase === 'measure' && !run.stopped) {
           measured++;
           measuredPer[t]!++;
           histogram.record(elapsed > 0n ? elapsed : 1n);
@@ -122,39 +119,24 @@ export async function runLoad(targets: LoadTarget | readonly LoadTarget[], o: Lo
     }
   }
 
-  const progress = setInterval(() => {
-    o.onProgress?.({ phase, elapsedMs: performance.now() - phaseStart, phaseMs: phase === 'warm-up' ? o.warmupMs : o.durationMs, completed, errors });
-  }, o.progressEveryMs);
-
-  let abort: () => void = () => undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    abort = () => {
-      stopped = true;
-      reject(o.signal?.reason instanceof Error ? o.signal.reason : new Error('load run aborted'));
-    };
-    o.signal?.addEventListener('abort', abort, { once: true });
-  });
-
+  let durationMs: number;
   try {
-    const workers = Array.from({ length: o.connections }, (_, i) => worker(i % list.length));
-    await Promise.race([sleep(o.warmupMs), aborted]);
-    phase = 'measure';
-    phaseStart = performance.now();
-    histogram.reset();
-    o.onMeasure?.('start');
-    await Promise.race([sleep(o.durationMs), aborted]);
-    measureEnd = performance.now();
-    stopped = true;
-    o.onMeasure?.('end');
-    // The requests still in flight complete after the window and are not counted.
-    await Promise.race([Promise.all(workers), aborted]);
+    ({ durationMs } = await timedRun({
+      workers: o.connections, warmupMs: o.warmupMs, durationMs: o.durationMs, what: 'load run',
+      ...(o.signal ? { signal: o.signal } : {}),
+      progressEveryMs: o.progressEveryMs,
+      onProgress: (phase, elapsedMs, phaseMs) => o.onProgress?.({ phase, elapsedMs, phaseMs, completed, errors }),
+      onMeasure: (edge) => {
+        if (edge === 'start') histogram.reset();
+        o.onMeasure?.(edge);
+      }
+    }, (i, state) => {
+      run = state;
+      return worker(i % list.length);
+    }));
   } finally {
-    clearInterval(progress);
-    o.signal?.removeEventListener('abort', abort);
     await Promise.all(pools.map((p) => p.destroy().catch(() => undefined)));
   }
-
-  const durationMs = measureEnd - phaseStart;
   const ms = (ns: number): number => (measured === 0 ? 0 : ns / NS_PER_MS);
   return {
     requests: measured,

@@ -7,15 +7,14 @@
  */
 import { expect } from 'chai';
 import { fixedClock } from '../../src/domain/clock.js';
-import { createHttpsTransport } from '../../src/jobs/notification-sender.js';
-import { createNotificationWorker, type NotificationWorker } from '../../src/jobs/notification-worker.js';
-import { createPool, type Pool } from '../../src/store/database.js';
+import type { NotificationWorker } from '../../src/jobs/notification-worker.js';
 import { libxml } from '../../src/xml/libxml.js';
-import { adminRunner, type AdminRunner } from '../support/admin.js';
-import { freshDatabase, testDatabaseUrl, type TestDatabase } from '../support/database.js';
-import { startGateway, type TestGateway } from '../support/gateway.js';
-import { notificationReceiver, type NotificationReceiver, type ReceivedLimitAnnouncement } from '../support/notification-receiver.js';
-import { collectingLogger, contractOperation, fileTicket, realContracts, realNotificationContract } from '../support/notifications.js';
+import type { AdminRunner } from '../support/admin.js';
+import type { TestDatabase } from '../support/database.js';
+import type { TestGateway } from '../support/gateway.js';
+import type { NotificationReceiver, ReceivedLimitAnnouncement } from '../support/notification-receiver.js';
+import { contractOperation, fileTicket, realContracts } from '../support/notifications.js';
+import { startPushFixture, type PushFixture } from '../support/push-fixture.js';
 import { call, textOf, type RawResponse } from '../support/soap-client.js';
 import { envelope, SIG } from '../support/tickets.js';
 
@@ -26,7 +25,6 @@ describe('limit announcements pushed to operators (L2, notification v2)', () => 
   let gw: TestGateway;
   let receiver: NotificationReceiver;
   let admin: AdminRunner;
-  let workerPool: Pool;
   let worker: NotificationWorker;
   // Monday 2027-02-01, 10:00 Paris: notification v2 is in production (since 2027-01-24), v1 too (until 2027-07-24).
   const clock = fixedClock('2027-02-01T09:00:00Z');
@@ -55,19 +53,12 @@ describe('limit announcements pushed to operators (L2, notification v2)', () => 
     path: '/esav/signalisation/v2', body: envelope(`<s:RechercheSignalisationsRequete xmlns:s="${SIG(2)}"/>`), client: gw.pki.opa, ca: gw.pki.ca
   });
 
+  let fixture: PushFixture;
   before(async () => {
-    db = await freshDatabase();
-    gw = await startGateway({ database: db, clock });
-    admin = adminRunner(db.schema, gw.pki);
-    receiver = await notificationReceiver(gw.pki);
-    workerPool = createPool({ connectionString: testDatabaseUrl(), poolSize: 2, schema: db.schema });
-    worker = createNotificationWorker({
-      pool: workerPool, clock, contract: realNotificationContract(), logger: collectingLogger(),
-      transport: createHttpsTransport({ cert: gw.pki.gatewayClient.certPem, key: gw.pki.gatewayClient.keyPem, ca: [gw.pki.ca] }, 1500, 2),
-      backoff: { baseMs: 1000, maxMs: 600_000, stalledAfterAttempts: 10 }, concurrency: 4, leaseMs: 60_000, pollMs: 1000
-    });
+    fixture = await startPushFixture(clock);
+    ({ db, gw, admin, receiver, worker } = fixture);
   });
-  after(async () => { await worker.stop(2000); await workerPool.end(); await receiver.shut(); await gw.close(); await db.drop(); });
+  after(() => fixture.close());
 
   it("records the contract version of an endpoint: 1 by default, 2 only once v2 is in production", async () => {
     const early = await admin(['notifications', 'set-endpoint', 'OPA', '--url', receiver.url, '--contract-version', '2'], fixedClock('2027-01-23T22:59:59Z'));

@@ -7,15 +7,14 @@
 import { expect } from 'chai';
 import { fixedClock } from '../../src/domain/clock.js';
 import { oiComment, oiEvent } from '../../src/domain/ticket-service.js';
-import { createHttpsTransport } from '../../src/jobs/notification-sender.js';
-import { createNotificationWorker, type NotificationWorker } from '../../src/jobs/notification-worker.js';
-import { createPool, type Pool } from '../../src/store/database.js';
+import type { NotificationWorker } from '../../src/jobs/notification-worker.js';
 import { createTicketStore } from '../../src/store/ticket-store.js';
-import { adminRunner, type AdminRunner } from '../support/admin.js';
-import { freshDatabase, testDatabaseUrl, type TestDatabase } from '../support/database.js';
-import { startGateway, type TestGateway } from '../support/gateway.js';
-import { notificationReceiver, type NotificationReceiver } from '../support/notification-receiver.js';
-import { collectingLogger, contractOperation, realNotificationContract } from '../support/notifications.js';
+import type { AdminRunner } from '../support/admin.js';
+import type { TestDatabase } from '../support/database.js';
+import type { TestGateway } from '../support/gateway.js';
+import type { NotificationReceiver } from '../support/notification-receiver.js';
+import { contractOperation } from '../support/notifications.js';
+import { startPushFixture, type PushFixture } from '../support/push-fixture.js';
 import { call, textOf, type RawResponse } from '../support/soap-client.js';
 import { byReference, filing, formExample } from '../support/tickets.js';
 
@@ -24,7 +23,6 @@ describe('push notifications', () => {
   let gw: TestGateway;
   let receiver: NotificationReceiver;
   let admin: AdminRunner;
-  let workerPool: Pool;
   let worker: NotificationWorker;
   const clock = fixedClock('2026-11-24T10:00:00Z');
   const store = () => createTicketStore(db.pool);
@@ -53,19 +51,12 @@ describe('push notifications', () => {
   let t2: string;
   let t3: string;
 
+  let fixture: PushFixture;
   before(async () => {
-    db = await freshDatabase();
-    gw = await startGateway({ database: db, clock });
-    admin = adminRunner(db.schema, gw.pki);
-    receiver = await notificationReceiver(gw.pki);
-    workerPool = createPool({ connectionString: testDatabaseUrl(), poolSize: 2, schema: db.schema });
-    worker = createNotificationWorker({
-      pool: workerPool, clock, contract: realNotificationContract(), logger: collectingLogger(),
-      transport: createHttpsTransport({ cert: gw.pki.gatewayClient.certPem, key: gw.pki.gatewayClient.keyPem, ca: [gw.pki.ca] }, 1500, 2),
-      backoff: { baseMs: 1000, maxMs: 600_000, stalledAfterAttempts: 10 }, concurrency: 4, leaseMs: 60_000, pollMs: 1000
-    });
+    fixture = await startPushFixture(clock);
+    ({ db, gw, admin, receiver, worker } = fixture);
   });
-  after(async () => { await worker.stop(2000); await workerPool.end(); await receiver.shut(); await gw.close(); await db.drop(); });
+  after(() => fixture.close());
 
   it('publishes the notification contract for operators to implement, and does not answer it', async () => {
     const wsdl = await call(gw.url, { path: '/esav/notification/v1?wsdl', client: gw.pki.opa, ca: gw.pki.ca });
