@@ -21,11 +21,16 @@ const SAFE_OPTIONS = Object.freeze({
 const DECLARED_ENCODING = /^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/;
 const ACCEPTED_ENCODINGS = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii', 'iso-8859-1', 'latin1', 'iso-8859-15', 'utf-16']);
 
-/** Decodes the bytes for the prescan; UTF-16 is recognised by its byte order mark (XML 1.0 §4.3.3). */
-function decodeForScan(body: Buffer): string {
+const UTF8_NAMES = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
+
+/**
+ * Decodes the bytes for the prescan; UTF-16 is recognised by its byte order mark (XML 1.0 §4.3.3). `utf8` says that
+ * the text is exactly what libxml2 will read from the bytes (UTF-8 or ASCII, declared or not, and valid).
+ */
+function decodeForScan(body: Buffer): { text: string; utf8: boolean } {
   if (body.length >= 2) {
-    if (body[0] === 0xff && body[1] === 0xfe) return new TextDecoder('utf-16le').decode(body);
-    if (body[0] === 0xfe && body[1] === 0xff) return new TextDecoder('utf-16be').decode(body);
+    if (body[0] === 0xff && body[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(body), utf8: false };
+    if (body[0] === 0xfe && body[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(body), utf8: false };
     if (body[0] === 0x00 || body[1] === 0x00) {
       throw new EsavError('ESAV_XML_MALFORMED', {
         params: { line: 1, column: 1, reason: 'encodage non supporté (UTF-16 sans marque d’ordre, UTF-32 ou EBCDIC) : utilisez UTF-8' }
@@ -33,32 +38,28 @@ function decodeForScan(body: Buffer): string {
     }
   }
   const text = body.toString('utf8');
-  const declared = DECLARED_ENCODING.exec(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  if (declared && !ACCEPTED_ENCODINGS.has(declared[1]!.toLowerCase())) {
+  const named = DECLARED_ENCODING.exec(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)?.[1];
+  const declared = named?.toLowerCase();
+  if (declared !== undefined && !ACCEPTED_ENCODINGS.has(declared)) {
     throw new EsavError('ESAV_XML_MALFORMED', {
-      params: { line: 1, column: 1, reason: `encodage « ${declared[1]} » non supporté : utilisez UTF-8` }
+      params: { line: 1, column: 1, reason: `encodage « ${named} » non supporté : utilisez UTF-8` }
     });
   }
-  return text;
+  return { text, utf8: (declared === undefined || UTF8_NAMES.has(declared)) && isUtf8(body) };
 }
 
 /**
  * The checks before any parser (encoding, prescan), and the text the prescan read; `utf8` says that this text is
- * exactly what libxml2 will read from the bytes (UTF-8 or ASCII, declared or not, and valid), so that it can be
- * given to libxml2 as text.
+ * exactly what libxml2 will read from the bytes, so that it can be given to libxml2 as text.
  */
 export function scanXml(body: Buffer, limits: XmlLimits): { readonly text: string; readonly utf8: boolean } {
-  const text = decodeForScan(body);
-  prescanXml(text, limits);
-  const declared = DECLARED_ENCODING.exec(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)?.[1]?.toLowerCase();
-  const utf16 = body.length >= 2 && ((body[0] === 0xff && body[1] === 0xfe) || (body[0] === 0xfe && body[1] === 0xff));
-  return { text, utf8: !utf16 && (declared === undefined || UTF8_NAMES.has(declared)) && isUtf8(body) };
+  const scanned = decodeForScan(body);
+  prescanXml(scanned.text, limits);
+  return scanned;
 }
 
-const UTF8_NAMES = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
-
 export function parseXmlHardened(body: Buffer, limits: XmlLimits): XmlDocument {
-  prescanXml(decodeForScan(body), limits);
+  scanXml(body, limits);
   return parseScanned(body);
 }
 

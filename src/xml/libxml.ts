@@ -20,4 +20,3 @@ export type XmlElement = import('libxmljs').XMLElement;
 export function nativeRef(doc: XmlDocument): never {
   return (doc as unknown as { getNativeReference(): never }).getNativeReference();
 }
-
