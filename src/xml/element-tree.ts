@@ -45,15 +45,6 @@ interface SaxParser {
 const require = createRequire(import.meta.url);
 const { SaxParser: createSaxParser } = require('libxmljs') as { SaxParser: (callbacks: Record<string, (...args: never[]) => void>) => SaxParser };
 
-/** With no DTD (the prescan refused any), the only references left in an attribute value are these. */
-const REFERENCE = /&(?:#x([0-9A-Fa-f]+)|#([0-9]+)|(lt|gt|amp|quot|apos));/g;
-const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-function attributeText(raw: string): string {
-  if (!raw.includes('&')) return raw;
-  return raw.replace(REFERENCE, (_, hex: string | undefined, dec: string | undefined, name: string | undefined) =>
-    name !== undefined ? NAMED[name]! : String.fromCodePoint(parseInt(hex ?? dec!, hex !== undefined ? 16 : 10)));
-}
-
 // One parser for the process: parseString is synchronous, so one copy runs at a time.
 let stack: Building[] = [];
 let root: Building | null = null;
@@ -62,7 +53,8 @@ const sax = createSaxParser({
   startElementNS(name: string, attributes: Array<[string, string | null, string | null, string]>, _prefix: string | null, uri: string | null) {
     const el: Building = {
       namespace: uri ?? '', name, children: [], text: '',
-      attributes: attributes.map(([local, , ns, value]) => ({ namespace: ns ?? '', name: local, value: attributeText(value) }))
+      // libxml2 gives the value with its references replaced and its whitespace normalised (XML 1.0 §3.3.3).
+      attributes: attributes.map(([local, , ns, value]) => ({ namespace: ns ?? '', name: local, value }))
     };
     const parent = stack[stack.length - 1];
     if (parent) parent.children.push(el);

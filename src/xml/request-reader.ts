@@ -1,9 +1,10 @@
 /**
  * A request's XML, read once for the pipeline (ARCHITECTURE.md §2 "parse" and "validate"): the plain tree the
- * envelope, dispatch and operations read, and the schema check of the same bytes, both by libxml2.
+ * envelope, dispatch and operations read, and the schema check of the same bytes by libxml2.
  *
- * The usual request (UTF-8, well-formed) builds no libxml2 document at all: libxml2's SAX parser reads the text the
- * prescan already decoded into the tree, and the schema is checked by libxml2's streaming validation of the bytes.
+ * The usual request (UTF-8, well-formed) builds no libxml2 document at all: the text the prescan already decoded is
+ * read into the tree by src/xml/tree-reader.ts (or, when that reader is not certain, by libxml2's SAX parser), and
+ * the schema is checked by libxml2's streaming validation of the bytes, which also refuses what is not well-formed.
  * No document means no native memory waiting for the garbage collector, which is what held most of the gateway's
  * memory under load. Anything else (another encoding, or bytes that are not well-formed, reported with their line
  * and column) takes the document path: parse, copy the tree out, validate the document.
@@ -11,6 +12,7 @@
 import { EsavError, type FieldError } from '../errors/esav-error.js';
 import { elementTree, treeFromText, type XmlTreeElement } from './element-tree.js';
 import { parseScanned, scanXml } from './hardened-parser.js';
+import { readTree } from './tree-reader.js';
 import type { XmlLimits } from './prescan.js';
 import type { CompiledSchema } from './xsd-validator.js';
 
@@ -22,7 +24,8 @@ export interface ParsedRequest {
 
 export function readRequest(body: Buffer, limits: XmlLimits): ParsedRequest {
   const { text, utf8 } = scanXml(body, limits);
-  const tree = utf8 ? treeFromText(text) : null;
+  // The reader of the request path first; what it does not read with certainty, libxml2's SAX parser.
+  const tree = utf8 ? readTree(text) ?? treeFromText(text) : null;
   if (tree !== null) {
     return {
       tree,
