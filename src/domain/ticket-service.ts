@@ -10,7 +10,7 @@ import {
   closureDeadline, DEFAULT_LIFECYCLE_POLICY, FREEZE_REASONS, HISTORY_VISIBILITY_DAYS, TERMINAL_STATES, transition, visibleToOperator,
   type ActorKind, type FreezeReason, type LifecyclePolicy, type TicketEvent, type TicketState
 } from './ticket-lifecycle.js';
-import type { Actor, FormField, SearchCriteria, TicketRecord, TicketStateView, TicketStore, TicketSummary, TicketTransaction } from './tickets.js';
+import type { Actor, FilingTarget, FormField, SearchCriteria, TicketRecord, TicketStateView, TicketStore, TicketSummary, TicketTransaction } from './tickets.js';
 
 export interface FilingInput {
   readonly serviceId: string;
@@ -25,25 +25,39 @@ export interface FilingInput {
 const notFound = (reference: string): EsavError => new EsavError('ESAV_RESOURCE_NOT_FOUND', { params: { resource: 'signalisation', id: reference } });
 const DAY = 86_400_000;
 
-/** S1, S7: files a ticket, or returns the original answer for a retried filing (same operator reference, same content). */
-export async function fileTicket(store: TicketStore, caller: Caller, input: FilingInput, now: Date): Promise<{ ticket: TicketRecord; replay: boolean }> {
-  const target = await store.filingTarget(caller.operator.id, input.serviceId);
+/**
+ * Why a filing is refused on its target (the service as the store read it), or null when it may be filed. The
+ * store's statement checks the same conditions (FilingConditions) and writes nothing when they fail; this says
+ * which one failed, in the order an operator should hear them.
+ */
+export function filingRefusal(caller: Caller, input: FilingInput, target: FilingTarget | null, now: Date): EsavError | null {
   // Unknown, another operator's, archived or terminated service, or an offer outside the profile: the same fault (A6).
   if (!target || target.state !== 'active' || !allowsOffer(caller.profile, target.offerCode)) {
-    throw new EsavError('ESAV_RESOURCE_NOT_FOUND', { params: { resource: 'prestation', id: input.serviceId } },
+    return new EsavError('ESAV_RESOURCE_NOT_FOUND', { params: { resource: 'prestation', id: input.serviceId } },
       target && target.state === 'active' ? { logReason: `profile ${caller.profile.name} does not allow offer ${target.offerCode}` } : undefined);
   }
   if (parisDate(now) < target.filingOpensOn) {
-    throw new EsavError('ESAV_OFFER_NOT_OPEN', { params: { offer: target.offerCode, opensOn: target.filingOpensOn } });
+    return new EsavError('ESAV_OFFER_NOT_OPEN', { params: { offer: target.offerCode, opensOn: target.filingOpensOn } });
   }
   if (input.formOffer !== target.offerCode) {
-    throw new EsavError('ESAV_FORM_OFFER_MISMATCH', { params: { serviceId: input.serviceId, offer: target.offerCode, form: `formulaire de l'offre ${target.offerCode}`, given: `${input.formId} v${input.formVersion}` } });
+    return new EsavError('ESAV_FORM_OFFER_MISMATCH', { params: { serviceId: input.serviceId, offer: target.offerCode, form: `formulaire de l'offre ${target.offerCode}`, given: `${input.formId} v${input.formVersion}` } });
   }
-  const filed = await store.file({
-    operatorId: caller.operator.id, servicePk: target.servicePk, serviceId: target.serviceId, offerCode: target.offerCode,
-    operatorReference: input.operatorReference, contentHash: input.contentHash, formId: input.formId, formVersion: input.formVersion,
-    formFields: input.formFields, actor: `${caller.operator.code}/certificat ${caller.certificateId}`, at: now
+  return null;
+}
+
+/** S1, S7: files a ticket, or returns the original answer for a retried filing (same operator reference, same content). */
+export async function fileTicket(store: TicketStore, caller: Caller, input: FilingInput, now: Date): Promise<{ ticket: TicketRecord; replay: boolean }> {
+  const { target, filed } = await store.file({
+    operatorId: caller.operator.id, serviceId: input.serviceId, operatorReference: input.operatorReference, contentHash: input.contentHash,
+    formId: input.formId, formVersion: input.formVersion, formFields: input.formFields,
+    actor: `${caller.operator.code}/certificat ${caller.certificateId}`, at: now,
+    conditions: { offers: caller.profile.offers, parisDate: parisDate(now), formOffer: input.formOffer }
   });
+  const refusal = filingRefusal(caller, input, target, now);
+  // The statement and filingRefusal state the same conditions; a disagreement is a defect, never a half-answer.
+  if (refusal !== null && filed?.created) throw new Error(`ticket ${filed.ticket.reference} written although refused: ${refusal.code}`);
+  if (refusal !== null) throw refusal;
+  if (filed === null) throw new Error(`filing ${input.operatorReference} admissible on ${input.serviceId} but not written by the store`);
   if (!filed.created && filed.contentHash !== input.contentHash) {
     throw new EsavError('ESAV_TICKET_DUPLICATE_REFERENCE', { params: { operatorReference: input.operatorReference, reference: filed.ticket.reference } });
   }

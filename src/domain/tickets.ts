@@ -42,11 +42,14 @@ export interface TransitionRecord {
 
 export interface CommentRecord { readonly at: Date; readonly authorKind: 'oi' | 'operator'; readonly author: string; readonly text: string }
 
+/**
+ * A filing as the store writes it. The service is named by its id: the statement that writes the ticket reads the
+ * service itself and writes only when the conditions hold on what it read (one round trip, no window between a
+ * check and the write).
+ */
 export interface NewTicket {
   readonly operatorId: string;
-  readonly servicePk: string;
   readonly serviceId: string;
-  readonly offerCode: string;
   readonly operatorReference: string;
   readonly contentHash: string;
   readonly formId: string;
@@ -54,6 +57,21 @@ export interface NewTicket {
   readonly formFields: readonly FormField[];
   readonly actor: string;
   readonly at: Date;
+  readonly conditions: FilingConditions;
+}
+
+/**
+ * What a filing requires of its service (S1, A5, A6), as data the store's statement checks: the service is the
+ * caller's and active, its offer is in the caller's profile, open for filing on the Paris date of the filing, and
+ * the offer of the form filed. src/domain/ticket-service.ts says which rule failed, from the target the store read.
+ */
+export interface FilingConditions {
+  /** The caller's profile's offers ('*': every offer). */
+  readonly offers: readonly string[];
+  /** The Paris date of the filing (YYYY-MM-DD): the offer must be open for filing on it. */
+  readonly parisDate: string;
+  /** The offer of the form filed. */
+  readonly formOffer: string;
 }
 
 export interface FilingTarget {
@@ -62,6 +80,17 @@ export interface FilingTarget {
   readonly offerCode: string;
   readonly filingOpensOn: string;
   readonly state: 'active' | 'terminated' | 'archived';
+}
+
+/** What the store did with a filing. */
+export interface FilingOutcome {
+  /** The service as the statement read it; null when the operator has no service of that id. */
+  readonly target: FilingTarget | null;
+  /**
+   * Null when the conditions did not hold (nothing written). Otherwise the ticket: created, or the existing one of
+   * the same operator reference (a retried filing; the unique constraint decides).
+   */
+  readonly filed: { readonly created: boolean; readonly ticket: TicketRecord; readonly contentHash: string } | null;
 }
 
 export interface Actor { readonly kind: ActorKind; readonly name: string }
@@ -91,9 +120,11 @@ export interface SearchCriteria {
 }
 
 export interface TicketStore {
-  filingTarget(operatorId: string, serviceId: string): Promise<FilingTarget | null>;
-  /** Inserts the ticket, or returns the existing one of the same operator's reference (the unique constraint decides). */
-  file(t: NewTicket): Promise<{ readonly created: boolean; readonly ticket: TicketRecord; readonly contentHash: string }>;
+  /**
+   * Reads the service and, in the same statement, inserts the ticket when the filing's conditions hold on it, or
+   * finds the existing one of the same operator reference.
+   */
+  file(t: NewTicket): Promise<FilingOutcome>;
   /** scope: the operator (its own tickets only) or null for the OI's side. */
   withTicket<T>(operatorId: string | null, reference: string, fn: (tx: TicketTransaction) => Promise<T>): Promise<T | null>;
   find(operatorId: string | null, reference: string): Promise<TicketRecord | null>;

@@ -1,7 +1,7 @@
 /**
  * Coalesces the lookups asked during one turn of the event loop into one query (the DataLoader pattern, without a
- * cache): the hot reads of the request path (a ticket's state, a filing's target service) are single-row reads by
- * key, and 50 operators' calls in flight make 50 round trips, each waking a PostgreSQL backend. Asked together,
+ * cache): the hottest read of the request path (a ticket's state) is a single-row read by key, and the filings are
+ * single-row writes; 50 operators' calls in flight make 50 round trips, each waking a PostgreSQL backend. Asked together,
  * they cost one round trip and one backend wake-up. Nothing is remembered between batches: every answer is read
  * after it was asked, so a read never misses a write that completed before it.
  *

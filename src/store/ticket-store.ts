@@ -93,33 +93,55 @@ function scopedBatch<R extends { i: string }, V>(pool: Pool, name: string, selec
 }
 
 type StateRow = Pick<Row, 'reference' | 'state' | 'state_changed_at' | 'closed_at' | 'freeze_reason' | 'freeze_detail'> & { i: string };
-type TargetRow = { i: string; id: string; service_id: string; offer_code: string; opens: string; state: FilingTarget['state'] };
+
+/** One answer of the filing statement: the service it read (target_*) and the ticket it wrote, if any. */
+type FilingRow = { [K in keyof Row]: Row[K] | null } & {
+  i: string; target_pk: string | null; target_service_id: string | null; target_offer: string | null; target_opens: string | null;
+  target_state: FilingTarget['state'] | null; admissible: boolean;
+};
+
+/** The written ticket's columns but its form (the caller has it: not sent back and parsed again). */
+const FILED_COLUMNS = COLUMNS.replace(/\bt\.form_fields, /, '').replace(/\bt\./g, 'w.');
+
+/** What the statement answers for one filing: the service it read, whether the conditions held, what it wrote. */
+interface Filed { readonly target: FilingTarget | null; readonly admissible: boolean; readonly row: Row | null }
 
 /**
- * One statement, atomic (an implicit transaction), for a batch of filings: the tickets, their first transitions,
- * their events and the events' deliveries. A batch holds one filing per operator reference (the first asked); the
- * others of the same reference, and those already filed, are not inserted (null: the caller reads the original).
+ * One statement, atomic (an implicit transaction), for a batch of filings: each filing's service read (scoped to the
+ * operator, A6) and its conditions checked (FilingConditions: active, offer in the profile, open on the Paris date,
+ * the form's offer), then for the admissible ones the tickets, their first transitions, their events and the
+ * events' deliveries. A batch holds one filing per operator reference (the first admissible one asked); the
+ * others of the same reference, and those already filed, are not inserted (row null: the caller reads the original).
  */
-async function fileMany(pool: Pool, ts: readonly NewTicket[]): Promise<Array<Row | null>> {
-  const rows = await run<Row>(pool, {
+async function fileMany(pool: Pool, ts: readonly NewTicket[]): Promise<Filed[]> {
+  const rows = await run<FilingRow>(pool, {
     name: 'ticket-file-batch',
-    text: `WITH k AS (
-             SELECT DISTINCT ON (operator_id, operator_reference) *
-               FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::timestamptz[], $11::text[])
-                    WITH ORDINALITY AS k(operator_id, service_pk, service_id, offer_code, operator_reference, content_hash, form_id, form_version, form_fields, at, actor, i)
-              ORDER BY operator_id, operator_reference, i
+    text: `WITH g AS (
+             SELECT k.*, s.id AS service_pk, s.offer_code, s.state AS service_state, f.filing_opens_on,
+                    coalesce(s.state = 'active'
+                             AND (s.offer_code = ANY(string_to_array(k.offers, ',')) OR '*' = ANY(string_to_array(k.offers, ',')))
+                             AND f.filing_opens_on <= k.paris_date AND s.offer_code = k.form_offer, false) AS admissible
+               FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::timestamptz[], $9::text[],
+                           $10::text[], $11::date[], $12::text[])
+                    WITH ORDINALITY AS k(operator_id, service_id, operator_reference, content_hash, form_id, form_version, form_fields, at, actor,
+                                         offers, paris_date, form_offer, i)
+               LEFT JOIN service s ON s.service_id = k.service_id AND s.operator_id = k.operator_id
+               LEFT JOIN offer f ON f.code = s.offer_code
+           ), a AS (
+             SELECT DISTINCT ON (operator_id, operator_reference) * FROM g WHERE admissible ORDER BY operator_id, operator_reference, i
            ), t AS (
              INSERT INTO ticket (reference, operator_id, service_pk, service_id, offer_code, operator_reference, content_hash, form_id, form_version,
                                  form_fields, state, accepted_at, state_changed_at)
-             SELECT 'SIG-' || to_char(k.at AT TIME ZONE 'Europe/Paris', 'YYYY') || '-' || lpad(nextval('ticket_number')::text, 7, '0'),
-                    k.operator_id, k.service_pk, k.service_id, k.offer_code, k.operator_reference, k.content_hash, k.form_id, k.form_version,
-                    k.form_fields::jsonb, 'EN_DEPOT', k.at, k.at
-               FROM k ORDER BY k.i
+             SELECT 'SIG-' || to_char(a.at AT TIME ZONE 'Europe/Paris', 'YYYY') || '-' || lpad(nextval('ticket_number')::text, 7, '0'),
+                    a.operator_id, a.service_pk, a.service_id, a.offer_code, a.operator_reference, a.content_hash, a.form_id, a.form_version,
+                    a.form_fields::jsonb, 'EN_DEPOT', a.at, a.at
+               FROM a ORDER BY a.i
              ON CONFLICT (operator_id, operator_reference) DO NOTHING RETURNING *
+           ), w AS (
+             SELECT a.i, a.actor, t.* FROM t JOIN a ON a.operator_id = t.operator_id AND a.operator_reference = t.operator_reference
            ), tr AS (
              INSERT INTO ticket_transition (ticket_id, operator_id, from_state, to_state, at, actor_kind, actor)
-             SELECT t.id, t.operator_id, NULL, 'EN_DEPOT', t.accepted_at, 'operator', k.actor
-               FROM t JOIN k ON k.operator_id = t.operator_id AND k.operator_reference = t.operator_reference
+             SELECT w.id, w.operator_id, NULL, 'EN_DEPOT', w.accepted_at, 'operator', w.actor FROM w
            ), e AS (
              INSERT INTO ticket_event (ticket_id, operator_id, kind, payload, at)
              SELECT id, operator_id, 'state', jsonb_build_object('reference', reference, 'from', NULL, 'to', 'EN_DEPOT', 'reason', NULL), accepted_at FROM t
@@ -127,26 +149,30 @@ async function fileMany(pool: Pool, ts: readonly NewTicket[]): Promise<Array<Row
            ), d AS (
              ${DELIVERIES_OF_EVENTS}
            )
-           SELECT ${COLUMNS} FROM t JOIN operator o ON o.id = t.operator_id`,
+           SELECT g.i, g.service_pk AS target_pk, g.service_id AS target_service_id, g.offer_code AS target_offer,
+                  to_char(g.filing_opens_on, 'YYYY-MM-DD') AS target_opens, g.service_state AS target_state, g.admissible,
+                  ${FILED_COLUMNS}
+             FROM g LEFT JOIN (w JOIN operator o ON o.id = w.operator_id) ON w.i = g.i
+            ORDER BY g.i`,
     values: [
-      ts.map((t) => t.operatorId), ts.map((t) => t.servicePk), ts.map((t) => t.serviceId), ts.map((t) => t.offerCode),
-      ts.map((t) => t.operatorReference), ts.map((t) => t.contentHash), ts.map((t) => t.formId), ts.map((t) => t.formVersion),
-      ts.map((t) => JSON.stringify(t.formFields)), ts.map((t) => t.at), ts.map((t) => t.actor)
+      ts.map((t) => t.operatorId), ts.map((t) => t.serviceId), ts.map((t) => t.operatorReference), ts.map((t) => t.contentHash),
+      ts.map((t) => t.formId), ts.map((t) => t.formVersion), ts.map((t) => JSON.stringify(t.formFields)), ts.map((t) => t.at),
+      ts.map((t) => t.actor), ts.map((t) => t.conditions.offers.join(',')), ts.map((t) => t.conditions.parisDate),
+      ts.map((t) => t.conditions.formOffer)
     ]
   });
-  const byReference = new Map(rows.map((r) => [`${r.operator_id}/${r.operator_reference}`, r]));
-  // The first filing of a reference gets its row; a second one of the same batch reads the original like a retry.
-  return ts.map((t) => {
-    const key = `${t.operatorId}/${t.operatorReference}`;
-    const row = byReference.get(key) ?? null;
-    byReference.delete(key);
-    return row;
-  });
+  return rows.map((r) => ({
+    target: r.target_pk === null ? null : {
+      servicePk: String(r.target_pk), serviceId: r.target_service_id!, offerCode: r.target_offer!, filingOpensOn: r.target_opens!, state: r.target_state!
+    },
+    admissible: r.admissible,
+    row: r.id === null ? null : r as Row
+  }));
 }
 
 export function createTicketStore(pool: Pool): TicketStore {
   // Filings of one turn of the event loop in one statement; a failed batch is retried one filing at a time.
-  const filings = createBatchedLookup<NewTicket, Row | Error>({
+  const filings = createBatchedLookup<NewTicket, Filed | Error>({
     maxBatch: 50,
     async load(ts) {
       try {
@@ -154,22 +180,17 @@ export function createTicketStore(pool: Pool): TicketStore {
       } catch (e) {
         if (ts.length === 1) throw e;
         // In order, one at a time: the first filing of a reference stays the one written, as in the batch.
-        const out: Array<Row | Error | null> = [];
+        const out: Array<Filed | Error> = [];
         for (const t of ts) out.push(await fileMany(pool, [t]).then((r) => r[0]!, (err: unknown) => (err instanceof Error ? err : new Error(String(err)))));
         return out;
       }
     }
   });
-  // The two single-row reads of the request path, batched per turn of the event loop (src/store/batched-lookup.ts).
+  // The hottest read of the request path, batched per turn of the event loop (src/store/batched-lookup.ts).
   const states = scopedBatch<StateRow, TicketStateView>(pool, 'ticket-state-batch',
     't.reference, t.state, t.state_changed_at, t.closed_at, t.freeze_reason, t.freeze_detail',
     'JOIN ticket t ON t.reference = k.key AND t.operator_id = k.operator_id',
     (r) => ({ reference: r.reference, state: r.state, stateChangedAt: r.state_changed_at, closedAt: r.closed_at, freezeReason: r.freeze_reason, freezeDetail: r.freeze_detail }));
-  const filingTargets = scopedBatch<TargetRow, FilingTarget>(pool, 'ticket-filing-target-batch',
-    "s.id, s.service_id, s.offer_code, to_char(f.filing_opens_on, 'YYYY-MM-DD') AS opens, s.state",
-    'JOIN service s ON s.service_id = k.key AND s.operator_id = k.operator_id JOIN offer f ON f.code = s.offer_code',
-    (r) => ({ servicePk: String(r.id), serviceId: r.service_id, offerCode: r.offer_code, filingOpensOn: r.opens, state: r.state }));
-
   const byReference = (client: Pool | pg.PoolClient, operatorId: string | null, reference: string, lock: boolean) =>
     run<Row>(client, {
       text: `SELECT ${COLUMNS} FROM ticket t JOIN operator o ON o.id = t.operator_id
@@ -178,8 +199,6 @@ export function createTicketStore(pool: Pool): TicketStore {
     });
 
   return {
-    filingTarget: (operatorId, serviceId) => filingTargets.get({ operatorId, key: serviceId }),
-
     /**
      * Filings are written in batches (one statement for the filings of a turn of the event loop: one round trip, one
      * commit, one WAL flush for all; see fileMany). A retried filing (same operator reference) inserts nothing and
@@ -189,7 +208,10 @@ export function createTicketStore(pool: Pool): TicketStore {
     async file(t: NewTicket) {
       const filed = await filings.get(t);
       if (filed instanceof Error) throw filed;
-      if (filed) return { created: true, ticket: toRecord(filed), contentHash: filed.content_hash };
+      if (filed === null) throw new Error(`the filing statement gave no answer for ${t.operatorReference}`);
+      const { target, admissible, row } = filed;
+      if (!admissible) return { target, filed: null };
+      if (row) return { target, filed: { created: true, ticket: toRecord({ ...row, form_fields: t.formFields }), contentHash: row.content_hash } };
       // The reference was used already: the statement's snapshot may predate that filing, this read does not.
       const [existing] = await run<Row>(pool, {
         name: 'ticket-by-operator-reference',
@@ -197,7 +219,7 @@ export function createTicketStore(pool: Pool): TicketStore {
         values: [t.operatorId, t.operatorReference]
       });
       if (!existing) throw new Error(`ticket of operator reference ${t.operatorReference} neither inserted nor found`);
-      return { created: false, ticket: toRecord(existing), contentHash: existing.content_hash };
+      return { target, filed: { created: false, ticket: toRecord(existing), contentHash: existing.content_hash } };
     },
 
     async withTicket(operatorId, reference, fn) {

@@ -5,7 +5,8 @@
  */
 import { expect } from 'chai';
 import { fixedClock } from '../../src/domain/clock.js';
-import { oiComment, oiEvent } from '../../src/domain/ticket-service.js';
+import { fileTicket, oiComment, oiEvent } from '../../src/domain/ticket-service.js';
+import { EsavError } from '../../src/errors/esav-error.js';
 import { createTicketStore } from '../../src/store/ticket-store.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
@@ -194,32 +195,48 @@ describe('signalisation: filing and following tickets', () => {
       expect(search.body).not.to.include(ref);
     });
 
-    it('writes the filings of one turn in one statement, a reference once, and a bad filing alone', async () => {
+    it('writes the filings of one turn in one statement, a reference once, a refused filing nowhere, and a bad filing alone', async () => {
       const ids = (await db.pool.query<{ id: string; code: string }>("SELECT id, code FROM operator WHERE code IN ('OPA', 'OPB')")).rows;
       const opa = ids.find((r) => r.code === 'OPA')!.id;
+      const opb = ids.find((r) => r.code === 'OPB')!.id;
       const s = store();
-      const target = (await s.filingTarget(opa, 'FTTH-21-0000001'))!;
       const at = new Date('2026-11-24T10:00:00Z');
-      const ticket = (reference: string, hash: string, servicePk = target.servicePk) => ({
-        operatorId: opa, servicePk, serviceId: target.serviceId, offerCode: target.offerCode, operatorReference: reference, contentHash: hash,
-        formId: 'ftth', formVersion: 2, formFields: [{ path: 'typeDefaut', label: 'Type de défaut', value: 'PERTE_SIGNAL' }], actor: 'OPA/test', at
+      const conditions = { offers: ['*'], parisDate: '2026-11-24', formOffer: 'FTTH' };
+      const ticket = (reference: string, hash: string, o: { operatorId?: string; value?: string; conditions?: typeof conditions } = {}) => ({
+        operatorId: o.operatorId ?? opa, serviceId: 'FTTH-21-0000001', operatorReference: reference, contentHash: hash,
+        formId: 'ftth', formVersion: 2, formFields: [{ path: 'typeDefaut', label: 'Type de défaut', value: o.value ?? 'PERTE_SIGNAL' }],
+        actor: 'OPA/test', at, conditions: o.conditions ?? conditions
       });
-      const [first, second, sameAgain, otherContent, broken] = await Promise.allSettled([
+      const results = await Promise.allSettled([
         s.file(ticket('OPA-LOT-1', 'h1')), s.file(ticket('OPA-LOT-2', 'h2')), s.file(ticket('OPA-LOT-1', 'h1')), s.file(ticket('OPA-LOT-2', 'autre')),
-        s.file(ticket('OPA-LOT-3', 'h3', '999999999'))
+        // Refused by a condition: offer outside the profile, not open yet, another form's offer, another operator's service.
+        s.file(ticket('OPA-LOT-7', 'h7', { conditions: { ...conditions, offers: ['FTTE'] } })),
+        s.file(ticket('OPA-LOT-8', 'h8', { conditions: { ...conditions, parisDate: '2020-01-01' } })),
+        s.file(ticket('OPA-LOT-9', 'h9', { conditions: { ...conditions, formOffer: 'FTTE' } })),
+        s.file(ticket('OPA-LOT-10', 'h10', { operatorId: opb })),
+        // PostgreSQL refuses a NUL in jsonb: the statement fails, and this filing alone once retried one by one.
+        s.file(ticket('OPA-LOT-3', 'h3', { value: 'a\u0000b' }))
       ]);
-      const ok = (r: PromiseSettledResult<Awaited<ReturnType<ReturnType<typeof store>['file']>>>) => {
-        if (r.status !== 'fulfilled') throw r.reason;
+      const ok = (r: PromiseSettledResult<Awaited<ReturnType<ReturnType<typeof store>['file']>>> | undefined) => {
+        if (r?.status !== 'fulfilled') throw r?.reason;
         return r.value;
       };
-      expect(ok(first).created).to.equal(true);
-      expect(ok(second).created).to.equal(true);
+      const [first, second, sameAgain, otherContent, notInProfile, notOpen, otherForm, foreign, broken] = results;
+      expect(ok(first).filed?.created).to.equal(true);
+      expect(ok(first).target).to.deep.include({ serviceId: 'FTTH-21-0000001', offerCode: 'FTTH', state: 'active' });
+      expect(ok(second).filed?.created).to.equal(true);
       // The same reference twice in one batch: written once, the second reads it like a retried filing.
-      expect(ok(sameAgain)).to.deep.include({ created: false, contentHash: 'h1' });
-      expect(ok(sameAgain).ticket.reference).to.equal(ok(first).ticket.reference);
-      expect(ok(otherContent)).to.deep.include({ created: false, contentHash: 'h2' });
-      // A filing the database refuses (no such service row) fails alone; the others of its batch were written.
-      expect(broken.status).to.equal('rejected');
+      expect(ok(sameAgain).filed).to.deep.include({ created: false, contentHash: 'h1' });
+      expect(ok(sameAgain).filed?.ticket.reference).to.equal(ok(first).filed?.ticket.reference);
+      expect(ok(otherContent).filed).to.deep.include({ created: false, contentHash: 'h2' });
+      // Refused: the service as read is given back (the domain says which rule failed), nothing is written.
+      for (const refused of [notInProfile, notOpen, otherForm]) {
+        expect(ok(refused).filed).to.equal(null);
+        expect(ok(refused).target?.serviceId).to.equal('FTTH-21-0000001');
+      }
+      // Another operator's service is no service at all (A6).
+      expect(ok(foreign)).to.deep.equal({ target: null, filed: null });
+      expect(broken?.status).to.equal('rejected');
       const written = await db.pool.query<{ operator_reference: string; transitions: string; events: string }>(
         `SELECT t.operator_reference, (SELECT count(*) FROM ticket_transition x WHERE x.ticket_id = t.id) AS transitions,
                 (SELECT count(*) FROM ticket_event x WHERE x.ticket_id = t.id) AS events
@@ -228,18 +245,47 @@ describe('signalisation: filing and following tickets', () => {
         { operator_reference: 'OPA-LOT-1', transitions: '1', events: '1' },
         { operator_reference: 'OPA-LOT-2', transitions: '1', events: '1' }
       ]);
-      // Three good filings of one turn: one statement.
+      // Three good filings of one turn: one statement (the service read included).
       let queries = 0;
       const query = db.pool.query.bind(db.pool);
       (db.pool as { query: unknown }).query = (...args: Parameters<typeof query>) => { queries++; return query(...args); };
       try {
         const three = await Promise.all(['OPA-LOT-4', 'OPA-LOT-5', 'OPA-LOT-6'].map((r) => s.file(ticket(r, r))));
-        expect(three.map((f) => f.created)).to.deep.equal([true, true, true]);
-        expect(new Set(three.map((f) => f.ticket.reference)).size).to.equal(3);
+        expect(three.map((f) => f.filed?.created)).to.deep.equal([true, true, true]);
+        expect(new Set(three.map((f) => f.filed?.ticket.reference)).size).to.equal(3);
         expect(queries).to.equal(1);
       } finally {
         (db.pool as { query: unknown }).query = query;
       }
+    });
+
+    it('writes a filing exactly when the domain admits it: the statement\'s conditions and filingRefusal agree (144 cases)', async () => {
+      const ids = (await db.pool.query<{ id: string; code: string }>("SELECT id, code FROM operator WHERE code = 'OPA'")).rows;
+      const operator = { id: ids[0]!.id, code: 'OPA', name: 'Opérateur A' };
+      const services = ['FTTH-21-0000001', 'FTTE-21-0000101', 'FTTH-21-0000003', 'FTTH-21-0000004', 'FTTH-25-0000002', 'FTTH-21-9999999'];
+      const profiles = [['*'], ['FTTH'], ['FTTE'], []];
+      // Before FTTH opens (2026-01-05, Paris), on its first Paris day while still the 4th in UTC, and today.
+      const moments = ['2026-01-04T12:00:00Z', '2026-01-04T23:30:00Z', '2026-11-24T10:00:00Z'];
+      let n = 0;
+      let written = 0;
+      for (const serviceId of services) for (const offers of profiles) for (const at of moments) for (const formOffer of ['FTTH', 'FTTE']) {
+        const operatorReference = `OPA-AGREE-${++n}`;
+        const caller = { operator, certificateId: '1', profile: { name: 'p', operations: ['*'], offers } };
+        const input = { serviceId, operatorReference, formId: formOffer.toLowerCase(), formVersion: 2, formOffer, formFields: [], contentHash: operatorReference };
+        let refused: unknown = null;
+        try {
+          await fileTicket(store(), caller, input, new Date(at));
+        } catch (e) {
+          refused = e;
+        }
+        const rows = (await db.pool.query('SELECT 1 FROM ticket WHERE operator_reference = $1', [operatorReference])).rowCount;
+        const label = `${serviceId} ${offers.join('|') || 'none'} ${at} ${formOffer}`;
+        if (refused !== null) expect(refused, label).to.be.instanceOf(EsavError);
+        expect(rows, label).to.equal(refused === null ? 1 : 0);
+        if (refused === null) written++;
+      }
+      // Admitted: the two active services of OPA, an offer of the profile, open, the service's own form.
+      expect(written).to.equal(2 /* FTTH: '*' or FTTH */ * 2 /* open moments */ + 2 /* FTTE: '*' or FTTE, today only */);
     });
 
     it('keeps every read of a batch to the operator that asked it (reads of one turn share one query)', async () => {
@@ -252,18 +298,15 @@ describe('signalisation: filing and following tickets', () => {
       const query = db.pool.query.bind(db.pool);
       (db.pool as { query: unknown }).query = (...args: Parameters<typeof query>) => { queries++; return query(...args); };
       try {
-        // Asked in the same turn: OPA's own ticket, the same reference for OPB, an unknown one, OPA's service for OPB.
-        const [mine, theirs, unknown, target, foreignTarget] = await Promise.all([
-          s.stateOf(opa, ref), s.stateOf(opb, ref), s.stateOf(opa, 'SIG-2026-9999999'),
-          s.filingTarget(opa, 'FTTH-21-0000001'), s.filingTarget(opb, 'FTTH-21-0000001')
+        // Asked in the same turn: OPA's own ticket, the same reference for OPB, an unknown one.
+        const [mine, theirs, unknown] = await Promise.all([
+          s.stateOf(opa, ref), s.stateOf(opb, ref), s.stateOf(opa, 'SIG-2026-9999999')
         ]);
         expect(mine?.reference).to.equal(ref);
         expect(mine?.state).to.equal('EN_DEPOT');
         expect(theirs).to.equal(null);
         expect(unknown).to.equal(null);
-        expect(target?.serviceId).to.equal('FTTH-21-0000001');
-        expect(foreignTarget).to.equal(null);
-        expect(queries, 'one query per kind of read').to.equal(2);
+        expect(queries, 'one query for the three reads').to.equal(1);
       } finally {
         (db.pool as { query: unknown }).query = query;
       }

@@ -35,12 +35,13 @@ export function contractOperation(version = 1, kind: NotificationMessageKind = '
 /** Files a ticket of an operator's service through the store (what depotSignalisation does after its checks). */
 export async function fileTicket(pool: Pool, operator: string, serviceId: string, operatorReference: string, at: Date): Promise<string> {
   const { rows } = await pool.query<{ id: string }>('SELECT id FROM operator WHERE code = $1', [operator]);
-  const store = createTicketStore(pool);
-  const target = (await store.filingTarget(String(rows[0]!.id), serviceId))!;
-  const filed = await store.file({
-    operatorId: String(rows[0]!.id), servicePk: target.servicePk, serviceId, offerCode: target.offerCode, operatorReference,
-    contentHash: operatorReference, formId: 'ftth', formVersion: 2, formFields: [], actor: `${operator}/test`, at
+  const offer = await pool.query<{ offer_code: string }>('SELECT offer_code FROM service WHERE service_id = $1', [serviceId]);
+  const { filed } = await createTicketStore(pool).file({
+    operatorId: String(rows[0]!.id), serviceId, operatorReference, contentHash: operatorReference, formId: 'ftth', formVersion: 2,
+    formFields: [], actor: `${operator}/test`, at,
+    conditions: { offers: ['*'], parisDate: at.toISOString().slice(0, 10), formOffer: offer.rows[0]!.offer_code }
   });
+  if (!filed) throw new Error(`${operator} cannot file on ${serviceId} at ${at.toISOString()}`);
   return filed.ticket.reference;
 }
 
