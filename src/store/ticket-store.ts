@@ -119,12 +119,11 @@ async function fileMany(pool: Pool, ts: readonly NewTicket[]): Promise<Filed[]> 
     text: `WITH g AS (
              SELECT k.*, s.id AS service_pk, s.offer_code, s.state AS service_state, f.filing_opens_on,
                     coalesce(s.state = 'active'
-                             AND (s.offer_code = ANY(string_to_array(k.offers, ',')) OR '*' = ANY(string_to_array(k.offers, ',')))
+                             AND (s.offer_code = ANY(k.offers) OR '*' = ANY(k.offers))
                              AND f.filing_opens_on <= k.paris_date AND s.offer_code = k.form_offer, false) AS admissible
-               FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::timestamptz[], $9::text[],
-                           $10::text[], $11::date[], $12::text[])
-                    WITH ORDINALITY AS k(operator_id, service_id, operator_reference, content_hash, form_id, form_version, form_fields, at, actor,
-                                         offers, paris_date, form_offer, i)
+               FROM jsonb_to_recordset($1::jsonb) AS k(i int, operator_id bigint, service_id text, operator_reference text, content_hash text,
+                                                       form_id text, form_version int, form_fields jsonb, at timestamptz, actor text,
+                                                       offers text[], paris_date date, form_offer text)
                LEFT JOIN service s ON s.service_id = k.service_id AND s.operator_id = k.operator_id
                LEFT JOIN offer f ON f.code = s.offer_code
            ), a AS (
@@ -134,7 +133,7 @@ async function fileMany(pool: Pool, ts: readonly NewTicket[]): Promise<Filed[]> 
                                  form_fields, state, accepted_at, state_changed_at)
              SELECT 'SIG-' || to_char(a.at AT TIME ZONE 'Europe/Paris', 'YYYY') || '-' || lpad(nextval('ticket_number')::text, 7, '0'),
                     a.operator_id, a.service_pk, a.service_id, a.offer_code, a.operator_reference, a.content_hash, a.form_id, a.form_version,
-                    a.form_fields::jsonb, 'EN_DEPOT', a.at, a.at
+                    a.form_fields, 'EN_DEPOT', a.at, a.at
                FROM a ORDER BY a.i
              ON CONFLICT (operator_id, operator_reference) DO NOTHING RETURNING *
            ), w AS (
@@ -154,12 +153,12 @@ async function fileMany(pool: Pool, ts: readonly NewTicket[]): Promise<Filed[]> 
                   ${FILED_COLUMNS}
              FROM g LEFT JOIN (w JOIN operator o ON o.id = w.operator_id) ON w.i = g.i
             ORDER BY g.i`,
-    values: [
-      ts.map((t) => t.operatorId), ts.map((t) => t.serviceId), ts.map((t) => t.operatorReference), ts.map((t) => t.contentHash),
-      ts.map((t) => t.formId), ts.map((t) => t.formVersion), ts.map((t) => JSON.stringify(t.formFields)), ts.map((t) => t.at),
-      ts.map((t) => t.actor), ts.map((t) => t.conditions.offers.join(',')), ts.map((t) => t.conditions.parisDate),
-      ts.map((t) => t.conditions.formOffer)
-    ]
+    // One JSON document for the batch (one native stringify; the pg driver escapes text arrays element by element).
+    values: [JSON.stringify(ts.map((t, i) => ({
+      i: i + 1, operator_id: t.operatorId, service_id: t.serviceId, operator_reference: t.operatorReference, content_hash: t.contentHash,
+      form_id: t.formId, form_version: t.formVersion, form_fields: t.formFields, at: t.at, actor: t.actor,
+      offers: t.conditions.offers, paris_date: t.conditions.parisDate, form_offer: t.conditions.formOffer
+    })))]
   });
   return rows.map((r) => ({
     target: r.target_pk === null ? null : {

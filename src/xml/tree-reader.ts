@@ -44,8 +44,10 @@ interface Scope {
 
 const ROOT_SCOPE: Scope = { defaultNs: '', prefixes: new Map([['xml', XML_NS]]) };
 
-/** XML 1.0 Char, refused: C0 controls other than tab, LF and CR, U+FFFE, U+FFFF, unpaired surrogates. */
-const NOT_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Not an XML 1.0 Char: C0 controls other than tab, LF and CR, U+FFFE, U+FFFF; then unpaired surrogates. */
+const NOT_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+const SURROGATE = /[\uD800-\uDFFF]/;
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /**
  * The XML declaration as XML 1.0 §2.8 writes it, version 1.0 only (libxml2 warns on others), encoding UTF-8 or
  * US-ASCII in any case (the only ones whose text is the bytes' UTF-8 reading).
@@ -107,7 +109,8 @@ function normaliseSpaces(s: string): string {
 
 /** The root element of a well-formed document as plain objects, or null: not read here, ask libxml2. */
 export function readTree(input: string): XmlTreeElement | null {
-  if (NOT_CHAR.test(input)) return null;
+  // (Text decoded from valid UTF-8 has no unpaired surrogate: the precise test runs only when there are surrogates.)
+  if (NOT_CHAR.test(input) || (SURROGATE.test(input) && UNPAIRED_SURROGATE.test(input))) return null;
   // XML 1.0 §2.11: every CR LF and lone CR is read as LF.
   const text = input.includes('\r') ? input.replace(/\r\n?/g, '\n') : input;
   try {
