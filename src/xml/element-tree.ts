@@ -30,11 +30,12 @@ export interface XmlTreeElement {
   readonly text: string;
 }
 
-interface Building {
+/** An element while its document is read (its children and text grow); readers hand it out as an XmlTreeElement. */
+export interface XmlTreeBuilding {
   readonly namespace: string;
   readonly name: string;
   readonly attributes: XmlTreeAttribute[];
-  readonly children: Building[];
+  readonly children: XmlTreeBuilding[];
   text: string;
 }
 
@@ -46,12 +47,12 @@ const require = createRequire(import.meta.url);
 const { SaxParser: createSaxParser } = require('libxmljs') as { SaxParser: (callbacks: Record<string, (...args: never[]) => void>) => SaxParser };
 
 // One parser for the process: parseString is synchronous, so one copy runs at a time.
-let stack: Building[] = [];
-let root: Building | null = null;
+let stack: XmlTreeBuilding[] = [];
+let root: XmlTreeBuilding | null = null;
 let problem: string | null = null;
 const sax = createSaxParser({
   startElementNS(name: string, attributes: Array<[string, string | null, string | null, string]>, _prefix: string | null, uri: string | null) {
-    const el: Building = {
+    const el: XmlTreeBuilding = {
       namespace: uri ?? '', name, children: [], text: '',
       // libxml2 gives the value with its references replaced and its whitespace normalised (XML 1.0 §3.3.3).
       attributes: attributes.map(([local, , ns, value]) => ({ namespace: ns ?? '', name: local, value }))
@@ -88,7 +89,7 @@ export function treeFromText(text: string): XmlTreeElement | null {
   root = null;
   problem = null;
   sax.parseString(text);
-  const tree = root as Building | null;
+  const tree = root as XmlTreeBuilding | null;
   stack = [];
   root = null;
   return problem === null ? tree : null;

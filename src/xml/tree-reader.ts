@@ -15,19 +15,11 @@
  * The prescan ran before (src/xml/prescan.ts): no DOCTYPE (so no entity but the five predefined ones), depth and
  * attributes per element bounded.
  */
-import { treeFromText, type XmlTreeAttribute, type XmlTreeElement } from './element-tree.js';
+import { treeFromText, type XmlTreeAttribute, type XmlTreeBuilding as Building, type XmlTreeElement } from './element-tree.js';
 import { escapeAttribute } from './escape.js';
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
-
-interface Building {
-  readonly namespace: string;
-  readonly name: string;
-  readonly attributes: XmlTreeAttribute[];
-  readonly children: Building[];
-  text: string;
-}
 
 /** An open element: the end tag must repeat its qualified name; its namespace bindings are in scope until then. */
 interface Open {
