@@ -131,7 +131,7 @@ async function fileMany(pool: Pool, ts: readonly NewTicket[]): Promise<Filed[]> 
            ), t AS (
              INSERT INTO ticket (reference, operator_id, service_pk, service_id, offer_code, operator_reference, content_hash, form_id, form_version,
                                  form_fields, state, accepted_at, state_changed_at)
-             SELECT 'SIG-' || to_char(a.at AT TIME ZONE 'Europe/Paris', 'YYYY') || '-' || lpad(nextval('ticket_number')::text, 7, '0'),
+             SELECT 'SIG-' || to_char(a.at AT TIME ZONE 'Europe/Paris', 'YYYY') || '-' || ticket_number_text(nextval('ticket_number')),
                     a.operator_id, a.service_pk, a.service_id, a.offer_code, a.operator_reference, a.content_hash, a.form_id, a.form_version,
                     a.form_fields, 'EN_DEPOT', a.at, a.at
                FROM a ORDER BY a.i

@@ -41,10 +41,11 @@ const NOT_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
 const SURROGATE = /[\uD800-\uDFFF]/;
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /**
- * The XML declaration as XML 1.0 §2.8 writes it, version 1.0 only (libxml2 warns on others), encoding UTF-8 or
- * US-ASCII in any case (the only ones whose text is the bytes' UTF-8 reading).
+ * The XML declaration as XML 1.0 §2.8 writes it, version 1.0 only (libxml2 warns on others), encoding UTF-8 in any
+ * case (the only one whose text is always the bytes' UTF-8 reading: libxml2 refuses a non-ASCII byte in a document
+ * declared US-ASCII).
  */
-const XML_DECL = /^<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:"1\.0"|'1\.0')(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(?:"(?:[Uu][Tt][Ff]-8|[Uu][Ss]-[Aa][Ss][Cc][Ii][Ii])"|'(?:[Uu][Tt][Ff]-8|[Uu][Ss]-[Aa][Ss][Cc][Ii][Ii])'))?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\n]*\?>/;
+const XML_DECL = /^<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:"1\.0"|'1\.0')(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(?:"[Uu][Tt][Ff]-8"|'[Uu][Tt][Ff]-8'))?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\n]*\?>/;
 /** A name of ASCII letters, digits, '.', '-', '_' and at most one inner ':' (a QName); other names go to libxml2. */
 const QNAME = /[A-Za-z_][A-Za-z0-9._-]*(?::[A-Za-z_][A-Za-z0-9._-]*)?/y;
 /** A processing instruction's target (not xml, whatever its case) and the rest up to '?>'. */
@@ -53,6 +54,13 @@ const REFERENCE = /&(?:#x([0-9A-Fa-f]{1,6})|#([0-9]{1,7})|(lt|gt|amp|quot|apos))
 const NAMED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 /** A namespace name this reader takes as it is: an absolute URI of URI characters (libxml2 warns on others). */
 const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]*$/;
+
+/**
+ * Below libxml2's own limits without XML_PARSE_HUGE (names of 50,000 characters, text nodes, values, comments and
+ * processing instructions of 10,000,000): a longer name, or a longer document, is left to libxml2.
+ */
+const MAX_NAME = 1000;
+const MAX_TEXT = 1_000_000;
 
 /** Thrown inside the reader to give up; never leaves it. */
 class NotRead extends Error {}
@@ -101,6 +109,7 @@ function normaliseSpaces(s: string): string {
 
 /** The root element of a well-formed document as plain objects, or null: not read here, ask libxml2. */
 export function readTree(input: string): XmlTreeElement | null {
+  if (input.length > MAX_TEXT) return null;
   // (Text decoded from valid UTF-8 has no unpaired surrogate: the precise test runs only when there are surrogates.)
   if (NOT_CHAR.test(input) || (SURROGATE.test(input) && UNPAIRED_SURROGATE.test(input))) return null;
   // XML 1.0 §2.11: every CR LF and lone CR is read as LF.
@@ -158,7 +167,7 @@ function read(text: string): XmlTreeElement | null {
     } else if (c === 0x3f /* ? */) {
       PI_TARGET.lastIndex = lt + 2;
       const m = PI_TARGET.exec(text);
-      if (m === null || m[0].toLowerCase() === 'xml') throw NOT_READ;
+      if (m === null || m[0].length > MAX_NAME || m[0].toLowerCase() === 'xml') throw NOT_READ;
       const after = PI_TARGET.lastIndex;
       const close = text.indexOf('?>', after);
       if (close === -1 || (close !== after && !isSpace(text.charCodeAt(after)))) throw NOT_READ;
@@ -195,7 +204,7 @@ function read(text: string): XmlTreeElement | null {
 function startTag(text: string, lt: number, outer: Scope): Open & { empty: boolean; next: number } {
   QNAME.lastIndex = lt + 1;
   const m = QNAME.exec(text);
-  if (m === null) throw NOT_READ;
+  if (m === null || m[0].length > MAX_NAME) throw NOT_READ;
   const qname = m[0];
   let k = QNAME.lastIndex;
   const raw: Array<{ qname: string; value: string }> = [];
@@ -209,7 +218,7 @@ function startTag(text: string, lt: number, outer: Scope): Open & { empty: boole
     if (k === before) throw NOT_READ; // attributes are separated by whitespace
     QNAME.lastIndex = k;
     const a = QNAME.exec(text);
-    if (a === null) throw NOT_READ;
+    if (a === null || a[0].length > MAX_NAME) throw NOT_READ;
     k = QNAME.lastIndex;
     while (isSpace(text.charCodeAt(k))) k++;
     if (text.charCodeAt(k) !== 0x3d /* = */) throw NOT_READ;

@@ -288,6 +288,16 @@ describe('signalisation: filing and following tickets', () => {
       expect(written).to.equal(2 /* FTTH: '*' or FTTH */ * 2 /* open moments */ + 2 /* FTTE: '*' or FTTE, today only */);
     });
 
+    it('numbers references past 9,999,999 with eight digits, and keeps opening dates plain', async () => {
+      await db.pool.query("SELECT setval('ticket_number', 9999999)");
+      const r = await post(2, filing(2, 'FTTH-21-0000001', 'OPA-EIGHT-DIGITS', ftth));
+      expect(textOf(r.body, 'referenceSignalisation')).to.match(/^SIG-2026-10000000$/);
+      for (const bad of ['infinity', '10000-01-01']) {
+        const refused = await db.pool.query("UPDATE offer SET filing_opens_on = $1 WHERE code = 'FTTH'", [bad]).then(() => null, (e: { code?: string }) => e.code);
+        expect(refused, bad).to.equal('23514');
+      }
+    });
+
     it('keeps every read of a batch to the operator that asked it (reads of one turn share one query)', async () => {
       const ref = textOf((await post(2, filing(2, 'FTTH-21-0000001', 'OPA-BATCH', ftth))).body, 'referenceSignalisation')!;
       const ids = (await db.pool.query<{ id: string; code: string }>("SELECT id, code FROM operator WHERE code IN ('OPA', 'OPB')")).rows;
