@@ -1,4 +1,4 @@
-/** A free TCP port on 127.0.0.1 (the bench's servers listen on port 0; the cold start needs ports chosen ahead). */
+/** A loopback port that was free a moment ago, for listeners started with a chosen port (the bench's cold start, the tests' gateway processes). */
 import { createServer } from 'node:net';
 
 export function freePort(): Promise<number> {

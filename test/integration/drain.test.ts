@@ -11,7 +11,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { findRootDir } from '../../src/config/config.js';
 import { freshDatabase, testDatabaseUrl, type TestDatabase } from '../support/database.js';
-import { freePort } from '../support/ports.js';
+import { freePort } from '../../scripts/bench/net.js';
 import { consultation } from '../support/soap-client.js';
 
 const ready = (port: number): Promise<number> => new Promise((resolve) => {

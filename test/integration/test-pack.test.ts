@@ -20,7 +20,7 @@ import { createPool } from '../../src/store/database.js';
 import { adminRunner } from '../support/admin.js';
 import { freshDatabase, testDatabaseUrl } from '../support/database.js';
 import { realNotificationContract } from '../support/notifications.js';
-import { freePort } from '../support/ports.js';
+import { freePort } from '../../scripts/bench/net.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 
 describe('operator test pack (npm run test-pack)', function () {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/store/embedded-postgres.js';
-import { freePort } from './ports.js';
+import { freePort } from '../../scripts/bench/net.js';
 
 let embedded: EmbeddedServer | null = null;
 let dir: string | null = null;
