@@ -20,7 +20,7 @@ import { startLoadAccounting, type LoadAccounting } from './store/load/load-acco
 import { createGoLiveGate, createGoLiveRecorder } from './store/golive-store.js';
 import { createMaintenanceSchedule } from './store/maintenance-store.js';
 import { createTicketStore } from './store/ticket-store.js';
-import { createSoapPipeline, type CallAccounting } from './soap/pipeline.js';
+import { createSoapPipeline } from './soap/pipeline.js';
 import type { ServiceAdapter } from './soap/types.js';
 import { createCertificateAuthenticator } from './store/certificate-registry.js';
 import type pg from 'pg';
@@ -66,23 +66,21 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   // calls per web service; production refuses the web services (not the contracts) to an unvalidated operator.
   const goLiveRecorder = config.env === 'integration' ? createGoLiveRecorder(deps.pool, { onError: (e) => deps.logger.warn({ err: e.message }, 'go-live recorder') }) : null;
   const goLiveGate = config.requireGoLive ? createGoLiveGate(deps.pool, config.authCacheTtlMs) : null;
-  const callAccounting: CallAccounting = {
-    async admit(operatorId, service, operation, now) {
-      await goLiveGate?.check(operatorId);
-      await accounting.admit(operatorId, service, operation, now);
-    },
-    count(operatorId, operatorCode, service, operation, outcome, now) {
-      if (outcome === 'ok') goLiveRecorder?.record(operatorId, service, now);
-      accounting.count(operatorId, operatorCode, service, operation, outcome, now);
-    }
-  };
   const pipeline = createSoapPipeline({
     contracts,
-    adapters: [prestationV1(services), catalogueV1(catalog), signalisationV1(signalisation), signalisationV2(signalisation), exploitationV1(maintenance), ...(deps.extraAdapters ?? [])],
+    adapters: [prestationV1(services), catalogueV1(catalog), signalisationV1(signalisation), signalisationV2(signalisation), exploitationV1(maintenance),
+      ...(deps.extraAdapters ?? [])],
     authenticator,
     clock,
     maintenance,
-    accounting: callAccounting,
+    ...(goLiveGate ? { goLive: goLiveGate } : {}),
+    load: accounting,
+    counter: {
+      count(operatorId, operatorCode, service, operation, outcome, now) {
+        if (outcome === 'ok') goLiveRecorder?.record(operatorId, service, now);
+        accounting.count(operatorId, operatorCode, service, operation, outcome, now);
+      }
+    },
     xmlLimits: { maxDepth: config.xmlMaxDepth, maxAttributes: config.xmlMaxAttributes }
   });
 

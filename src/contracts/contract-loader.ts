@@ -35,6 +35,8 @@ interface ServiceFile {
   importsForms?: boolean;
   /** "operator": a contract the operators implement and the gateway calls (notifications); published, never served. */
   implementedBy?: ServiceImplementer;
+  /** Stays callable during the nightly window and planned maintenance (M1, M2). */
+  openDuringMaintenance?: boolean;
   versions: Array<VersionDeclaration & { wsdl: string }>;
 }
 
@@ -86,6 +88,52 @@ function collectSchemas(
   }
 }
 
+type QName = { ns: string; local: string };
+const key = (q: QName): string => `{${q.ns}}${q.local}`;
+
+/** Every wsdl:message part that names an element, by message name then part name. */
+function messageParts(wsdl: XmlDocument): Map<string, Map<string, QName>> {
+  const out = new Map<string, Map<string, QName>>();
+  for (const node of wsdl.find('/wsdl:definitions/wsdl:message', NS)) {
+    const msg = node as XmlElement;
+    const byPart = new Map<string, QName>();
+    for (const p of msg.find('wsdl:part', NS)) {
+      const part = p as XmlElement;
+      const element = part.getAttribute('element')?.value();
+      if (element) byPart.set(part.getAttribute('name')?.value() ?? '', qname(part, element));
+    }
+    out.set(msg.getAttribute('name')!.value(), byPart);
+  }
+  return out;
+}
+
+/** Per binding operation: its soapAction and the elements of its input's and output's soap:header parts. */
+function bindingFacts(wsdl: XmlDocument, parts: Map<string, Map<string, QName>>, problems: string[]):
+  Map<string, { soapAction: string | undefined; input: string[]; output: string[] }> {
+  const out = new Map<string, { soapAction: string | undefined; input: string[]; output: string[] }>();
+  const headers = (el: XmlElement | null, operation: string): string[] => (el?.find('soap:header | soap12:header', NS) ?? []).flatMap((h) => {
+    const header = h as XmlElement;
+    const message = header.getAttribute('message')?.value() ?? '';
+    const part = header.getAttribute('part')?.value() ?? '';
+    const element = parts.get(message.split(':').pop()!)?.get(part);
+    if (!element) problems.push(`operation ${operation}: soap:header ${message}/${part} names no element part`);
+    return element ? [key(element)] : [];
+  });
+  for (const node of wsdl.find('//wsdl:binding/wsdl:operation', NS)) {
+    const op = node as XmlElement;
+    const name = op.getAttribute('name')!.value();
+    const soapAction = (op.get('soap:operation | soap12:operation', NS) as XmlElement | null)?.getAttribute('soapAction')?.value();
+    const known = out.get(name);
+    // A WSDL may bind an operation twice (SOAP 1.1 and 1.2): the headers are the union, the first soapAction wins.
+    out.set(name, {
+      soapAction: known?.soapAction ?? soapAction,
+      input: [...new Set([...(known?.input ?? []), ...headers(op.get('wsdl:input', NS) as XmlElement | null, name)])],
+      output: [...new Set([...(known?.output ?? []), ...headers(op.get('wsdl:output', NS) as XmlElement | null, name)])]
+    });
+  }
+  return out;
+}
+
 function loadVersion(
   rootDir: string, plan: ServicePlan, decl: VersionDeclaration & { wsdl: string }, extraImports: readonly SchemaImport[], implementedBy: ServiceImplementer,
   problems: string[]
@@ -111,37 +159,32 @@ function loadVersion(
     }
   }
 
-  // Operations: portType input message → element; binding soapAction (ARCHITECTURE.md §1: read, never re-declared).
-  const messages = new Map<string, { ns: string; local: string }>();
-  for (const node of wsdl.find('/wsdl:definitions/wsdl:message', NS)) {
-    const msg = node as XmlElement;
-    const part = msg.get('wsdl:part', NS) as XmlElement | null;
-    const element = part?.getAttribute('element')?.value();
-    if (element) messages.set(msg.getAttribute('name')!.value(), qname(part!, element));
-  }
-  const actions = new Map<string, string>();
-  for (const node of wsdl.find('//wsdl:binding/wsdl:operation', NS)) {
-    const op = node as XmlElement;
-    const action = (op.get('soap:operation | soap12:operation', NS) as XmlElement | null)?.getAttribute('soapAction')?.value();
-    if (action) actions.set(op.getAttribute('name')!.value(), action);
-  }
+  // Operations: portType messages → elements; binding soapAction and soap:header parts (ARCHITECTURE.md §1: read,
+  // never re-declared).
+  const parts = messageParts(wsdl);
+  const firstPart = (message: string | undefined): QName | undefined =>
+    message === undefined ? undefined : parts.get(message.split(':').pop()!)?.values().next().value;
+  const bindings = bindingFacts(wsdl, parts, problems);
   const operations = new Map<string, OperationDescriptor>();
   for (const node of wsdl.find('/wsdl:definitions/wsdl:portType/wsdl:operation', NS)) {
     const op = node as XmlElement;
     const name = op.getAttribute('name')!.value();
-    const input = (op.get('wsdl:input', NS) as XmlElement | null)?.getAttribute('message')?.value();
-    const output = (op.get('wsdl:output', NS) as XmlElement | null)?.getAttribute('message')?.value();
-    const request = input ? messages.get(input.split(':').pop()!) : undefined;
-    const response = output ? messages.get(output.split(':').pop()!) : undefined;
+    const request = firstPart((op.get('wsdl:input', NS) as XmlElement | null)?.getAttribute('message')?.value());
+    const response = firstPart((op.get('wsdl:output', NS) as XmlElement | null)?.getAttribute('message')?.value());
     if (!request || !response) {
       problems.push(`${service} v${decl.version}: operation ${name} has no document/literal input or output element`);
       continue;
     }
-    operations.set(`{${request.ns}}${request.local}`, Object.freeze({
-      name, soapAction: actions.get(name) ?? '', requestNamespace: request.ns, requestElement: request.local,
-      responseElement: response.local
+    const faults = op.find('wsdl:fault', NS).map((f) => firstPart((f as XmlElement).getAttribute('message')?.value()))
+      .filter((q): q is QName => q !== undefined).map(key);
+    const binding = bindings.get(name);
+    operations.set(key(request), Object.freeze({
+      name, soapAction: binding?.soapAction ?? '', requestNamespace: request.ns, requestElement: request.local,
+      responseElement: response.local, inputHeaders: Object.freeze(binding?.input ?? []),
+      outputHeaders: Object.freeze(binding?.output ?? []), faults: Object.freeze(faults)
     }));
   }
+  const understoodHeaders: ReadonlySet<string> = new Set([...operations.values()].flatMap((o) => o.inputHeaders));
   if (operations.size === 0) problems.push(`${service} v${decl.version}: the WSDL declares no operation`);
 
   const imports = [...[...schemas.values()].map((s) => ({ namespace: s.namespace, file: s.file })), ...extraImports];
@@ -161,7 +204,7 @@ function loadVersion(
 
   return Object.freeze({
     service, version: decl.version, declaration: Object.freeze({ ...decl }), targetNamespace, path: urlPath,
-    operations, wsdl: split(wsdl), xsds, envelopeSchemas
+    operations, understoodHeaders, wsdl: split(wsdl), xsds, envelopeSchemas
   });
 }
 
@@ -194,7 +237,11 @@ export function loadContracts(rootDir: string, formSchemas: readonly SchemaImpor
       const d = loadVersion(rootDir, plan, decl, file.importsForms ? formSchemas : [], implementedBy, problems);
       if (d) versions.set(d.version, d);
     }
-    services.set(entry.name, Object.freeze({ plan, title: file.title, implementedBy, versions }));
+    if (file.openDuringMaintenance !== undefined && typeof file.openDuringMaintenance !== 'boolean') {
+      problems.push(`${planFile}: "openDuringMaintenance" must be true or false`);
+    }
+    const openDuringMaintenance = file.openDuringMaintenance === true;
+    services.set(entry.name, Object.freeze({ plan, title: file.title, implementedBy, openDuringMaintenance, versions }));
   }
   if (problems.length > 0) throw new ContractError(problems);
   return Object.freeze({ services });

@@ -2,12 +2,20 @@
 import type { ServicePlan, VersionDeclaration } from '../domain/version-policy.js';
 import type { CompiledSchema } from '../xml/xsd-validator.js';
 
+/** An element named by the contract, as `{namespace}localName` (the key the envelope and dispatch phases use). */
+export type QualifiedName = string;
+
 export interface OperationDescriptor {
   readonly name: string;
   readonly soapAction: string;
   readonly requestNamespace: string;
   readonly requestElement: string;
   readonly responseElement: string;
+  /** The soap:header blocks of the binding's input and output (WSDL 1.1 §3.7). */
+  readonly inputHeaders: readonly QualifiedName[];
+  readonly outputHeaders: readonly QualifiedName[];
+  /** The detail elements of the portType's wsdl:fault messages. */
+  readonly faults: readonly QualifiedName[];
 }
 
 /** A published document (WSDL or XSD) split around the base URL it must name: join with the base to serve it. */
@@ -22,7 +30,12 @@ export interface ServiceVersionDescriptor {
   readonly targetNamespace: string;
   readonly path: string; // /esav/<service>/v<N>
   /** Operations keyed by `{namespace}localName` of their request element. */
-  readonly operations: ReadonlyMap<string, OperationDescriptor>;
+  readonly operations: ReadonlyMap<QualifiedName, OperationDescriptor>;
+  /**
+   * The header blocks this version understands: every soap:header of an operation's input. Any other block marked
+   * mustUnderstand gets the MustUnderstand fault (SOAP 1.1 §4.2.3, SOAP 1.2 part 1 §5.2.3).
+   */
+  readonly understoodHeaders: ReadonlySet<QualifiedName>;
   readonly wsdl: PublishedDocument;
   readonly xsds: ReadonlyMap<string, PublishedDocument>;
   /** The envelope schemas (SOAP 1.1, SOAP 1.2) that validate a whole request of this version in one pass. */
@@ -39,6 +52,8 @@ export interface ServiceContract {
   readonly plan: ServicePlan;
   readonly title: string;
   readonly implementedBy: ServiceImplementer;
+  /** Callable during the nightly window and planned maintenance (M1, M2): the service that tells when they are. */
+  readonly openDuringMaintenance: boolean;
   readonly versions: ReadonlyMap<number, ServiceVersionDescriptor>;
 }
 

@@ -5,6 +5,7 @@
  */
 import { parisDate, parisMidnight } from './calendar.js';
 import { addWorkingDays } from './french-calendar.js';
+import { EsavError } from '../errors/esav-error.js';
 
 export interface NightlyWindow {
   /** Paris wall-clock start, minutes after midnight (04:00 = 240). */
@@ -103,4 +104,14 @@ export function plannedWindowProblem(start: Date, end: Date, announcedAt: Date):
     return `préavis de 2 jours ouvrés (M2) : annoncée le ${parisDate(announcedAt)}, une maintenance peut commencer au plus tôt le ${parisDate(earliest)} à 00:00 (Paris)`;
   }
   return null;
+}
+
+const PARIS_SHORT = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
+
+/** The refusal of a call during a window (M1, M2): when it ends, in Paris time, and the seconds until then. */
+export function closedForMaintenance(window: { readonly end: Date; readonly reason: string }, now: Date): EsavError {
+  const retryAfter = Math.max(1, Math.ceil((window.end.getTime() - now.getTime()) / 1000));
+  return new EsavError('ESAV_MAINTENANCE', {
+    params: { reason: window.reason, until: PARIS_SHORT.format(window.end) }, retryAfterSeconds: retryAfter, nextWindow: window.end
+  });
 }

@@ -7,7 +7,7 @@
 import { EsavError, isEsavError } from '../errors/esav-error.js';
 import { escapeText, optionalElement } from '../xml/escape.js';
 import { SOAP11, type SoapVersion } from './soap-version.js';
-import type { SoapResponse } from './types.js';
+import type { FaultContext, FaultDialect, SoapResponse } from './types.js';
 
 export const COMMON_NS = 'http://esav.bfc-fibre.fr/commun/v1';
 
@@ -30,11 +30,33 @@ function detailXml(err: EsavError, requestId: string): string {
   return `${xml}</DetailErreur>`;
 }
 
-export function writeFault(error: unknown, requestId: string, soap: SoapVersion = SOAP11, extraHeaders: Record<string, string> = {}): SoapResponse {
+/**
+ * The detail of a contract that has its own fault element (FaultDialect): its code for our wire code, our message.
+ * The fault string, the HTTP status and Retry-After stay ours, so a machine still gets the retry information.
+ */
+function dialectXml(err: EsavError, dialect: FaultDialect): string {
+  const { namespace, name } = dialect.element;
+  const child = (local: string, value: string): string =>
+    dialect.unqualifiedChildren ? `<${local}>${value}</${local}>` : `<d:${local}>${value}</d:${local}>`;
+  const code = dialect.codes[err.definition.wireCode] ?? dialect.codes.default;
+  return `<d:${name} xmlns:d="${namespace}">${child(dialect.codeElement, escapeText(String(code)))}${child(dialect.messageElement, escapeText(err.message))}</d:${name}>`;
+}
+
+/** What the contract of the called version adds to its faults, once the call reached it. */
+export interface FaultShape {
+  readonly dialect?: FaultDialect;
+  readonly context?: FaultContext;
+  readonly httpHeaders?: Readonly<Record<string, string>>;
+}
+
+export function writeFault(error: unknown, requestId: string, soap: SoapVersion = SOAP11, shape: FaultShape = {}): SoapResponse {
   const err = toEsavError(error, requestId);
   const def = err.definition;
   const code = def.soapCode ?? (def.role === 'Client' ? soap.clientCode : soap.serverCode);
-  const detail = detailXml(err, requestId);
+  const dialect = shape.dialect;
+  const detail = dialect ? dialectXml(err, dialect) : detailXml(err, requestId);
+  const headerBlocks = dialect?.faultHeaders && shape.context ? dialect.faultHeaders(shape.context) : [];
+  const header = headerBlocks.length > 0 ? `<soap:Header>${headerBlocks.join('')}</soap:Header>` : '';
   const reason = escapeText(err.message);
   let fault: string;
   if (soap.id === '1.1') {
@@ -43,12 +65,12 @@ export function writeFault(error: unknown, requestId: string, soap: SoapVersion 
     fault = `<soap:Fault><soap:Code><soap:Value>soap:${code}</soap:Value></soap:Code><soap:Reason><soap:Text xml:lang="fr">${reason}</soap:Text></soap:Reason><soap:Detail>${detail}</soap:Detail></soap:Fault>`;
   }
   const status = def.transport ? def.httpStatus : soap.id === '1.1' ? 500 : def.soapCode ? 500 : def.role === 'Client' ? def.httpStatus : 500;
-  const headers: Record<string, string> = { 'content-type': soap.contentType, ...extraHeaders };
+  const headers: Record<string, string> = { 'content-type': soap.contentType, ...shape.httpHeaders };
   if (err.detail.retryAfterSeconds !== undefined) headers['retry-after'] = String(err.detail.retryAfterSeconds);
   return {
     status,
     headers,
-    body: `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="${soap.namespace}"><soap:Body>${fault}</soap:Body></soap:Envelope>`,
+    body: `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="${soap.namespace}">${header}<soap:Body>${fault}</soap:Body></soap:Envelope>`,
     outcome: def.wireCode,
     error: err
   };

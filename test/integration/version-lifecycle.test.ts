@@ -24,7 +24,7 @@ function v2Adapter(repo: ServiceRepository): ServiceAdapter {
     operations: {
       async consultationPrestation(request, ctx) {
         const id = childText(request, 'identifiantPrestation') ?? '';
-        return `<ConsultationPrestationReponse xmlns="${V2}">${prestationXml(await readService(repo, ctx.caller, id))}</ConsultationPrestationReponse>`;
+        return { body: `<ConsultationPrestationReponse xmlns="${V2}">${prestationXml(await readService(repo, ctx.caller, id))}</ConsultationPrestationReponse>` };
       }
     }
   };

@@ -8,7 +8,7 @@ import { TICKET_STATES, type TicketState } from '../../domain/ticket-lifecycle.j
 import { addComplement, answerClosure, cancelTicket, fileTicket, searchTickets, visibleTicket, visibleTicketState } from '../../domain/ticket-service.js';
 import type { TicketStore } from '../../domain/tickets.js';
 import { EsavError } from '../../errors/esav-error.js';
-import type { OperationHandler } from '../../soap/types.js';
+import type { OperationHandler, OperationResult } from '../../soap/types.js';
 import { element } from '../../xml/escape.js';
 import { filingInput } from './filing-input.js';
 import { detailXml, stateXml, summaryXml, type TicketXmlOptions } from './ticket-xml.js';
@@ -34,7 +34,7 @@ function dateOrNull(v: string | null): Date | null {
 }
 
 export function signalisationOperations(deps: SignalisationDeps, o: VersionOptions): Record<string, OperationHandler> {
-  const wrap = (name: string, body: string): string => `<${name} xmlns="${o.namespace}">${body}</${name}>`;
+  const wrap = (name: string, body: string): OperationResult => ({ body: `<${name} xmlns="${o.namespace}">${body}</${name}>` });
   const ref = (el: Parameters<OperationHandler>[0]): string => childText(el, 'referenceSignalisation') ?? '';
 
   return {

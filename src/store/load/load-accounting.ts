@@ -1,5 +1,5 @@
 /**
- * The pipeline's CallAccounting on PostgreSQL (DOMAIN.md L1, L2; ARCHITECTURE.md §6: what instances share lives in
+ * The pipeline's load admission and call counter on PostgreSQL (DOMAIN.md L1, L2; ARCHITECTURE.md §6: what instances share lives in
  * PostgreSQL).
  * - count(): in memory only (operator × Paris day × category), added to call_volume every flushMs and at close.
  *   A call never waits on the database to be counted; a crash loses at most flushMs of counts.

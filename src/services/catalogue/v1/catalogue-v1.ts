@@ -5,7 +5,7 @@
 import type { Catalog, FormContract, FormVersion } from '../../../catalog/catalog-types.js';
 import { catalogueVersionState } from '../../../domain/form-version-policy.js';
 import { EsavError } from '../../../errors/esav-error.js';
-import type { OperationContext, ServiceAdapter } from '../../../soap/types.js';
+import type { OperationContext, OperationResult, ServiceAdapter } from '../../../soap/types.js';
 import { element, escapeText, optionalElement } from '../../../xml/escape.js';
 import { childText, type XmlTreeElement } from '../../../xml/element-tree.js';
 
@@ -42,21 +42,21 @@ export function catalogueV1(catalog: Catalog): ServiceAdapter {
     service: 'catalogue',
     version: 1,
     operations: {
-      async listeFormulaires(request: XmlTreeElement, ctx: OperationContext): Promise<string> {
+      async listeFormulaires(request: XmlTreeElement, ctx: OperationContext): Promise<OperationResult> {
         const offer = childText(request, 'offre');
         const forms = [...catalog.forms.values()].filter((f) => offer === null || f.offer === offer).map((f) => {
           const versions = shownVersions(f, ctx.now);
           return versions.length === 0 ? '' : `<formulaire>${element('identifiant', f.id)}${element('offre', f.offer)}${element('titre', f.title)}${versions.map(versionXml).join('')}</formulaire>`;
         }).join('');
-        return `<ListeFormulairesReponse xmlns="${NS}">${forms}</ListeFormulairesReponse>`;
+        return { body: `<ListeFormulairesReponse xmlns="${NS}">${forms}</ListeFormulairesReponse>` };
       },
-      async consultationFormulaire(request: XmlTreeElement, ctx: OperationContext): Promise<string> {
+      async consultationFormulaire(request: XmlTreeElement, ctx: OperationContext): Promise<OperationResult> {
         const id = childText(request, 'identifiant') ?? '';
         const version = Number(childText(request, 'version'));
         const form = catalog.forms.get(id);
         const shown = form ? shownVersions(form, ctx.now).find((s) => s.fv.version === version) : undefined;
         if (!form || !shown) throw new EsavError('ESAV_RESOURCE_NOT_FOUND', { params: { resource: 'formulaire', id: `${id} v${version}` } });
-        return `<ConsultationFormulaireReponse xmlns="${NS}">${detailXml(catalog, form, shown)}</ConsultationFormulaireReponse>`;
+        return { body: `<ConsultationFormulaireReponse xmlns="${NS}">${detailXml(catalog, form, shown)}</ConsultationFormulaireReponse>` };
       }
     }
   };

@@ -3,7 +3,7 @@
  * validated against xsd/prestation/v1/prestation.xsd before it reaches this code.
  */
 import { readService, type Address, type RentedService, type ServiceEnd, type ServiceRepository } from '../../../domain/service-inventory.js';
-import type { OperationContext, ServiceAdapter } from '../../../soap/types.js';
+import type { OperationContext, OperationResult, ServiceAdapter } from '../../../soap/types.js';
 import { element, optionalElement } from '../../../xml/escape.js';
 import { childText, type XmlTreeElement } from '../../../xml/element-tree.js';
 
@@ -30,9 +30,9 @@ export function prestationV1(repo: ServiceRepository): ServiceAdapter {
     service: 'prestation',
     version: 1,
     operations: {
-      async consultationPrestation(request: XmlTreeElement, ctx: OperationContext): Promise<string> {
+      async consultationPrestation(request: XmlTreeElement, ctx: OperationContext): Promise<OperationResult> {
         const service = await readService(repo, ctx.caller, childText(request, 'identifiantPrestation') ?? '');
-        return `<ConsultationPrestationReponse xmlns="${NS}">${prestationXml(service)}</ConsultationPrestationReponse>`;
+        return { body: `<ConsultationPrestationReponse xmlns="${NS}">${prestationXml(service)}</ConsultationPrestationReponse>` };
       }
     }
   };

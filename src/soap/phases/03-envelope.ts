@@ -2,9 +2,9 @@
  * The envelope phase (ARCHITECTURE.md §2): SOAP version from the envelope namespace, header/body split,
  * mustUnderstand (SOAP 1.1 §4.2.3, SOAP 1.2 part 1 §5.2.3).
  */
-import { EsavError } from '../errors/esav-error.js';
-import { attributeValue, qualifiedName, type XmlTreeElement } from '../xml/element-tree.js';
-import { soapVersionOfNamespace, type SoapVersion } from './soap-version.js';
+import { EsavError } from '../../errors/esav-error.js';
+import { attributeValue, qualifiedName, type XmlTreeElement } from '../../xml/element-tree.js';
+import { soapVersionOfNamespace, type SoapVersion } from '../soap-version.js';
 
 export interface Envelope {
   readonly soap: SoapVersion;
