@@ -39,7 +39,10 @@ function dialectXml(err: EsavError, dialect: FaultDialect): string {
   const child = (local: string, value: string): string =>
     dialect.unqualifiedChildren ? `<${local}>${value}</${local}>` : `<d:${local}>${value}</d:${local}>`;
   const code = dialect.codes[err.definition.wireCode] ?? dialect.codes.default;
-  return `<d:${name} xmlns:d="${namespace}">${child(dialect.codeElement, escapeText(String(code)))}${child(dialect.messageElement, escapeText(err.message))}</d:${name}>`;
+  // Such a detail has no list of fields: the fields in error are named in its message.
+  const fields = err.detail.fields ?? [];
+  const message = fields.length === 0 ? err.message : `${err.message} ${fields.map((f) => `${f.field} : ${f.message}`).join(' ; ')}`;
+  return `<d:${name} xmlns:d="${namespace}">${child(dialect.codeElement, escapeText(String(code)))}${child(dialect.messageElement, escapeText(message))}</d:${name}>`;
 }
 
 /** What the contract of the called version adds to its faults, once the call reached it. */

@@ -37,3 +37,15 @@ export function contractRoot(versions: ReadonlyArray<VersionDeclaration>): Contr
   writeFileSync(path.join(dir, 'wsdl/prestation/service.json'), JSON.stringify(plan, null, 2));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** The real contracts plus a fixture's own (test/fixtures/<name>/wsdl, xsd), for services that are never published. */
+export function contractRootWithFixture(fixture: string): ContractRoot {
+  const root = findRootDir();
+  const dir = mkdtempSync(path.join(tmpdir(), 'esav-contracts-'));
+  for (const part of ['wsdl', 'xsd']) {
+    cpSync(path.join(root, part), path.join(dir, part), { recursive: true });
+    cpSync(path.join(root, 'test/fixtures', fixture, part), path.join(dir, part), { recursive: true });
+  }
+  writeFileSync(path.join(dir, 'package.json'), '{}');
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { EsavError } from '../../../src/errors/esav-error.js';
 import { writeFault } from '../../../src/soap/fault-writer.js';
 import { SOAP11, SOAP12 } from '../../../src/soap/soap-version.js';
+import type { FaultDialect } from '../../../src/soap/types.js';
 
 describe('fault writer', () => {
   it('writes a SOAP 1.1 Client fault with HTTP 500, text/xml and the detail type of xsd/common', () => {
@@ -45,5 +46,33 @@ describe('fault writer', () => {
   it('writes MustUnderstand and VersionMismatch with their own SOAP fault codes', () => {
     expect(writeFault(new EsavError('ESAV_SOAP_MUST_UNDERSTAND', { params: { header: '{urn:x}h' } }), 'r').body).to.include('<faultcode>soap:MustUnderstand</faultcode>');
     expect(writeFault(new EsavError('ESAV_SOAP_VERSION_MISMATCH', { params: { element: 'x', contentType: 'y' } }), 'r').body).to.include('<faultcode>soap:VersionMismatch</faultcode>');
+  });
+
+  describe('in a contract’s own fault element (FaultDialect)', () => {
+    const dialect: FaultDialect = {
+      element: { namespace: 'http://interop.test/v1', name: 'infoFtthError' }, unqualifiedChildren: false,
+      codeElement: 'codeRetour', messageElement: 'messageRetour', codes: { SERVICE_EN_MAINTENANCE: 14, default: 1 },
+      faultHeaders: (ctx) => [`<h:Entete xmlns:h="urn:h">${ctx.now.toISOString()}</h:Entete>`]
+    };
+    const context = { requestId: 'r', now: new Date('2026-11-24T03:00:00Z'), requestHeaders: [] };
+
+    it('maps our wire code to the contract’s code, keeps the retry-after, and adds the contract’s fault headers', () => {
+      const maintenance = new EsavError('ESAV_MAINTENANCE', { params: { reason: 'maintenance', until: '24/11/2026 04:15' }, retryAfterSeconds: 900 });
+      const r = writeFault(maintenance, 'r', SOAP11, { dialect, context });
+      expect(r.body).to.include('<d:infoFtthError xmlns:d="http://interop.test/v1"><d:codeRetour>14</d:codeRetour><d:messageRetour>');
+      expect(r.body).to.include('<soap:Header><h:Entete xmlns:h="urn:h">2026-11-24T03:00:00.000Z</h:Entete></soap:Header>');
+      expect(r.body).not.to.include('DetailErreur');
+      expect(r.headers['retry-after']).to.equal('900');
+    });
+
+    it('answers the contract’s default code for a code it does not list, and names the fields in error in the message', () => {
+      const invalid = new EsavError('ESAV_SCHEMA_INVALID', {
+        params: { service: 's', version: 1, count: 1 }, fields: [{ field: 'reference', rule: 'motif', message: 'ne respecte pas le motif' }]
+      });
+      const r = writeFault(invalid, 'r', SOAP12, { dialect });
+      expect(r.body).to.include('<d:codeRetour>1</d:codeRetour>');
+      expect(r.body).to.match(/<d:messageRetour>[^<]*reference : ne respecte pas le motif<\/d:messageRetour>/);
+      expect(r.body).not.to.include('<soap:Header>');
+    });
   });
 });
