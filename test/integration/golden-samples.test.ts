@@ -12,6 +12,7 @@
  *    "freezeDetail"?, "ticket"?, "at"? } moves a ticket on the OI's side (ticket-service oiEvent);
  *    { "oi": "comment", "text": "…" } adds an OI comment (oiComment). "ticket" defaults to the last reference a
  *    setup request answered.
+ * meta.json's "env" configures the sample's gateway beyond the test defaults (e.g. ESAV_NIGHTLY_WINDOW_MINUTES).
  * A step's "at" defaults to the sample's. Two things still vary between runs and are normalised on both sides: the
  * request id (__REQUEST_ID__) and the gateway's own URL, which has the test's port (__BASE_URL__, e.g. in
  * AvisVersion). The Deprecation/Sunset/Link HTTP headers are asserted by other tests, not here.
@@ -68,6 +69,8 @@ interface SampleMeta {
   readonly status: number;
   /** The gateway's clock for the replay; DEFAULT_AT when absent. */
   readonly at?: string;
+  /** Configuration of the sample's gateway beyond the test defaults (e.g. a nightly window). */
+  readonly env?: Readonly<Record<string, string>>;
   readonly setup?: ReadonlyArray<SetupRequest | SetupOi>;
 }
 
@@ -165,7 +168,7 @@ async function setUp(gw: TestGateway, clock: ReturnType<typeof fixedClock>, samp
 async function replay(sample: Sample): Promise<RawResponse> {
   const at = sample.meta.at ?? DEFAULT_AT;
   const clock = fixedClock(at);
-  const gw = await startGateway({ clock });
+  const gw = await startGateway({ clock, ...(sample.meta.env ? { env: sample.meta.env } : {}) });
   try {
     // The test PKI's certificates are valid from the day before the run (real time, which TLS checks); the registry
     // must also know them as valid at the sample's instants, which may be earlier.

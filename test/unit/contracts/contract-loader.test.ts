@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ContractError, loadContracts } from '../../../src/contracts/contract-loader.js';
 import { findRootDir } from '../../../src/config/config.js';
-import { contractRoot } from '../../support/contract-fixtures.js';
+import { contractRoot, contractRootWithFixture } from '../../support/contract-fixtures.js';
 
 function bootProblems(dir: string): readonly string[] {
   try {
@@ -19,6 +19,26 @@ describe('contract loader', () => {
     const op = [...prestation.versions.get(1)!.operations.values()][0]!;
     expect(op).to.deep.include({ name: 'consultationPrestation', requestElement: 'ConsultationPrestationRequete', soapAction: 'http://esav.bfc-fibre.fr/prestation/v1/consultationPrestation' });
     expect([...prestation.versions.get(1)!.xsds.keys()].sort()).to.deep.equal(['esav-commun.xsd', 'prestation.xsd']);
+  });
+
+  it('reads each operation\'s soap:header blocks and wsdl:fault elements; a version understands its input headers', () => {
+    const root = contractRootWithFixture('envelope-contract');
+    try {
+      const contracts = loadContracts(root.dir);
+      const essai = contracts.services.get('essai')!.versions.get(1)!;
+      const echo = [...essai.operations.values()][0]!;
+      expect(echo).to.deep.include({ inputHeaders: ['{http://essai.test/v1}EnteteEssai'], outputHeaders: ['{http://essai.test/v1}EnteteEssai'],
+        faults: ['{http://essai.test/v1}ErreurEssai'], soapAction: '' });
+      expect([...essai.understoodHeaders]).to.deep.equal(['{http://essai.test/v1}EnteteEssai']);
+      // Our own contracts declare AvisVersion as an output header only: they understand no request header.
+      const prestation = contracts.services.get('prestation')!.versions.get(1)!;
+      expect([...prestation.understoodHeaders]).to.deep.equal([]);
+      expect([...prestation.operations.values()][0]!.outputHeaders).to.deep.equal(['{http://esav.bfc-fibre.fr/commun/v1}AvisVersion']);
+      expect(contracts.services.get('exploitation')!.openDuringMaintenance).to.equal(true);
+      expect(contracts.services.get('signalisation')!.openDuringMaintenance).to.equal(false);
+    } finally {
+      root.remove();
+    }
   });
 
   describe('refuses to boot, naming the rule', () => {
