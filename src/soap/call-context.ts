@@ -6,7 +6,7 @@
 import type { ServiceContract, ServiceVersionDescriptor } from '../contracts/service-descriptor.js';
 import type { XmlTreeElement } from '../xml/element-tree.js';
 import { parseMediaType, SOAP11, type SoapVersion } from './soap-version.js';
-import type { FaultDialect, SoapRequest } from './types.js';
+import type { FaultDialect, SoapRequestHead } from './types.js';
 
 /** The service version a request is addressed to. */
 export interface CallTarget {
@@ -15,7 +15,8 @@ export interface CallTarget {
 }
 
 export interface CallContext {
-  readonly request: SoapRequest;
+  /** The request line, headers and TLS facts; the body is handed to the parse phase only. */
+  readonly request: SoapRequestHead;
   readonly now: Date;
   /** The SOAP version faults are written in: the media type's (an envelope of another version is a VersionMismatch). */
   readonly soap: SoapVersion;
@@ -29,6 +30,6 @@ export interface CallContext {
   requestHeaders: readonly XmlTreeElement[];
 }
 
-export function newCallContext(request: SoapRequest, now: Date): CallContext {
+export function newCallContext(request: SoapRequestHead, now: Date): CallContext {
   return { request, now, soap: parseMediaType(request.contentType).soap ?? SOAP11, log: {}, httpHeaders: {}, requestHeaders: [] };
 }

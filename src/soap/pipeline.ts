@@ -1,8 +1,9 @@
 /**
  * One request, phase by phase (ARCHITECTURE.md §2), each phase a module of src/soap/phases/ named in its order:
- * receive → parse → envelope → dispatch → authenticate → authorize → validate → admit → invoke → respond.
- * A GET of the contract is answered by publish.ts instead. The transport gives bytes and facts; this module never
- * touches a socket or SQL. The clock is read once per request (CallContext.now).
+ * receive → authenticate → parse → envelope → dispatch → authorize → validate → admit → invoke → respond.
+ * The first two run on the request's head, before the transport reads the body (`begin`): a caller is known before
+ * its body costs anything. A GET of the contract is answered by publish.ts instead. The transport gives bytes and
+ * facts; this module never touches a socket or SQL. The clock is read once per request (CallContext.now).
  */
 import type { ContractSet } from '../contracts/service-descriptor.js';
 import type { Clock } from '../domain/clock.js';
@@ -12,17 +13,20 @@ import { bindAdapters } from './adapter-binding.js';
 import { newCallContext, type CallContext, type CallTarget } from './call-context.js';
 import { writeFault } from './fault-writer.js';
 import { isPublication, receive, route, type MaintenanceGate } from './phases/01-receive.js';
-import { parse } from './phases/02-parse.js';
-import { readEnvelope } from './phases/03-envelope.js';
-import { dispatch } from './phases/04-dispatch.js';
-import { authenticate } from './phases/05-authenticate.js';
+import { authenticate } from './phases/02-authenticate.js';
+import { parse } from './phases/03-parse.js';
+import { readEnvelope } from './phases/04-envelope.js';
+import { dispatch } from './phases/05-dispatch.js';
 import { authorize } from './phases/06-authorize.js';
 import { validate } from './phases/07-validate.js';
 import { admit, type GoLiveGate, type LoadAdmission } from './phases/08-admit.js';
 import { invoke, type CallCounter } from './phases/09-invoke.js';
 import { respond } from './phases/10-respond.js';
 import { publish } from './publish.js';
-import type { ServiceAdapter, SoapRequest, SoapResponse } from './types.js';
+import type { Caller } from '../domain/identity.js';
+import type { MediaType } from './soap-version.js';
+import type { BoundVersion } from './adapter-binding.js';
+import type { ServiceAdapter, SoapRequest, SoapRequestHead, SoapResponse } from './types.js';
 
 export type { MaintenanceGate } from './phases/01-receive.js';
 export type { GoLiveGate, LoadAdmission } from './phases/08-admit.js';
@@ -40,45 +44,69 @@ export interface PipelineDeps {
   readonly counter?: CallCounter;
 }
 
+/** A call whose head was read: either already answered (refused, or a contract read), or waiting for its body. */
+export interface PendingCall {
+  /** The answer decided on the head alone: the transport sends it without reading the body. */
+  readonly answer: SoapResponse | null;
+  /** The rest of the call, once the body is read (only when `answer` is null). */
+  complete(body: Buffer | undefined): Promise<SoapResponse>;
+}
+
 export interface SoapPipeline {
+  /** The phases that need no body (receive, authenticate), run before the transport reads it. */
+  begin(head: SoapRequestHead): Promise<PendingCall>;
+  /** begin then complete, for callers that already hold the body. */
   handle(request: SoapRequest): Promise<SoapResponse>;
   /** Every published service version path, for the transport's routes and the documentation. */
   readonly paths: readonly string[];
 }
+
+interface Admitted { readonly target: CallTarget; readonly version: BoundVersion; readonly media: MediaType; readonly caller: Caller }
 
 export function createSoapPipeline(deps: PipelineDeps): SoapPipeline {
   const bound = bindAdapters(deps.contracts, deps.adapters);
   const paths = [...deps.contracts.services.values()].flatMap((c) => [...c.versions.values()].map((d) => d.path));
   const servicesList = paths.join(', ');
 
-  async function call(ctx: CallContext, target: CallTarget): Promise<SoapResponse> {
+  async function call(ctx: CallContext, { target, version, media, caller }: Admitted, body: Buffer | undefined): Promise<SoapResponse> {
     const d = target.descriptor;
-    // Unbound only for a contract the operators implement, which receive refuses (405).
-    const version = bound.get(`${d.service}/v${d.version}`);
-    ctx.faultDialect = version?.faults;
-    const media = receive(ctx, target, deps.maintenance);
-    const request = parse(ctx.request.body!, deps.xmlLimits);
+    const request = parse(body, deps.xmlLimits);
     const envelope = readEnvelope(request.tree, media.soap!, ctx.request.contentType!, d.understoodHeaders);
     ctx.requestHeaders = envelope.headerBlocks;
     const { operation, notice } = dispatch(ctx, target, envelope, media);
-    const caller = await authenticate(ctx, deps.authenticator);
     authorize(caller, d.service, operation);
     validate(request, d, envelope.soap);
     await admit(ctx, caller, d.service, operation.name, { goLive: deps.goLive, load: deps.load });
-    const result = await invoke(ctx, version!.handlers.get(operation.name)!, envelope.payload, caller, d.service, operation.name, deps.counter);
+    const result = await invoke(ctx, version.handlers.get(operation.name)!, envelope.payload, caller, d.service, operation.name, deps.counter);
     return respond(ctx, envelope.soap, result, notice);
+  }
+
+  const answered = (answer: SoapResponse): PendingCall => ({ answer, complete: async () => answer });
+
+  async function begin(head: SoapRequestHead): Promise<PendingCall> {
+    const ctx = newCallContext(head, deps.clock.now());
+    try {
+      const target = route(ctx, deps.contracts, servicesList);
+      if (isPublication(ctx)) return answered(publish(ctx, target));
+      const d = target.descriptor;
+      // Unbound only for a contract the operators implement, which receive refuses (405).
+      const version = bound.get(`${d.service}/v${d.version}`);
+      ctx.faultDialect = version?.faults;
+      const media = receive(ctx, target, deps.maintenance);
+      const caller = await authenticate(ctx, deps.authenticator);
+      const admitted: Admitted = { target, version: version!, media, caller };
+      return { answer: null, complete: (body) => call(ctx, admitted, body).catch((error: unknown) => fault(ctx, error, deps.contracts)) };
+    } catch (error) {
+      return answered(fault(ctx, error, deps.contracts));
+    }
   }
 
   return {
     paths,
+    begin,
     async handle(req: SoapRequest): Promise<SoapResponse> {
-      const ctx = newCallContext(req, deps.clock.now());
-      try {
-        const target = route(ctx, deps.contracts, servicesList);
-        return isPublication(ctx) ? publish(ctx, target) : await call(ctx, target);
-      } catch (error) {
-        return fault(ctx, error, deps.contracts);
-      }
+      const pending = await begin(req);
+      return pending.answer ?? pending.complete(req.body);
     }
   };
 }

@@ -2,18 +2,25 @@ import type { Caller, PeerCertificateFacts } from '../domain/identity.js';
 import type { EsavError } from '../errors/esav-error.js';
 import type { XmlTreeElement } from '../xml/element-tree.js';
 
-/** What the transport hands to the SOAP layer: bytes and facts, no sockets. */
-export interface SoapRequest {
+/**
+ * What the transport knows of a request before reading its body: the request line, headers and TLS facts. The
+ * caller is decided on this alone (issue 14: a certificate the registry refuses costs a cache lookup, not a parse).
+ */
+export interface SoapRequestHead {
   readonly method: string;
   readonly path: string;
   readonly query: Readonly<Record<string, string | undefined>>;
   readonly contentType: string | undefined;
   readonly soapAction: string | undefined;
-  readonly body: Buffer | undefined;
   readonly peer: PeerCertificateFacts | null;
   readonly requestId: string;
   /** scheme://host[:port] the caller used, for WSDL addresses and version URLs. */
   readonly baseUrl: string;
+}
+
+/** What the transport hands to the SOAP layer: bytes and facts, no sockets. */
+export interface SoapRequest extends SoapRequestHead {
+  readonly body: Buffer | undefined;
 }
 
 export interface SoapResponse {

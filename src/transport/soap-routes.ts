@@ -1,20 +1,21 @@
 /**
- * The SOAP endpoints as a Fastify plugin: buffers the body (size limit enforced by Fastify before and while
- * buffering), hands bytes and facts to the SOAP pipeline, writes its answer, logs one line per request.
- * No envelope is parsed here (ARCHITECTURE.md §2).
+ * The SOAP endpoints as a Fastify plugin: hands the request's head to the SOAP pipeline before the body is read
+ * (onRequest: a refused caller's body is never buffered nor parsed, and its connection is closed), then buffers the
+ * body (size limit enforced by Fastify before and while buffering) and hands it over, writes the answer, logs one
+ * line per request. No envelope is parsed here (ARCHITECTURE.md §2).
  */
 import type { TLSSocket } from 'node:tls';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EsavError } from '../errors/esav-error.js';
 import { writeFault } from '../soap/fault-writer.js';
-import type { SoapPipeline } from '../soap/pipeline.js';
+import type { PendingCall, SoapPipeline } from '../soap/pipeline.js';
 import { parseMediaType, SOAP11 } from '../soap/soap-version.js';
 import type { SoapResponse } from '../soap/types.js';
 import type { RequestMetrics } from './request-metrics.js';
 import { peerCertificate } from './tls.js';
 
 declare module 'fastify' {
-  interface FastifyRequest { esavOutcome: SoapResponse | null }
+  interface FastifyRequest { esavOutcome: SoapResponse | null; esavCall: PendingCall | null }
 }
 
 const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
@@ -25,6 +26,7 @@ function baseUrl(request: FastifyRequest, port: number): string {
 }
 
 function send(reply: FastifyReply, request: FastifyRequest, response: SoapResponse): FastifyReply {
+  if (response.error?.code === 'ESAV_INTERNAL') request.log.error({ err: response.error.cause }, 'internal error');
   request.esavOutcome = response;
   return reply.code(response.status).headers({ ...response.headers, 'x-request-id': request.id }).send(response.body);
 }
@@ -36,6 +38,7 @@ function faultFor(request: FastifyRequest, error: EsavError | unknown): SoapResp
 export function soapRoutes(pipeline: SoapPipeline, port: number, bodyLimit: number, logRequests: boolean, metrics?: RequestMetrics) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.decorateRequest('esavOutcome', null);
+    app.decorateRequest('esavCall', null);
     app.removeAllContentTypeParsers();
     // Every media type is buffered (within bodyLimit) so that the pipeline answers 415 with a proper fault.
     app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -43,24 +46,33 @@ export function soapRoutes(pipeline: SoapPipeline, port: number, bodyLimit: numb
     app.route({
       method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
       url: '/esav/*',
-      handler: async (request, reply) => {
+      onRequest: async (request, reply) => {
         const url = request.url;
         const q = url.indexOf('?');
         const query: Record<string, string> = {};
         if (q !== -1) for (const [k, v] of new URLSearchParams(url.slice(q + 1))) query[k] = v;
-        const response = await pipeline.handle({
+        const pending = await pipeline.begin({
           method: request.method,
           path: q === -1 ? url : url.slice(0, q),
           query,
           contentType: request.headers['content-type'],
           soapAction: typeof request.headers.soapaction === 'string' ? request.headers.soapaction : undefined,
-          body: Buffer.isBuffer(request.body) ? request.body : undefined,
           peer: peerCertificate(request.raw.socket as TLSSocket),
           requestId: request.id,
           baseUrl: baseUrl(request, port)
         });
-        if (response.error?.code === 'ESAV_INTERNAL') request.log.error({ err: response.error.cause }, 'internal error');
-        return send(reply, request, response);
+        if (pending.answer === null) {
+          request.esavCall = pending;
+          return undefined;
+        }
+        // Answered on the head alone: a body still on its way is not read, so the connection cannot be reused.
+        const bodyAnnounced = request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0' ||
+          request.headers['transfer-encoding'] !== undefined;
+        if (bodyAnnounced) reply.header('connection', 'close');
+        return send(reply, request, pending.answer);
+      },
+      handler: async (request, reply) => {
+        return send(reply, request, await request.esavCall!.complete(Buffer.isBuffer(request.body) ? request.body : undefined));
       }
     });
 

@@ -1,7 +1,7 @@
 /**
- * The receive phase (ARCHITECTURE.md §2): which service version the path names, whether it takes calls now, and
- * whether the request is a call at all: POST only (RFC 9110 §15.5.6: a 405 says what is allowed), a SOAP media type,
- * a body. The transport limited the body's size before buffering it.
+ * The receive phase (ARCHITECTURE.md §2), on the request's head only (its body is not read yet): which service
+ * version the path names, whether it takes calls now, and whether the request is a call at all: POST only
+ * (RFC 9110 §15.5.6: a 405 says what is allowed), a SOAP media type. The transport limits the body's size.
  */
 import type { ContractSet } from '../../contracts/service-descriptor.js';
 import { closedForMaintenance } from '../../domain/maintenance.js';
@@ -58,8 +58,5 @@ export function receive(ctx: CallContext, target: CallTarget, maintenance: Maint
   }
   const media = parseMediaType(request.contentType);
   if (media.soap === null) throw new EsavError('ESAV_UNSUPPORTED_MEDIA_TYPE', { params: { contentType: request.contentType ?? '(aucun)' } });
-  if (!request.body || request.body.length === 0) {
-    throw new EsavError('ESAV_XML_MALFORMED', { params: { line: 0, column: 0, reason: 'le message est vide' } });
-  }
   return media;
 }

@@ -2,9 +2,11 @@
  * The parse phase (ARCHITECTURE.md §2): the hardened reading of the bytes (src/xml/request-reader.ts: every DOCTYPE
  * refused, no entity expansion, no network, depth and attribute limits). The schema is checked later, by validate.
  */
+import { EsavError } from '../../errors/esav-error.js';
 import type { XmlLimits } from '../../xml/prescan.js';
 import { readRequest, type ParsedRequest } from '../../xml/request-reader.js';
 
-export function parse(body: Buffer, limits: XmlLimits): ParsedRequest {
+export function parse(body: Buffer | undefined, limits: XmlLimits): ParsedRequest {
+  if (!body || body.length === 0) throw new EsavError('ESAV_XML_MALFORMED', { params: { line: 0, column: 0, reason: 'le message est vide' } });
   return readRequest(body, limits);
 }

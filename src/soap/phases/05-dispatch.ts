@@ -9,7 +9,7 @@ import { qualifiedName } from '../../xml/element-tree.js';
 import type { CallContext, CallTarget } from '../call-context.js';
 import type { MediaType } from '../soap-version.js';
 import { gateVersion, type VersionNotice } from '../version-gate.js';
-import type { Envelope } from './03-envelope.js';
+import type { Envelope } from './04-envelope.js';
 
 export interface Dispatched {
   readonly operation: OperationDescriptor;

@@ -1,6 +1,8 @@
 /**
  * The authenticate phase (ARCHITECTURE.md §2, DOMAIN.md A2): the TLS layer verified the chain; the registry says
- * whose certificate it is. The wire never says why a certificate is refused; the log line does.
+ * whose certificate it is. The wire never says why a certificate is refused; the log line does. It runs on the
+ * request's head, before the body is read: a certificate the registry does not know (or has revoked, or whose
+ * operator is not active) costs a cache lookup, never a parse (issue 14).
  */
 import type { Authenticator, Caller } from '../../domain/identity.js';
 import { EsavError } from '../../errors/esav-error.js';
