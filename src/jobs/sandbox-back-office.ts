@@ -56,7 +56,8 @@ export function createSandboxBackOffice(pool: Pool, stepMs: number): SandboxBack
             if (!t || !scenario) continue;
             const last = Math.max(t.stateChangedAt.getTime(), ...t.comments.map((c) => c.at.getTime()));
             if (now.getTime() - last < stepMs) continue;
-            const step = nextSandboxStep(scenario, { state: t.state, visited: t.transitions.map((x) => x.to), oiComments: t.comments.filter((c) => c.authorKind === 'oi').length });
+            const oiComments = t.comments.filter((c) => c.authorKind === 'oi').length;
+            const step = nextSandboxStep(scenario, { state: t.state, visited: t.transitions.map((x) => x.to), oiComments });
             if (!step) continue;
             const agent = { name: SANDBOX_TEXT.agent };
             const done = await (step.kind === 'comment'

@@ -51,7 +51,8 @@ export async function buildInternalApi(tls: TlsMaterial, port: InternalTicketPor
   api.get('/tickets/:reference', async (request) => port.show(referenceOf(request)));
   api.post('/tickets/:reference/events', async (request) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
-    return { state: await port.move(referenceOf(request), { event: body.event, reason: body.reason, awaiting: body.awaiting }, { name: agentOf(request) }, clock.now()) };
+    const move = { event: body.event, reason: body.reason, awaiting: body.awaiting };
+    return { state: await port.move(referenceOf(request), move, { name: agentOf(request) }, clock.now()) };
   });
   api.post('/tickets/:reference/comments', async (request, reply) => {
     await port.comment(referenceOf(request), (request.body as { text?: unknown } | null)?.text, { name: agentOf(request) }, clock.now());

@@ -43,7 +43,8 @@ describe('OI ticket actions on 1,200 tickets (CLI and internal API)', () => {
       INSERT INTO ticket (reference, operator_id, service_pk, service_id, offer_code, operator_reference, content_hash, form_id, form_version,
                           form_fields, state, accepted_at, state_changed_at, closed_at, freeze_reason)
       SELECT 'SIG-2026-' || lpad(i::text, 7, '0'), s.operator_id, s.id, s.service_id, s.offer_code, 'SEED-' || i, 'seed', 'ftth', 2, '[]'::jsonb,
-             ($1::text[])[i % 9 + 1], timestamptz '2026-11-01T00:00:00Z' + i * interval '1 minute', timestamptz '2026-11-01T00:00:00Z' + i * interval '1 minute',
+             ($1::text[])[i % 9 + 1], timestamptz '2026-11-01T00:00:00Z' + i * interval '1 minute',
+             timestamptz '2026-11-01T00:00:00Z' + i * interval '1 minute',
              CASE WHEN ($1::text[])[i % 9 + 1] IN ('CLOS', 'VALIDE', 'EN_REJET', 'CLOS_TABLEAU_DE_BORD', 'ANNULE')
                   THEN timestamptz '2026-11-10T00:00:00Z' + (i % 14) * interval '1 day' END,
              CASE WHEN ($1::text[])[i % 9 + 1] = 'GELE' THEN 'ACCES_SITE' END
@@ -121,31 +122,36 @@ describe('OI ticket actions on 1,200 tickets (CLI and internal API)', () => {
   });
 
   it('gives each refusal the same kind on both ways in: the CLI’s code and exit status, the API’s status and code', async () => {
-    const cases: Array<{ cli: string[]; api: [string, string, unknown?]; admin: string; status: number; error: string }> = [
-      { cli: ['list', '--operator', 'OPZ'], api: ['GET', '/tickets?operator=OPZ'], admin: 'ADMIN_INVALID_INPUT', status: 400, error: 'UNKNOWN_OPERATOR' },
-      { cli: ['list', '--state', 'OUVERT'], api: ['GET', '/tickets?state=OUVERT'], admin: 'ADMIN_INVALID_INPUT', status: 400, error: 'BAD_STATE' },
-      { cli: ['list', '--limit', '501'], api: ['GET', '/tickets?limit=501'], admin: 'ADMIN_INVALID_INPUT', status: 400, error: 'BAD_LIMIT' },
-      { cli: ['list', '--limit', '0'], api: ['GET', '/tickets?limit=0'], admin: 'ADMIN_INVALID_INPUT', status: 400, error: 'BAD_LIMIT' },
-      { cli: ['list', '--page', 'deux'], api: ['GET', '/tickets?page=deux'], admin: 'ADMIN_INVALID_INPUT', status: 400, error: 'BAD_PAGE' },
-      { cli: ['show', 'SIG-2026-9999999'], api: ['GET', '/tickets/SIG-2026-9999999'], admin: 'ADMIN_NOT_FOUND', status: 404, error: 'NOT_FOUND' },
-      { cli: ['accept', 'SIG-2026-9999999'], api: ['POST', '/tickets/SIG-2026-9999999/events', { event: 'accept' }], admin: 'ADMIN_NOT_FOUND', status: 404, error: 'NOT_FOUND' },
-      // Ticket 3 is EN_COURS (3 % 9): closing it needs a reason, starting it is not possible from there.
-      { cli: ['close', reference(3)], api: ['POST', `/tickets/${reference(3)}/events`, { event: 'close' }], admin: 'ADMIN_INVALID_INPUT', status: 400, error: 'REASON_REQUIRED' },
-      { cli: ['freeze', reference(3), '--reason', 'x'], api: ['POST', `/tickets/${reference(3)}/events`, { event: 'freeze', reason: 'x' }],
-        admin: 'ADMIN_INVALID_INPUT', status: 400, error: 'BAD_AWAITING' },
-      { cli: ['start', reference(3)], api: ['POST', `/tickets/${reference(3)}/events`, { event: 'start' }], admin: 'ADMIN_CONFLICT', status: 409, error: 'TRANSITION_INTERDITE' },
-      { cli: ['comment', reference(3)], api: ['POST', `/tickets/${reference(3)}/comments`, {}], admin: 'ADMIN_INVALID_INPUT', status: 400, error: 'BAD_TEXT' },
+    // What each kind must be on each way in, written out here (not read from the mappings under test).
+    const INVALID = { admin: 'ADMIN_INVALID_INPUT', status: 400 } as const;
+    const NOT_FOUND = { admin: 'ADMIN_NOT_FOUND', status: 404 } as const;
+    const CONFLICT = { admin: 'ADMIN_CONFLICT', status: 409 } as const;
+    const events = (i: number): string => `/tickets/${reference(i)}/events`;
+    const comments = (i: number): string => `/tickets/${reference(i)}/comments`;
+    type Case = [cli: string[], method: string, path: string, body: unknown, expected: { admin: string; status: number }, error: string];
+    const cases: Case[] = [
+      [['list', '--operator', 'OPZ'], 'GET', '/tickets?operator=OPZ', undefined, INVALID, 'UNKNOWN_OPERATOR'],
+      [['list', '--state', 'OUVERT'], 'GET', '/tickets?state=OUVERT', undefined, INVALID, 'BAD_STATE'],
+      [['list', '--limit', '501'], 'GET', '/tickets?limit=501', undefined, INVALID, 'BAD_LIMIT'],
+      [['list', '--limit', '0'], 'GET', '/tickets?limit=0', undefined, INVALID, 'BAD_LIMIT'],
+      [['list', '--page', 'deux'], 'GET', '/tickets?page=deux', undefined, INVALID, 'BAD_PAGE'],
+      [['show', 'SIG-2026-9999999'], 'GET', '/tickets/SIG-2026-9999999', undefined, NOT_FOUND, 'NOT_FOUND'],
+      [['accept', 'SIG-2026-9999999'], 'POST', '/tickets/SIG-2026-9999999/events', { event: 'accept' }, NOT_FOUND, 'NOT_FOUND'],
+      // Ticket 3 is EN_COURS (3 % 9): closing it needs a reason, freezing it what is awaited, starting it is not possible.
+      [['close', reference(3)], 'POST', events(3), { event: 'close' }, INVALID, 'REASON_REQUIRED'],
+      [['freeze', reference(3), '--reason', 'x'], 'POST', events(3), { event: 'freeze', reason: 'x' }, INVALID, 'BAD_AWAITING'],
+      [['start', reference(3)], 'POST', events(3), { event: 'start' }, CONFLICT, 'TRANSITION_INTERDITE'],
+      [['comment', reference(3)], 'POST', comments(3), {}, INVALID, 'BAD_TEXT'],
       // Ticket 2 is EN_REJET: terminal, no comment any more.
-      { cli: ['comment', reference(2), '--text', 'x'], api: ['POST', `/tickets/${reference(2)}/comments`, { text: 'x' }], admin: 'ADMIN_CONFLICT', status: 409, error: 'TRANSITION_INTERDITE' }
+      [['comment', reference(2), '--text', 'x'], 'POST', comments(2), { text: 'x' }, CONFLICT, 'TRANSITION_INTERDITE']
     ];
-    for (const c of cases) {
-      const cli = await admin(['tickets', ...c.cli], clock);
-      expect(cli.code, c.cli.join(' ')).to.equal(1);
-      expect(cli.err, c.cli.join(' ')).to.match(new RegExp(`^${c.admin}: ${c.error}: `));
-      const [method, path, body] = c.api;
+    for (const [args, method, path, body, expected, error] of cases) {
+      const cli = await admin(['tickets', ...args], clock);
+      expect(cli.code, args.join(' ')).to.equal(1);
+      expect(cli.err, args.join(' ')).to.match(new RegExp(`^${expected.admin}: ${error}: `));
       const r = await json(port, pki.ca, agent, method, path, body);
-      expect(r.status, path).to.equal(c.status);
-      expect(r.body, path).to.have.keys('error', 'message').and.include({ error: c.error });
+      expect(r.status, path).to.equal(expected.status);
+      expect(r.body, path).to.have.keys('error', 'message').and.include({ error });
       expect(cli.err).to.include(r.body!.message as string);
     }
     const untouched = await db.pool.query('SELECT count(*)::int AS n FROM ticket_transition');
@@ -166,12 +172,16 @@ describe('OI ticket actions on 1,200 tickets (CLI and internal API)', () => {
     expect(archived.rows.map((x) => x.reference)).to.deep.equal(due.map(reference).sort());
     const transitions = await db.pool.query(`SELECT t.reference, x.from_state, x.actor_kind, x.actor, x.reason FROM ticket_transition x
       JOIN ticket t ON t.id = x.ticket_id WHERE x.to_state = 'CLOS_TABLEAU_DE_BORD' ORDER BY t.reference`);
-    expect(transitions.rows).to.deep.equal(due.map((i) => ({ reference: reference(i), from_state: stateOf(i), actor_kind: 'system', actor: 'archivage automatique', reason: null }))
-      .sort((x, y) => x.reference.localeCompare(y.reference)));
-    const events = await db.pool.query<{ payload: unknown }>(`SELECT payload FROM ticket_event e JOIN ticket t ON t.id = e.ticket_id WHERE t.reference = $1`, [reference(due[0]!)]);
-    expect(events.rows.map((e) => e.payload)).to.deep.equal([{ reference: reference(due[0]!), from: stateOf(due[0]!), to: 'CLOS_TABLEAU_DE_BORD', reason: null, freezeReason: null }]);
+    const transition = (i: number) => ({ reference: reference(i), from_state: stateOf(i), actor_kind: 'system', actor: 'archivage automatique', reason: null });
+    expect(transitions.rows).to.deep.equal(due.map(transition).sort((x, y) => x.reference.localeCompare(y.reference)));
+    const first = due[0]!;
+    const events = await db.pool.query<{ payload: unknown }>(
+      'SELECT payload FROM ticket_event e JOIN ticket t ON t.id = e.ticket_id WHERE t.reference = $1', [reference(first)]);
+    expect(events.rows.map((e) => e.payload))
+      .to.deep.equal([{ reference: reference(first), from: stateOf(first), to: 'CLOS_TABLEAU_DE_BORD', reason: null, freezeReason: null }]);
     const deliveries = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM notification_delivery WHERE ticket_sequence = 1');
     expect(deliveries.rows[0]!.n, 'OPB’s archived tickets are pushed').to.equal(due.filter((i) => operatorOf(i) === 'OPB').length);
-    expect((await admin(['tickets', 'archive-due'], clock)).out).to.equal(`0 ticket(s) archived, ${closures.length - due.length} still within their acceptance delay`);
+    expect((await admin(['tickets', 'archive-due'], clock)).out)
+      .to.equal(`0 ticket(s) archived, ${closures.length - due.length} still within their acceptance delay`);
   });
 });

@@ -64,19 +64,23 @@ export const ticketCommands: CommandGroup = {
         page: { type: 'string', description: 'page number, from 1', default: '1' }, ...CSV_OPTION
       }
     }, async (actions, ctx, args) => {
-      const p = await actions.list({ state: stringOption(args, 'state'), operator: stringOption(args, 'operator'), limit: stringOption(args, 'limit'), page: stringOption(args, 'page') });
+      const [state, operator, limit, page] = ['state', 'operator', 'limit', 'page'].map((o) => stringOption(args, o));
+      const p = await actions.list({ state, operator, limit, page });
       const csv = args.values.csv === true;
       ctx.out(render(['reference', 'operator', 'service', 'state', 'accepted', 'since'],
         p.tickets.map((t) => [t.reference, t.operatorCode, t.serviceId, t.state, t.acceptedAt, t.stateChangedAt]), csv));
-      if (!csv) ctx.out(`page ${p.page} of ${p.pages}, ${p.total} ticket(s), ${p.limit} per page`);
+      if (!csv) ctx.out(p.total === 0 ? '0 ticket(s)' : `page ${p.page} of ${p.pages}, ${p.total} ticket(s), ${p.limit} per page`);
     }),
-    ticketCommand({ name: 'show', usage: '<reference>', summary: 'a ticket with its form fields, transitions and comments', positionals: ['reference'], options: {} },
+    ticketCommand({
+      name: 'show', usage: '<reference>', summary: 'a ticket with its form fields, transitions and comments', positionals: ['reference'], options: {}
+    },
       async (actions, ctx, args) => {
         const t = await actions.show(args.positionals[0]!);
         ctx.out([`${t.reference} (${t.operatorCode}, ref. ${t.operatorReference}) — ${t.state}${t.freezeReason ? ` (${t.freezeReason})` : ''}`,
           `service ${t.serviceId} (${t.offerCode}), form ${t.formId} v${t.formVersion}, accepted ${t.acceptedAt.toISOString()}`,
           ...t.formFields.map((f) => `  ${f.label}: ${f.value}`), 'transitions:',
-          ...t.transitions.map((x) => `  ${x.at.toISOString()}  ${x.from ?? '∅'} → ${x.to}  ${x.actorKind}:${x.actor}${x.reason ? `  « ${x.reason} »` : ''}`),
+          ...t.transitions.map((x) => `  ${x.at.toISOString()}  ${x.from ?? '∅'} → ${x.to}  ${x.actorKind}:${x.actor}`
+            + (x.reason ? `  « ${x.reason} »` : '')),
           'comments:', ...t.comments.map((c) => `  ${c.at.toISOString()}  ${c.authorKind}:${c.author}  ${c.text}`)].join('\n'));
       }),
     eventCommand('accept', 'admissible: en dépôt → en qualification', 'none'),

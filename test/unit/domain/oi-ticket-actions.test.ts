@@ -40,7 +40,8 @@ describe('OI ticket actions (src/domain/oi-ticket-actions.ts)', () => {
     it('takes the documented defaults when nothing is given, and an empty value as nothing', () => {
       expect(parseListRequest({})).to.deep.equal({ state: null, operator: null, limit: LIST_DEFAULT_LIMIT, page: 1 });
       expect(parseListRequest({ state: '', operator: '', limit: '', page: '' })).to.deep.equal({ state: null, operator: null, limit: 50, page: 1 });
-      expect(parseListRequest({ state: 'GELE', operator: 'OPA', limit: '500', page: '3' })).to.deep.equal({ state: 'GELE', operator: 'OPA', limit: 500, page: 3 });
+      expect(parseListRequest({ state: 'GELE', operator: 'OPA', limit: '500', page: '3' }))
+        .to.deep.equal({ state: 'GELE', operator: 'OPA', limit: 500, page: 3 });
     });
 
     it('refuses a state outside the lifecycle, a page size outside 1…500 and a page below 1', () => {
@@ -65,7 +66,8 @@ describe('OI ticket actions (src/domain/oi-ticket-actions.ts)', () => {
         operatorIdOf: async (code) => (code === 'OPB' ? '7' : null),
         tickets: { search: async (...args) => { asked.push(args); return { rows: [], total: 401 }; } }
       }));
-      expect(await actions.list({ operator: 'OPB', state: 'CLOS', limit: '100', page: '3' })).to.deep.equal({ tickets: [], total: 401, page: 3, limit: 100, pages: 5 });
+      expect(await actions.list({ operator: 'OPB', state: 'CLOS', limit: '100', page: '3' }))
+        .to.deep.equal({ tickets: [], total: 401, page: 3, limit: 100, pages: 5 });
       expect(asked).to.deep.equal([['7', { states: ['CLOS'], serviceId: null, from: null, to: null }, new Date(0), 100, 200]]);
     });
   });
@@ -78,16 +80,19 @@ describe('OI ticket actions (src/domain/oi-ticket-actions.ts)', () => {
       expect(refusalOf(() => parseMoveRequest({ event: 'freeze', reason: 'badge', awaiting: 'constructor' })).code).to.equal('BAD_AWAITING');
       expect(refusalOf(() => parseMoveRequest({ event: 'toString' })).code).to.equal('BAD_EVENT');
       expect(refusalOf(() => parseMoveRequest({ event: 42 })).code).to.equal('BAD_EVENT');
-      expect(parseMoveRequest({ event: 'freeze', reason: 'badge', awaiting: 'ACCES_SITE' })).to.deep.equal({ event: 'freeze', reason: 'badge', freezeReason: 'ACCES_SITE' });
+      expect(parseMoveRequest({ event: 'freeze', reason: 'badge', awaiting: 'ACCES_SITE' }))
+        .to.deep.equal({ event: 'freeze', reason: 'badge', freezeReason: 'ACCES_SITE' });
       expect(parseMoveRequest({ event: 'unfreeze' })).to.deep.equal({ event: 'unfreeze', reason: null, freezeReason: null });
     });
 
     it('maps the lifecycle’s refusals, and leaves an unavailable database as the fault it is', async () => {
       const illegal = new EsavError('ESAV_TICKET_TRANSITION', { params: { reference: 'SIG-1', state: 'CLOS', why: 'non' } });
       const refused = oiTicketActions(ports({ tickets: { withTicket: async () => { throw illegal; } } }));
-      expect(await refusalOfAsync(refused.move('SIG-1', { event: 'accept' }, { name: 'a' }, new Date()))).to.include({ code: 'TRANSITION_INTERDITE', kind: 'conflict' });
+      expect(await refusalOfAsync(refused.move('SIG-1', { event: 'accept' }, { name: 'a' }, new Date())))
+        .to.include({ code: 'TRANSITION_INTERDITE', kind: 'conflict' });
       const gone = oiTicketActions(ports({ tickets: { withTicket: async () => null } }));
-      expect(await refusalOfAsync(gone.comment('SIG-2', 'x', { name: 'a' }, new Date()))).to.include({ code: 'NOT_FOUND', kind: 'not-found', message: 'no ticket SIG-2' });
+      expect(await refusalOfAsync(gone.comment('SIG-2', 'x', { name: 'a' }, new Date())))
+        .to.include({ code: 'NOT_FOUND', kind: 'not-found', message: 'no ticket SIG-2' });
       const down = new EsavError('ESAV_SERVICE_UNAVAILABLE', { params: { reason: 'base', retryAfter: 5 }, retryAfterSeconds: 5 });
       const unavailable = oiTicketActions(ports({ tickets: { withTicket: async () => { throw down; } } }));
       expect(await unavailable.move('SIG-3', { event: 'accept' }, { name: 'a' }, new Date()).then(() => null, (e: unknown) => e)).to.equal(down);
