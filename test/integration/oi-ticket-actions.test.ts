@@ -8,9 +8,11 @@ import { expect } from 'chai';
 import type { FastifyInstance } from 'fastify';
 import { fixedClock } from '../../src/domain/clock.js';
 import { TICKET_STATES, type TicketState } from '../../src/domain/ticket-lifecycle.js';
+import { EsavError } from '../../src/errors/esav-error.js';
 import { buildInternalApp } from '../../src/internal-app.js';
 import { createCertificateAuthority, issueCertificate, type IssuedCertificate } from '../../src/pki/certificate-authority.js';
 import { loadDemoData } from '../../src/store/demo-data.js';
+import { buildInternalApi } from '../../src/transport/internal-api.js';
 import { adminRunner, type AdminRunner } from '../support/admin.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { json } from '../support/internal-api.js';
@@ -156,6 +158,23 @@ describe('OI ticket actions on 1,200 tickets (CLI and internal API)', () => {
     }
     const untouched = await db.pool.query('SELECT count(*)::int AS n FROM ticket_transition');
     expect(untouched.rows[0].n, 'no refusal writes anything').to.equal(0);
+  });
+
+  it('answers 503 with Retry-After, not a refusal, when the database cannot serve', async () => {
+    const down = async (): Promise<never> => {
+      throw new EsavError('ESAV_SERVICE_UNAVAILABLE', { params: { reason: 'base de données injoignable', retryAfter: 5 }, retryAfterSeconds: 5 });
+    };
+    const tls = { cert: pki.server.certPem, key: pki.server.keyPem, ca: [pki.ca] };
+    const outage = await buildInternalApi(tls, { list: down, show: down, move: down, comment: down }, clock);
+    await outage.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const r = await json((outage.server.address() as { port: number }).port, pki.ca, pki.gatewayClient, 'GET', '/tickets?operator=OPA');
+      expect(r.status).to.equal(503);
+      expect(r.headers['retry-after']).to.equal('5');
+      expect(r.body).to.include({ error: 'SERVICE_INDISPONIBLE' });
+    } finally {
+      await outage.close();
+    }
   });
 
   it('archives every closure past its answer delay in one set, with the transition, event and delivery of each', async () => {
