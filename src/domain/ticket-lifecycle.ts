@@ -95,6 +95,14 @@ export function closureDeadline(closedAt: Date, policy: LifecyclePolicy): Date {
   return new Date(closedAt.getTime() + policy.closureAcceptanceDays * DAY);
 }
 
+/**
+ * S2: the system archives a CLOS or VALIDE ticket once `now` is past its closureDeadline, i.e. when it was closed
+ * strictly before this instant (or has no closure date). The set-based archiving selects by it; transition() says the same.
+ */
+export function archivableClosedBefore(now: Date, policy: LifecyclePolicy): Date {
+  return new Date(now.getTime() - policy.closureAcceptanceDays * DAY);
+}
+
 function illegal(t: TicketFacts, why: string): EsavError {
   return new EsavError('ESAV_TICKET_TRANSITION', { params: { reference: t.reference, state: t.state, why } });
 }

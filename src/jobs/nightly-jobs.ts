@@ -6,10 +6,9 @@
 import { parisDate } from '../domain/calendar.js';
 import type { Clock } from '../domain/clock.js';
 import { activeWindow, type NightlyWindow } from '../domain/maintenance.js';
-import { oiEvent } from '../domain/ticket-service.js';
-import { isEsavError } from '../errors/esav-error.js';
+import { oiTicketActions } from '../domain/oi-ticket-actions.js';
 import type { Pool } from '../store/database.js';
-import { createTicketStore } from '../store/ticket-store.js';
+import { createOiTicketPorts } from '../store/oi-ticket-store.js';
 
 const LOCK_KEY = 0x6e_69_74_65; // "nite"
 /** The delivery log of notifications is kept this long (then purged). */
@@ -29,17 +28,8 @@ export async function runNightlyJobs(pool: Pool, now: Date, window: NightlyWindo
     try {
       const done = await client.query('SELECT 1 FROM nightly_run WHERE night = $1', [night]);
       if (done.rows.length > 0) return null;
-      const store = createTicketStore(pool);
-      const { rows: due } = await store.search(null, { states: ['CLOS', 'VALIDE'], serviceId: null, from: null, to: null }, new Date(0), 100_000, 0);
-      let archived = 0;
-      for (const t of due) {
-        try {
-          await oiEvent(store, t.reference, 'archive', 'travaux de nuit', now, { kind: 'system' });
-          archived++;
-        } catch (e) {
-          if (!isEsavError(e)) throw e; // still within its answer delay: archived another night
-        }
-      }
+      // S2: one statement for every closure due (src/store/queries/oi-tickets.ts), none loaded into memory.
+      const { archived } = await oiTicketActions(createOiTicketPorts(pool)).archiveDue('travaux de nuit', now);
       const purge = await client.query(`DELETE FROM notification_attempt WHERE at < $1::timestamptz - interval '${ATTEMPT_RETENTION_DAYS} days'`, [now]);
       const report: NightlyReport = { night, archived, purgedAttempts: purge.rowCount ?? 0 };
       await client.query('INSERT INTO nightly_run (night, at, report) VALUES ($1, $2, $3)', [night, now, JSON.stringify(report)]);

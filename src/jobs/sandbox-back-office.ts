@@ -2,18 +2,18 @@
  * The simulated after-sales back office of the integration platform (integration mode only, started by server.ts):
  * tickets filed on a sandbox service move on their own along the path of the service's scenario
  * (src/domain/sandbox-scenarios.ts), one step once ESAV_SANDBOX_STEP_MS have passed since the ticket's last change
- * or comment. Steps go through oiEvent/oiComment, like an agent's: every transition, comment, outbox event and push
- * notification is the real one. Deterministic: the time comes from the injected clock, and runOnce(now) does one
+ * or comment. Steps go through the OI's ticket actions (src/domain/oi-ticket-actions.ts), like an agent's: every
+ * transition, comment, outbox event and push notification is the real one. Deterministic: the time comes from the injected clock, and runOnce(now) does one
  * pass (tests call it directly). Several instances: one pass at a time (a PostgreSQL advisory lock).
  */
 import { parisDate } from '../domain/calendar.js';
 import type { Clock } from '../domain/clock.js';
 import { nextSandboxStep, SANDBOX_TEXT, sandboxScenarioOf, type SandboxStep } from '../domain/sandbox-scenarios.js';
-import { oiComment, oiEvent } from '../domain/ticket-service.js';
-import { isEsavError } from '../errors/esav-error.js';
+import { oiTicketActions } from '../domain/oi-ticket-actions.js';
+import { isTicketActionRefusal } from '../errors/ticket-action-refusal.js';
 import type { Pool } from '../store/database.js';
+import { createOiTicketPorts } from '../store/oi-ticket-store.js';
 import { loadSandboxData, openSandboxTickets } from '../store/sandbox-data.js';
-import { createTicketStore } from '../store/ticket-store.js';
 
 const LOCK_KEY = 0x73_62_78_21; // "sbx!"
 /** The sandbox services of operators registered after the start appear within this delay. */
@@ -26,8 +26,17 @@ export interface SandboxBackOffice {
   runOnce(now: Date): Promise<SandboxMove[]>;
 }
 
+/**
+ * A ticket moved or gone meanwhile is an answer (null): the next pass sees its new state. Anything else fails the
+ * pass, an invalid input too (a scenario step the lifecycle does not accept is a defect, not a race).
+ */
+function notARefusal(e: unknown): null {
+  if (isTicketActionRefusal(e) && e.kind !== 'invalid-input') return null;
+  throw e;
+}
+
 export function createSandboxBackOffice(pool: Pool, stepMs: number): SandboxBackOffice {
-  const store = createTicketStore(pool);
+  const actions = oiTicketActions(createOiTicketPorts(pool));
   let dataLoadedAt: number | null = null;
   return {
     async runOnce(now) {
@@ -42,21 +51,19 @@ export function createSandboxBackOffice(pool: Pool, stepMs: number): SandboxBack
           }
           const moves: SandboxMove[] = [];
           for (const reference of await openSandboxTickets(pool)) {
-            const t = await store.find(null, reference);
+            const t = await actions.show(reference).catch(notARefusal);
             const scenario = t ? sandboxScenarioOf(t.serviceId) : null;
             if (!t || !scenario) continue;
-            const { transitions, comments } = await store.history(t.id);
-            const last = Math.max(t.stateChangedAt.getTime(), ...comments.map((c) => c.at.getTime()));
+            const last = Math.max(t.stateChangedAt.getTime(), ...t.comments.map((c) => c.at.getTime()));
             if (now.getTime() - last < stepMs) continue;
-            const step = nextSandboxStep(scenario, { state: t.state, visited: transitions.map((x) => x.to), oiComments: comments.filter((c) => c.authorKind === 'oi').length });
+            const oiComments = t.comments.filter((c) => c.authorKind === 'oi').length;
+            const step = nextSandboxStep(scenario, { state: t.state, visited: t.transitions.map((x) => x.to), oiComments });
             if (!step) continue;
-            try {
-              if (step.kind === 'comment') await oiComment(store, reference, SANDBOX_TEXT.agent, step.text, now);
-              else await oiEvent(store, reference, step.event, SANDBOX_TEXT.agent, now, { reason: step.reason ?? null, freezeReason: step.freezeReason ?? null, freezeDetail: step.event === 'freeze' ? step.reason ?? null : null });
-              moves.push({ reference, step });
-            } catch (e) {
-              if (!isEsavError(e)) throw e; // moved meanwhile (the operator, an agent): the next pass sees its new state
-            }
+            const agent = { name: SANDBOX_TEXT.agent };
+            const done = await (step.kind === 'comment'
+              ? actions.comment(reference, step.text, agent, now)
+              : actions.move(reference, { event: step.event, reason: step.reason, awaiting: step.freezeReason }, agent, now)).then(() => true, notARefusal);
+            if (done) moves.push({ reference, step });
           }
           return moves;
         } finally {

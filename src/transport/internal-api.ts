@@ -2,25 +2,26 @@
  * The internal API for the OI's own systems (after-sales tools, supervision): JSON over HTTPS on a listener of its
  * own, with mutual TLS trusting ONLY the OI's internal CA — operators' certificates (issued by the OI's e-SAV CA
  * or a recognised CA) fail the handshake there. The agent recorded in transitions is the client certificate's CN.
+ * Every route calls the OI's ticket actions (src/domain/oi-ticket-actions.ts), as the admin CLI does; their refusals
+ * become HTTP answers in one place (httpStatusOf): 400 invalid input, 404 not found, 409 conflict, `{error, message}`.
  */
 import type { TLSSocket } from 'node:tls';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Clock } from '../domain/clock.js';
+import type { OiTicketActions } from '../domain/oi-ticket-actions.js';
+import { isEsavError } from '../errors/esav-error.js';
+import { isTicketActionRefusal, type RefusalKind } from '../errors/ticket-action-refusal.js';
 import type { TlsMaterial } from './tls.js';
 import { httpsOptions } from './tls.js';
 
-export interface InternalTicketPort {
-  list(filter: { state: string | null; operator: string | null }): Promise<unknown[]>;
-  show(reference: string): Promise<unknown | null>;
-  event(reference: string, agent: string, body: { event?: unknown; reason?: unknown; awaiting?: unknown }): Promise<{ state: string }>;
-  comment(reference: string, agent: string, text: unknown): Promise<void>;
-}
+/** What the internal API serves: the OI's ticket actions. */
+export type InternalTicketPort = Pick<OiTicketActions, 'list' | 'show' | 'move' | 'comment'>;
 
-/** An error the port raises for a request it refuses: 404 for an unknown ticket, 409 for an illegal move, 400 else. */
-export class InternalApiError extends Error {
-  constructor(readonly status: 400 | 404 | 409, readonly code: string, message: string) {
-    super(message);
-    this.name = 'InternalApiError';
-  }
+const HTTP_STATUS_OF: Readonly<Record<RefusalKind, 400 | 404 | 409>> = Object.freeze({ 'invalid-input': 400, 'not-found': 404, conflict: 409 });
+
+/** The one mapping of a ticket action's refusal kind to the internal API's status. */
+export function httpStatusOf(kind: RefusalKind): 400 | 404 | 409 {
+  return HTTP_STATUS_OF[kind];
 }
 
 function agentOf(request: FastifyRequest): string {
@@ -28,26 +29,33 @@ function agentOf(request: FastifyRequest): string {
   return `agent:${cert.subject?.CN ?? 'inconnu'}`;
 }
 
-export async function buildInternalApi(tls: TlsMaterial, port: InternalTicketPort): Promise<FastifyInstance> {
+const referenceOf = (request: FastifyRequest): string => (request.params as { reference: string }).reference;
+
+export async function buildInternalApi(tls: TlsMaterial, port: InternalTicketPort, clock: Clock): Promise<FastifyInstance> {
   const api = Fastify({ https: httpsOptions(tls), logger: false, bodyLimit: 64 * 1024 });
   api.setErrorHandler((error, _request, reply) => {
-    if (error instanceof InternalApiError) return reply.code(error.status).send({ error: error.code, message: error.message });
+    if (isTicketActionRefusal(error)) return reply.code(httpStatusOf(error.kind)).send({ error: error.code, message: error.message });
+    // The database cannot serve now: the caller may retry (the same fault as on the SOAP side, registry ESAV_SERVICE_UNAVAILABLE).
+    if (isEsavError(error) && error.code === 'ESAV_SERVICE_UNAVAILABLE') {
+      if (error.detail.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.detail.retryAfterSeconds));
+      return reply.code(503).send({ error: error.definition.wireCode, message: error.message });
+    }
     const status = (error as { statusCode?: number }).statusCode;
     if (status !== undefined && status < 500) return reply.code(status).send({ error: 'BAD_REQUEST', message: (error as Error).message });
     return reply.code(500).send({ error: 'INTERNAL', message: 'internal error' });
   });
   api.get('/tickets', async (request) => {
-    const q = request.query as Record<string, string | undefined>;
-    return { tickets: await port.list({ state: q.state ?? null, operator: q.operator ?? null }) };
+    const q = (request.query ?? {}) as Record<string, unknown>;
+    return port.list({ state: q.state, operator: q.operator, limit: q.limit, page: q.page });
   });
-  api.get('/tickets/:reference', async (request, reply) => {
-    const t = await port.show((request.params as { reference: string }).reference);
-    return t === null ? reply.code(404).send({ error: 'NOT_FOUND', message: 'no such ticket' }) : t;
+  api.get('/tickets/:reference', async (request) => port.show(referenceOf(request)));
+  api.post('/tickets/:reference/events', async (request) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const move = { event: body.event, reason: body.reason, awaiting: body.awaiting };
+    return { state: await port.move(referenceOf(request), move, { name: agentOf(request) }, clock.now()) };
   });
-  api.post('/tickets/:reference/events', async (request) =>
-    port.event((request.params as { reference: string }).reference, agentOf(request), (request.body ?? {}) as Record<string, unknown>));
   api.post('/tickets/:reference/comments', async (request, reply) => {
-    await port.comment((request.params as { reference: string }).reference, agentOf(request), (request.body as { text?: unknown } | null)?.text);
+    await port.comment(referenceOf(request), (request.body as { text?: unknown } | null)?.text, { name: agentOf(request) }, clock.now());
     return reply.code(204).send();
   });
   return api;

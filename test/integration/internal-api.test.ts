@@ -2,7 +2,6 @@
  * The OI's internal API: its own listener, mutual TLS with the OI's internal CA only. Operators' certificates fail
  * the handshake; an agent's certificate moves tickets and comments, recorded under its CN.
  */
-import { request } from 'node:https';
 import { expect } from 'chai';
 import type { FastifyInstance } from 'fastify';
 import { fixedClock } from '../../src/domain/clock.js';
@@ -11,21 +10,8 @@ import { createCertificateAuthority, issueCertificate, type IssuedCertificate } 
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { call, textOf } from '../support/soap-client.js';
+import { json } from '../support/internal-api.js';
 import { filing, formExample } from '../support/tickets.js';
-
-function json(port: number, ca: string, client: IssuedCertificate, method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> | null }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, ca, cert: client.certPem, key: client.keyPem, servername: 'localhost', agent: false,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' } }, (res) => {
-      let data = '';
-      res.on('data', (c: Buffer) => { data += c.toString(); });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data ? JSON.parse(data) as Record<string, unknown> : null }));
-    });
-    req.on('error', reject);
-    if (body !== undefined) req.write(JSON.stringify(body));
-    req.end();
-  });
-}
 
 describe('internal API for the OI’s systems', () => {
   let db: TestDatabase;

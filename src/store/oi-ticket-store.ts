@@ -1,0 +1,19 @@
+/** The ports of the OI's ticket actions (src/domain/oi-ticket-actions.ts) on PostgreSQL. */
+import type { OiTicketPorts } from '../domain/oi-ticket-actions.js';
+import { run, type Pool } from './database.js';
+import { archiveClosures, operatorIdByCode } from './queries/oi-tickets.js';
+import { createTicketStore } from './ticket-store.js';
+
+export function createOiTicketPorts(pool: Pool): OiTicketPorts {
+  return {
+    tickets: createTicketStore(pool),
+    async operatorIdOf(code) {
+      const [row] = await run<{ id: string }>(pool, operatorIdByCode(code));
+      return row ? String(row.id) : null;
+    },
+    async archiveClosures(closedBefore, actor, at) {
+      const [row] = await run<{ archived: string; pending: string }>(pool, archiveClosures(closedBefore, actor.kind, actor.name, at));
+      return { archived: Number(row?.archived ?? 0), pending: Number(row?.pending ?? 0) };
+    }
+  };
+}
