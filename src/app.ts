@@ -28,13 +28,14 @@ import type { Pool } from './store/database.js';
 import { activeTrustedCaPems } from './store/registry/trust.js';
 import { watchRegistry, type RegistryWatcher } from './store/registry-watcher.js';
 import { createServiceRepository } from './store/service-repository.js';
+import { clientErrorHandler, drainGuard, type DrainControl } from './transport/http-edges.js';
 import { overloadGuard } from './transport/overload.js';
 import { createRequestMetrics, type RequestMetrics } from './transport/request-metrics.js';
 import { soapRoutes } from './transport/soap-routes.js';
 import { httpsOptions, type TlsMaterial } from './transport/tls.js';
 
 declare module 'fastify' {
-  interface FastifyInstance { requestMetrics: RequestMetrics; registry: RegistryWatcher; load: LoadAccounting }
+  interface FastifyInstance { requestMetrics: RequestMetrics; registry: RegistryWatcher; load: LoadAccounting; drain: DrainControl }
 }
 
 export interface AppDeps {
@@ -89,19 +90,26 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   // The trust store: the OI's CA and the configured recognised CAs, plus those added at run time (A2).
   const tlsWith = async (): Promise<TlsMaterial> => ({ ...deps.tls, ca: [...deps.tls.ca, ...await activeTrustedCaPems(deps.pool)] });
   const app = Fastify({
-    https: httpsOptions(await tlsWith()),
+    // Node checks headersTimeout and requestTimeout every connectionsCheckingInterval (30 s by default, so a 20 s
+    // headers timeout cut slow clients at ~33 s): checked every second, they cut within a second of their setting.
+    https: { ...httpsOptions(await tlsWith()), connectionsCheckingInterval: 1000 },
     loggerInstance: deps.logger,
     // One log line per request is written by the SOAP routes' onResponse hook, not by Fastify.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     requestTimeout: config.requestTimeoutMs,
-    connectionTimeout: config.requestTimeoutMs,
-    return503OnClosing: true,
+    // An idle socket is cut silently: after the request timeout had the time to answer its fault (408) first.
+    connectionTimeout: config.requestTimeoutMs + 2000,
+    // Calls arriving while the instance closes get a SOAP fault (http-edges.ts), not Fastify's JSON 503.
+    return503OnClosing: false,
+    clientErrorHandler: clientErrorHandler(config.requestTimeoutMs),
     genReqId: () => `${instance}-${(++sequence).toString(36)}`
   });
   // A client that sends its headers too slowly is cut (slowloris); the body has requestTimeout.
   app.server.headersTimeout = Math.min(config.requestTimeoutMs, 20_000);
+  const drain = drainGuard();
+  await app.register(drain.plugin);
   // Overload without a declared limit: a fast fault with a retry-after instead of a time-out (event loop, pool).
   await app.register(overloadGuard({
     maxEventLoopDelayMs: config.maxEventLoopDelayMs, maxDatabaseWaiting: config.maxDatabaseWaiting,
@@ -130,6 +138,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.decorate('registry', watcher);
   app.decorate('load', accounting);
   app.decorate('requestMetrics', metrics);
+  app.decorate('drain', drain.control);
   // After in-flight calls finished: their counts are flushed too.
   app.addHook('onClose', async () => { await watcher.close(); await accounting.close(); await goLiveRecorder?.close(); });
   return app as unknown as FastifyInstance;

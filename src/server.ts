@@ -128,6 +128,7 @@ async function main(): Promise<void> {
     // Drain: readiness turns false first so that load balancers stop sending new calls, then the listener closes,
     // letting in-flight calls finish (keep-alive connections get "Connection: close" on their last answer).
     serving = false;
+    app.drain.startDraining();
     nightly.stop();
     backOffice?.stop();
     await new Promise((r) => setTimeout(r, config.drainDelayMs));

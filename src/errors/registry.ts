@@ -38,6 +38,14 @@ export const errorRegistry = Object.freeze({
     wireCode: 'REQUETE_TROP_VOLUMINEUSE', role: 'Client', httpStatus: 413, phase: 'receive', transport: true,
     message: 'La requête dépasse la taille maximale de {limit} octets.'
   }),
+  ESAV_REQUEST_TIMEOUT: def({
+    wireCode: 'DELAI_REQUETE_DEPASSE', role: 'Client', httpStatus: 408, phase: 'receive', transport: true,
+    message: "La requête n'a pas été reçue entièrement dans le délai de {seconds} secondes : la connexion est fermée."
+  }),
+  ESAV_HEADERS_TOO_LARGE: def({
+    wireCode: 'ENTETES_TROP_VOLUMINEUSES', role: 'Client', httpStatus: 431, phase: 'receive', transport: true,
+    message: 'Les entêtes HTTP de la requête dépassent la taille maximale acceptée.'
+  }),
   ESAV_NOT_FOUND_ENDPOINT: def({
     wireCode: 'SERVICE_INCONNU', role: 'Client', httpStatus: 404, phase: 'receive', transport: true,
     message: "Aucun web service n'est publié à l'adresse {path}. Les services publiés : {services}."

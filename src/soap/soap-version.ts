@@ -27,6 +27,8 @@ export interface MediaType {
   readonly soap: SoapVersion | null;
   /** SOAP 1.2 carries the action as a media-type parameter (RFC 3902). */
   readonly action: string | undefined;
+  /** A parameter given twice (RFC 9110 §5.6.6: a parameter name appears once): which one counts is ambiguous. */
+  readonly repeatedParameter?: boolean;
 }
 
 /** Reads the Content-Type of a request: text/xml → SOAP 1.1, application/soap+xml → SOAP 1.2, else null. */
@@ -35,11 +37,18 @@ export function parseMediaType(contentType: string | undefined): MediaType {
   const [type, ...params] = contentType.split(';');
   const essence = type!.trim().toLowerCase();
   let action: string | undefined;
+  const names = new Set<string>();
+  let repeatedParameter = false;
   for (const p of params) {
     const eq = p.indexOf('=');
-    if (eq > 0 && p.slice(0, eq).trim().toLowerCase() === 'action') action = p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    if (eq <= 0) continue;
+    const name = p.slice(0, eq).trim().toLowerCase();
+    if (names.has(name)) repeatedParameter = true;
+    names.add(name);
+    if (name === 'action') action = p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
   }
-  if (essence === 'text/xml') return { soap: SOAP11, action: undefined };
-  if (essence === 'application/soap+xml') return { soap: SOAP12, action };
+  const repeated = repeatedParameter ? { repeatedParameter } : {};
+  if (essence === 'text/xml') return { soap: SOAP11, action: undefined, ...repeated };
+  if (essence === 'application/soap+xml') return { soap: SOAP12, action, ...repeated };
   return { soap: null, action: undefined };
 }

@@ -54,6 +54,16 @@ function decodeForScan(body: Buffer): { text: string; utf8: boolean } {
  */
 export function scanXml(body: Buffer, limits: XmlLimits): { readonly text: string; readonly utf8: boolean } {
   const scanned = decodeForScan(body);
+  // XML 1.0 §2.2: U+0000 is not a character of any XML document (libxml2 would stop reading at it and accept the rest
+  // unread), whatever the encoding, so it is refused here, with where it is.
+  const nul = scanned.text.indexOf('\u0000');
+  if (nul !== -1) {
+    const before = scanned.text.slice(0, nul);
+    const line = before.split('\n').length;
+    throw new EsavError('ESAV_XML_MALFORMED', {
+      params: { line, column: nul - before.lastIndexOf('\n'), reason: 'le caractère NUL (U+0000) est interdit en XML' }
+    });
+  }
   prescanXml(scanned.text, limits);
   return scanned;
 }

@@ -16,7 +16,8 @@ export interface MaintenanceGate {
   current(now: Date): { readonly end: Date; readonly reason: string } | null;
 }
 
-const PATH = /^\/esav\/([a-z][a-z0-9-]*)\/v(\d{1,3})$/;
+// A version is written as published: v2, never v02 (one URL per version, ARCHITECTURE.md §1).
+const PATH = /^\/esav\/([a-z][a-z0-9-]*)\/v([1-9]\d{0,2})$/;
 const SERVED_CONTRACT = 'un appel de web service est un POST, un contrat se lit par GET ?wsdl ou ?xsd=';
 const OPERATOR_CONTRACT = "ce contrat est implémenté par les opérateurs (la passerelle l'appelle, elle n'y répond pas) : " +
   'il se lit seulement par GET ?wsdl ou ?xsd=';
@@ -51,12 +52,16 @@ export function receive(ctx: CallContext, target: CallTarget, maintenance: Maint
   // M1, M2: closed during the nightly window and planned maintenance, except a service whose contract says otherwise.
   const window = request.method === 'POST' && !contract.openDuringMaintenance ? maintenance?.current(ctx.now) : null;
   if (window) throw closedForMaintenance(window, ctx.now);
-  if (request.method !== 'POST' || contract.implementedBy === 'operator') {
+  // A POST to the contract's URL (?wsdl, ?xsd=) is not a call: it is refused, never run.
+  const toContract = request.query.wsdl !== undefined || request.query.xsd !== undefined;
+  if (request.method !== 'POST' || contract.implementedBy === 'operator' || toContract) {
     throw new EsavError('ESAV_METHOD_NOT_ALLOWED', {
       params: { method: request.method, allowed: contract.implementedBy === 'operator' ? OPERATOR_CONTRACT : SERVED_CONTRACT }
     });
   }
   const media = parseMediaType(request.contentType);
-  if (media.soap === null) throw new EsavError('ESAV_UNSUPPORTED_MEDIA_TYPE', { params: { contentType: request.contentType ?? '(aucun)' } });
+  if (media.soap === null || media.repeatedParameter) {
+    throw new EsavError('ESAV_UNSUPPORTED_MEDIA_TYPE', { params: { contentType: request.contentType ?? '(aucun)' } });
+  }
   return media;
 }
