@@ -29,6 +29,7 @@ import { activeTrustedCaPems } from './store/registry/trust.js';
 import { watchRegistry, type RegistryWatcher } from './store/registry-watcher.js';
 import { createServiceRepository } from './store/service-repository.js';
 import { clientErrorHandler, drainGuard, type DrainControl } from './transport/http-edges.js';
+import { createFairShare } from './transport/fair-share.js';
 import { overloadGuard } from './transport/overload.js';
 import { createRequestMetrics, type RequestMetrics } from './transport/request-metrics.js';
 import { soapRoutes } from './transport/soap-routes.js';
@@ -113,11 +114,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   // Overload without a declared limit: a fast fault with a retry-after instead of a time-out (event loop, pool).
   await app.register(overloadGuard({
     maxEventLoopDelayMs: config.maxEventLoopDelayMs, maxDatabaseWaiting: config.maxDatabaseWaiting,
-    databaseWaiting: () => deps.pool.waitingCount, retryAfterSeconds: 5
+    databaseWaiting: () => deps.pool.waitingCount, retryAfterSeconds: 5, shedsByOperator: true
   }));
   const metrics = createRequestMetrics();
   app.server.on('tlsClientError', (e: NodeJS.ErrnoException) => metrics.tlsFailure(e.code ?? 'unknown'));
-  await app.register(soapRoutes(pipeline, config.port, config.bodyLimitBytes, deps.logger.isLevelEnabled('info'), metrics));
+  await app.register(soapRoutes(pipeline, config.port, config.bodyLimitBytes, deps.logger.isLevelEnabled('info'), metrics, createFairShare(config.fairShare)));
 
   // Registry changes apply without a restart: a revoked certificate on the next request, a trust-store change on
   // the next handshake (existing connections keep the context they were accepted with).

@@ -57,6 +57,8 @@ export interface Config {
   /** Overload: event-loop delay, and calls waiting for a database connection, above which calls are turned away. */
   readonly maxEventLoopDelayMs: number;
   readonly maxDatabaseWaiting: number;
+  /** Fair shares of one instance per operator (issue 14): calls in flight, bytes announced, queue wait and depth. */
+  readonly fairShare: { readonly maxInFlight: number; readonly maxBufferedBytes: number; readonly queueMs: number; readonly maxQueued: number };
   /** A4: refuse the web services to an operator with no go-live validation (production; development if asked). */
   readonly requireGoLive: boolean;
   /** Integration mode: the simulated after-sales back office moves sandbox tickets one step after this delay. */
@@ -228,6 +230,12 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
     // A developer's Ctrl-C stops at once; behind a load balancer, 2 s let it take the instance out of rotation.
     maxEventLoopDelayMs: int('ESAV_MAX_EVENT_LOOP_DELAY_MS', 1000, 10, 60000),
     maxDatabaseWaiting: int('ESAV_MAX_DB_WAITING', 200, 0, 100000),
+    fairShare: Object.freeze({
+      maxInFlight: int('ESAV_OPERATOR_MAX_IN_FLIGHT', 100, 1, 100000),
+      maxBufferedBytes: int('ESAV_OPERATOR_MAX_BUFFERED_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      queueMs: int('ESAV_OPERATOR_QUEUE_MS', 250, 0, 10000),
+      maxQueued: int('ESAV_OPERATOR_MAX_QUEUED', 200, 0, 100000)
+    }),
     drainDelayMs: int('ESAV_DRAIN_DELAY_MS', environment === 'development' ? 0 : 2000, 0, 60000),
     notifications,
     requireGoLive: environment === 'production' || goLiveAsked,

@@ -128,6 +128,10 @@ export const errorRegistry = Object.freeze({
     wireCode: 'LIMITE_DEPASSEE', role: 'Client', httpStatus: 429, phase: 'admit',
     message: "Votre opérateur est limité à {limit} requêtes par minute ({scope}) : la limite est atteinte pour la minute du {window} (heure de Paris). Réessayez dans {retryAfter} secondes."
   }),
+  ESAV_OPERATOR_SHARE_EXCEEDED: def({
+    wireCode: 'CAPACITE_OPERATEUR_ATTEINTE', role: 'Client', httpStatus: 429, phase: 'admit',
+    message: 'Votre opérateur a déjà {inFlight} requêtes en cours sur cette instance ({limit}) : réessayez dans {retryAfter} secondes.'
+  }),
   ESAV_TICKET_TRANSITION: def({
     wireCode: 'TRANSITION_INTERDITE', role: 'Client', httpStatus: 400, phase: 'invoke',
     message: 'La signalisation {reference} est à l’état {state} : {why}.'

@@ -48,8 +48,12 @@ export interface PipelineDeps {
 export interface PendingCall {
   /** The answer decided on the head alone: the transport sends it without reading the body. */
   readonly answer: SoapResponse | null;
+  /** The authenticated operator's id, when the call waits for its body (the transport's fair shares count by it). */
+  readonly operatorId?: string;
   /** The rest of the call, once the body is read (only when `answer` is null). */
   complete(body: Buffer | undefined): Promise<SoapResponse>;
+  /** The fault for a refusal the transport decides before reading the body (fair shares), in the call's shape. */
+  refuse(error: unknown): SoapResponse;
 }
 
 export interface SoapPipeline {
@@ -81,7 +85,7 @@ export function createSoapPipeline(deps: PipelineDeps): SoapPipeline {
     return respond(ctx, envelope.soap, result, notice);
   }
 
-  const answered = (answer: SoapResponse): PendingCall => ({ answer, complete: async () => answer });
+  const answered = (answer: SoapResponse): PendingCall => ({ answer, complete: async () => answer, refuse: () => answer });
 
   async function begin(head: SoapRequestHead): Promise<PendingCall> {
     const ctx = newCallContext(head, deps.clock.now());
@@ -95,7 +99,11 @@ export function createSoapPipeline(deps: PipelineDeps): SoapPipeline {
       const media = receive(ctx, target, deps.maintenance);
       const caller = await authenticate(ctx, deps.authenticator);
       const admitted: Admitted = { target, version: version!, media, caller };
-      return { answer: null, complete: (body) => call(ctx, admitted, body).catch((error: unknown) => fault(ctx, error, deps.contracts)) };
+      return {
+        answer: null, operatorId: caller.operator.id,
+        complete: (body) => call(ctx, admitted, body).catch((error: unknown) => fault(ctx, error, deps.contracts)),
+        refuse: (error) => fault(ctx, error, deps.contracts)
+      };
     } catch (error) {
       return answered(fault(ctx, error, deps.contracts));
     }

@@ -1,7 +1,9 @@
 /**
  * Overload without a declared limit (issue "Operating the gateway", item 5): when the event loop lags or the database
  * pool has too many calls waiting, a call gets at once a SERVICE_INDISPONIBLE fault with a retry-after instead of
- * queueing until it times out. @fastify/under-pressure samples the event loop; the pool check is ours.
+ * queueing until it times out. @fastify/under-pressure samples the event loop; the pool check is ours. With fair
+ * shares (`shedsByOperator`), pressure is only recorded on the request here: the SOAP route, which knows the caller,
+ * sheds the heaviest operators and lets the quiet ones through (fair-share.ts).
  */
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -15,6 +17,12 @@ export interface OverloadOptions {
   readonly maxDatabaseWaiting: number;
   readonly databaseWaiting: () => number;
   readonly retryAfterSeconds: number;
+  /** The SOAP route decides whom to refuse (request.esavPressure); otherwise every call is refused under pressure. */
+  readonly shedsByOperator?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest { esavPressure: string | null }
 }
 
 function refuse(request: FastifyRequest, reply: FastifyReply, reason: string, retryAfter: number): FastifyReply {
@@ -29,10 +37,16 @@ export function overloadGuard(o: OverloadOptions) {
     await app.register(underPressure, {
       maxEventLoopDelay: o.maxEventLoopDelayMs,
       retryAfter: o.retryAfterSeconds,
-      pressureHandler: (request, reply) => { refuse(request, reply, 'surcharge de la passerelle', o.retryAfterSeconds); }
+      pressureHandler: (request, reply) => {
+        if (o.shedsByOperator) request.esavPressure = 'surcharge de la passerelle';
+        else refuse(request, reply, 'surcharge de la passerelle', o.retryAfterSeconds);
+      }
     });
+    app.decorateRequest('esavPressure', null);
     app.addHook('onRequest', async (request, reply) => {
-      if (o.databaseWaiting() > o.maxDatabaseWaiting) return refuse(request, reply, 'base de données saturée', o.retryAfterSeconds);
+      if (o.databaseWaiting() <= o.maxDatabaseWaiting) return undefined;
+      if (!o.shedsByOperator) return refuse(request, reply, 'base de données saturée', o.retryAfterSeconds);
+      request.esavPressure ??= 'base de données saturée';
       return undefined;
     });
   };

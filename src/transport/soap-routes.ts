@@ -11,6 +11,7 @@ import { writeFault } from '../soap/fault-writer.js';
 import type { PendingCall, SoapPipeline } from '../soap/pipeline.js';
 import { parseMediaType, SOAP11 } from '../soap/soap-version.js';
 import type { SoapResponse } from '../soap/types.js';
+import type { FairShare, ShareRefusal } from './fair-share.js';
 import type { RequestMetrics } from './request-metrics.js';
 import { peerCertificate } from './tls.js';
 
@@ -35,7 +36,20 @@ function faultFor(request: FastifyRequest, error: EsavError | unknown): SoapResp
   return writeFault(error, request.id, parseMediaType(request.headers['content-type']).soap ?? SOAP11);
 }
 
-export function soapRoutes(pipeline: SoapPipeline, port: number, bodyLimit: number, logRequests: boolean, metrics?: RequestMetrics) {
+/** What a caller over its fair share is told (fair-share.ts): retry soon, its own calls are finishing. */
+function shareFault(refusal: ShareRefusal, pressure: string | null): EsavError {
+  if (refusal.refused === 'pressure') {
+    return new EsavError('ESAV_SERVICE_UNAVAILABLE', { params: { reason: pressure ?? 'surcharge de la passerelle', retryAfter: 5 }, retryAfterSeconds: 5 },
+      { logReason: `overload: shed, ${refusal.inFlight} calls of this operator in flight` });
+  }
+  return new EsavError('ESAV_OPERATOR_SHARE_EXCEEDED', { params: { inFlight: refusal.inFlight, limit: `limite ${refusal.limit}`, retryAfter: 1 }, retryAfterSeconds: 1 },
+    { logReason: `fair share: ${refusal.inFlight} calls in flight, cap ${refusal.limit}` });
+}
+
+const bodyAnnounced = (request: FastifyRequest): boolean =>
+  (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0') || request.headers['transfer-encoding'] !== undefined;
+
+export function soapRoutes(pipeline: SoapPipeline, port: number, bodyLimit: number, logRequests: boolean, metrics?: RequestMetrics, shares?: FairShare) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.decorateRequest('esavOutcome', null);
     app.decorateRequest('esavCall', null);
@@ -61,15 +75,20 @@ export function soapRoutes(pipeline: SoapPipeline, port: number, bodyLimit: numb
           requestId: request.id,
           baseUrl: baseUrl(request, port)
         });
-        if (pending.answer === null) {
+        let answer = pending.answer;
+        if (answer === null && shares && pending.operatorId !== undefined) {
+          const announced = Number(request.headers['content-length'] ?? 0);
+          const slot = await shares.acquire(pending.operatorId, Number.isFinite(announced) ? announced : 0, Boolean(request.esavPressure));
+          if ('refused' in slot) answer = pending.refuse(shareFault(slot, request.esavPressure));
+          else reply.raw.once('close', () => slot.release());
+        }
+        if (answer === null) {
           request.esavCall = pending;
           return undefined;
         }
         // Answered on the head alone: a body still on its way is not read, so the connection cannot be reused.
-        const bodyAnnounced = request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0' ||
-          request.headers['transfer-encoding'] !== undefined;
-        if (bodyAnnounced) reply.header('connection', 'close');
-        return send(reply, request, pending.answer);
+        if (bodyAnnounced(request)) reply.header('connection', 'close');
+        return send(reply, request, answer);
       },
       handler: async (request, reply) => {
         return send(reply, request, await request.esavCall!.complete(Buffer.isBuffer(request.body) ? request.body : undefined));

@@ -1,6 +1,7 @@
 /**
- * Overload without a declared limit answers fast with a retry-after (database pool saturated), and the request and
- * TLS metrics of the ops listener count what happened.
+ * Overload without a declared limit answers fast with a retry-after (database pool saturated) to the operator that
+ * loads the gateway, never to a quiet one (fair shares), and the request and TLS metrics of the ops listener count
+ * what happened.
  */
 import { expect } from 'chai';
 import type pg from 'pg';
@@ -13,13 +14,16 @@ describe('overload and request metrics', () => {
   let gw: TestGateway;
   before(async () => {
     db = await freshDatabase(3);
-    gw = await startGateway({ database: db, env: { ESAV_MAX_DB_WAITING: '0' } });
+    // Authentication answers cached as in production (2 s there): the refusal is decided without the database.
+    gw = await startGateway({ database: db, env: { ESAV_MAX_DB_WAITING: '0', ESAV_AUTH_CACHE_TTL_MS: '60000' } });
   });
   after(async () => { await gw.close(); await db.drop(); });
 
   const read = () => call(gw.url, { path: '/esav/prestation/v1', body: consultation('FTTH-21-0000001'), client: gw.pki.opa, ca: gw.pki.ca });
+  const quiet = () => call(gw.url, { path: '/esav/prestation/v1', body: consultation('FTTH-25-0000002'), client: gw.pki.opb, ca: gw.pki.ca });
 
   it('turns a call away at once with SERVICE_INDISPONIBLE and Retry-After while calls wait for the database', async () => {
+    expect((await read()).status).to.equal(200);
     const held: pg.PoolClient[] = [];
     for (let i = 0; i < 3; i++) held.push(await db.pool.connect());
     const waiting = read();
@@ -35,6 +39,26 @@ describe('overload and request metrics', () => {
       expect(refused.headers['retry-after']).to.equal('5');
     } finally {
       // Whatever happened, the connections go back: a test that failed must not starve the next ones.
+      for (const c of held) c.release();
+    }
+    expect((await waiting).status).to.equal(200);
+  });
+
+  it('sheds the operator whose calls wait for the database, not a quiet one', async () => {
+    expect((await quiet()).status).to.equal(200);
+    const held: pg.PoolClient[] = [];
+    for (let i = 0; i < 3; i++) held.push(await db.pool.connect());
+    const waiting = read();
+    try {
+      for (const deadline = Date.now() + 10_000; db.pool.waitingCount < 1 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 2));
+      expect(textOf((await read()).body, 'code')).to.equal('SERVICE_INDISPONIBLE');
+      // OPB has nothing in flight: it is let through, and waits for the database like the calls already in.
+      const quietCall = quiet();
+      for (const deadline = Date.now() + 10_000; db.pool.waitingCount < 2 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 2));
+      expect(db.pool.waitingCount).to.equal(2);
+      for (const c of held.splice(0)) c.release();
+      expect((await quietCall).status).to.equal(200);
+    } finally {
       for (const c of held) c.release();
     }
     expect((await waiting).status).to.equal(200);
