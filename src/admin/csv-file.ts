@@ -24,7 +24,19 @@ export function decodeCsv(bytes: Uint8Array, encoding?: string): { text: string;
       if (chosen === 'utf-8') throw new AdminError('ADMIN_INVALID_INPUT', 'the file is not valid UTF-8 (try --encoding windows-1252)');
     }
   }
-  return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252' };
+  return { text: decodeWindows1252(bytes), encoding: 'windows-1252' };
+}
+
+/** Windows-1252's 0x80-0x9F (the rest is Latin-1); 0x81, 0x8D, 0x8F, 0x90, 0x9D are unassigned (kept as C1). */
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
+
+/** Decoded by hand: Node's TextDecoder decodes "windows-1252" as Latin-1 (0x96 gives U+0096, not "–"). */
+function decodeWindows1252(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 8192) {
+    out += String.fromCharCode(...bytes.subarray(i, i + 8192)).replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]!);
+  }
+  return out;
 }
 
 export interface CsvRecord { readonly line: number; readonly cells: readonly string[] }
