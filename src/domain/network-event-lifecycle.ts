@@ -64,17 +64,21 @@ export function moveNetworkEvent(state: NetworkEventState, dates: EventDates, r:
   if (r.move === 'replan') {
     const next = r.dates ?? dates;
     if (same(next.start, dates.start) && same(next.end, dates.end)) return { ok: false, refusal: { kind: 'dates-unchanged', state } };
-    if (next.start && next.end && next.end.getTime() < next.start.getTime()) return { ok: false, refusal: { kind: 'end-before-start', start: next.start, end: next.end } };
+    if (next.start && next.end && next.end.getTime() < next.start.getTime()) {
+      return { ok: false, refusal: { kind: 'end-before-start', start: next.start, end: next.end } };
+    }
   }
   if (r.move === 'update' && r.changesSomething === false) return { ok: false, refusal: { kind: 'nothing-to-update', state } };
   return { ok: true, from: state, to: rule.to };
 }
 
+const PAST: Readonly<Record<NetworkEventMove, string>> = Object.freeze({ update: 'updated', replan: 'replanned', close: 'closed', cancel: 'cancelled' });
+
 /** A refusal in words, for the OI's people (the admin command). */
 export function refusalText(reference: string, r: NetworkEventRefusal): string {
   switch (r.kind) {
     case 'unknown-move': return `${reference}: unknown move "${r.move}" (${NETWORK_EVENT_MOVES.join(', ')})`;
-    case 'final-state': return `${reference} is ${r.state}: it cannot be ${r.move === 'update' ? 'updated' : r.move === 'replan' ? 'replanned' : r.move === 'close' ? 'closed' : 'cancelled'} any more`;
+    case 'final-state': return `${reference} is ${r.state}: it cannot be ${PAST[r.move]} any more`;
     case 'dates-unchanged': return `${reference}: a replan needs a new start or end (use update for other fields)`;
     case 'end-before-start': return `${reference}: the end ${r.end.toISOString()} is before the start ${r.start.toISOString()}`;
     case 'nothing-to-update': return `${reference}: nothing to update (every field given is already so)`;

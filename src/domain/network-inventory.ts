@@ -86,7 +86,9 @@ export function checkInventory(rows: readonly RawInventoryRow[], known: Readonly
     if (wanted !== null) {
       if (parent === null) problems.push({ line: row.line, field: 'parent', message: `obligatoire (le ${wanted} de ce ${kind})` });
       else if (kindOf(parent) !== wanted) {
-        problems.push({ line: row.line, field: 'parent', message: kindOf(parent) === null ? `${parent} : ${wanted} inconnu` : `${parent} est un ${kindOf(parent)}, un ${wanted} est attendu` });
+        const found = kindOf(parent);
+        const message = found === null ? `${parent} : ${wanted} inconnu` : `${parent} est un ${found}, un ${wanted} est attendu`;
+        problems.push({ line: row.line, field: 'parent', message });
       }
     }
     if (pmt !== null && kind !== 'PBO') problems.push({ line: row.line, field: 'pmt', message: 'seul un PBO est rattaché à un PM technique' });

@@ -31,7 +31,9 @@ const OPERATORS = [
 ] as const;
 
 const PM_DIJON: DemoEnd = { label: 'PM 21231-PM-0042 (armoire de rue)', num: '12', street: 'rue de la Préfecture', postcode: '21000', city: 'Dijon', insee: '21231', pm: '21231-PM-0042' };
-const PM_BESANCON: DemoEnd = { label: 'PM 25056-PM-0007', num: null, street: 'rue de Vesoul', postcode: '25000', city: 'Besançon', insee: '25056', pm: '25056-PM-0007' };
+const PM_BESANCON: DemoEnd = {
+  label: 'PM 25056-PM-0007', num: null, street: 'rue de Vesoul', postcode: '25000', city: 'Besançon', insee: '25056', pm: '25056-PM-0007'
+};
 
 /** The small town's services (issue 15): FTTH lines on prises of the demo network, and the operators' presence at its PMs. */
 function townServices(): DemoService[] {

@@ -5,10 +5,16 @@
  */
 import type { InventoryElement } from '../domain/network-inventory.js';
 
-interface Town { readonly pm: string; readonly insee: string; readonly label: string; readonly pbo: string; readonly prise: string; readonly pmts: readonly string[] }
+interface Town {
+  readonly pm: string; readonly insee: string; readonly label: string;
+  /** The prefixes of its PBOs' and prises' references. */
+  readonly pbo: string; readonly prise: string;
+  readonly pmts: readonly string[];
+}
 
 const TOWNS: readonly Town[] = [
-  { pm: '21231-PM-0042', insee: '21231', label: 'PM rue de la Préfecture, Dijon', pbo: '21231-PBO-0042', prise: 'FI-2123-1001', pmts: ['21231-PMT-0042-A', '21231-PMT-0042-B'] },
+  { pm: '21231-PM-0042', insee: '21231', label: 'PM rue de la Préfecture, Dijon', pbo: '21231-PBO-0042', prise: 'FI-2123-1001',
+    pmts: ['21231-PMT-0042-A', '21231-PMT-0042-B'] },
   { pm: '25056-PM-0007', insee: '25056', label: 'PM rue de Vesoul, Besançon', pbo: '25056-PBO-0007', prise: 'FI-2505-6001', pmts: [] }
 ];
 /** The PBO numbers of each town; the first ones are those the original demo services name. */
@@ -23,31 +29,34 @@ const NAMED_PRISES: readonly (readonly [string, string])[] = [
 ];
 export const PRISES_PER_PBO = 25;
 
-const el = (e: Omit<InventoryElement, 'line'>): InventoryElement => ({ line: 0, ...e });
+type Fields = Pick<InventoryElement, 'kind' | 'ref' | 'pmRef'> & Partial<Omit<InventoryElement, 'line' | 'kind' | 'ref' | 'pmRef'>>;
+const el = (e: Fields): InventoryElement => ({ line: 0, pmtRef: null, pboRef: null, buildingId: null, label: null, inseeCode: null, ...e });
 
 export function demoNetwork(): InventoryElement[] {
   const out: InventoryElement[] = [];
   for (const t of TOWNS) {
-    out.push(el({ kind: 'PM', ref: t.pm, pmRef: null, pmtRef: null, pboRef: null, buildingId: null, label: t.label, inseeCode: t.insee }));
-    for (const pmt of t.pmts) out.push(el({ kind: 'PMT', ref: pmt, pmRef: t.pm, pmtRef: null, pboRef: null, buildingId: null, label: null, inseeCode: t.insee }));
+    out.push(el({ kind: 'PM', ref: t.pm, pmRef: null, label: t.label, inseeCode: t.insee }));
+    for (const pmt of t.pmts) out.push(el({ kind: 'PMT', ref: pmt, pmRef: t.pm, inseeCode: t.insee }));
     PBO_NUMBERS[t.pm]!.forEach((n, i) => {
       const pbo = `${t.pbo}-${n}`;
       const pmt = t.pmts.length ? t.pmts[i < 5 ? 0 : 1]! : null;
-      out.push(el({ kind: 'PBO', ref: pbo, pmRef: t.pm, pmtRef: pmt, pboRef: null, buildingId: null, label: null, inseeCode: t.insee }));
+      out.push(el({ kind: 'PBO', ref: pbo, pmRef: t.pm, pmtRef: pmt, inseeCode: t.insee }));
       for (let k = 0; k < PRISES_PER_PBO; k++) {
         const ref = `${t.prise}-${String(i * PRISES_PER_PBO + k + 1).padStart(4, '0')}`;
-        out.push(el({ kind: 'PTO', ref, pmRef: t.pm, pmtRef: pmt, pboRef: pbo, buildingId: `IMB-${pbo}-${Math.floor(k / 5) + 1}`, label: null, inseeCode: t.insee }));
+        out.push(el({ kind: 'PTO', ref, pmRef: t.pm, pmtRef: pmt, pboRef: pbo, buildingId: `IMB-${pbo}-${Math.floor(k / 5) + 1}`, inseeCode: t.insee }));
       }
     });
   }
   for (const [ref, pbo] of NAMED_PRISES) {
     const parent = out.find((e) => e.ref === pbo)!;
-    out.push(el({ kind: 'PTO', ref, pmRef: parent.pmRef, pmtRef: parent.pmtRef, pboRef: pbo, buildingId: `IMB-${pbo}-0`, label: null, inseeCode: parent.inseeCode }));
+    out.push(el({ kind: 'PTO', ref, pmRef: parent.pmRef, pmtRef: parent.pmtRef, pboRef: pbo, buildingId: `IMB-${pbo}-0`, inseeCode: parent.inseeCode }));
   }
   return out;
 }
 
-export interface DemoTownService { readonly id: string; readonly operator: 'OPA' | 'OPB'; readonly pm: string; readonly pbo: string | null; readonly pto: string | null }
+export interface DemoTownService {
+  readonly id: string; readonly operator: 'OPA' | 'OPB'; readonly pm: string; readonly pbo: string | null; readonly pto: string | null;
+}
 
 /**
  * OPA on every 5th prise of Dijon, OPB on every 7th one that OPA does not hold and on every 5th of Besançon;
@@ -61,8 +70,9 @@ export function demoTownServices(): DemoTownService[] {
   prises.forEach((p, i) => {
     const dijon = p.pmRef === TOWNS[0]!.pm;
     const n = dijon ? i + 1 : i + 1 - 250;
-    if (dijon && n % 5 === 0) out.push({ id: `FTTH-21-001${String(++a).padStart(4, '0')}`, operator: 'OPA', pm: p.pmRef!, pbo: p.pboRef, pto: p.ref });
-    else if ((dijon && n % 7 === 0) || (!dijon && n % 5 === 0)) out.push({ id: `FTTH-25-002${String(++b).padStart(4, '0')}`, operator: 'OPB', pm: p.pmRef!, pbo: p.pboRef, pto: p.ref });
+    const on = { pm: p.pmRef!, pbo: p.pboRef, pto: p.ref };
+    if (dijon && n % 5 === 0) out.push({ id: `FTTH-21-001${String(++a).padStart(4, '0')}`, operator: 'OPA', ...on });
+    else if ((dijon && n % 7 === 0) || (!dijon && n % 5 === 0)) out.push({ id: `FTTH-25-002${String(++b).padStart(4, '0')}`, operator: 'OPB', ...on });
   });
   out.push({ id: 'PM-21-0042-OPA', operator: 'OPA', pm: '21231-PM-0042', pbo: null, pto: null },
     { id: 'PM-21-0042-OPB', operator: 'OPB', pm: '21231-PM-0042', pbo: null, pto: null },

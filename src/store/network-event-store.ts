@@ -67,7 +67,8 @@ export async function moveNetworkEventInStore(pool: Pool, reference: string, mov
     if (move === 'close' && next.end === null && next.start !== null && next.start.getTime() <= now.getTime()) next = { ...next, end: now };
     const changed = (Object.keys(next) as (keyof EventFields)[]).some((k) => String(next[k] instanceof Date ? (next[k] as Date).getTime() : next[k])
       !== String(old[k] instanceof Date ? (old[k] as Date).getTime() : old[k]));
-    const outcome = moveNetworkEvent(before.state, { start: old.start, end: old.end }, { move, dates: { start: next.start, end: next.end }, changesSomething: changed });
+    const outcome = moveNetworkEvent(before.state, { start: old.start, end: old.end },
+      { move, dates: { start: next.start, end: next.end }, changesSomething: changed });
     if (!outcome.ok) throw new AdminError('ADMIN_CONFLICT', refusalText(reference, outcome.refusal));
     const problems = eventFieldProblems(before.category, next);
     if (problems.length > 0) throw new AdminError('ADMIN_INVALID_INPUT', `${reference} cannot be changed so`, problems);
@@ -95,7 +96,8 @@ export interface EventView {
 export async function viewNetworkEvent(pool: Pool, reference: string, first: number): Promise<EventView | null> {
   const [row] = await run<EventRow>(pool, eventByReference(reference, false));
   if (!row) return null;
-  const [s] = await run<{ prises: number; first_prises: string[] | null; per_operator: { operator: string; count: number }[] | null }>(pool, eventImpactSummary(row.id, first));
+  type Summary = { prises: number; first_prises: string[] | null; per_operator: { operator: string; count: number }[] | null };
+  const [s] = await run<Summary>(pool, eventImpactSummary(row.id, first));
   return { event: toNetworkEvent(row), prises: s!.prises, firstPrises: s!.first_prises ?? [], perOperator: s!.per_operator ?? [] };
 }
 

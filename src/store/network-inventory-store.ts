@@ -76,7 +76,7 @@ export interface ElementView {
 export async function viewElement(pool: Pool, ref: string, first: number): Promise<ElementView | null> {
   const [element] = await run<ElementRow>(pool, elementByRef(ref));
   if (!element) return null;
-  const downstream = element.kind === 'PTO' ? [] : await run<{ kind: ElementKind; count: number; refs: string[] }>(pool, downstreamSummary(element.kind, element.id, first));
-  const services = await run<{ operator: string; role: 'prise' | 'pm'; count: number; services: string[] }>(pool, servicesCarried(element.kind, element.id, first));
+  const downstream = element.kind === 'PTO' ? [] : await run<ElementView['downstream'][number]>(pool, downstreamSummary(element.kind, element.id, first));
+  const services = await run<ElementView['services'][number]>(pool, servicesCarried(element.kind, element.id, first));
   return { element, downstream, services };
 }

@@ -25,10 +25,12 @@ function seedQueries(s: NetworkSeed, now: Date): Query[] {
       values: [s.prefix, s.pms, now] },
     { text: `INSERT INTO network_element (kind, ref, pm_id, created_at, updated_at)
              SELECT 'PBO', replace(pm.ref, '-PM-', '-PBO-') || '-' || lpad(b::text, 3, '0'), pm.id, $3, $3
-               FROM network_element pm CROSS JOIN generate_series(1, $2::int) b WHERE pm.kind = 'PM' AND pm.ref LIKE $1 || '-PM-%' ON CONFLICT (ref) DO NOTHING`,
+               FROM network_element pm CROSS JOIN generate_series(1, $2::int) b WHERE pm.kind = 'PM' AND pm.ref LIKE $1 || '-PM-%'
+             ON CONFLICT (ref) DO NOTHING`,
       values: [s.prefix, s.pbosPerPm, now] },
     { text: `INSERT INTO network_element (kind, ref, pm_id, pbo_id, building_id, created_at, updated_at)
-             SELECT 'PTO', replace(b.ref, '-PBO-', '-PTO-') || '-' || lpad(p::text, 2, '0'), b.pm_id, b.id, replace(b.ref, '-PBO-', '-IMB-') || '-' || ((p - 1) / 8), $3, $3
+             SELECT 'PTO', replace(b.ref, '-PBO-', '-PTO-') || '-' || lpad(p::text, 2, '0'), b.pm_id, b.id,
+                    replace(b.ref, '-PBO-', '-IMB-') || '-' || ((p - 1) / 8), $3, $3
                FROM network_element b CROSS JOIN generate_series(1, $2::int) p WHERE b.kind = 'PBO' AND b.ref LIKE $1 ON CONFLICT (ref) DO NOTHING`,
       values: [like, s.prisesPerPbo, now] }
   ];
@@ -62,7 +64,8 @@ export async function seedNetworkForBench(pool: Pool, seed: NetworkSeed, now: Da
     await run(client, refreshAttachments());
     await run(client, clearImpacts(null));
     await run(client, computeImpacts(null));
-    const [r] = await run<{ n: number }>(client, { text: `SELECT count(*)::int AS n FROM network_element WHERE kind = 'PTO' AND ref LIKE $1 || '-PTO-%'`, values: [seed.prefix] });
+    const count = { text: `SELECT count(*)::int AS n FROM network_element WHERE kind = 'PTO' AND ref LIKE $1 || '-PTO-%'`, values: [seed.prefix] };
+    const [r] = await run<{ n: number }>(client, count);
     return r!.n;
   });
 }

@@ -47,7 +47,8 @@ const pick = (names: readonly string[]): Record<string, OptionSpec> => Object.fr
 function givenFields(args: CommandArgs): Partial<EventFields> {
   return {
     nature: nature(stringOption(args, 'nature')), start: instant('start', stringOption(args, 'start')), end: instant('end', stringOption(args, 'end')),
-    curative: yesNo('curative', stringOption(args, 'curative')), interventionRequired: yesNo('intervention-required', stringOption(args, 'intervention-required')),
+    curative: yesNo('curative', stringOption(args, 'curative')),
+    interventionRequired: yesNo('intervention-required', stringOption(args, 'intervention-required')),
     comments: stringOption(args, 'comments'), oiContact: stringOption(args, 'contact')
   };
 }
@@ -56,7 +57,8 @@ const oui = (b: boolean): string => (b ? 'OUI' : 'NON');
 
 function describe(e: NetworkEvent): string {
   return [`${e.reference} ${e.category} ${e.state} on ${e.equipmentKind} ${e.equipmentRef} (PM ${e.pmRef})`,
-    `  nature ${e.nature ?? '—'}, ${e.start?.toISOString() ?? '?'} → ${e.end?.toISOString() ?? '?'}, curative ${oui(e.curative)}, operator intervention ${oui(e.interventionRequired)}`,
+    `  nature ${e.nature ?? '—'}, ${e.start?.toISOString() ?? '?'} → ${e.end?.toISOString() ?? '?'}, curative ${oui(e.curative)}, `
+      + `operator intervention ${oui(e.interventionRequired)}`,
     ...(e.comments ? [`  comments: ${e.comments}`] : []), ...(e.oiContact ? [`  OI contact: ${e.oiContact}`] : []),
     `  created ${e.createdAt.toISOString()}, modified ${e.modifiedAt.toISOString()}${e.closedAt ? `, closed ${e.closedAt.toISOString()}` : ''}`].join('\n');
 }
@@ -67,7 +69,8 @@ function checkCategory(category: EventCategory, reference: string): void {
 
 function moveCommand(group: string, category: EventCategory, move: NetworkEventMove, summary: string, options: readonly string[]): Command {
   return {
-    name: `${group} ${move}`, usage: `<reference> ${options.map((o) => `[--${o} <value>]`).join(' ')}`, summary, positionals: ['reference'], options: pick(options),
+    name: `${group} ${move}`, usage: `<reference> ${options.map((o) => `[--${o} <value>]`).join(' ')}`, summary,
+    positionals: ['reference'], options: pick(options),
     async run(ctx, args) {
       const reference = args.positionals[0]!;
       checkCategory(category, reference);
@@ -83,7 +86,8 @@ function commandsOf(group: string, category: EventCategory): Command[] {
     {
       name: `${group} declare`, usage: `--equipment-type ${EQUIPMENT_KINDS.join('|')} --equipment <ref> [--nature …] --start … [--end …] [options]`,
       summary: `declare a ${what} on an element of the inventory (state NOUVEAU); its impacted prises and services are computed`,
-      details: category === 'TP' ? 'A planned work needs --nature, --start and --end.' : 'An incident needs --start; --end is the expected restoration, if known.',
+      details: category === 'TP' ? 'A planned work needs --nature, --start and --end.'
+        : 'An incident needs --start; --end is the expected restoration, if known.',
       positionals: [],
       options: { 'equipment-type': { type: 'string', description: 'equipementConcerne; LIENPMPBO names the PBO whose link to its PM is concerned' },
         equipment: { type: 'string', description: 'the reference of the PM, PMT or PBO' }, ...OPTIONS },
@@ -100,7 +104,8 @@ function commandsOf(group: string, category: EventCategory): Command[] {
         ctx.out(`declared ${describe(e)}`);
       }
     },
-    moveCommand(group, category, 'update', `update a ${what}'s fields other than its dates (state MAJ)`, ['nature', 'curative', 'intervention-required', 'comments', 'contact']),
+    moveCommand(group, category, 'update', `update a ${what}'s fields other than its dates (state MAJ)`,
+      ['nature', 'curative', 'intervention-required', 'comments', 'contact']),
     moveCommand(group, category, 'replan', `give a ${what} a new start and/or end (state REPLANIFICATION)`, ['start', 'end', 'comments']),
     moveCommand(group, category, 'close', `close a ${what}: done, restored (state CLOTURE; the end defaults to now)`, ['end', 'comments']),
     moveCommand(group, category, 'cancel', `cancel a ${what} that will not happen (state ANNULE)`, ['comments']),
@@ -109,7 +114,8 @@ function commandsOf(group: string, category: EventCategory): Command[] {
       options: { all: { type: 'boolean', description: 'closed and cancelled too' }, ...CSV_OPTION },
       async run(ctx, args) {
         const rows = (await listNetworkEvents(ctx.pool, args.values.all !== true, category, 1000))
-          .map((e) => [e.reference, e.state, `${e.equipmentKind} ${e.equipmentRef}`, e.nature, e.start, e.end, oui(e.interventionRequired), e.prises, e.services]);
+          .map((e) => [e.reference, e.state, `${e.equipmentKind} ${e.equipmentRef}`, e.nature, e.start, e.end, oui(e.interventionRequired),
+            e.prises, e.services]);
         ctx.out(render(['reference', 'state', 'equipment', 'nature', 'start', 'end', 'intervention', 'prises', 'services'], rows, args.values.csv === true));
       }
     },
@@ -123,7 +129,8 @@ function commandsOf(group: string, category: EventCategory): Command[] {
         if (!Number.isInteger(first) || first < 0 || first > 10_000) throw new AdminError('ADMIN_INVALID_INPUT', '--first: an integer from 0 to 10000');
         const v = await viewNetworkEvent(ctx.pool, reference, first);
         if (!v) throw new AdminError('ADMIN_NOT_FOUND', `no ${what} ${reference}`);
-        ctx.out([describe(v.event), `  impacted prises: ${v.prises}${v.firstPrises.length ? ` — ${v.firstPrises.join(' ')}${v.prises > v.firstPrises.length ? ' …' : ''}` : ''}`,
+        const more = v.prises > v.firstPrises.length ? ' …' : '';
+        ctx.out([describe(v.event), `  impacted prises: ${v.prises}${v.firstPrises.length ? ` — ${v.firstPrises.join(' ')}${more}` : ''}`,
           `  impacted services: ${v.perOperator.length ? v.perOperator.map((o) => `${o.operator} ${o.count}`).join(', ') : '—'}`].join('\n'));
       }
     }

@@ -62,7 +62,8 @@ const importCommand: Command = {
     const parents = [...new Set(rows.flatMap((r) => [r.fields.parent?.trim() ?? '', r.fields.pmt?.trim() ?? '']))].filter((p) => p !== '' && !named.has(p));
     const { elements, problems } = checkInventory(rows, await findKnownElements(ctx.pool, parents));
     if (problems.length > 0) {
-      throw new AdminError('ADMIN_INVALID_INPUT', `${path.basename(file)}: ${new Set(problems.map((p) => p.line)).size} rows refused, nothing imported`, problemsText(problems));
+      const refused = new Set(problems.map((p) => p.line)).size;
+      throw new AdminError('ADMIN_INVALID_INPUT', `${path.basename(file)}: ${refused} rows refused, nothing imported`, problemsText(problems));
     }
     const c = await importInventory(ctx.pool, elements, path.basename(file), ctx.actor, ctx.clock.now());
     ctx.out(`imported ${path.basename(file)} (${encoding}, ${rows.length} rows, scope ${c.scope.join(' ') || '—'}): `
@@ -84,7 +85,8 @@ const showCommand: Command = {
       `  upstream:   ${up || '—'}`,
       ...(e.building_id ? [`  building:   ${e.building_id}`] : []),
       ...(e.insee_code ? [`  INSEE:      ${e.insee_code}`] : []),
-      '  downstream:', ...(v.downstream.length ? v.downstream.map((d) => `    ${d.kind} ${d.count}: ${d.refs.join(' ')}${d.count > d.refs.length ? ' …' : ''}`) : ['    —']),
+      '  downstream:',
+      ...(v.downstream.length ? v.downstream.map((d) => `    ${d.kind} ${d.count}: ${d.refs.join(' ')}${d.count > d.refs.length ? ' …' : ''}`) : ['    —']),
       '  services:'].join('\n'));
     ctx.out(render(['operator', 'role', 'count', 'first'], v.services.map((s) => [s.operator, s.role, s.count, s.services.join(' ')]), false));
   }

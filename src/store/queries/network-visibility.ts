@@ -8,13 +8,15 @@ import type { Query } from '../database.js';
 import { EVENT_COLUMNS, EVENT_FROM } from './network-events.js';
 
 export function visibleEvents(operatorId: string, f: NetworkEventFilter, limit: number): Query {
-  const mine = 'FROM network_event_impact i WHERE i.event_id = ev.id AND i.operator_id = $1';
+  // The operator's own impact rows of the event, joined to its services or to the prises.
+  const services = 'FROM network_event_impact i JOIN service s ON s.id = i.service_pk WHERE i.event_id = ev.id AND i.operator_id = $1';
+  const prises = 'FROM network_event_impact i JOIN network_element p ON p.id = i.prise_id WHERE i.event_id = ev.id AND i.operator_id = $1';
   return {
     text: `SELECT ${EVENT_COLUMNS},
-             (SELECT array_agg(DISTINCT s.service_id) ${mine.replace('FROM network_event_impact i', 'FROM network_event_impact i JOIN service s ON s.id = i.service_pk')} AND i.prise_id IS NULL) AS pm_prestations,
-             (SELECT array_agg(DISTINCT p.ref) ${mine.replace('FROM network_event_impact i', 'FROM network_event_impact i JOIN network_element p ON p.id = i.prise_id')}) AS impacted_prises,
-             (SELECT array_agg(DISTINCT s.service_id) ${mine.replace('FROM network_event_impact i', 'FROM network_event_impact i JOIN service s ON s.id = i.service_pk')} AND i.prise_id IS NOT NULL) AS impacted_services,
-             (SELECT array_agg(DISTINCT p.building_id) ${mine.replace('FROM network_event_impact i', 'FROM network_event_impact i JOIN network_element p ON p.id = i.prise_id')}) AS buildings
+             (SELECT array_agg(DISTINCT s.service_id) ${services} AND i.prise_id IS NULL) AS pm_prestations,
+             (SELECT array_agg(DISTINCT p.ref) ${prises}) AS impacted_prises,
+             (SELECT array_agg(DISTINCT s.service_id) ${services} AND i.prise_id IS NOT NULL) AS impacted_services,
+             (SELECT array_agg(DISTINCT p.building_id) ${prises}) AS buildings
            FROM ${EVENT_FROM}
           WHERE ev.id IN (SELECT event_id FROM network_event_impact WHERE operator_id = $1)
             AND ($2::text IS NULL OR ev.reference = $2)

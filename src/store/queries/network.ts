@@ -31,7 +31,8 @@ export function stageElements(elements: readonly InventoryElement[]): Query {
   return {
     text: `INSERT INTO network_import_row (ref, kind, pm_ref, pmt_ref, pbo_ref, building_id, label, insee_code)
            SELECT ref, kind, "pmRef", "pmtRef", "pboRef", "buildingId", label, "inseeCode"
-             FROM jsonb_to_recordset($1::jsonb) AS r(ref text, kind text, "pmRef" text, "pmtRef" text, "pboRef" text, "buildingId" text, label text, "inseeCode" text)`,
+             FROM jsonb_to_recordset($1::jsonb)
+                  AS r(ref text, kind text, "pmRef" text, "pmtRef" text, "pboRef" text, "buildingId" text, label text, "inseeCode" text)`,
     values: [JSON.stringify(elements.map(({ line: _line, ...e }) => e))]
   };
 }
@@ -52,7 +53,8 @@ export function upsertStagedKind(kind: ElementKind, now: Date): Query {
            ON CONFLICT (ref) DO UPDATE SET kind = EXCLUDED.kind, pm_id = EXCLUDED.pm_id, pmt_id = EXCLUDED.pmt_id, pbo_id = EXCLUDED.pbo_id,
                   building_id = EXCLUDED.building_id, label = EXCLUDED.label, insee_code = EXCLUDED.insee_code, updated_at = $2, retired_at = NULL
             WHERE (e.kind, e.pm_id, e.pmt_id, e.pbo_id, e.building_id, e.label, e.insee_code, e.retired_at IS NULL)
-                  IS DISTINCT FROM (EXCLUDED.kind, EXCLUDED.pm_id, EXCLUDED.pmt_id, EXCLUDED.pbo_id, EXCLUDED.building_id, EXCLUDED.label, EXCLUDED.insee_code, true)
+                  IS DISTINCT FROM (EXCLUDED.kind, EXCLUDED.pm_id, EXCLUDED.pmt_id, EXCLUDED.pbo_id, EXCLUDED.building_id, EXCLUDED.label,
+                                    EXCLUDED.insee_code, true)
            RETURNING (xmax = 0) AS created`,
     values: [kind, now]
   };
@@ -105,7 +107,8 @@ export interface ElementRow { id: string; kind: ElementKind; ref: string; pm_ref
 
 export function elementByRef(ref: string): Query {
   return {
-    text: `SELECT e.id, e.kind, e.ref, pm.ref AS pm_ref, pmt.ref AS pmt_ref, pbo.ref AS pbo_ref, e.building_id, e.label, e.insee_code, e.retired_at, e.updated_at
+    text: `SELECT e.id, e.kind, e.ref, pm.ref AS pm_ref, pmt.ref AS pmt_ref, pbo.ref AS pbo_ref,
+                  e.building_id, e.label, e.insee_code, e.retired_at, e.updated_at
              FROM network_element e LEFT JOIN network_element pm ON pm.id = e.pm_id
              LEFT JOIN network_element pmt ON pmt.id = e.pmt_id LEFT JOIN network_element pbo ON pbo.id = e.pbo_id
             WHERE e.ref = $1`,
@@ -114,14 +117,16 @@ export function elementByRef(ref: string): Query {
 }
 
 /** The column that points at an element of each kind from below (a PTO has nothing below it). */
-export const DOWNSTREAM_COLUMN: Readonly<Record<ElementKind, 'pm_id' | 'pmt_id' | 'pbo_id' | null>> = Object.freeze({ PM: 'pm_id', PMT: 'pmt_id', PBO: 'pbo_id', PTO: null });
+export const DOWNSTREAM_COLUMN: Readonly<Record<ElementKind, 'pm_id' | 'pmt_id' | 'pbo_id' | null>> =
+  Object.freeze({ PM: 'pm_id', PMT: 'pmt_id', PBO: 'pbo_id', PTO: null });
 
 /** What is below an element, by kind: how many, and the first `first` references. */
 export function downstreamSummary(kind: ElementKind, id: string, first: number): Query {
   const column = DOWNSTREAM_COLUMN[kind];
   return {
     text: `SELECT kind, count(*)::int AS count, (array_agg(ref ORDER BY ref))[1:$2] AS refs
-             FROM network_element WHERE ${column ?? 'NULL'} = $1 AND retired_at IS NULL GROUP BY kind ORDER BY min(CASE kind WHEN 'PMT' THEN 1 WHEN 'PBO' THEN 2 ELSE 3 END)`,
+             FROM network_element WHERE ${column ?? 'NULL'} = $1 AND retired_at IS NULL
+            GROUP BY kind ORDER BY min(CASE kind WHEN 'PMT' THEN 1 WHEN 'PBO' THEN 2 ELSE 3 END)`,
     values: [id, first]
   };
 }
