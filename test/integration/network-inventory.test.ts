@@ -28,6 +28,14 @@ describe('esav-admin network (inventory)', () => {
   before(async () => { db = await freshDatabase(); admin = adminRunner(db.schema, await testPki()); });
   after(async () => { await db.drop(); });
 
+  it('prints the help of the group and of its commands, the CSV header included', async () => {
+    const group = await admin(['network', '--help']);
+    expect(group.out).to.include('import <file.csv>').and.include('works declare').and.include('incidents close').and.include('show <reference>');
+    expect((await admin(['network', 'import', '--help'])).out).to.include('type;reference;parent;pmt;immeuble;libelle;code_insee');
+    expect((await admin(['network', 'incidents', 'replan', '--help'])).out).to.include('usage: esav-admin network incidents replan <reference>');
+    expect((await admin(['network', 'import'])).code).to.equal(2);
+  });
+
   it('imports a good file, and re-importing it changes nothing', async () => {
     const file = admin.file('good.csv', GOOD);
     const first = await admin(['network', 'import', file], clock);
