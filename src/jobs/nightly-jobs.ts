@@ -8,13 +8,18 @@ import type { Clock } from '../domain/clock.js';
 import { activeWindow, type NightlyWindow } from '../domain/maintenance.js';
 import { oiTicketActions } from '../domain/oi-ticket-actions.js';
 import type { Pool } from '../store/database.js';
+import { purgeClosedNetworkEvents } from '../store/network-event-store.js';
 import { createOiTicketPorts } from '../store/oi-ticket-store.js';
 
 const LOCK_KEY = 0x6e_69_74_65; // "nite"
 /** The delivery log of notifications is kept this long (then purged). */
 export const ATTEMPT_RETENTION_DAYS = 90;
 
-export interface NightlyReport { readonly night: string; readonly archived: number; readonly purgedAttempts: number }
+export interface NightlyReport {
+  readonly night: string; readonly archived: number; readonly purgedAttempts: number;
+  /** Planned works and incidents closed more than 8 days ago (issue 15 part 2). */
+  readonly purgedNetworkEvents: number;
+}
 
 /** Runs the night's jobs if `now` is inside the nightly window and they have not run for this night; else null. */
 export async function runNightlyJobs(pool: Pool, now: Date, window: NightlyWindow): Promise<NightlyReport | null> {
@@ -31,7 +36,8 @@ export async function runNightlyJobs(pool: Pool, now: Date, window: NightlyWindo
       // S2: one statement for every closure due (src/store/queries/oi-tickets.ts), none loaded into memory.
       const { archived } = await oiTicketActions(createOiTicketPorts(pool)).archiveDue('travaux de nuit', now);
       const purge = await client.query(`DELETE FROM notification_attempt WHERE at < $1::timestamptz - interval '${ATTEMPT_RETENTION_DAYS} days'`, [now]);
-      const report: NightlyReport = { night, archived, purgedAttempts: purge.rowCount ?? 0 };
+      const purgedNetworkEvents = await purgeClosedNetworkEvents(client, now);
+      const report: NightlyReport = { night, archived, purgedAttempts: purge.rowCount ?? 0, purgedNetworkEvents };
       await client.query('INSERT INTO nightly_run (night, at, report) VALUES ($1, $2, $3)', [night, now, JSON.stringify(report)]);
       return report;
     } finally {

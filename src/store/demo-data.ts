@@ -7,6 +7,11 @@ import type { Pool } from './database.js';
 import { run } from './database.js';
 import type { CertificateFacts } from '../domain/identity.js';
 import { insertCertificate } from './queries/certificates.js';
+import { demoNetwork, demoTownServices } from './demo-network.js';
+import { writeInventory } from './network-inventory-store.js';
+
+/** When the demo inventory was "imported" (fixed, so a second load finds nothing to update). */
+const DEMO_INVENTORY_AT = new Date('2026-01-05T00:00:00Z');
 
 interface DemoEnd { label: string; num: string | null; street: string; postcode: string; city: string; insee: string; pm?: string; pbo?: string; pto?: string }
 interface DemoService {
@@ -26,6 +31,19 @@ const OPERATORS = [
 ] as const;
 
 const PM_DIJON: DemoEnd = { label: 'PM 21231-PM-0042 (armoire de rue)', num: '12', street: 'rue de la Préfecture', postcode: '21000', city: 'Dijon', insee: '21231', pm: '21231-PM-0042' };
+const PM_BESANCON: DemoEnd = {
+  label: 'PM 25056-PM-0007', num: null, street: 'rue de Vesoul', postcode: '25000', city: 'Besançon', insee: '25056', pm: '25056-PM-0007'
+};
+
+/** The small town's services (issue 15): FTTH lines on prises of the demo network, and the operators' presence at its PMs. */
+function townServices(): DemoService[] {
+  return demoTownServices().map((t) => {
+    const a = t.pm === PM_DIJON.pm ? PM_DIJON : PM_BESANCON;
+    const z: DemoEnd = t.pto === null ? { ...a, label: 'Présence opérateur au PM' , pm: undefined }
+      : { label: 'PTO du client final', num: null, street: a.street, postcode: a.postcode, city: a.city, insee: a.insee, pbo: t.pbo ?? undefined, pto: t.pto };
+    return { id: t.id, operator: t.operator, offer: 'FTTH', state: 'active', since: '2026-06-01', info: null, a, z };
+  });
+}
 
 export const DEMO_SERVICES: readonly DemoService[] = [
   {
@@ -57,7 +75,7 @@ export const DEMO_SERVICES: readonly DemoService[] = [
   },
   {
     id: 'FTTH-25-0000002', operator: 'OPB', offer: 'FTTH', state: 'active', since: '2026-04-13', info: null,
-    a: { label: 'PM 25056-PM-0007', num: null, street: 'rue de Vesoul', postcode: '25000', city: 'Besançon', insee: '25056', pm: '25056-PM-0007' },
+    a: PM_BESANCON,
     z: { label: 'PTO du client final', num: '5', street: 'Grande Rue', postcode: '25000', city: 'Besançon', insee: '25056', pbo: '25056-PBO-0007-031', pto: 'FI-2505-6000-0002' }
   },
   {
@@ -92,7 +110,7 @@ export async function loadDemoData(pool: Pool, certificates: Readonly<Record<str
       const p = await client.query<{ id: string }>(`SELECT id FROM profile WHERE operator_id = $1 AND name = 'complet'`, [rows[0]!.id]);
       profiles.set(code, String(p.rows[0]!.id));
     }
-    for (const s of DEMO_SERVICES) {
+    for (const s of [...DEMO_SERVICES, ...townServices()]) {
       const operatorId = ids.get(s.operator)!;
       const { rows } = await client.query<{ id: string }>(
         `INSERT INTO service (service_id, operator_id, offer_code, state, activated_on, complementary_info)
@@ -112,6 +130,7 @@ export async function loadDemoData(pool: Pool, certificates: Readonly<Record<str
           [pk, operatorId, s.gtr.label, s.gtr.hours, s.gtr.range]);
       }
     }
+    await writeInventory(client, demoNetwork(), DEMO_INVENTORY_AT);
     for (const [code, facts] of Object.entries(certificates)) {
       for (const f of facts) await run(client, insertCertificate({ ...f, operatorId: ids.get(code)!, profileId: profiles.get(code)!, source: 'oi_ca' }));
     }

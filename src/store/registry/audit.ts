@@ -11,7 +11,8 @@ export const REGISTRY_CHANNEL = 'esav_registry';
 export interface AuditEntry {
   readonly actor: string;
   readonly action: string;
-  readonly entity: 'operator' | 'certificate' | 'profile' | 'trusted_ca' | 'notification_endpoint' | 'maintenance' | 'load_limit' | 'golive';
+  readonly entity: 'operator' | 'certificate' | 'profile' | 'trusted_ca' | 'notification_endpoint' | 'maintenance' | 'load_limit' | 'golive'
+    | 'network_inventory' | 'network_event';
   readonly entityKey: string;
   readonly operatorId?: string | null;
   readonly before?: unknown;
