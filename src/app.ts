@@ -83,7 +83,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
         accounting.count(operatorId, operatorCode, service, operation, outcome, now);
       }
     },
-    xmlLimits: { maxDepth: config.xmlMaxDepth, maxAttributes: config.xmlMaxAttributes }
+    xmlLimits: { maxDepth: config.xmlMaxDepth, maxAttributes: config.xmlMaxAttributes, maxElements: config.xmlMaxElements }
   });
 
   const instance = randomBytes(3).toString('hex');

@@ -33,6 +33,7 @@ export interface Config {
   readonly bodyLimitBytes: number;
   readonly xmlMaxDepth: number;
   readonly xmlMaxAttributes: number;
+  readonly xmlMaxElements: number;
   readonly logLevel: string;
   readonly authCacheTtlMs: number;
   /** How often each instance polls the registry's change log besides LISTEN/NOTIFY (the bound of a missed notification). */
@@ -214,6 +215,7 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
     bodyLimitBytes: int('ESAV_BODY_LIMIT', 256 * 1024, 1024, 64 * 1024 * 1024),
     xmlMaxDepth: int('ESAV_XML_MAX_DEPTH', 32, 4, 256),
     xmlMaxAttributes: int('ESAV_XML_MAX_ATTRIBUTES', 32, 1, 1024),
+    xmlMaxElements: int('ESAV_XML_MAX_ELEMENTS', 2000, 16, 1_000_000),
     logLevel,
     authCacheTtlMs: int('ESAV_AUTH_CACHE_TTL_MS', 2000, 0, 60000),
     registryPollMs: int('ESAV_REGISTRY_POLL_MS', 2000, 100, 60000),

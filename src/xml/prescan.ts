@@ -10,6 +10,11 @@ import { EsavError } from '../errors/esav-error.js';
 export interface XmlLimits {
   readonly maxDepth: number;
   readonly maxAttributes: number;
+  /**
+   * Elements in the whole document: what one request can make the parser and the schema check do (issue 14: 30,000
+   * empty elements in 240 kB cost a full parse each). Unbounded when absent (files the gateway itself reads).
+   */
+  readonly maxElements?: number;
 }
 
 function lineAt(text: string, index: number): number {
@@ -22,6 +27,8 @@ export function prescanXml(text: string, limits: XmlLimits): void {
   const n = text.length;
   let i = 0;
   let depth = 0;
+  let elements = 0;
+  const maxElements = limits.maxElements ?? Number.POSITIVE_INFINITY;
   while (i < n) {
     const lt = text.indexOf('<', i);
     if (lt === -1) return;
@@ -53,6 +60,9 @@ export function prescanXml(text: string, limits: XmlLimits): void {
       if (end === -1) return;
       i = end + 1;
       continue;
+    }
+    if (++elements > maxElements) {
+      throw new EsavError('ESAV_XML_LIMIT', { params: { limit: "nombre d'éléments du message", max: maxElements, line: lineAt(text, lt) } });
     }
     // A start tag: find its end outside quoted attribute values, counting '=' as attributes.
     let k = lt + 1;

@@ -24,6 +24,16 @@ describe('xml prescan', () => {
     expect(refusal('<!doctype a><a/>').code).to.equal('ESAV_XML_DOCTYPE');
   });
 
+  it('refuses a document of more elements than its budget, wherever they are, and counts no end tag', () => {
+    const flat = (n: number): string => `<a>${'<b/>'.repeat(n - 1)}</a>`;
+    expect(() => prescanXml(flat(10), { ...limits, maxElements: 10 })).not.to.throw();
+    let error: unknown;
+    try { prescanXml(flat(11), { ...limits, maxElements: 10 }); } catch (e) { error = e; }
+    expect((error as EsavError).code).to.equal('ESAV_XML_LIMIT');
+    expect((error as EsavError).message).to.include("nombre d'éléments du message");
+    expect(() => prescanXml(`<a>${'<b></b>'.repeat(9)}</a>`, { ...limits, maxElements: 10 })).not.to.throw();
+  });
+
   it('lets comments, CDATA and processing instructions that merely mention a DOCTYPE through', () => {
     expect(() => prescanXml('<?xml version="1.0"?><!-- <!DOCTYPE x> --><a><![CDATA[<!DOCTYPE y>]]><?pi <!DOCTYPE z>?></a>', limits)).not.to.throw();
   });
