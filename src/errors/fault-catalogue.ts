@@ -1,10 +1,11 @@
 /** The documentation of every fault code (docs/faults.md), generated from the registry so the two never drift. */
-import { errorRegistry } from './registry.js';
+import { errorRegistry, type ErrorDefinition } from './registry.js';
 
 const ROLE: Record<string, string> = { Client: 'Client (1.1) / Sender (1.2)', Server: 'Server (1.1) / Receiver (1.2)' };
 
 export function faultCatalogueMarkdown(): string {
-  const rows = Object.entries(errorRegistry).map(([code, d]) => {
+  const definitions: Readonly<Record<string, ErrorDefinition>> = errorRegistry;
+  const rows = Object.entries(definitions).map(([code, d]) => {
     const soapCode = d.soapCode ?? ROLE[d.role];
     const http = d.transport ? `${d.httpStatus}` : `500 (1.1) / ${d.soapCode ? 500 : d.role === 'Client' ? d.httpStatus : 500} (1.2)`;
     return `| \`${d.wireCode}\` | ${d.phase} | ${soapCode} | ${http} | ${d.message.replace(/\|/g, '\\|')} | \`${code}\` |`;

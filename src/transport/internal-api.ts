@@ -5,6 +5,7 @@
  */
 import type { TLSSocket } from 'node:tls';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { CodedError } from '../errors/coded-error.js';
 import type { TlsMaterial } from './tls.js';
 import { httpsOptions } from './tls.js';
 
@@ -15,11 +16,15 @@ export interface InternalTicketPort {
   comment(reference: string, agent: string, text: unknown): Promise<void>;
 }
 
-/** An error the port raises for a request it refuses: 404 for an unknown ticket, 409 for an illegal move, 400 else. */
-export class InternalApiError extends Error {
-  constructor(readonly status: 400 | 404 | 409, readonly code: string, message: string) {
-    super(message);
-    this.name = 'InternalApiError';
+const CODE_OF_STATUS = { 400: 'ESAV_INTERNAL_API_BAD_REQUEST', 404: 'ESAV_INTERNAL_API_NOT_FOUND', 409: 'ESAV_INTERNAL_API_CONFLICT' } as const;
+
+/**
+ * An error the port raises for a request it refuses: 404 for an unknown ticket, 409 for an illegal move, 400 else.
+ * `code` is the stable internal code (from the status); `apiCode` is what the JSON answer's `error` says, unchanged.
+ */
+export class InternalApiError extends CodedError<(typeof CODE_OF_STATUS)[400 | 404 | 409]> {
+  constructor(readonly status: 400 | 404 | 409, readonly apiCode: string, message: string) {
+    super(CODE_OF_STATUS[status], message);
   }
 }
 
@@ -31,7 +36,7 @@ function agentOf(request: FastifyRequest): string {
 export async function buildInternalApi(tls: TlsMaterial, port: InternalTicketPort): Promise<FastifyInstance> {
   const api = Fastify({ https: httpsOptions(tls), logger: false, bodyLimit: 64 * 1024 });
   api.setErrorHandler((error, _request, reply) => {
-    if (error instanceof InternalApiError) return reply.code(error.status).send({ error: error.code, message: error.message });
+    if (error instanceof InternalApiError) return reply.code(error.status).send({ error: error.apiCode, message: error.message });
     const status = (error as { statusCode?: number }).statusCode;
     if (status !== undefined && status < 500) return reply.code(status).send({ error: 'BAD_REQUEST', message: (error as Error).message });
     return reply.code(500).send({ error: 'INTERNAL', message: 'internal error' });
