@@ -27,8 +27,12 @@ export const internalCodes = Object.freeze({
   ESAV_XML_READER_GAVE_UP: internal({
     raisedBy: 'xml', description: 'the tree reader leaves a document to libxml2 (control flow inside the reader, never leaves it)'
   }),
-  ESAV_MIGRATION_FAILED: internal({ raisedBy: 'store', description: 'a database migration cannot be applied (edited after release, failed, or a newer schema)' }),
-  ESAV_EMBEDDED_POSTGRES_FAILED: internal({ raisedBy: 'store', description: 'the embedded PostgreSQL cannot be initialised, started or stopped (its output is kept)' }),
+  ESAV_MIGRATION_FAILED: internal({
+    raisedBy: 'store', description: 'a database migration cannot be applied (edited after release, failed, or a newer schema)'
+  }),
+  ESAV_EMBEDDED_POSTGRES_FAILED: internal({
+    raisedBy: 'store', description: 'the embedded PostgreSQL cannot be initialised, started or stopped (its output is kept)'
+  }),
   ESAV_CSR_INVALID: internal({ raisedBy: 'pki', description: "an operator's PKCS#10 certificate request is unreadable or its signature does not verify" }),
   ESAV_NOTIFICATION_TRANSPORT: internal({
     raisedBy: 'jobs', description: "an operator's notification endpoint cannot be reached or gives an unusable answer (retried)"

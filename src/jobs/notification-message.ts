@@ -61,7 +61,9 @@ const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ?
 
 function stateChange(payload: Record<string, unknown>): string {
   const { from, to, reason, freezeReason } = payload;
-  if (!isState(to) || (from !== null && from !== undefined && !isState(from))) throw new CodedError('ESAV_EVENT_PAYLOAD_UNREADABLE', `unreadable state event payload: ${JSON.stringify(payload)}`);
+  if (!isState(to) || (from !== null && from !== undefined && !isState(from))) {
+    throw new CodedError('ESAV_EVENT_PAYLOAD_UNREADABLE', `unreadable state event payload: ${JSON.stringify(payload)}`);
+  }
   // S2: a frozen ticket says what the operator must do; the reason is the OI's free text given with the freeze.
   const gel = to === 'GELE' && isFreezeReason(freezeReason)
     ? `<gel>${element('motif', freezeReason)}${element('attendu', FREEZE_REASONS[freezeReason].label)}${element('leveParReponseOperateur', String(FREEZE_REASONS[freezeReason].operatorAnswerUnfreezes))}</gel>`

@@ -181,7 +181,8 @@ export function createTicketStore(pool: Pool): TicketStore {
         if (ts.length === 1) throw e;
         // In order, one at a time: the first filing of a reference stays the one written, as in the batch.
         const out: Array<Filed | Error> = [];
-        for (const t of ts) out.push(await fileMany(pool, [t]).then((r) => r[0]!, (err: unknown) => (err instanceof Error ? err : invariantViolated(`a filing rejected with a non-Error: ${String(err)}`))));
+        const asError = (err: unknown): Error => (err instanceof Error ? err : invariantViolated(`a filing rejected with a non-Error: ${String(err)}`));
+        for (const t of ts) out.push(await fileMany(pool, [t]).then((r) => r[0]!, asError));
         return out;
       }
     }

@@ -28,7 +28,9 @@ function send(reply: FastifyReply, request: FastifyRequest, response: SoapRespon
   request.esavOutcome = response;
   // A fault rendered without one of its parameters went out with a neutral text (never `{name}`): a defect to see.
   const missing = response.error?.missingParams ?? [];
-  if (missing.length > 0) request.log.error({ code: 'ESAV_FAULT_PARAM_MISSING', fault: response.error?.code, missing }, 'fault message without all its parameters');
+  if (missing.length > 0) {
+    request.log.error({ code: 'ESAV_FAULT_PARAM_MISSING', fault: response.error?.code, missing }, 'fault message without all its parameters');
+  }
   return reply.code(response.status).headers({ ...response.headers, 'x-request-id': request.id }).send(response.body);
 }
 
