@@ -9,6 +9,7 @@ import { systemClock } from './domain/clock.js';
 import { buildInternalApp } from './internal-app.js';
 import { buildOpsApp } from './ops-app.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
+import { isCodedError } from './errors/coded-error.js';
 import { CatalogError, loadCatalog } from './catalog/catalog-loader.js';
 import { ContractError, loadContracts } from './contracts/contract-loader.js';
 import { scheduleNightlyJobs } from './jobs/nightly-jobs.js';
@@ -148,7 +149,9 @@ async function main(): Promise<void> {
 
 main().catch((e: unknown) => {
   if (e instanceof ConfigError || e instanceof ContractError || e instanceof CatalogError) {
-    process.stderr.write(`e-SAV gateway cannot start.\n${e.message}\n`);
+    process.stderr.write(`e-SAV gateway cannot start (${e.code}).\n${e.message}\n`);
+  } else if (isCodedError(e)) {
+    process.stderr.write(`e-SAV gateway cannot start: ${e.code}: ${e.message}\n`);
   } else {
     process.stderr.write(`e-SAV gateway cannot start: ${e instanceof Error ? e.message : String(e)}\n`);
   }

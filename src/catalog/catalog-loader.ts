@@ -4,14 +4,14 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { CodedError } from '../errors/coded-error.js';
 import { checkCataloguePlan, type CatalogueVersion } from '../domain/form-version-policy.js';
 import { compileSchema } from '../xml/xsd-validator.js';
 import type { Catalog, CodeList, FormContract, FormDefinition, FormVersion } from './catalog-types.js';
 
-export class CatalogError extends Error {
+export class CatalogError extends CodedError<'ESAV_CATALOG_INVALID'> {
   constructor(readonly problems: readonly string[]) {
-    super(`The form catalogue in catalog/ cannot be served:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'CatalogError';
+    super('ESAV_CATALOG_INVALID', `The form catalogue in catalog/ cannot be served:\n  - ${problems.join('\n  - ')}`);
   }
 }
 

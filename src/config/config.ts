@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CodedError } from '../errors/coded-error.js';
 
 export type Environment = 'development' | 'integration' | 'production';
 
@@ -86,10 +87,9 @@ export interface NotificationConfig {
   readonly stalledAfterAttempts: number;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends CodedError<'ESAV_CONFIG_INVALID'> {
   constructor(readonly problems: readonly string[]) {
-    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ConfigError';
+    super('ESAV_CONFIG_INVALID', `Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
 }
 

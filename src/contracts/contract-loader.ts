@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { CodedError } from '../errors/coded-error.js';
 import { checkVersionPlan, type ServicePlan, type VersionDeclaration } from '../domain/version-policy.js';
 import { libxml, type XmlDocument, type XmlElement } from '../xml/libxml.js';
 import { compileSchema } from '../xml/xsd-validator.js';
@@ -14,10 +15,9 @@ import {
   type ServiceVersionDescriptor
 } from './service-descriptor.js';
 
-export class ContractError extends Error {
+export class ContractError extends CodedError<'ESAV_CONTRACT_INVALID'> {
   constructor(readonly problems: readonly string[]) {
-    super(`The contracts in wsdl/ and xsd/ cannot be served:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ContractError';
+    super('ESAV_CONTRACT_INVALID', `The contracts in wsdl/ and xsd/ cannot be served:\n  - ${problems.join('\n  - ')}`);
   }
 }
 

@@ -3,6 +3,7 @@
  * the OI's side. Pure of I/O: the store port does the reading and writing, in one transaction per change.
  */
 import { EsavError } from '../errors/esav-error.js';
+import { invariantViolated } from '../errors/coded-error.js';
 import { parisDate } from './calendar.js';
 import type { Caller } from './identity.js';
 import { allowsOffer } from './profile.js';
@@ -55,9 +56,9 @@ export async function fileTicket(store: TicketStore, caller: Caller, input: Fili
   });
   const refusal = filingRefusal(caller, input, target, now);
   // The statement and filingRefusal state the same conditions; a disagreement is a defect, never a half-answer.
-  if (refusal !== null && filed?.created) throw new Error(`ticket ${filed.ticket.reference} written although refused: ${refusal.code}`);
+  if (refusal !== null && filed?.created) throw invariantViolated(`ticket ${filed.ticket.reference} written although refused: ${refusal.code}`);
   if (refusal !== null) throw refusal;
-  if (filed === null) throw new Error(`filing ${input.operatorReference} admissible on ${input.serviceId} but not written by the store`);
+  if (filed === null) throw invariantViolated(`filing ${input.operatorReference} admissible on ${input.serviceId} but not written by the store`);
   if (!filed.created && filed.contentHash !== input.contentHash) {
     throw new EsavError('ESAV_TICKET_DUPLICATE_REFERENCE', { params: { operatorReference: input.operatorReference, reference: filed.ticket.reference } });
   }

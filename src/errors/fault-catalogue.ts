@@ -1,14 +1,21 @@
 /** The documentation of every fault code (docs/faults.md), generated from the registry so the two never drift. */
-import { errorRegistry } from './registry.js';
+import { internalCodes, type InternalCodeDefinition } from './internal-codes.js';
+import { errorRegistry, type ErrorDefinition, type Retirement } from './registry.js';
+
+const cell = (text: string): string => text.replace(/\|/g, '\\|');
+const retiredMark = (r: Retirement | undefined): string => (r ? `**retired ${r.on}** (${cell(r.reason)}); ` : '');
 
 const ROLE: Record<string, string> = { Client: 'Client (1.1) / Sender (1.2)', Server: 'Server (1.1) / Receiver (1.2)' };
 
 export function faultCatalogueMarkdown(): string {
-  const rows = Object.entries(errorRegistry).map(([code, d]) => {
+  const definitions: Readonly<Record<string, ErrorDefinition>> = errorRegistry;
+  const rows = Object.entries(definitions).map(([code, d]) => {
     const soapCode = d.soapCode ?? ROLE[d.role];
     const http = d.transport ? `${d.httpStatus}` : `500 (1.1) / ${d.soapCode ? 500 : d.role === 'Client' ? d.httpStatus : 500} (1.2)`;
-    return `| \`${d.wireCode}\` | ${d.phase} | ${soapCode} | ${http} | ${d.message.replace(/\|/g, '\\|')} | \`${code}\` |`;
+    return `| \`${d.wireCode}\` | ${d.phase} | ${soapCode} | ${http} | ${retiredMark(d.retired)}${cell(d.message)} | \`${code}\` |`;
   });
+  const internals: Readonly<Record<string, InternalCodeDefinition>> = internalCodes;
+  const internalRows = Object.entries(internals).map(([code, d]) => `| \`${code}\` | ${d.raisedBy} | ${retiredMark(d.retired)}${cell(d.description)} |`);
   return [
     '# Fault codes of the e-SAV gateway',
     '',
@@ -35,6 +42,21 @@ export function faultCatalogueMarkdown(): string {
     '- `LIMITE_DEPASSEE` (DOMAIN.md L2: a per-minute limit announced the day before) is the one Client fault with HTTP',
     '  429 in SOAP 1.2 (RFC 6585); in both versions it carries `Retry-After` and `reessayerApres` (seconds to the next',
     '  minute) and `prochaineFenetre` (the start of that minute).',
+    '',
+    '## Internal error codes',
+    '',
+    '<!-- Generated from src/errors/internal-codes.ts. -->',
+    '',
+    '**Never on the wire.** These codes are the `code` of the errors a client never sees: boot failures (configuration,',
+    'contracts, catalogue, schemas, migrations, embedded PostgreSQL), background work (notifications), the internal API,',
+    'the administration commands and broken invariants. They appear in the gateway\'s logs and in the exit message of',
+    'a command; a SOAP request that meets one is answered `ERREUR_INTERNE`, its true cause logged under the request id.',
+    'Like the fault codes, a code is never reused once retired (test/unit/errors/issued-codes.json lists every code',
+    'ever issued).',
+    '',
+    '| code | raised by | what it means |',
+    '|---|---|---|',
+    ...internalRows,
     ''
   ].join('\n');
 }

@@ -19,9 +19,18 @@ export interface ErrorDefinition {
   readonly soapCode?: 'VersionMismatch' | 'MustUnderstand';
   /** Transport errors answered with their own HTTP status even for SOAP 1.1 (405, 413, 415). */
   readonly transport?: boolean;
+  /** A retired code stays here, never reused (nor its wire code); nothing can raise it any more. */
+  readonly retired?: Retirement;
 }
 
-function def(d: ErrorDefinition): ErrorDefinition {
+export interface Retirement {
+  /** YYYY-MM-DD */
+  readonly on: string;
+  readonly reason: string;
+}
+
+// `const` keeps each message as its literal type: esav-error.ts derives the parameters of each code from it.
+function def<const D extends ErrorDefinition>(d: D): Readonly<D> {
   return Object.freeze(d);
 }
 

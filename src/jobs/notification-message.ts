@@ -7,6 +7,7 @@
  */
 import { FREEZE_REASONS, TICKET_STATES, type FreezeReason, type TicketState } from '../domain/ticket-lifecycle.js';
 import { isLimitScope, type LimitScope } from '../domain/load-rules.js';
+import { CodedError } from '../errors/coded-error.js';
 import { isEsavError } from '../errors/esav-error.js';
 import { element, escapeAttribute, optionalElement } from '../xml/escape.js';
 import { parseXmlHardened } from '../xml/hardened-parser.js';
@@ -60,7 +61,9 @@ const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ?
 
 function stateChange(payload: Record<string, unknown>): string {
   const { from, to, reason, freezeReason } = payload;
-  if (!isState(to) || (from !== null && from !== undefined && !isState(from))) throw new Error(`unreadable state event payload: ${JSON.stringify(payload)}`);
+  if (!isState(to) || (from !== null && from !== undefined && !isState(from))) {
+    throw new CodedError('ESAV_EVENT_PAYLOAD_UNREADABLE', `unreadable state event payload: ${JSON.stringify(payload)}`);
+  }
   // S2: a frozen ticket says what the operator must do; the reason is the OI's free text given with the freeze.
   const gel = to === 'GELE' && isFreezeReason(freezeReason)
     ? `<gel>${element('motif', freezeReason)}${element('attendu', FREEZE_REASONS[freezeReason].label)}${element('leveParReponseOperateur', String(FREEZE_REASONS[freezeReason].operatorAnswerUnfreezes))}</gel>`
@@ -70,7 +73,7 @@ function stateChange(payload: Record<string, unknown>): string {
 
 function comment(payload: Record<string, unknown>): string {
   const t = text(payload.text);
-  if (t === null) throw new Error('unreadable comment event payload: no text');
+  if (t === null) throw new CodedError('ESAV_EVENT_PAYLOAD_UNREADABLE', 'unreadable comment event payload: no text');
   return `<type>COMMENTAIRE_OI</type><commentaireOI>${element('texte', t)}</commentaireOI>`;
 }
 
@@ -85,7 +88,7 @@ function limitAnnouncement(e: LimitNotification, payload: Record<string, unknown
   if (typeof limitId !== 'string' || !/^[1-9]\d{0,17}$/.test(limitId) || typeof scope !== 'string' || !isLimitScope(scope) ||
     typeof perMinute !== 'number' || !Number.isInteger(perMinute) || perMinute < 1 || start === null || declaredAt === null ||
     (payload.end !== null && payload.end !== undefined && end === null)) {
-    throw new Error(`unreadable limit announcement payload: ${JSON.stringify(payload)}`);
+    throw new CodedError('ESAV_EVENT_PAYLOAD_UNREADABLE', `unreadable limit announcement payload: ${JSON.stringify(payload)}`);
   }
   return `${element('statut', e.status)}<limite>${element('identifiantLimite', limitId)}${element('categorie', WIRE_CATEGORY[scope])}` +
     `${element('requetesParMinute', perMinute)}${element('debut', start)}${optionalElement('fin', end)}${element('dateDeclaration', declaredAt)}` +
@@ -94,7 +97,7 @@ function limitAnnouncement(e: LimitNotification, payload: Record<string, unknown
 
 /** The request element (document/literal: the whole Body content). */
 export function notificationPayload(op: NotificationOperation, e: NotificationEvent): string {
-  if (typeof e.payload !== 'object' || e.payload === null) throw new Error('unreadable event payload');
+  if (typeof e.payload !== 'object' || e.payload === null) throw new CodedError('ESAV_EVENT_PAYLOAD_UNREADABLE', 'unreadable event payload');
   const payload = e.payload as Record<string, unknown>;
   const open = `<${op.requestElement} xmlns="${escapeAttribute(op.namespace)}">${element('idEvenement', e.eventId)}`;
   if (e.kind === 'limit') return `${open}${element('horodatage', e.at.toISOString())}${limitAnnouncement(e, payload)}</${op.requestElement}>`;

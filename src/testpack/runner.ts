@@ -84,6 +84,7 @@ export interface RunOptions {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 class MissingVariable extends Error {
+  readonly code = 'TESTPACK_VARIABLE_UNDEFINED';
   constructor(readonly variable: string) { super(`variable \${${variable}} non définie`); }
 }
 

@@ -61,7 +61,10 @@ export interface Scenario {
   readonly file: string;
 }
 
-export class ScenarioError extends Error {}
+export class ScenarioError extends Error {
+  readonly code = 'TESTPACK_SCENARIO_INVALID';
+  override readonly name = 'ScenarioError';
+}
 
 const STEP_KEYS = ['name', 'service', 'version', 'operation', 'body', 'soapAction', 'soapVersion', 'path', 'expect', 'capture', 'poll'];
 const SCENARIO_KEYS = ['id', 'title', 'service', 'version', 'description', 'requires', 'steps', ...STEP_KEYS];

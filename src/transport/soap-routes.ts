@@ -29,6 +29,11 @@ function baseUrl(request: FastifyRequest, port: number): string {
 function send(reply: FastifyReply, request: FastifyRequest, response: SoapResponse): FastifyReply {
   if (response.error?.code === 'ESAV_INTERNAL') request.log.error({ err: response.error.cause }, 'internal error');
   request.esavOutcome = response;
+  // A fault rendered without one of its parameters went out with a neutral text (never `{name}`): a defect to see.
+  const missing = response.error?.missingParams ?? [];
+  if (missing.length > 0) {
+    request.log.error({ code: 'ESAV_FAULT_PARAM_MISSING', fault: response.error?.code, missing }, 'fault message without all its parameters');
+  }
   return reply.code(response.status).headers({ ...response.headers, 'x-request-id': request.id }).send(response.body);
 }
 

@@ -10,6 +10,7 @@
  * cannot differ.
  */
 import { createRequire } from 'node:module';
+import { invariantViolated } from '../errors/coded-error.js';
 import type { XmlDocument } from './libxml.js';
 
 export interface XmlTreeAttribute {
@@ -100,7 +101,7 @@ export function elementTree(doc: XmlDocument): XmlTreeElement {
   // The document itself (not its root: a node wrapper would keep the document alive one more collection), in UTF-8.
   const tree = treeFromText(doc.toString({ declaration: false, format: false, encoding: 'UTF-8' }));
   // libxml2 re-reading its own output: a failure here is a defect, not a bad request.
-  if (tree === null) throw new Error(`libxml2 could not re-read the serialised request: ${problem ?? 'no root element'}`);
+  if (tree === null) throw invariantViolated(`libxml2 could not re-read the serialised request: ${problem ?? 'no root element'}`);
   return tree;
 }
 

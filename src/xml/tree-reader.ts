@@ -15,6 +15,7 @@
  * The prescan ran before (src/xml/prescan.ts): no DOCTYPE (so no entity but the five predefined ones), depth and
  * attributes per element bounded.
  */
+import { CodedError } from '../errors/coded-error.js';
 import { treeFromText, type XmlTreeAttribute, type XmlTreeBuilding as Building, type XmlTreeElement } from './element-tree.js';
 import { escapeAttribute } from './escape.js';
 
@@ -63,8 +64,8 @@ const MAX_NAME = 1000;
 const MAX_TEXT = 1_000_000;
 
 /** Thrown inside the reader to give up; never leaves it. */
-class NotRead extends Error {}
-const NOT_READ = new NotRead();
+class NotRead extends CodedError<'ESAV_XML_READER_GAVE_UP'> {}
+const NOT_READ = new NotRead('ESAV_XML_READER_GAVE_UP', 'the tree reader leaves this document to libxml2');
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;

@@ -3,6 +3,7 @@
  * validation context reused for every request. Errors are turned into FieldError entries, all of them, not only
  * the first (libxml2 keeps validating after an error).
  */
+import { CodedError } from '../errors/coded-error.js';
 import type { FieldError } from '../errors/esav-error.js';
 import { bindings, libxml, nativeRef, type XmlDocument } from './libxml.js';
 
@@ -24,10 +25,9 @@ const SCHEMA_VALIDITY = 17;
 /** XML_CHAR_ENCODING_NONE: libxml2 finds the encoding itself (byte order mark, XML declaration), as when parsing. */
 const DETECT_ENCODING = 0;
 
-export class SchemaCompileError extends Error {
+export class SchemaCompileError extends CodedError<'ESAV_SCHEMA_COMPILE_FAILED'> {
   constructor(readonly schema: string, readonly reasons: readonly string[]) {
-    super(`schema ${schema} does not compile: ${reasons.join('; ')}`);
-    this.name = 'SchemaCompileError';
+    super('ESAV_SCHEMA_COMPILE_FAILED', `schema ${schema} does not compile: ${reasons.join('; ')}`);
   }
 }
 
