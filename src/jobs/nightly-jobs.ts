@@ -8,7 +8,8 @@ import type { Clock } from '../domain/clock.js';
 import { activeWindow, type NightlyWindow } from '../domain/maintenance.js';
 import { oiEvent } from '../domain/ticket-service.js';
 import { isEsavError } from '../errors/esav-error.js';
-import type { Pool } from '../store/database.js';
+import { count, run, session, type Pool } from '../store/database.js';
+import { advisoryUnlock, nightlyRunOf, purgeNotificationAttempts, recordNightlyRun, tryAdvisoryLock } from '../store/queries/jobs.js';
 import { createTicketStore } from '../store/ticket-store.js';
 
 const LOCK_KEY = 0x6e_69_74_65; // "nite"
@@ -22,13 +23,12 @@ export async function runNightlyJobs(pool: Pool, now: Date, window: NightlyWindo
   const w = activeWindow(now, [], window);
   if (!w || w.kind !== 'nightly') return null;
   const night = parisDate(w.start);
-  const client = await pool.connect();
-  try {
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [LOCK_KEY]);
+  return session(pool, async (client) => {
+    const rows = await run<{ locked: boolean }>(client, tryAdvisoryLock(LOCK_KEY));
     if (!rows[0]!.locked) return null;
     try {
-      const done = await client.query('SELECT 1 FROM nightly_run WHERE night = $1', [night]);
-      if (done.rows.length > 0) return null;
+      const done = await run(client, nightlyRunOf(night));
+      if (done.length > 0) return null;
       const store = createTicketStore(pool);
       const { rows: due } = await store.search(null, { states: ['CLOS', 'VALIDE'], serviceId: null, from: null, to: null }, new Date(0), 100_000, 0);
       let archived = 0;
@@ -40,16 +40,14 @@ export async function runNightlyJobs(pool: Pool, now: Date, window: NightlyWindo
           if (!isEsavError(e)) throw e; // still within its answer delay: archived another night
         }
       }
-      const purge = await client.query(`DELETE FROM notification_attempt WHERE at < $1::timestamptz - interval '${ATTEMPT_RETENTION_DAYS} days'`, [now]);
-      const report: NightlyReport = { night, archived, purgedAttempts: purge.rowCount ?? 0 };
-      await client.query('INSERT INTO nightly_run (night, at, report) VALUES ($1, $2, $3)', [night, now, JSON.stringify(report)]);
+      const purged = await count(client, purgeNotificationAttempts(now, ATTEMPT_RETENTION_DAYS));
+      const report: NightlyReport = { night, archived, purgedAttempts: purged };
+      await run(client, recordNightlyRun(night, now, report));
       return report;
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]);
+      await run(client, advisoryUnlock(LOCK_KEY));
     }
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Checks every minute whether the nightly window has begun; stop() ends the timer. */
