@@ -53,8 +53,9 @@ function clientConfig(options: DatabaseOptions, applicationName: string): pg.Cli
 }
 
 /** What the handles hide: their pg objects, reachable from this module only (so nobody else can call `query`). */
-const pgPools = new WeakMap<Pool, pg.Pool>();
-interface SessionState { readonly client: pg.PoolClient | pg.Client; broken: Error | null }
+interface PoolState { readonly pg: pg.Pool; statements: number }
+const pgPools = new WeakMap<Pool, PoolState>();
+interface SessionState { readonly client: pg.PoolClient | pg.Client; readonly pool: PoolState | null; broken: Error | null }
 const sessions = new WeakMap<Session, SessionState>();
 
 /** The pool of one process. Opaque: statements go through run/count/transaction/session of this module. */
@@ -64,11 +65,13 @@ export class Pool {
     // An idle connection that PostgreSQL closes (restart, shutdown, network) is an 'error' event on the pool:
     // without a listener it would crash the process. The pool drops that client; the next query opens a new one.
     pool.on('error', (e) => options.onIdleError?.(e));
-    pgPools.set(this, pool);
+    pgPools.set(this, { pg: pool, statements: 0 });
   }
   /** Calls waiting for a connection (the overload guard reads it). */
-  get waitingCount(): number { return pgPools.get(this)!.waitingCount; }
-  end(): Promise<void> { return pgPools.get(this)!.end(); }
+  get waitingCount(): number { return pgPools.get(this)!.pg.waitingCount; }
+  /** Statements sent so far through this pool and its sessions (what a batching test counts). */
+  get statementCount(): number { return pgPools.get(this)!.statements; }
+  end(): Promise<void> { return pgPools.get(this)!.pg.end(); }
 }
 
 export function createPool(options: DatabaseOptions): Pool {
@@ -78,8 +81,8 @@ export function createPool(options: DatabaseOptions): Pool {
 /** One connection held for a while: a transaction (BEGIN … COMMIT) or a session (advisory locks). Offers nothing but run/count. */
 export class Session {
   readonly kind = 'session';
-  constructor(client: pg.PoolClient | pg.Client) {
-    sessions.set(this, { client, broken: null });
+  constructor(client: pg.PoolClient | pg.Client, pool: Pool | null = null) {
+    sessions.set(this, { client, pool: pool ? pgPools.get(pool)! : null, broken: null });
   }
 }
 
@@ -132,7 +135,9 @@ async function execute<R extends Row>(on: Executor, q: Query): Promise<pg.QueryR
   const state = on instanceof Session ? sessions.get(on)! : null;
   if (state?.broken) throw mapDatabaseError(state.broken);
   try {
-    const target = state ? state.client : pgPools.get(on as Pool)!;
+    const pool = state ? state.pool : pgPools.get(on as Pool)!;
+    if (pool) pool.statements++;
+    const target = state ? state.client : pool!.pg;
     return await target.query<R>({ text: q.text, values: q.values as unknown[], ...(q.name ? { name: q.name } : {}) });
   } catch (e) {
     if (on instanceof Session && isUnavailable(e)) markBroken(on, e);
@@ -158,11 +163,11 @@ const ROLLBACK: Query = { text: 'ROLLBACK', values: [] };
 export async function session<T>(pool: Pool, fn: (s: Session) => Promise<T>): Promise<T> {
   let client: pg.PoolClient;
   try {
-    client = await pgPools.get(pool)!.connect();
+    client = await pgPools.get(pool)!.pg.connect();
   } catch (e) {
     throw mapDatabaseError(e);
   }
-  const s = new Session(client);
+  const s = new Session(client, pool);
   // A checked-out connection that drops emits 'error': without a listener the process would crash.
   const onError = (e: Error): void => markBroken(s, e);
   client.on('error', onError);

@@ -3,7 +3,7 @@
  * TLS metrics of the ops listener count what happened.
  */
 import { expect } from 'chai';
-import type pg from 'pg';
+import { session } from '../../src/store/database.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { call, consultation, textOf } from '../support/soap-client.js';
@@ -20,8 +20,13 @@ describe('overload and request metrics', () => {
   const read = () => call(gw.url, { path: '/esav/prestation/v1', body: consultation('FTTH-21-0000001'), client: gw.pki.opa, ca: gw.pki.ca });
 
   it('turns a call away at once with SERVICE_INDISPONIBLE and Retry-After while calls wait for the database', async () => {
-    const held: pg.PoolClient[] = [];
-    for (let i = 0; i < 3; i++) held.push(await db.pool.connect());
+    // The pool's three connections, each held by a session until `free` is called.
+    let free!: () => void;
+    const freed = new Promise<void>((resolve) => { free = resolve; });
+    let holding = 0;
+    const held = [0, 1, 2].map(() => session(db.pool, () => { holding++; return freed; }));
+    for (const deadline = Date.now() + 10_000; holding < 3 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 2));
+    expect(holding).to.equal(3);
     const waiting = read();
     try {
       // Until the first call waits for a connection (its handshake and parse first: up to a few seconds on a busy
@@ -35,7 +40,8 @@ describe('overload and request metrics', () => {
       expect(refused.headers['retry-after']).to.equal('5');
     } finally {
       // Whatever happened, the connections go back: a test that failed must not starve the next ones.
-      for (const c of held) c.release();
+      free();
+      await Promise.all(held);
     }
     expect((await waiting).status).to.equal(200);
   });

@@ -9,7 +9,7 @@ describe('database access', () => {
     const port = await new Promise<number>((resolve) => {
       const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); });
     });
-    const pool = createPool({ connectionString: `postgres://esav:x@127.0.0.1:${port}/postgres`, poolSize: 1 });
+    const pool = createPool({ connectionString: `postgres://esav:x@127.0.0.1:${port}/postgres`, poolSize: 1, statementTimeoutMs: 1000 });
     try {
       await run(pool, { text: 'SELECT 1', values: [] });
       expect.fail('the query should have failed');
