@@ -47,7 +47,9 @@ function clientConfig(options: DatabaseOptions, applicationName: string): pg.Cli
     connectionString: options.connectionString,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     application_name: applicationName,
-    connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
+    // Opening a connection is a wait on the database too: no longer than a statement may take (a frozen server
+    // accepts the TCP connection and never answers the startup).
+    connectionTimeoutMillis: timeout > 0 ? Math.min(CONNECTION_TIMEOUT_MS, timeout + CLIENT_TIMEOUT_GRACE_MS) : CONNECTION_TIMEOUT_MS,
     ...(timeout > 0 ? { statement_timeout: timeout, query_timeout: timeout + CLIENT_TIMEOUT_GRACE_MS } : {})
   };
 }
