@@ -132,6 +132,11 @@ export function mapDatabaseError(e: unknown): unknown {
     { cause: e, logReason: `database: ${e instanceof Error ? e.message : String(e)}` });
 }
 
+/** The error of a statement that the database could not answer (as mapped above): retrying it now is no use. */
+export function isServiceUnavailable(e: unknown): boolean {
+  return e instanceof EsavError && e.code === 'ESAV_SERVICE_UNAVAILABLE';
+}
+
 /** THE one function every statement goes through. */
 async function execute<R extends Row>(on: Executor, q: Query): Promise<pg.QueryResult<R>> {
   const state = on instanceof Session ? sessions.get(on)! : null;

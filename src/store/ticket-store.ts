@@ -9,7 +9,7 @@ import type {
 } from '../domain/tickets.js';
 import { createBatchedLookup } from './batched-lookup.js';
 import { DELIVERIES_OF_EVENTS, recordTicketEvent, type TicketEventKind } from './notification-outbox.js';
-import { run, transaction, type Executor, type Pool, type Transaction } from './database.js';
+import { isServiceUnavailable, run, transaction, type Executor, type Pool, type Transaction } from './database.js';
 
 interface Row {
   id: string; reference: string; operator_id: string; operator_code: string; service_id: string; offer_code: string;
@@ -176,7 +176,9 @@ export function createTicketStore(pool: Pool): TicketStore {
       try {
         return await fileMany(pool, ts);
       } catch (e) {
-        if (ts.length === 1) throw e;
+        // Retrying one by one helps against one bad filing, not against a database that cannot answer: each retry
+        // would wait its own statement timeout (a batch of N against a frozen server: N + 1 timeouts).
+        if (ts.length === 1 || isServiceUnavailable(e)) throw e;
         // In order, one at a time: the first filing of a reference stays the one written, as in the batch.
         const out: Array<Filed | Error> = [];
         for (const t of ts) out.push(await fileMany(pool, [t]).then((r) => r[0]!, (err: unknown) => (err instanceof Error ? err : new Error(String(err)))));
