@@ -50,7 +50,9 @@ async function main(): Promise<void> {
     log.info({ dataDir: path.join(config.dataDir, 'pg'), port: config.embeddedPgPort, initialised: embedded.initialised }, 'embedded PostgreSQL started');
   }
   let stopping = false;
-  const pool = createPool({ connectionString, poolSize: config.dbPoolSize, statementTimeoutMs: config.dbStatementTimeoutMs, onIdleError: (e) => { if (!stopping) log.warn({ err: e.message }, 'idle database connection lost'); } });
+  const pool = createPool({
+    connectionString, poolSize: config.dbPoolSize, statementTimeoutMs: config.dbStatementTimeoutMs,
+    onIdleError: (e) => { if (!stopping) log.warn({ err: e.message }, 'idle database connection lost'); } });
   const applied = await migrate(pool);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
   if (config.loadDemoData) {
@@ -69,7 +71,8 @@ async function main(): Promise<void> {
   // Loaded here rather than in buildApp so that the notification worker reads its operation from the same contracts.
   const catalog = loadCatalog(config.rootDir);
   const contracts = loadContracts(config.rootDir, formSchemaImports(catalog));
-  const app = await buildApp(config, { pool, listenClient: () => createListener({ connectionString, poolSize: 1, statementTimeoutMs: config.dbStatementTimeoutMs }), tls: tlsMaterial(config, pki), logger: log, catalog, contracts });
+  const app = await buildApp(config, { pool, listenClient: () => createListener({ connectionString, poolSize: 1, statementTimeoutMs: config.dbStatementTimeoutMs }),
+    tls: tlsMaterial(config, pki), logger: log, catalog, contracts });
   await app.listen({ host: config.host, port: config.port });
   const notifier = startNotificationWorker(config, {
     connectionString, contracts, clock: systemClock, logger: log,

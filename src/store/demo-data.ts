@@ -77,13 +77,17 @@ export async function loadDemoData(pool: Pool, certificates: Readonly<Record<str
     const ids = new Map<string, string>();
     const profiles = new Map<string, string>();
     for (const [code, name, siren, siret, contract, city] of OPERATORS) {
-      await run(client, { text: `INSERT INTO operator (code, name, siren, siret, contract_reference, representative, contact, address, access_online, access_integrated, activation_date)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, true, true, '2026-01-05') ON CONFLICT (code) DO NOTHING`, values: [code, name, siren, siret, contract, { name: 'Camille Martin', title: 'Directrice des opérations' },
+      await run(client, {
+        text: `INSERT INTO operator (code, name, siren, siret, contract_reference, representative, contact, address, access_online, access_integrated, activation_date)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, true, true, '2026-01-05') ON CONFLICT (code) DO NOTHING`,
+           values: [code, name, siren, siret, contract, { name: 'Camille Martin', title: 'Directrice des opérations' },
           { name: 'Support SAV', email: `sav@${code.toLowerCase()}.example`, phone: '+33 3 80 00 00 00' },
           { street: '1 place de la République', postcode: code === 'OPA' ? '21000' : '25000', city }] });
       const rows = await run<{ id: string }>(client, { text: 'SELECT id FROM operator WHERE code = $1', values: [code] });
       ids.set(code, String(rows[0]!.id));
-      await run(client, { text: `INSERT INTO profile (operator_id, name, operations, offers) VALUES ($1, 'complet', '{*}', '{*}') ON CONFLICT DO NOTHING`, values: [rows[0]!.id] });
+      await run(client, {
+        text: `INSERT INTO profile (operator_id, name, operations, offers) VALUES ($1, 'complet', '{*}', '{*}') ON CONFLICT DO NOTHING`,
+        values: [rows[0]!.id] });
       const p = await run<{ id: string }>(client, { text: `SELECT id FROM profile WHERE operator_id = $1 AND name = 'complet'`, values: [rows[0]!.id] });
       profiles.set(code, String(p[0]!.id));
     }
@@ -94,11 +98,15 @@ export async function loadDemoData(pool: Pool, certificates: Readonly<Record<str
       if (rows.length === 0) continue; // already loaded
       const pk = rows[0]!.id;
       for (const [end, e] of [['A', s.a], ['Z', s.z]] as const) {
-        await run(client, { text: `INSERT INTO service_end (service_pk, operator_id, end_code, label, street_number, street, postcode, city, insee_code, pm_ref, pbo_ref, pto_ref)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, values: [pk, operatorId, end, e.label, e.num, e.street, e.postcode, e.city, e.insee, e.pm ?? null, e.pbo ?? null, e.pto ?? null] });
+        await run(client, {
+          text: `INSERT INTO service_end (service_pk, operator_id, end_code, label, street_number, street, postcode, city, insee_code, pm_ref, pbo_ref, pto_ref)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+             values: [pk, operatorId, end, e.label, e.num, e.street, e.postcode, e.city, e.insee, e.pm ?? null, e.pbo ?? null, e.pto ?? null] });
       }
       if (s.gtr) {
-        await run(client, { text: `INSERT INTO service_guarantee (service_pk, operator_id, kind, label, restoration_hours, hours) VALUES ($1, $2, 'GTR', $3, $4, $5)`, values: [pk, operatorId, s.gtr.label, s.gtr.hours, s.gtr.range] });
+        await run(client, {
+          text: `INSERT INTO service_guarantee (service_pk, operator_id, kind, label, restoration_hours, hours) VALUES ($1, $2, 'GTR', $3, $4, $5)`,
+          values: [pk, operatorId, s.gtr.label, s.gtr.hours, s.gtr.range] });
       }
     }
     for (const [code, facts] of Object.entries(certificates)) {

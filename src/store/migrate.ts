@@ -31,7 +31,8 @@ const createLedger = (): Query => ({
 const appliedMigrations = (): Query => ({ text: 'SELECT version, checksum FROM schema_migration', values: [] });
 /** No values: the simple protocol, which runs a file of several statements. */
 const migrationScript = (m: Migration): Query => ({ text: m.sql, values: [] });
-const recordMigration = (m: Migration): Query => ({ text: 'INSERT INTO schema_migration (version, name, checksum) VALUES ($1, $2, $3)', values: [m.version, m.name, m.checksum] });
+const recordMigration = (m: Migration): Query => ({
+  text: 'INSERT INTO schema_migration (version, name, checksum) VALUES ($1, $2, $3)', values: [m.version, m.name, m.checksum] });
 const BEGIN: Query = { text: 'BEGIN', values: [] };
 const COMMIT: Query = { text: 'COMMIT', values: [] };
 const ROLLBACK: Query = { text: 'ROLLBACK', values: [] };

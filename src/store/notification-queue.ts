@@ -136,10 +136,13 @@ export async function recordDelivered(pool: Pool, d: ClaimedDelivery, o: Attempt
   await transaction(pool, async (client) => {
     const before = await run<{ state: string }>(client, { text: 'SELECT state FROM notification_delivery WHERE id = $1 FOR UPDATE', values: [d.deliveryId] });
     const first = before[0]?.state !== 'delivered';
-    const rows = await run<{ attempts: number }>(client, { text: `UPDATE notification_delivery SET state = 'delivered', attempts = attempts + 1, delivered_at = coalesce(delivered_at, $2), lease_until = NULL, last_error = NULL
+    const rows = await run<{ attempts: number }>(client, {
+      text: `UPDATE notification_delivery SET state = 'delivered', attempts = attempts + 1, delivered_at = coalesce(delivered_at, $2), lease_until = NULL, last_error = NULL
         WHERE id = $1 RETURNING attempts`, values: [d.deliveryId, o.at] });
     await logAttempt(client, d, rows[0]!.attempts, o, 'delivered', null);
-    await run(client, { text: 'UPDATE notification_endpoint SET last_success_at = $2, consecutive_failures = 0, probe_after = NULL WHERE operator_id = $1', values: [d.operatorId, o.at] });
+    await run(client, {
+      text: 'UPDATE notification_endpoint SET last_success_at = $2, consecutive_failures = 0, probe_after = NULL WHERE operator_id = $1',
+      values: [d.operatorId, o.at] });
     if (d.kind === 'limit' && first) {
       await auditAnnouncement(client, d, d.status === 'LEVEE' ? 'lift-delivered' : 'announcement-delivered', { deliveredAt: o.at, attempts: rows[0]!.attempts, endpoint: o.url });
     }
@@ -177,7 +180,8 @@ export async function recordFailed(pool: Pool, d: ClaimedDelivery, o: Failure): 
         text: `UPDATE notification_endpoint SET last_failure_at = $2, last_error = $3, consecutive_failures = consecutive_failures + 1
           WHERE operator_id = $1 RETURNING consecutive_failures`, values: [d.operatorId, o.at, o.error] });
       const failures = endpoint[0]?.consecutive_failures;
-      if (failures !== undefined) await run(client, { text: 'UPDATE notification_endpoint SET probe_after = $2 WHERE operator_id = $1', values: [d.operatorId, o.endpointRetryAt(failures)] });
+      if (failures !== undefined) await run(client, {
+        text: 'UPDATE notification_endpoint SET probe_after = $2 WHERE operator_id = $1', values: [d.operatorId, o.endpointRetryAt(failures)] });
     }
     if (d.kind === 'limit' && attempt === 1 && rows[0]!.state === 'pending') {
       await auditAnnouncement(client, d, d.status === 'LEVEE' ? 'lift-failing' : 'announcement-failing', { error: o.error, nextAttemptAt: o.nextAttemptAt, endpoint: o.url });

@@ -230,12 +230,18 @@ export function createTicketStore(pool: Pool): TicketStore {
         const tx: TicketTransaction = {
           ticket,
           async changeState(c: StateChange) {
-            await run(client, { text: `UPDATE ticket SET state = $2, state_changed_at = $3, closed_at = $4, freeze_reason = $5, freeze_detail = $6 WHERE id = $1`, values: [ticket.id, c.outcome.to, c.at, c.closedAt, c.freezeReason, c.freezeDetail] });
-            await run(client, { text: `INSERT INTO ticket_transition (ticket_id, operator_id, from_state, to_state, at, actor_kind, actor, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, values: [ticket.id, ticket.operatorId, c.outcome.from, c.outcome.to, c.at, c.actor.kind, c.actor.name, c.reason] });
+            await run(client, {
+              text: `UPDATE ticket SET state = $2, state_changed_at = $3, closed_at = $4, freeze_reason = $5, freeze_detail = $6 WHERE id = $1`,
+              values: [ticket.id, c.outcome.to, c.at, c.closedAt, c.freezeReason, c.freezeDetail] });
+            await run(client, {
+              text: `INSERT INTO ticket_transition (ticket_id, operator_id, from_state, to_state, at, actor_kind, actor, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+              values: [ticket.id, ticket.operatorId, c.outcome.from, c.outcome.to, c.at, c.actor.kind, c.actor.name, c.reason] });
             await event(client, ticket, 'state', { reference: ticket.reference, from: c.outcome.from, to: c.outcome.to, reason: c.reason, freezeReason: c.freezeReason }, c.at);
           },
           async addComment(authorKind, author, text, at) {
-            await run(client, { text: 'INSERT INTO ticket_comment (ticket_id, operator_id, author_kind, author, text, at) VALUES ($1, $2, $3, $4, $5, $6)', values: [ticket.id, ticket.operatorId, authorKind, author, text, at] });
+            await run(client, {
+              text: 'INSERT INTO ticket_comment (ticket_id, operator_id, author_kind, author, text, at) VALUES ($1, $2, $3, $4, $5, $6)',
+              values: [ticket.id, ticket.operatorId, authorKind, author, text, at] });
             // The operator is told of the OI's comments; its own are not echoed back to it.
             if (authorKind === 'oi') await event(client, ticket, 'comment', { reference: ticket.reference, text }, at);
           }
@@ -252,9 +258,11 @@ export function createTicketStore(pool: Pool): TicketStore {
     stateOf: (operatorId, reference) => states.get({ operatorId, key: reference }),
 
     async history(ticketId) {
-      const transitions = (await run<{ from_state: TicketState | null; to_state: TicketState; at: Date; actor_kind: TransitionRecord['actorKind']; actor: string; reason: string | null }>(pool, { text: 'SELECT from_state, to_state, at, actor_kind, actor, reason FROM ticket_transition WHERE ticket_id = $1 ORDER BY id', values: [ticketId] }))
+      const transitions = (await run<{ from_state: TicketState | null; to_state: TicketState; at: Date; actor_kind: TransitionRecord['actorKind']; actor: string; reason: string | null }>(pool, {
+        text: 'SELECT from_state, to_state, at, actor_kind, actor, reason FROM ticket_transition WHERE ticket_id = $1 ORDER BY id', values: [ticketId] }))
         .map((r) => ({ from: r.from_state, to: r.to_state, at: r.at, actorKind: r.actor_kind, actor: r.actor, reason: r.reason }));
-      const comments = (await run<{ at: Date; author_kind: CommentRecord['authorKind']; author: string; text: string }>(pool, { text: 'SELECT at, author_kind, author, text FROM ticket_comment WHERE ticket_id = $1 ORDER BY id', values: [ticketId] }))
+      const comments = (await run<{ at: Date; author_kind: CommentRecord['authorKind']; author: string; text: string }>(pool, {
+        text: 'SELECT at, author_kind, author, text FROM ticket_comment WHERE ticket_id = $1 ORDER BY id', values: [ticketId] }))
         .map((r) => ({ at: r.at, authorKind: r.author_kind, author: r.author, text: r.text }));
       return { transitions, comments };
     },

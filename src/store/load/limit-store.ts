@@ -57,7 +57,8 @@ function payload(r: LimitRow): LimitAnnouncementPayload {
 
 /** The operator's endpoint, locked against a concurrent change (set-endpoint) until the announcement is recorded. */
 async function endpointOf(client: Transaction, operatorId: string): Promise<{ url: string; enabled: boolean; contractVersion: number } | null> {
-  const rows = await run<{ url: string; enabled: boolean; contract_version: number }>(client, { text: 'SELECT url, enabled, contract_version FROM notification_endpoint WHERE operator_id = $1 FOR SHARE', values: [operatorId] });
+  const rows = await run<{ url: string; enabled: boolean; contract_version: number }>(client, {
+    text: 'SELECT url, enabled, contract_version FROM notification_endpoint WHERE operator_id = $1 FOR SHARE', values: [operatorId] });
   return rows[0] ? { url: rows[0].url, enabled: rows[0].enabled, contractVersion: rows[0].contract_version } : null;
 }
 
@@ -116,7 +117,8 @@ export async function declareLimit(
   return transaction(pool, async (client) => {
     const op = (await run<{ id: string }>(client, { text: 'SELECT id FROM operator WHERE code = $1', values: [d.operator] }))[0];
     if (!op) throw new AdminError('ADMIN_NOT_FOUND', `no operator ${d.operator}`);
-    const rows = await run<LimitRow>(client, { text: `WITH l AS (INSERT INTO load_limit (operator_id, scope, per_minute, starts_at, ends_at, declared_at, declared_by, reason)
+    const rows = await run<LimitRow>(client, {
+      text: `WITH l AS (INSERT INTO load_limit (operator_id, scope, per_minute, starts_at, ends_at, declared_at, declared_by, reason)
                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *)
        SELECT ${COLUMNS} FROM l JOIN operator o ON o.id = l.operator_id`, values: [op.id, d.scope, d.perMinute, d.start, d.end, now, actor, d.reason] });
     const row = rows[0]!;
@@ -148,7 +150,8 @@ export async function removeLimit(
   const problem = reasonProblem(reason);
   if (problem) throw new AdminError('ADMIN_INVALID_INPUT', problem);
   return transaction(pool, async (client) => {
-    const rows = await run<LimitRow>(client, { text: `WITH l AS (UPDATE load_limit SET removed_at = $2, removed_by = $3, removal_reason = $4 WHERE id = $1 AND removed_at IS NULL RETURNING *)
+    const rows = await run<LimitRow>(client, {
+      text: `WITH l AS (UPDATE load_limit SET removed_at = $2, removed_by = $3, removal_reason = $4 WHERE id = $1 AND removed_at IS NULL RETURNING *)
        SELECT ${COLUMNS} FROM l JOIN operator o ON o.id = l.operator_id`, values: [id, now, actor, reason] });
     const row = rows[0];
     if (!row) throw new AdminError('ADMIN_NOT_FOUND', `no limit ${id} in force or announced (see esav-admin load limit list)`);
@@ -157,7 +160,8 @@ export async function removeLimit(
       before: { scope: limit.scope, perMinute: limit.perMinute, start: limit.start, end: limit.end }, after: { removedAt: now, reason } }, null);
     if (limit.end !== null && limit.end.getTime() <= now.getTime()) return { limit, telling: null, why: 'the limit had ended' };
 
-    const announced = (await run<{ channel: 'endpoint' | 'usual'; delivery_id: string | null }>(client, { text: `SELECT a.channel, d.id AS delivery_id FROM limit_announcement a LEFT JOIN notification_delivery d ON d.announcement_pk = a.id
+    const announced = (await run<{ channel: 'endpoint' | 'usual'; delivery_id: string | null }>(client, {
+      text: `SELECT a.channel, d.id AS delivery_id FROM limit_announcement a LEFT JOIN notification_delivery d ON d.announcement_pk = a.id
         WHERE a.limit_id = $1 AND a.status = 'ANNONCEE'`, values: [id] }))[0];
     if (announced?.delivery_id) {
       const withdrawn = await count(client, {
@@ -187,7 +191,8 @@ export interface LimitListing extends LoadLimit {
 
 /** Limits announced or in force (all of them, removed and ended ones included, with `all`), with their announcements. */
 export async function listLimits(pool: Pool, filter: { operator: string | null; all: boolean }, now: Date): Promise<LimitListing[]> {
-  const rows = await run<LimitRow & AnnouncementRow>(pool, { text: `SELECT ${COLUMNS}, ${ANNOUNCEMENT_COLUMNS} FROM load_limit l JOIN operator o ON o.id = l.operator_id ${ANNOUNCEMENT_JOINS}
+  const rows = await run<LimitRow & AnnouncementRow>(pool, {
+    text: `SELECT ${COLUMNS}, ${ANNOUNCEMENT_COLUMNS} FROM load_limit l JOIN operator o ON o.id = l.operator_id ${ANNOUNCEMENT_JOINS}
       WHERE ($1::text IS NULL OR o.code = $1) AND ($2 OR (l.removed_at IS NULL AND (l.ends_at IS NULL OR l.ends_at > $3)))
       ORDER BY o.code, l.starts_at, l.id`, values: [filter.operator, filter.all, now] });
   return rows.map((r) => ({

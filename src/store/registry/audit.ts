@@ -20,7 +20,9 @@ export interface AuditEntry {
 
 /** Records the change in the caller's transaction; the notification is delivered when it commits. */
 export async function recordChange(client: Transaction, entry: AuditEntry, kind: ChangeKind | null): Promise<void> {
-  await run(client, { text: 'INSERT INTO audit_log (actor, action, entity, entity_key, operator_id, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7)', values: [entry.actor, entry.action, entry.entity, entry.entityKey, entry.operatorId ?? null,
+  await run(client, {
+    text: 'INSERT INTO audit_log (actor, action, entity, entity_key, operator_id, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+    values: [entry.actor, entry.action, entry.entity, entry.entityKey, entry.operatorId ?? null,
       entry.before === undefined ? null : JSON.stringify(entry.before), entry.after === undefined ? null : JSON.stringify(entry.after)] });
   if (kind !== null) {
     await run(client, { text: 'INSERT INTO registry_change (kind) VALUES ($1)', values: [kind] });

@@ -27,9 +27,12 @@ export async function registerCertificate(pool: Pool, r: RegisterRequest, actor:
     // The operator row is locked so that two registrations at once cannot both pass the two-certificate rule.
     const op = (await run<{ id: string }>(client, { text: 'SELECT id FROM operator WHERE code = $1 FOR UPDATE', values: [r.operatorCode] }))[0];
     if (!op) throw new AdminError('ADMIN_NOT_FOUND', `no operator ${r.operatorCode}`);
-    const profile = (await run<{ id: string }>(client, { text: 'SELECT id FROM profile WHERE operator_id = $1 AND name = $2', values: [op.id, r.profileName] }))[0];
+    const profile = (await run<{ id: string }>(client, {
+      text: 'SELECT id FROM profile WHERE operator_id = $1 AND name = $2', values: [op.id, r.profileName] }))[0];
     if (!profile) throw new AdminError('ADMIN_NOT_FOUND', `operator ${r.operatorCode} has no profile ${r.profileName}`);
-    const known = (await run<{ code: string }>(client, { text: 'SELECT o.code FROM client_certificate c JOIN operator o ON o.id = c.operator_id WHERE c.fingerprint_sha256 = $1', values: [r.facts.fingerprint256] }))[0];
+    const known = (await run<{ code: string }>(client, {
+      text: 'SELECT o.code FROM client_certificate c JOIN operator o ON o.id = c.operator_id WHERE c.fingerprint_sha256 = $1',
+      values: [r.facts.fingerprint256] }))[0];
     if (known) throw new AdminError('ADMIN_CONFLICT', `this certificate (${r.facts.fingerprint256}) is already registered to ${known.code}`);
     const active = await run<{ fingerprint_sha256: string; subject: string; not_after: Date }>(client, activeCertificatesOf(op.id, now));
     if (active.length >= MAX_ACTIVE_CERTIFICATES) {
@@ -67,14 +70,18 @@ export async function revokeCertificate(pool: Pool, fingerprint: string, reason:
   if (!/^[0-9a-f]{12,64}$/.test(prefix)) throw new AdminError('ADMIN_INVALID_INPUT', `not a SHA-256 fingerprint (or a prefix of 12+ hex digits): ${fingerprint}`);
   if (reason.trim() === '') throw new AdminError('ADMIN_INVALID_INPUT', 'a revocation needs a reason (--reason)');
   return transaction(pool, async (client) => {
-    const matches = (await run<{ id: string; operator_id: string; fingerprint_sha256: string; state: string }>(client, { text: "SELECT id, operator_id, fingerprint_sha256, state FROM client_certificate WHERE fingerprint_sha256 LIKE $1 || '%' FOR UPDATE", values: [prefix] }));
+    const matches = (await run<{ id: string; operator_id: string; fingerprint_sha256: string; state: string }>(client, {
+      text: "SELECT id, operator_id, fingerprint_sha256, state FROM client_certificate WHERE fingerprint_sha256 LIKE $1 || '%' FOR UPDATE",
+      values: [prefix] }));
     if (matches.length === 0) throw new AdminError('ADMIN_NOT_FOUND', `no certificate ${fingerprint}`);
     if (matches.length > 1) throw new AdminError('ADMIN_INVALID_INPUT', `${fingerprint} matches ${matches.length} certificates: give more digits`);
     const c = matches[0]!;
     if (c.state === 'revoked') throw new AdminError('ADMIN_CONFLICT', `certificate ${c.fingerprint_sha256} is already revoked`);
-    await run(client, { text: "UPDATE client_certificate SET state = 'revoked', revoked_at = $2, revoked_reason = $3 WHERE id = $1", values: [c.id, now, reason] });
+    await run(client, {
+      text: "UPDATE client_certificate SET state = 'revoked', revoked_at = $2, revoked_reason = $3 WHERE id = $1", values: [c.id, now, reason] });
     await recordChange(client, { actor, action: 'revoke', entity: 'certificate', entityKey: c.fingerprint_sha256, operatorId: c.operator_id, before: { state: 'active' }, after: { state: 'revoked', reason } }, 'certificates');
-    const rows = await run<CertificateListing>(client, { text: `SELECT c.id, o.code AS operator, c.fingerprint_sha256, c.subject, c.issuer, c.serial_number, c.source, c.state, c.not_before,
+    const rows = await run<CertificateListing>(client, {
+      text: `SELECT c.id, o.code AS operator, c.fingerprint_sha256, c.subject, c.issuer, c.serial_number, c.source, c.state, c.not_before,
               c.not_after, c.revoked_at, c.revoked_reason, p.name AS profile
          FROM client_certificate c JOIN operator o ON o.id = c.operator_id JOIN profile p ON p.id = c.profile_id WHERE c.id = $1`, values: [c.id] });
     return rows[0]!;

@@ -27,9 +27,11 @@ export async function createOperator(pool: Pool, form: OrderForm, actor: string)
       const c = clash[0]!;
       throw new AdminError('ADMIN_CONFLICT', c.code === form.code ? `operator ${form.code} already exists` : `contract ${form.contractReference} is already operator ${c.code}'s`);
     }
-    const rows = await run<OperatorRecord>(client, { text: `INSERT INTO operator (code, name, siren, siret, contract_reference, representative, contact, address, esav_contact,
+    const rows = await run<OperatorRecord>(client, {
+      text: `INSERT INTO operator (code, name, siren, siret, contract_reference, representative, contact, address, esav_contact,
                              access_online, access_integrated, activation_date)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${COLUMNS}`, values: [form.code, form.companyName, form.siret.slice(0, 9), form.siret, form.contractReference, form.representative, form.contact,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${COLUMNS}`,
+         values: [form.code, form.companyName, form.siret.slice(0, 9), form.siret, form.contractReference, form.representative, form.contact,
         form.address, form.esavContact, form.access.online, form.access.integrated, form.activationDate] });
     const operator = rows[0]!;
     await run(client, { text: `INSERT INTO profile (operator_id, name, operations, offers) VALUES ($1, 'complet', '{*}', '{*}')`, values: [operator.id] });
@@ -55,7 +57,9 @@ export async function terminateOperator(pool: Pool, code: string, notifiedOn: st
   return transaction(pool, async (client) => {
     const before = (await run<OperatorRecord>(client, { text: `SELECT ${COLUMNS} FROM operator WHERE code = $1 FOR UPDATE`, values: [code] }))[0];
     if (!before) throw new AdminError('ADMIN_NOT_FOUND', `no operator ${code}`);
-    const rows = await run<OperatorRecord>(client, { text: `UPDATE operator SET termination_notified_on = $2, end_date = $3 WHERE id = $1 RETURNING ${COLUMNS}`, values: [before.id, notifiedOn, end.endDate] });
+    const rows = await run<OperatorRecord>(client, {
+      text: `UPDATE operator SET termination_notified_on = $2, end_date = $3 WHERE id = $1 RETURNING ${COLUMNS}`,
+      values: [before.id, notifiedOn, end.endDate] });
     await recordChange(client, { actor, action: 'terminate', entity: 'operator', entityKey: code, operatorId: before.id, before, after: rows[0] }, 'certificates');
     return rows[0]!;
   });

@@ -12,9 +12,11 @@ export async function setProfile(pool: Pool, operatorCode: string, profile: Prof
   return transaction(pool, async (client) => {
     const op = (await run<{ id: string }>(client, { text: 'SELECT id FROM operator WHERE code = $1', values: [operatorCode] }))[0];
     if (!op) throw new AdminError('ADMIN_NOT_FOUND', `no operator ${operatorCode}`);
-    const before = (await run(client, { text: 'SELECT name, operations, offers FROM profile WHERE operator_id = $1 AND name = $2 FOR UPDATE', values: [op.id, profile.name] }))[0];
+    const before = (await run(client, {
+      text: 'SELECT name, operations, offers FROM profile WHERE operator_id = $1 AND name = $2 FOR UPDATE', values: [op.id, profile.name] }))[0];
     await run(client, { text: `INSERT INTO profile (operator_id, name, operations, offers) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (operator_id, name) DO UPDATE SET operations = EXCLUDED.operations, offers = EXCLUDED.offers`, values: [op.id, profile.name, profile.operations, profile.offers] });
+       ON CONFLICT (operator_id, name) DO UPDATE SET operations = EXCLUDED.operations, offers = EXCLUDED.offers`,
+         values: [op.id, profile.name, profile.operations, profile.offers] });
     await recordChange(client, { actor, action: before ? 'update' : 'create', entity: 'profile', entityKey: `${operatorCode}/${profile.name}`, operatorId: op.id, before, after: profile }, 'certificates');
     return (await profilesOf(client, op.id)).find((p) => p.name === profile.name)!;
   });
@@ -36,10 +38,12 @@ export async function showProfiles(pool: Pool, operatorCode: string): Promise<Pr
 /** Gives a registered certificate another profile of its operator. */
 export async function assignProfile(pool: Pool, fingerprint: string, profileName: string, actor: string): Promise<void> {
   await transaction(pool, async (client) => {
-    const c = (await run<{ id: string; operator_id: string; code: string; profile: string }>(client, { text: `SELECT c.id, c.operator_id, o.code, p.name AS profile FROM client_certificate c JOIN operator o ON o.id = c.operator_id
+    const c = (await run<{ id: string; operator_id: string; code: string; profile: string }>(client, {
+      text: `SELECT c.id, c.operator_id, o.code, p.name AS profile FROM client_certificate c JOIN operator o ON o.id = c.operator_id
          JOIN profile p ON p.id = c.profile_id WHERE c.fingerprint_sha256 = $1 FOR UPDATE OF c`, values: [fingerprint] }))[0];
     if (!c) throw new AdminError('ADMIN_NOT_FOUND', `no certificate ${fingerprint}`);
-    const p = (await run<{ id: string }>(client, { text: 'SELECT id FROM profile WHERE operator_id = $1 AND name = $2', values: [c.operator_id, profileName] }))[0];
+    const p = (await run<{ id: string }>(client, {
+      text: 'SELECT id FROM profile WHERE operator_id = $1 AND name = $2', values: [c.operator_id, profileName] }))[0];
     if (!p) throw new AdminError('ADMIN_NOT_FOUND', `operator ${c.code} has no profile ${profileName}`);
     await run(client, { text: 'UPDATE client_certificate SET profile_id = $2 WHERE id = $1', values: [c.id, p.id] });
     await recordChange(client, { actor, action: 'assign-profile', entity: 'certificate', entityKey: fingerprint, operatorId: c.operator_id, before: { profile: c.profile }, after: { profile: profileName } }, 'certificates');

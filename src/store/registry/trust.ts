@@ -37,7 +37,8 @@ export async function removeTrustedCa(pool: Pool, fingerprint: string, actor: st
 }
 
 export async function trustedCas(pool: Pool): Promise<TrustedCaRecord[]> {
-  return (await run<TrustedCaRecord>(pool, { text: 'SELECT fingerprint_sha256, subject, not_after, added_at, removed_at FROM trusted_ca ORDER BY added_at', values: [] }));
+  return (await run<TrustedCaRecord>(pool, {
+    text: 'SELECT fingerprint_sha256, subject, not_after, added_at, removed_at FROM trusted_ca ORDER BY added_at', values: [] }));
 }
 
 /** The PEMs of the CAs trusted now (the TLS context is built from them plus the configured ones). */
