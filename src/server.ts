@@ -20,7 +20,7 @@ import { startNotificationWorker } from './jobs/notification-setup.js';
 import { createLogger } from './logger.js';
 import { certificateFacts, type CertificateFacts } from './pki/certificate-authority.js';
 import { ensureDevPki, type DevPki } from './pki/dev-pki.js';
-import { createClient, createPool } from './store/database.js';
+import { createListener, createPool } from './store/database.js';
 import { loadDemoData } from './store/demo-data.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from './store/embedded-postgres.js';
 import { migrate } from './store/migrate.js';
@@ -51,7 +51,9 @@ async function main(): Promise<void> {
     log.info({ dataDir: path.join(config.dataDir, 'pg'), port: config.embeddedPgPort, initialised: embedded.initialised }, 'embedded PostgreSQL started');
   }
   let stopping = false;
-  const pool = createPool({ connectionString, poolSize: config.dbPoolSize, onIdleError: (e) => { if (!stopping) log.warn({ err: e.message }, 'idle database connection lost'); } });
+  const pool = createPool({
+    connectionString, poolSize: config.dbPoolSize, statementTimeoutMs: config.dbStatementTimeoutMs,
+    onIdleError: (e) => { if (!stopping) log.warn({ err: e.message }, 'idle database connection lost'); } });
   const applied = await migrate(pool);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
   if (config.loadDemoData) {
@@ -70,7 +72,8 @@ async function main(): Promise<void> {
   // Loaded here rather than in buildApp so that the notification worker reads its operation from the same contracts.
   const catalog = loadCatalog(config.rootDir);
   const contracts = loadContracts(config.rootDir, formSchemaImports(catalog));
-  const app = await buildApp(config, { pool, listenClient: () => createClient({ connectionString, poolSize: 1 }), tls: tlsMaterial(config, pki), logger: log, catalog, contracts });
+  const app = await buildApp(config, { pool, listenClient: () => createListener({ connectionString, poolSize: 1, statementTimeoutMs: config.dbStatementTimeoutMs }),
+    tls: tlsMaterial(config, pki), logger: log, catalog, contracts });
   await app.listen({ host: config.host, port: config.port });
   const notifier = startNotificationWorker(config, {
     connectionString, contracts, clock: systemClock, logger: log,

@@ -8,7 +8,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/logger.js';
 import { certificateFacts } from '../../src/pki/certificate-authority.js';
-import { createClient, createPool, type Pool } from '../../src/store/database.js';
+import { createListener, createPool, type Pool } from '../../src/store/database.js';
 import { loadDemoData } from '../../src/store/demo-data.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/store/embedded-postgres.js';
 import { migrate } from '../../src/store/migrate.js';
@@ -28,7 +28,7 @@ async function listenGateway(pool: Pool, connectionString: string, { pki, env }:
   const config = loadConfig({ ESAV_PORT: '0', LOG_LEVEL: 'warn', ESAV_NIGHTLY_WINDOW_MINUTES: '0', ...env });
   const app = await buildApp(config, {
     pool,
-    listenClient: () => createClient({ connectionString, poolSize: 1 }),
+    listenClient: () => createListener({ connectionString, poolSize: 1, statementTimeoutMs: config.dbStatementTimeoutMs }),
     tls: { cert: pki.serverCert, key: pki.serverKey, ca: [pki.ca] },
     logger: createLogger(config.logLevel)
   });
@@ -38,10 +38,9 @@ async function listenGateway(pool: Pool, connectionString: string, { pki, env }:
 
 /**
  * pg-pool's end() resolves before its idle sockets are closed; PostgreSQL's shutdown then reaches them as a FATAL
- * 57P01 'error' on the pool, which would crash this process (and lose the CPU profile).
+ * 57P01 'error' on the pool, which database.ts's pool listens for (no crash, no lost CPU profile).
  */
 async function endPool(pool: Pool): Promise<void> {
-  pool.on('error', () => undefined);
   await pool.end().catch(() => undefined);
 }
 
@@ -56,7 +55,8 @@ function nativeMemory(): Record<string, number> {
 
 /** A second instance: the database is another child's, already migrated and seeded. */
 async function connectGateway(m: StartMessage, connectionString: string): Promise<RunningServer> {
-  const pool = createPool({ connectionString, poolSize: loadConfig({ ...m.env }).dbPoolSize });
+  const { dbPoolSize, dbStatementTimeoutMs } = loadConfig({ ...m.env });
+  const pool = createPool({ connectionString, poolSize: dbPoolSize, statementTimeoutMs: dbStatementTimeoutMs });
   try {
     const app = await listenGateway(pool, connectionString, m);
     return { port: app.port, nativeMemory, async close() { await app.close(); await endPool(pool); } };
@@ -70,7 +70,8 @@ async function startGateway(m: StartMessage): Promise<RunningServer> {
   const start = m.gateway ?? { database: 'own', historyPerOperator: HISTORY_PER_OPERATOR };
   if (start.database === 'connect') return connectGateway(m, start.connectionString);
   const pg = await startEmbeddedPostgres(m.workDir, await freePort(), (msg) => process.stderr.write(msg));
-  const pool = createPool({ connectionString: pg.connectionString, poolSize: loadConfig({ ...m.env }).dbPoolSize });
+  const { dbPoolSize, dbStatementTimeoutMs } = loadConfig({ ...m.env });
+  const pool = createPool({ connectionString: pg.connectionString, poolSize: dbPoolSize, statementTimeoutMs: dbStatementTimeoutMs });
   try {
     await migrate(pool);
     await loadDemoData(pool, { OPA: [certificateFacts(m.pki.clientCert)] });

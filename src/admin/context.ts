@@ -36,7 +36,7 @@ export interface AdminContext {
 
 export async function openAdminContext(config: Config, clock: Clock, actor: string | undefined, out: (line: string) => void): Promise<AdminContext> {
   const embedded = config.databaseUrl === null ? await attachEmbeddedPostgres(config.dataDir, config.embeddedPgPort) : null;
-  const pool = createPool({ connectionString: config.databaseUrl ?? embedded!.connectionString, poolSize: 2 });
+  const pool = createPool({ connectionString: config.databaseUrl ?? embedded!.connectionString, poolSize: 2, statementTimeoutMs: config.dbStatementTimeoutMs });
   await migrate(pool);
   const dev = devPkiLayout(config.pkiDir);
   const oiCaFile = (): string => {

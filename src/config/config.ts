@@ -31,6 +31,8 @@ export interface Config {
   readonly databaseUrl: string | null;
   readonly embeddedPgPort: number;
   readonly dbPoolSize: number;
+  /** Bound on every database statement (database.ts): past it the call gets SERVICE_INDISPONIBLE, not a wait without end. */
+  readonly dbStatementTimeoutMs: number;
   readonly bodyLimitBytes: number;
   readonly xmlMaxDepth: number;
   readonly xmlMaxAttributes: number;
@@ -212,6 +214,7 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
     databaseUrl: str('DATABASE_URL') ?? null,
     embeddedPgPort: int('ESAV_EMBEDDED_PG_PORT', integration ? 54330 : 54329, 1024, 65535),
     dbPoolSize: int('ESAV_DB_POOL_SIZE', 20, 1, 200),
+    dbStatementTimeoutMs: int('ESAV_DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
     bodyLimitBytes: int('ESAV_BODY_LIMIT', 256 * 1024, 1024, 64 * 1024 * 1024),
     xmlMaxDepth: int('ESAV_XML_MAX_DEPTH', 32, 4, 256),
     xmlMaxAttributes: int('ESAV_XML_MAX_ATTRIBUTES', 32, 1, 1024),

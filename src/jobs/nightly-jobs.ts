@@ -7,9 +7,10 @@ import { parisDate } from '../domain/calendar.js';
 import type { Clock } from '../domain/clock.js';
 import { activeWindow, type NightlyWindow } from '../domain/maintenance.js';
 import { oiTicketActions } from '../domain/oi-ticket-actions.js';
-import type { Pool } from '../store/database.js';
+import { count, run, session, type Pool } from '../store/database.js';
 import { purgeClosedNetworkEvents } from '../store/network-event-store.js';
 import { createOiTicketPorts } from '../store/oi-ticket-store.js';
+import { advisoryUnlock, nightlyRunOf, purgeNotificationAttempts, recordNightlyRun, tryAdvisoryLock } from '../store/queries/jobs.js';
 
 const LOCK_KEY = 0x6e_69_74_65; // "nite"
 /** The delivery log of notifications is kept this long (then purged). */
@@ -26,26 +27,23 @@ export async function runNightlyJobs(pool: Pool, now: Date, window: NightlyWindo
   const w = activeWindow(now, [], window);
   if (!w || w.kind !== 'nightly') return null;
   const night = parisDate(w.start);
-  const client = await pool.connect();
-  try {
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [LOCK_KEY]);
+  return session(pool, async (client) => {
+    const rows = await run<{ locked: boolean }>(client, tryAdvisoryLock(LOCK_KEY));
     if (!rows[0]!.locked) return null;
     try {
-      const done = await client.query('SELECT 1 FROM nightly_run WHERE night = $1', [night]);
-      if (done.rows.length > 0) return null;
+      const done = await run(client, nightlyRunOf(night));
+      if (done.length > 0) return null;
       // S2: one statement for every closure due (src/store/queries/oi-tickets.ts), none loaded into memory.
       const { archived } = await oiTicketActions(createOiTicketPorts(pool)).archiveDue('travaux de nuit', now);
-      const purge = await client.query(`DELETE FROM notification_attempt WHERE at < $1::timestamptz - interval '${ATTEMPT_RETENTION_DAYS} days'`, [now]);
+      const purged = await count(client, purgeNotificationAttempts(now, ATTEMPT_RETENTION_DAYS));
       const purgedNetworkEvents = await purgeClosedNetworkEvents(client, now);
-      const report: NightlyReport = { night, archived, purgedAttempts: purge.rowCount ?? 0, purgedNetworkEvents };
-      await client.query('INSERT INTO nightly_run (night, at, report) VALUES ($1, $2, $3)', [night, now, JSON.stringify(report)]);
+      const report: NightlyReport = { night, archived, purgedAttempts: purged, purgedNetworkEvents };
+      await run(client, recordNightlyRun(night, now, report));
       return report;
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]);
+      await run(client, advisoryUnlock(LOCK_KEY));
     }
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Checks every minute whether the nightly window has begun; stop() ends the timer. */

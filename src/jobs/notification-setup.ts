@@ -58,7 +58,9 @@ export interface NotificationWorkerDeps {
 /** The worker with its own small pool; stop() drains the deliveries in flight, then closes the pool. */
 export function buildNotificationWorker(config: Config, deps: NotificationWorkerDeps): NotificationWorker {
   const n = config.notifications;
-  const pool = createPool({ connectionString: deps.connectionString, poolSize: WORKER_POOL_SIZE, ...(deps.onIdleError ? { onIdleError: deps.onIdleError } : {}) });
+  const pool = createPool({
+    connectionString: deps.connectionString, poolSize: WORKER_POOL_SIZE, statementTimeoutMs: config.dbStatementTimeoutMs,
+    ...(deps.onIdleError ? { onIdleError: deps.onIdleError } : {}) });
   const worker = createNotificationWorker({
     pool, clock: deps.clock, contract: deps.contract, logger: deps.logger,
     transport: createHttpsTransport(deps.tls, n.timeoutMs, 2),

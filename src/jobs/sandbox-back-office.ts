@@ -11,8 +11,9 @@ import type { Clock } from '../domain/clock.js';
 import { nextSandboxStep, SANDBOX_TEXT, sandboxScenarioOf, type SandboxStep } from '../domain/sandbox-scenarios.js';
 import { oiTicketActions } from '../domain/oi-ticket-actions.js';
 import { isTicketActionRefusal } from '../errors/ticket-action-refusal.js';
-import type { Pool } from '../store/database.js';
+import { run, session, type Pool } from '../store/database.js';
 import { createOiTicketPorts } from '../store/oi-ticket-store.js';
+import { advisoryUnlock, tryAdvisoryLock } from '../store/queries/jobs.js';
 import { loadSandboxData, openSandboxTickets } from '../store/sandbox-data.js';
 
 const LOCK_KEY = 0x73_62_78_21; // "sbx!"
@@ -40,9 +41,8 @@ export function createSandboxBackOffice(pool: Pool, stepMs: number): SandboxBack
   let dataLoadedAt: number | null = null;
   return {
     async runOnce(now) {
-      const client = await pool.connect();
-      try {
-        const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [LOCK_KEY]);
+      return session(pool, async (client) => {
+        const rows = await run<{ locked: boolean }>(client, tryAdvisoryLock(LOCK_KEY));
         if (!rows[0]!.locked) return [];
         try {
           if (dataLoadedAt === null || Math.abs(now.getTime() - dataLoadedAt) >= DATA_REFRESH_MS) {
@@ -67,11 +67,9 @@ export function createSandboxBackOffice(pool: Pool, stepMs: number): SandboxBack
           }
           return moves;
         } finally {
-          await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]);
+          await run(client, advisoryUnlock(LOCK_KEY));
         }
-      } finally {
-        client.release();
-      }
+      });
     }
   };
 }

@@ -3,10 +3,9 @@
  * their development certificates. Loaded by the development setup only (config refuses it in production).
  * Idempotent: loading twice changes nothing.
  */
-import type { Pool } from './database.js';
-import { run } from './database.js';
 import type { CertificateFacts } from '../domain/identity.js';
 import { insertCertificate } from './queries/certificates.js';
+import { run, transaction, type Pool } from './database.js';
 import { demoNetwork, demoTownServices } from './demo-network.js';
 import { writeInventory } from './network-inventory-store.js';
 
@@ -88,57 +87,49 @@ export const DEMO_SERVICES: readonly DemoService[] = [
 
 /** Loads the demo data; certificates maps an operator code to its certificates' facts (may be empty). */
 export async function loadDemoData(pool: Pool, certificates: Readonly<Record<string, readonly CertificateFacts[]>>): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await transaction(pool, async (client) => {
     for (const [code, label, opens, testFirst, online] of OFFERS) {
-      await client.query(`INSERT INTO offer (code, label, filing_opens_on, line_test_required_to_file, online_filing_allowed)
-                          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO NOTHING`, [code, label, opens, testFirst, online]);
+      await run(client, { text: `INSERT INTO offer (code, label, filing_opens_on, line_test_required_to_file, online_filing_allowed)
+                          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO NOTHING`, values: [code, label, opens, testFirst, online] });
     }
     const ids = new Map<string, string>();
     const profiles = new Map<string, string>();
     for (const [code, name, siren, siret, contract, city] of OPERATORS) {
-      await client.query(
-        `INSERT INTO operator (code, name, siren, siret, contract_reference, representative, contact, address, access_online, access_integrated, activation_date)
+      await run(client, {
+        text: `INSERT INTO operator (code, name, siren, siret, contract_reference, representative, contact, address, access_online, access_integrated, activation_date)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, true, true, '2026-01-05') ON CONFLICT (code) DO NOTHING`,
-        [code, name, siren, siret, contract, { name: 'Camille Martin', title: 'Directrice des opérations' },
+           values: [code, name, siren, siret, contract, { name: 'Camille Martin', title: 'Directrice des opérations' },
           { name: 'Support SAV', email: `sav@${code.toLowerCase()}.example`, phone: '+33 3 80 00 00 00' },
-          { street: '1 place de la République', postcode: code === 'OPA' ? '21000' : '25000', city }]);
-      const { rows } = await client.query<{ id: string }>('SELECT id FROM operator WHERE code = $1', [code]);
+          { street: '1 place de la République', postcode: code === 'OPA' ? '21000' : '25000', city }] });
+      const rows = await run<{ id: string }>(client, { text: 'SELECT id FROM operator WHERE code = $1', values: [code] });
       ids.set(code, String(rows[0]!.id));
-      await client.query(`INSERT INTO profile (operator_id, name, operations, offers) VALUES ($1, 'complet', '{*}', '{*}') ON CONFLICT DO NOTHING`, [rows[0]!.id]);
-      const p = await client.query<{ id: string }>(`SELECT id FROM profile WHERE operator_id = $1 AND name = 'complet'`, [rows[0]!.id]);
-      profiles.set(code, String(p.rows[0]!.id));
+      await run(client, {
+        text: `INSERT INTO profile (operator_id, name, operations, offers) VALUES ($1, 'complet', '{*}', '{*}') ON CONFLICT DO NOTHING`,
+        values: [rows[0]!.id] });
+      const p = await run<{ id: string }>(client, { text: `SELECT id FROM profile WHERE operator_id = $1 AND name = 'complet'`, values: [rows[0]!.id] });
+      profiles.set(code, String(p[0]!.id));
     }
     for (const s of [...DEMO_SERVICES, ...townServices()]) {
       const operatorId = ids.get(s.operator)!;
-      const { rows } = await client.query<{ id: string }>(
-        `INSERT INTO service (service_id, operator_id, offer_code, state, activated_on, complementary_info)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (service_id) DO NOTHING RETURNING id`,
-        [s.id, operatorId, s.offer, s.state, s.since, s.info]);
+      const rows = await run<{ id: string }>(client, { text: `INSERT INTO service (service_id, operator_id, offer_code, state, activated_on, complementary_info)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (service_id) DO NOTHING RETURNING id`, values: [s.id, operatorId, s.offer, s.state, s.since, s.info] });
       if (rows.length === 0) continue; // already loaded
       const pk = rows[0]!.id;
       for (const [end, e] of [['A', s.a], ['Z', s.z]] as const) {
-        await client.query(
-          `INSERT INTO service_end (service_pk, operator_id, end_code, label, street_number, street, postcode, city, insee_code, pm_ref, pbo_ref, pto_ref)
+        await run(client, {
+          text: `INSERT INTO service_end (service_pk, operator_id, end_code, label, street_number, street, postcode, city, insee_code, pm_ref, pbo_ref, pto_ref)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-          [pk, operatorId, end, e.label, e.num, e.street, e.postcode, e.city, e.insee, e.pm ?? null, e.pbo ?? null, e.pto ?? null]);
+             values: [pk, operatorId, end, e.label, e.num, e.street, e.postcode, e.city, e.insee, e.pm ?? null, e.pbo ?? null, e.pto ?? null] });
       }
       if (s.gtr) {
-        await client.query(
-          `INSERT INTO service_guarantee (service_pk, operator_id, kind, label, restoration_hours, hours) VALUES ($1, $2, 'GTR', $3, $4, $5)`,
-          [pk, operatorId, s.gtr.label, s.gtr.hours, s.gtr.range]);
+        await run(client, {
+          text: `INSERT INTO service_guarantee (service_pk, operator_id, kind, label, restoration_hours, hours) VALUES ($1, $2, 'GTR', $3, $4, $5)`,
+          values: [pk, operatorId, s.gtr.label, s.gtr.hours, s.gtr.range] });
       }
     }
     await writeInventory(client, demoNetwork(), DEMO_INVENTORY_AT);
     for (const [code, facts] of Object.entries(certificates)) {
       for (const f of facts) await run(client, insertCertificate({ ...f, operatorId: ids.get(code)!, profileId: profiles.get(code)!, source: 'oi_ca' }));
     }
-    await client.query('COMMIT');
-  } catch (e) {
-    await client.query('ROLLBACK');
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CodedError } from '../errors/coded-error.js';
-import type { Pool } from './database.js';
+import { createPool, run, session, type Pool, type Query } from './database.js';
 
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 const LOCK_KEY = 0x65_53_41_56; // "eSAV"
@@ -21,6 +21,22 @@ export class MigrationError extends CodedError<'ESAV_MIGRATION_FAILED'> {
 
 interface Migration { version: number; name: string; sql: string; checksum: string }
 
+const lock = (): Query => ({ text: 'SELECT pg_advisory_lock($1)', values: [LOCK_KEY] });
+const unlock = (): Query => ({ text: 'SELECT pg_advisory_unlock($1)', values: [LOCK_KEY] });
+const createLedger = (): Query => ({
+  text: `CREATE TABLE IF NOT EXISTS schema_migration (
+      version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+  values: []
+});
+const appliedMigrations = (): Query => ({ text: 'SELECT version, checksum FROM schema_migration', values: [] });
+/** No values: the simple protocol, which runs a file of several statements. */
+const migrationScript = (m: Migration): Query => ({ text: m.sql, values: [] });
+const recordMigration = (m: Migration): Query => ({
+  text: 'INSERT INTO schema_migration (version, name, checksum) VALUES ($1, $2, $3)', values: [m.version, m.name, m.checksum] });
+const BEGIN: Query = { text: 'BEGIN', values: [] };
+const COMMIT: Query = { text: 'COMMIT', values: [] };
+const ROLLBACK: Query = { text: 'ROLLBACK', values: [] };
+
 function readMigrations(dir: string): Migration[] {
   return readdirSync(dir)
     .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
@@ -31,36 +47,44 @@ function readMigrations(dir: string): Migration[] {
     });
 }
 
-/** Applies the pending migrations; returns the versions applied now. */
+/**
+ * Applies the pending migrations; returns the versions applied now. They run on a connection of their own without
+ * the statement timeout: waiting for another instance's migrations (the advisory lock) and building an index on a
+ * large table legitimately take longer than any call may, and no call is waiting on them (the gateway does not
+ * listen before they are done). An unreachable database still fails the start at once (SERVICE_INDISPONIBLE).
+ */
 export async function migrate(pool: Pool, dir: string = MIGRATIONS_DIR): Promise<number[]> {
-  const client = await pool.connect();
+  const own = createPool({ ...pool.options, poolSize: 1, statementTimeoutMs: 0 });
   const applied: number[] = [];
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
-    await client.query(`CREATE TABLE IF NOT EXISTS schema_migration (
-      version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const done = new Map((await client.query<{ version: number; checksum: string }>('SELECT version, checksum FROM schema_migration')).rows
-      .map((r) => [r.version, r.checksum]));
-    for (const m of readMigrations(dir)) {
-      const known = done.get(m.version);
-      if (known !== undefined) {
-        if (known !== m.checksum) throw new MigrationError(`migration ${m.version}_${m.name} was changed after it was applied; add a new migration instead`);
-        continue;
-      }
+    await session(own, async (s) => {
+      await run(s, lock());
       try {
-        await client.query('BEGIN');
-        await client.query(m.sql);
-        await client.query('INSERT INTO schema_migration (version, name, checksum) VALUES ($1, $2, $3)', [m.version, m.name, m.checksum]);
-        await client.query('COMMIT');
-        applied.push(m.version);
-      } catch (e) {
-        await client.query('ROLLBACK');
-        throw new MigrationError(`migration ${m.version}_${m.name} failed: ${(e as Error).message}`, { cause: e });
+        await run(s, createLedger());
+        const done = new Map((await run<{ version: number; checksum: string }>(s, appliedMigrations())).map((r) => [r.version, r.checksum]));
+        for (const m of readMigrations(dir)) {
+          const known = done.get(m.version);
+          if (known !== undefined) {
+            if (known !== m.checksum) throw new MigrationError(`migration ${m.version}_${m.name} was changed after it was applied; add a new migration instead`);
+            continue;
+          }
+          try {
+            await run(s, BEGIN);
+            await run(s, migrationScript(m));
+            await run(s, recordMigration(m));
+            await run(s, COMMIT);
+            applied.push(m.version);
+          } catch (e) {
+            await run(s, ROLLBACK).catch(() => undefined);
+            throw new MigrationError(`migration ${m.version}_${m.name} failed: ${(e as Error).message}`, { cause: e });
+          }
+        }
+      } finally {
+        await run(s, unlock()).catch(() => undefined);
       }
-    }
+    });
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
-    client.release();
+    await own.end();
   }
   return applied;
 }

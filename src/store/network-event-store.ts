@@ -3,12 +3,11 @@
  * inventory, moved through the lifecycle of src/domain/network-event-lifecycle.ts, every change in the audit trail,
  * impacts stored with the event; the operator's view (A6) and the purge after retention.
  */
-import type pg from 'pg';
 import { EQUIPMENT_ELEMENT, eventFieldProblems, type EventDeclaration, type EventFields, type NetworkEvent, type NetworkEventFilter,
   type VisibleNetworkEvent } from '../domain/network-event.js';
 import { moveNetworkEvent, purgeBefore, refusalText, type NetworkEventMove, type NetworkEventState } from '../domain/network-event-lifecycle.js';
 import { AdminError } from '../errors/admin-error.js';
-import { run, transaction, type Pool } from './database.js';
+import { run, transaction, type Executor, type Pool, type Transaction } from './database.js';
 import {
   clearImpacts, computeImpacts, equipmentForEvent, eventByReference, eventImpactSummary, insertEvent, listEvents, openEventsForService,
   purgeClosedEvents, updateEvent, type EventRow
@@ -28,7 +27,7 @@ const fieldsOf = (e: NetworkEvent): EventFields => ({
   nature: e.nature, start: e.start, end: e.end, curative: e.curative, interventionRequired: e.interventionRequired, comments: e.comments, oiContact: e.oiContact
 });
 
-async function recompute(client: pg.PoolClient, id: string): Promise<void> {
+async function recompute(client: Transaction, id: string): Promise<void> {
   await run(client, clearImpacts([id]));
   await run(client, computeImpacts([id]));
 }
@@ -118,6 +117,6 @@ export async function openEventsImpactingService(pool: Pool, operatorId: string,
 }
 
 /** The nightly purge: events closed or cancelled more than the retention (8 days) before `now`. */
-export async function purgeClosedNetworkEvents(pool: Pool | pg.PoolClient, now: Date): Promise<number> {
+export async function purgeClosedNetworkEvents(pool: Executor, now: Date): Promise<number> {
   return (await run(pool, purgeClosedEvents(purgeBefore(now)))).length;
 }

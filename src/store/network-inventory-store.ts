@@ -3,13 +3,12 @@
  * half-imported), the scope rule's retirements, the services' attachments refreshed, the impacts of open events
  * recomputed; and the OI's view of one element.
  */
-import type pg from 'pg';
 import type { ElementKind, InventoryElement, KnownElement } from '../domain/network-inventory.js';
 import { importScope } from '../domain/network-inventory.js';
-import { run, transaction, type Pool } from './database.js';
+import { run, transaction, type Pool, type Transaction } from './database.js';
 import { clearImpacts, computeImpacts } from './queries/network-events.js';
 import {
-  createImportStaging, detachRetired, downstreamSummary, elementByRef, knownElements, refreshAttachments, retireOutsideFile,
+  createImportStaging, detachRetired, dropImportStaging, downstreamSummary, elementByRef, knownElements, refreshAttachments, retireOutsideFile,
   servicesCarried, stageElements, upsertStagedKind, type ElementRow
 } from './queries/network.js';
 import { recordChange } from './registry/audit.js';
@@ -35,7 +34,7 @@ export async function findKnownElements(pool: Pool, refs: readonly string[]): Pr
  * Writes checked elements inside the caller's transaction (the import, the demo data). Elements under the scope's
  * PMs that are not given are retired; open events are recomputed when anything changed.
  */
-export async function writeInventory(client: pg.PoolClient, elements: readonly InventoryElement[], now: Date): Promise<InventoryChanges> {
+export async function writeInventory(client: Transaction, elements: readonly InventoryElement[], now: Date): Promise<InventoryChanges> {
   await run(client, createImportStaging());
   for (let i = 0; i < elements.length; i += STAGE_BATCH) await run(client, stageElements(elements.slice(i, i + STAGE_BATCH)));
   let created = 0;
@@ -53,7 +52,7 @@ export async function writeInventory(client: pg.PoolClient, elements: readonly I
     await run(client, clearImpacts(null));
     await run(client, computeImpacts(null));
   }
-  await client.query('DROP TABLE network_import_row');
+  await run(client, dropImportStaging());
   return changes;
 }
 

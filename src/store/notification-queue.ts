@@ -5,10 +5,9 @@
  * instances share the queue without double claims. A delivery carries a ticket event or a limit announcement
  * (src/store/notification-outbox.ts); both go through the same claims, backoff, endpoint health and delivery log.
  */
-import type pg from 'pg';
 import type { LimitAnnouncementStatus, TicketEventKind } from './notification-outbox.js';
-import { run, transaction, type Pool } from './database.js';
 import { recordChange } from './registry/audit.js';
+import { run, transaction, type Pool, type Transaction } from './database.js';
 
 interface DeliveryBase {
   readonly deliveryId: string;
@@ -117,16 +116,16 @@ export interface AttemptOutcome {
 /** The trail of a limit's announcement, written by the worker (who: the gateway itself). */
 const WORKER_ACTOR = 'notification-worker';
 
-async function auditAnnouncement(client: pg.PoolClient, d: ClaimedLimitAnnouncement, action: string, after: object): Promise<void> {
+async function auditAnnouncement(client: Transaction, d: ClaimedLimitAnnouncement, action: string, after: object): Promise<void> {
   await recordChange(client, { actor: WORKER_ACTOR, action, entity: 'load_limit', entityKey: d.limitId, operatorId: d.operatorId,
     after: { status: d.status, eventId: d.eventId, ...after } }, null);
 }
 
-function logAttempt(client: pg.PoolClient, d: ClaimedDelivery, attempt: number, o: AttemptOutcome, outcome: string, error: string | null): Promise<unknown> {
-  return client.query(
-    `INSERT INTO notification_attempt (delivery_id, event_pk, attempt, operator_id, at, url, http_status, outcome, error, duration_ms)
+function logAttempt(client: Transaction, d: ClaimedDelivery, attempt: number, o: AttemptOutcome, outcome: string, error: string | null): Promise<unknown> {
+  return run(client, {
+    text: `INSERT INTO notification_attempt (delivery_id, event_pk, attempt, operator_id, at, url, http_status, outcome, error, duration_ms)
      VALUES ($1, (SELECT event_pk FROM notification_delivery WHERE id = $1), $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [d.deliveryId, attempt, d.operatorId, o.at, o.url, o.httpStatus, outcome, error, o.durationMs]);
+    values: [d.deliveryId, attempt, d.operatorId, o.at, o.url, o.httpStatus, outcome, error, o.durationMs] });
 }
 
 /**
@@ -135,14 +134,15 @@ function logAttempt(client: pg.PoolClient, d: ClaimedDelivery, attempt: number, 
  */
 export async function recordDelivered(pool: Pool, d: ClaimedDelivery, o: AttemptOutcome): Promise<void> {
   await transaction(pool, async (client) => {
-    const before = await client.query<{ state: string }>('SELECT state FROM notification_delivery WHERE id = $1 FOR UPDATE', [d.deliveryId]);
-    const first = before.rows[0]?.state !== 'delivered';
-    const { rows } = await client.query<{ attempts: number }>(
-      `UPDATE notification_delivery SET state = 'delivered', attempts = attempts + 1, delivered_at = coalesce(delivered_at, $2), lease_until = NULL, last_error = NULL
-        WHERE id = $1 RETURNING attempts`, [d.deliveryId, o.at]);
+    const before = await run<{ state: string }>(client, { text: 'SELECT state FROM notification_delivery WHERE id = $1 FOR UPDATE', values: [d.deliveryId] });
+    const first = before[0]?.state !== 'delivered';
+    const rows = await run<{ attempts: number }>(client, {
+      text: `UPDATE notification_delivery SET state = 'delivered', attempts = attempts + 1, delivered_at = coalesce(delivered_at, $2), lease_until = NULL, last_error = NULL
+        WHERE id = $1 RETURNING attempts`, values: [d.deliveryId, o.at] });
     await logAttempt(client, d, rows[0]!.attempts, o, 'delivered', null);
-    await client.query(
-      'UPDATE notification_endpoint SET last_success_at = $2, consecutive_failures = 0, probe_after = NULL WHERE operator_id = $1', [d.operatorId, o.at]);
+    await run(client, {
+      text: 'UPDATE notification_endpoint SET last_success_at = $2, consecutive_failures = 0, probe_after = NULL WHERE operator_id = $1',
+      values: [d.operatorId, o.at] });
     if (d.kind === 'limit' && first) {
       await auditAnnouncement(client, d, d.status === 'LEVEE' ? 'lift-delivered' : 'announcement-delivered', { deliveredAt: o.at, attempts: rows[0]!.attempts, endpoint: o.url });
     }
@@ -169,19 +169,19 @@ export interface Failure extends AttemptOutcome {
  */
 export async function recordFailed(pool: Pool, d: ClaimedDelivery, o: Failure): Promise<number> {
   return transaction(pool, async (client) => {
-    const { rows } = await client.query<{ attempts: number; state: string }>(
-      `UPDATE notification_delivery
+    const rows = await run<{ attempts: number; state: string }>(client, { text: `UPDATE notification_delivery
           SET attempts = attempts + 1, last_error = $2, lease_until = NULL,
               next_attempt_at = CASE WHEN state = 'pending' THEN $3 ELSE next_attempt_at END
-        WHERE id = $1 RETURNING attempts, state`, [d.deliveryId, o.error, o.nextAttemptAt]);
+        WHERE id = $1 RETURNING attempts, state`, values: [d.deliveryId, o.error, o.nextAttemptAt] });
     const attempt = rows[0]!.attempts;
     await logAttempt(client, d, attempt, o, o.stalled ? 'failed-stalled' : 'failed', o.error);
     if (o.endpointFailed) {
-      const endpoint = await client.query<{ consecutive_failures: number }>(
-        `UPDATE notification_endpoint SET last_failure_at = $2, last_error = $3, consecutive_failures = consecutive_failures + 1
-          WHERE operator_id = $1 RETURNING consecutive_failures`, [d.operatorId, o.at, o.error]);
-      const failures = endpoint.rows[0]?.consecutive_failures;
-      if (failures !== undefined) await client.query('UPDATE notification_endpoint SET probe_after = $2 WHERE operator_id = $1', [d.operatorId, o.endpointRetryAt(failures)]);
+      const endpoint = await run<{ consecutive_failures: number }>(client, {
+        text: `UPDATE notification_endpoint SET last_failure_at = $2, last_error = $3, consecutive_failures = consecutive_failures + 1
+          WHERE operator_id = $1 RETURNING consecutive_failures`, values: [d.operatorId, o.at, o.error] });
+      const failures = endpoint[0]?.consecutive_failures;
+      if (failures !== undefined) await run(client, {
+        text: 'UPDATE notification_endpoint SET probe_after = $2 WHERE operator_id = $1', values: [d.operatorId, o.endpointRetryAt(failures)] });
     }
     if (d.kind === 'limit' && attempt === 1 && rows[0]!.state === 'pending') {
       await auditAnnouncement(client, d, d.status === 'LEVEE' ? 'lift-failing' : 'announcement-failing', { error: o.error, nextAttemptAt: o.nextAttemptAt, endpoint: o.url });

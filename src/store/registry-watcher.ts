@@ -5,8 +5,7 @@
  * listener connection delays a change by one interval at most). Several instances on one database each run one.
  */
 import { EventEmitter } from 'node:events';
-import type pg from 'pg';
-import type { Pool } from './database.js';
+import { run, type Listener, type Pool, type Query } from './database.js';
 import { REGISTRY_CHANNEL, type ChangeKind } from './registry/audit.js';
 
 export interface RegistryWatcher {
@@ -19,21 +18,24 @@ export interface RegistryWatcher {
 
 export interface WatcherOptions {
   readonly pool: Pool;
-  readonly listenClient: () => pg.Client;
+  readonly listenClient: () => Listener;
   readonly pollMs: number;
   readonly onChange: (kinds: ReadonlySet<ChangeKind>) => Promise<void>;
   readonly onError: (e: Error) => void;
 }
 
+const lastChange = (): Query => ({ text: 'SELECT max(id) AS id FROM registry_change', values: [] });
+const changesAfter = (id: number): Query => ({ text: 'SELECT id, kind FROM registry_change WHERE id > $1 ORDER BY id', values: [id] });
+
 export async function watchRegistry(o: WatcherOptions): Promise<RegistryWatcher> {
   const events = new EventEmitter();
-  let lastSeen = Number((await o.pool.query<{ id: string | null }>('SELECT max(id) AS id FROM registry_change')).rows[0]!.id ?? 0);
+  let lastSeen = Number((await run<{ id: string | null }>(o.pool, lastChange()))[0]!.id ?? 0);
   let closed = false;
   let running: Promise<void> = Promise.resolve();
-  let listener: pg.Client | null = null;
+  let listener: Listener | null = null;
 
   async function check(force: ReadonlySet<ChangeKind> | null): Promise<void> {
-    const { rows } = await o.pool.query<{ id: string; kind: ChangeKind }>('SELECT id, kind FROM registry_change WHERE id > $1 ORDER BY id', [lastSeen]);
+    const rows = await run<{ id: string; kind: ChangeKind }>(o.pool, changesAfter(lastSeen));
     const kinds = new Set<ChangeKind>(force ?? []);
     for (const r of rows) { kinds.add(r.kind); lastSeen = Math.max(lastSeen, Number(r.id)); }
     if (kinds.size > 0) {
@@ -51,9 +53,9 @@ export async function watchRegistry(o: WatcherOptions): Promise<RegistryWatcher>
   async function listen(): Promise<void> {
     if (closed) return;
     const client = o.listenClient();
-    client.on('notification', () => void schedule());
+    client.onNotification(() => void schedule());
     let gone = false;
-    client.on('error', (e) => {
+    const onError = (e: Error): void => {
       if (gone) return;
       gone = true;
       o.onError(e);
@@ -61,13 +63,13 @@ export async function watchRegistry(o: WatcherOptions): Promise<RegistryWatcher>
       void client.end().catch(() => undefined);
       // Reconnect, then re-read everything: changes may have happened while deaf.
       if (!closed) setTimeout(() => void listen().then(() => schedule(new Set(['certificates', 'trust']))), 1000).unref();
-    });
+    };
+    client.onError(onError);
     try {
-      await client.connect();
-      await client.query(`LISTEN ${REGISTRY_CHANNEL}`);
+      await client.listen(REGISTRY_CHANNEL);
       listener = client;
     } catch (e) {
-      client.emit('error', e as Error);
+      onError(e as Error);
     }
   }
 

@@ -9,9 +9,8 @@ import type {
   CommentRecord, FilingTarget, NewTicket, SearchCriteria, StateChange, TicketRecord, TicketStateView, TicketStore, TicketTransaction, TransitionRecord
 } from '../domain/tickets.js';
 import { createBatchedLookup } from './batched-lookup.js';
-import { run, transaction, type Pool } from './database.js';
 import { DELIVERIES_OF_EVENTS, recordTicketEvent, type TicketEventKind } from './notification-outbox.js';
-import type pg from 'pg';
+import { isServiceUnavailable, run, transaction, type Executor, type Pool, type Transaction } from './database.js';
 
 interface Row {
   id: string; reference: string; operator_id: string; operator_code: string; service_id: string; offer_code: string;
@@ -31,7 +30,7 @@ function toRecord(r: Row): TicketRecord {
 }
 
 /** The outbox event of a change, and its push notification when the operator registered an endpoint. */
-async function event(client: pg.PoolClient, t: TicketRecord, kind: TicketEventKind, payload: unknown, at: Date): Promise<void> {
+async function event(client: Transaction, t: TicketRecord, kind: TicketEventKind, payload: unknown, at: Date): Promise<void> {
   await run(client, recordTicketEvent(t.id, t.operatorId, kind, payload, at));
 }
 
@@ -178,7 +177,9 @@ export function createTicketStore(pool: Pool): TicketStore {
       try {
         return await fileMany(pool, ts);
       } catch (e) {
-        if (ts.length === 1) throw e;
+        // Retrying one by one helps against one bad filing, not against a database that cannot answer: each retry
+        // would wait its own statement timeout (a batch of N against a frozen server: N + 1 timeouts).
+        if (ts.length === 1 || isServiceUnavailable(e)) throw e;
         // In order, one at a time: the first filing of a reference stays the one written, as in the batch.
         const out: Array<Filed | Error> = [];
         const asError = (err: unknown): Error => (err instanceof Error ? err : invariantViolated(`a filing rejected with a non-Error: ${String(err)}`));
@@ -192,7 +193,7 @@ export function createTicketStore(pool: Pool): TicketStore {
     't.reference, t.state, t.state_changed_at, t.closed_at, t.freeze_reason, t.freeze_detail',
     'JOIN ticket t ON t.reference = k.key AND t.operator_id = k.operator_id',
     (r) => ({ reference: r.reference, state: r.state, stateChangedAt: r.state_changed_at, closedAt: r.closed_at, freezeReason: r.freeze_reason, freezeDetail: r.freeze_detail }));
-  const byReference = (client: Pool | pg.PoolClient, operatorId: string | null, reference: string, lock: boolean) =>
+  const byReference = (client: Executor, operatorId: string | null, reference: string, lock: boolean) =>
     run<Row>(client, {
       text: `SELECT ${COLUMNS} FROM ticket t JOIN operator o ON o.id = t.operator_id
               WHERE t.reference = $1 AND ($2::bigint IS NULL OR t.operator_id = $2)${lock ? ' FOR UPDATE OF t' : ''}`,
@@ -231,17 +232,18 @@ export function createTicketStore(pool: Pool): TicketStore {
         const tx: TicketTransaction = {
           ticket,
           async changeState(c: StateChange) {
-            await client.query(
-              `UPDATE ticket SET state = $2, state_changed_at = $3, closed_at = $4, freeze_reason = $5, freeze_detail = $6 WHERE id = $1`,
-              [ticket.id, c.outcome.to, c.at, c.closedAt, c.freezeReason, c.freezeDetail]);
-            await client.query(
-              `INSERT INTO ticket_transition (ticket_id, operator_id, from_state, to_state, at, actor_kind, actor, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-              [ticket.id, ticket.operatorId, c.outcome.from, c.outcome.to, c.at, c.actor.kind, c.actor.name, c.reason]);
+            await run(client, {
+              text: `UPDATE ticket SET state = $2, state_changed_at = $3, closed_at = $4, freeze_reason = $5, freeze_detail = $6 WHERE id = $1`,
+              values: [ticket.id, c.outcome.to, c.at, c.closedAt, c.freezeReason, c.freezeDetail] });
+            await run(client, {
+              text: `INSERT INTO ticket_transition (ticket_id, operator_id, from_state, to_state, at, actor_kind, actor, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+              values: [ticket.id, ticket.operatorId, c.outcome.from, c.outcome.to, c.at, c.actor.kind, c.actor.name, c.reason] });
             await event(client, ticket, 'state', { reference: ticket.reference, from: c.outcome.from, to: c.outcome.to, reason: c.reason, freezeReason: c.freezeReason }, c.at);
           },
           async addComment(authorKind, author, text, at) {
-            await client.query('INSERT INTO ticket_comment (ticket_id, operator_id, author_kind, author, text, at) VALUES ($1, $2, $3, $4, $5, $6)',
-              [ticket.id, ticket.operatorId, authorKind, author, text, at]);
+            await run(client, {
+              text: 'INSERT INTO ticket_comment (ticket_id, operator_id, author_kind, author, text, at) VALUES ($1, $2, $3, $4, $5, $6)',
+              values: [ticket.id, ticket.operatorId, authorKind, author, text, at] });
             // The operator is told of the OI's comments; its own are not echoed back to it.
             if (authorKind === 'oi') await event(client, ticket, 'comment', { reference: ticket.reference, text }, at);
           }
@@ -258,11 +260,11 @@ export function createTicketStore(pool: Pool): TicketStore {
     stateOf: (operatorId, reference) => states.get({ operatorId, key: reference }),
 
     async history(ticketId) {
-      const transitions = (await pool.query<{ from_state: TicketState | null; to_state: TicketState; at: Date; actor_kind: TransitionRecord['actorKind']; actor: string; reason: string | null }>(
-        'SELECT from_state, to_state, at, actor_kind, actor, reason FROM ticket_transition WHERE ticket_id = $1 ORDER BY id', [ticketId])).rows
+      const transitions = (await run<{ from_state: TicketState | null; to_state: TicketState; at: Date; actor_kind: TransitionRecord['actorKind']; actor: string; reason: string | null }>(pool, {
+        text: 'SELECT from_state, to_state, at, actor_kind, actor, reason FROM ticket_transition WHERE ticket_id = $1 ORDER BY id', values: [ticketId] }))
         .map((r) => ({ from: r.from_state, to: r.to_state, at: r.at, actorKind: r.actor_kind, actor: r.actor, reason: r.reason }));
-      const comments = (await pool.query<{ at: Date; author_kind: CommentRecord['authorKind']; author: string; text: string }>(
-        'SELECT at, author_kind, author, text FROM ticket_comment WHERE ticket_id = $1 ORDER BY id', [ticketId])).rows
+      const comments = (await run<{ at: Date; author_kind: CommentRecord['authorKind']; author: string; text: string }>(pool, {
+        text: 'SELECT at, author_kind, author, text FROM ticket_comment WHERE ticket_id = $1 ORDER BY id', values: [ticketId] }))
         .map((r) => ({ at: r.at, authorKind: r.author_kind, author: r.author, text: r.text }));
       return { transitions, comments };
     },

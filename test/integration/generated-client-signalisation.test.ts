@@ -14,6 +14,7 @@ import { createTicketStore } from '../../src/store/ticket-store.js';
 import type { IssuedCertificate } from '../../src/pki/certificate-authority.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { formExample } from '../support/tickets.js';
+import { run } from '../../src/store/database.js';
 
 /** What a generated method resolves to: the parsed body, the raw answer, the parsed SOAP header, the raw request. */
 type Answer<R> = Promise<[R, string, Record<string, unknown> | undefined, string]>;
@@ -79,7 +80,7 @@ describe('clients generated from the published WSDLs of signalisation v1 and v2 
     gw = await startGateway({ clock });
     // The test PKI's certificates are valid from the day before the run (real time, which TLS checks); the registry
     // must also know them as valid at the test's fixed instant, which may be earlier.
-    await gw.pool.query('UPDATE client_certificate SET not_before = LEAST(not_before, $1)', [clock.now()]);
+    await run(gw.pool, { text: 'UPDATE client_certificate SET not_before = LEAST(not_before, $1)', values: [clock.now()] });
     v1 = await client(1, gw.pki.opa);
     v2 = await client(2, gw.pki.opa);
   });

@@ -30,6 +30,7 @@ import { oiComment, oiEvent } from '../../src/domain/ticket-service.js';
 import { createTicketStore } from '../../src/store/ticket-store.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { call, textOf, type RawResponse } from '../support/soap-client.js';
+import { run } from '../../src/store/database.js';
 
 const SAMPLES_DIR = fileURLToPath(new URL('../samples', import.meta.url));
 const UPDATE = process.env.ESAV_UPDATE_SAMPLES === '1';
@@ -173,7 +174,7 @@ async function replay(sample: Sample): Promise<RawResponse> {
     // The test PKI's certificates are valid from the day before the run (real time, which TLS checks); the registry
     // must also know them as valid at the sample's instants, which may be earlier.
     const earliest = [at, ...(sample.meta.setup ?? []).flatMap((s) => (s.at ? [s.at] : []))].map((t) => new Date(t)).sort((a, b) => a.getTime() - b.getTime())[0]!;
-    await gw.pool.query('UPDATE client_certificate SET not_before = LEAST(not_before, $1)', [earliest]);
+    await run(gw.pool, { text: 'UPDATE client_certificate SET not_before = LEAST(not_before, $1)', values: [earliest] });
     await setUp(gw, clock, sample, at);
     clock.set(at);
     const res = await post(gw, sample.endpoint, sample.request, sample.meta.client, sample.meta);

@@ -17,6 +17,7 @@ import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { call, consultation, PRESTATION_ACTION, textOf, type RawResponse } from '../support/soap-client.js';
 import { byReference, filing, formExample } from '../support/tickets.js';
+import { run } from '../../src/store/database.js';
 
 describe('integration platform', () => {
   let db: TestDatabase;
@@ -49,7 +50,7 @@ describe('integration platform', () => {
   after(async () => { await gw.close(); await db.drop(); });
 
   it('has sandbox services for every operator, offer and scenario, and the offers open to filing', async () => {
-    const { rows } = await db.pool.query<{ service_id: string }>(`SELECT service_id FROM service WHERE service_id LIKE 'SBX-%' ORDER BY service_id`);
+    const rows = await run<{ service_id: string }>(db.pool, { text: `SELECT service_id FROM service WHERE service_id LIKE 'SBX-%' ORDER BY service_id`, values: [] });
     const ids = rows.map((r) => r.service_id);
     expect(ids).to.have.length(2 * 3 * 5);
     expect(ids).to.include.members(['SBX-FTTH-NOMINAL-OPA', 'SBX-FTTE-REJET-OPB', 'SBX-LFO-GEL-OPA', 'SBX-FTTH-CLOTURE-REFUSEE-OPA', 'SBX-FTTH-ANNULATION-OPB']);
@@ -70,7 +71,7 @@ describe('integration platform', () => {
     const detail = await post(2, byReference(2, 'ConsultationDetailRequete', ref));
     expect(detail.body).to.include('Technicien dépêché sur site');
     expect(textOf(detail.body, 'etat')).to.equal('VALIDE');
-    const { rows } = await db.pool.query(`SELECT kind FROM ticket_event e JOIN ticket t ON t.id = e.ticket_id WHERE t.reference = $1`, [ref]);
+    const rows = await run(db.pool, { text: `SELECT kind FROM ticket_event e JOIN ticket t ON t.id = e.ticket_id WHERE t.reference = $1`, values: [ref] });
     expect(rows.map((r) => r.kind)).to.include('comment').and.include('state');
   });
 
@@ -130,7 +131,7 @@ describe('integration platform', () => {
       let rows: { service: string; calls: string }[] = [];
       for (let i = 0; i < 40 && rows.length < 2; i++) {
         await new Promise((r) => setTimeout(r, 100));
-        rows = (await db.pool.query<{ service: string; calls: string }>(`SELECT service, calls FROM golive_call c JOIN operator o ON o.id = c.operator_id WHERE o.code = 'OPA' ORDER BY service`)).rows;
+        rows = (await run<{ service: string; calls: string }>(db.pool, { text: `SELECT service, calls FROM golive_call c JOIN operator o ON o.id = c.operator_id WHERE o.code = 'OPA' ORDER BY service`, values: [] }));
       }
       expect(rows.map((r) => r.service)).to.deep.equal(['prestation', 'signalisation']);
       const status = await admin(['golive', 'status', 'OPA']);

@@ -17,6 +17,7 @@ import { contractOperation, fileTicket, realContracts } from '../support/notific
 import { startPushFixture, type PushFixture } from '../support/push-fixture.js';
 import { call, textOf, type RawResponse } from '../support/soap-client.js';
 import { envelope, SIG } from '../support/tickets.js';
+import { run as runSql } from '../../src/store/database.js';
 
 const V2 = 'http://esav.bfc-fibre.fr/notification/v2';
 
@@ -29,7 +30,7 @@ describe('limit announcements pushed to operators (L2, notification v2)', () => 
   // Monday 2027-02-01, 10:00 Paris: notification v2 is in production (since 2027-01-24), v1 too (until 2027-07-24).
   const clock = fixedClock('2027-02-01T09:00:00Z');
   const run = (args: string[]) => admin(args, clock);
-  const sql = async <R>(text: string, values: unknown[] = []): Promise<R[]> => (await db.pool.query(text, values)).rows as R[];
+  const sql = async <R>(text: string, values: unknown[] = []): Promise<R[]> => (await runSql(db.pool, { text, values })) as R[];
   const limitsOf = (id: string): ReceivedLimitAnnouncement[] => receiver.limits.filter((l) => l.limite.identifiantLimite === id);
   const listRow = async (id: string): Promise<Record<string, string>> => {
     const out = (await run(['load', 'limit', 'list', '--all', '--csv'])).out.split('\n');

@@ -12,6 +12,7 @@ import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { call, consultation, SOAP12_ENV, textOf, type RawResponse } from '../support/soap-client.js';
 import { byReference, envelope, filing, formExample, SIG } from '../support/tickets.js';
+import { run } from '../../src/store/database.js';
 
 describe('load rules across two gateway instances (L1, L2)', () => {
   let db: TestDatabase;
@@ -147,8 +148,7 @@ describe('load rules across two gateway instances (L1, L2)', () => {
     it('leaves other operators and calls outside the five categories alone, without a query for them', async () => {
       for (const gw of [a, b, a, b, a, b]) await ok(post(gw, search, gw.pki.opb));
       await ok(lookup(a, 'FTTH-21-0000001'));
-      const { rows } = await db.pool.query<{ code: string; n: number }>(
-        'SELECT o.code, sum(m.count)::int AS n FROM load_minute m JOIN operator o ON o.id = m.operator_id GROUP BY o.code');
+      const rows = await run<{ code: string; n: number }>(db.pool, { text: 'SELECT o.code, sum(m.count)::int AS n FROM load_minute m JOIN operator o ON o.id = m.operator_id GROUP BY o.code', values: [] });
       expect(rows).to.deep.equal([{ code: 'OPA', n: 5 }]);
       expect((await ops.inject({ url: '/metrics' })).body).to.match(/^esav_load_limit_per_minute\{operator="OPA",scope="ALL",id="\d+"\} 3$/m)
         .and.match(/^esav_requests_total\{operator="OPA",category="HISTORY",outcome="limited"\} 1$/m);

@@ -10,7 +10,7 @@ import { loadDemoData } from '../../src/store/demo-data.js';
 import { openEventsImpactingService, purgeClosedNetworkEvents, viewNetworkEvent, visibleNetworkEvents } from '../../src/store/network-event-store.js';
 import { seedNetworkForBench } from '../../src/store/network-seed.js';
 import { adminRunner, type AdminRunner } from '../support/admin.js';
-import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { freshDatabase, sql, type TestDatabase } from '../support/database.js';
 import { testPki } from '../support/pki.js';
 
 const PBO = '21231-PBO-0042-117';
@@ -26,13 +26,13 @@ describe('esav-admin network works|incidents', () => {
     db = await freshDatabase();
     admin = adminRunner(db.schema, await testPki());
     await loadDemoData(db.pool, {});
-    for (const r of (await db.pool.query<{ id: string; code: string }>('SELECT id, code FROM operator')).rows) operators.set(r.code, String(r.id));
+    for (const r of (await sql<{ id: string; code: string }>(db.pool, 'SELECT id, code FROM operator')).rows) operators.set(r.code, String(r.id));
   });
   after(async () => { await db.drop(); });
 
   /** The active services whose Z end names a prise under this PBO or PM: read from the ends' text, not from the attachments under test. */
   async function servicesUnder(column: 'pbo_ref' | 'pm_ref', ref: string): Promise<{ operator: string; id: string }[]> {
-    const { rows } = await db.pool.query<{ operator: string; id: string }>(
+    const { rows } = await sql<{ operator: string; id: string }>(db.pool, 
       `SELECT o.code AS operator, s.service_id AS id FROM service s JOIN operator o ON o.id = s.operator_id
          JOIN service_end z ON z.service_pk = s.id AND z.end_code = 'Z' AND z.pto_ref IS NOT NULL
          LEFT JOIN service_end a ON a.service_pk = s.id AND a.end_code = 'A'
@@ -56,7 +56,7 @@ describe('esav-admin network works|incidents', () => {
     expect(v.prises).to.equal(26);
     expect(v.firstPrises).to.include('FI-2123-1000-0001');
     const expected = await servicesUnder('pbo_ref', PBO);
-    const stored = await db.pool.query<{ id: string }>(`SELECT s.service_id AS id FROM network_event_impact i JOIN network_event e ON e.id = i.event_id
+    const stored = await sql<{ id: string }>(db.pool, `SELECT s.service_id AS id FROM network_event_impact i JOIN network_event e ON e.id = i.event_id
       JOIN service s ON s.id = i.service_pk WHERE e.reference = $1 AND i.prise_id IS NOT NULL ORDER BY 1`, [ref]);
     expect(stored.rows.map((r) => r.id)).to.deep.equal(expected.map((s) => s.id)).and.include('FTTH-21-0000001');
     const show = await admin(['network', 'works', 'show', ref, '--first', '3']);
@@ -67,7 +67,7 @@ describe('esav-admin network works|incidents', () => {
     const ref = await declare('incidents', ['--equipment-type', 'PM', '--equipment', PM, '--start', '2026-12-01T08:30:00Z', '--intervention-required', 'OUI']);
     const v = (await viewNetworkEvent(db.pool, ref, 0))!;
     expect(v.prises).to.equal(253);
-    const services = await db.pool.query<{ id: string }>(`SELECT s.service_id AS id FROM network_event_impact i JOIN network_event e ON e.id = i.event_id
+    const services = await sql<{ id: string }>(db.pool, `SELECT s.service_id AS id FROM network_event_impact i JOIN network_event e ON e.id = i.event_id
       JOIN service s ON s.id = i.service_pk WHERE e.reference = $1 ORDER BY 1`, [ref]);
     const expected = [...(await servicesUnder('pm_ref', PM)).map((s) => s.id), 'PM-21-0042-OPA', 'PM-21-0042-OPB'].sort();
     expect(services.rows.map((r) => r.id)).to.deep.equal(expected);
@@ -101,7 +101,7 @@ describe('esav-admin network works|incidents', () => {
       expect(r.err).to.include(`ADMIN_CONFLICT: ${ref} is CLOTURE`);
     }
     expect((await admin(['network', 'incidents', 'close', ref], clock)).err, 'a TP is not an incident').to.include('ADMIN_NOT_FOUND');
-    const audit = await db.pool.query<{ action: string }>(`SELECT action FROM audit_log WHERE entity = 'network_event' AND entity_key = $1 ORDER BY id`, [ref]);
+    const audit = await sql<{ action: string }>(db.pool, `SELECT action FROM audit_log WHERE entity = 'network_event' AND entity_key = $1 ORDER BY id`, [ref]);
     expect(audit.rows.map((r) => r.action)).to.deep.equal(['declare', 'update', 'replan', 'update', 'close']);
     const list = await admin(['network', 'works', 'list', '--all', '--csv']);
     expect(list.out).to.include(`${ref},CLOTURE,LIENPMPBO ${PBO}`);
@@ -133,14 +133,14 @@ describe('esav-admin network works|incidents', () => {
     const opa = operators.get('OPA')!;
     const opb = operators.get('OPB')!;
     const besancon = await declare('works', ['--equipment-type', 'PBO', '--equipment', '25056-PBO-0007-031', ...TP_ARGS]);
-    const mine = async (op: string): Promise<Set<string>> => new Set((await db.pool.query<{ id: string }>('SELECT service_id AS id FROM service WHERE operator_id = $1', [op])).rows.map((r) => r.id));
+    const mine = async (op: string): Promise<Set<string>> => new Set((await sql<{ id: string }>(db.pool, 'SELECT service_id AS id FROM service WHERE operator_id = $1', [op])).rows.map((r) => r.id));
     const opaServices = await mine(opa);
     const opbServices = await mine(opb);
     const forOpb = await visibleNetworkEvents(db.pool, opb, {}, 100);
     const forOpa = await visibleNetworkEvents(db.pool, opa, {}, 100);
     expect(forOpb.map((e) => e.reference)).to.include(besancon);
     expect(forOpa.map((e) => e.reference)).not.to.include(besancon);
-    const opaPrises = new Set((await db.pool.query<{ ref: string }>(`SELECT z.pto_ref AS ref FROM service_end z WHERE z.operator_id = $1 AND z.pto_ref IS NOT NULL`, [opa])).rows.map((r) => r.ref));
+    const opaPrises = new Set((await sql<{ ref: string }>(db.pool, `SELECT z.pto_ref AS ref FROM service_end z WHERE z.operator_id = $1 AND z.pto_ref IS NOT NULL`, [opa])).rows.map((r) => r.ref));
     for (const e of forOpb) {
       for (const s of [...e.impactedServices, ...e.pmPrestations]) expect(opbServices.has(s), `${e.reference}: ${s}`).to.equal(true);
       for (const p of e.impactedPrises) expect(opaPrises.has(p), `${e.reference}: OPA's prise ${p}`).to.equal(false);
@@ -172,7 +172,7 @@ describe('esav-admin network works|incidents', () => {
     expect(report).to.deep.include({ night: '2026-12-11' });
     expect(report!.purgedNetworkEvents).to.be.greaterThan(0);
     expect(await exists()).to.equal(false);
-    expect(await db.pool.query('SELECT 1 FROM network_event_impact i JOIN network_event e ON e.id = i.event_id WHERE e.reference = $1', [ref]))
+    expect(await sql(db.pool, 'SELECT 1 FROM network_event_impact i JOIN network_event e ON e.id = i.event_id WHERE e.reference = $1', [ref]))
       .to.have.property('rowCount', 0);
   });
 
@@ -180,7 +180,7 @@ describe('esav-admin network works|incidents', () => {
     const seed = { prefix: 'BENCH', pms: 4, pbosPerPm: 25, prisesPerPbo: 50, services: { operatorId: operators.get('OPA')!, every: 10 } };
     expect(await seedNetworkForBench(db.pool, seed, clock.now())).to.equal(5000);
     expect(await seedNetworkForBench(db.pool, seed, clock.now())).to.equal(5000);
-    const attached = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM service_attachment a JOIN service s ON s.id = a.service_pk WHERE s.service_id LIKE 'BENCH-%'`);
+    const attached = await sql<{ n: number }>(db.pool, `SELECT count(*)::int AS n FROM service_attachment a JOIN service s ON s.id = a.service_pk WHERE s.service_id LIKE 'BENCH-%'`);
     expect(attached.rows[0]!.n).to.equal(500);
     expect((await admin(['network', 'show', 'BENCH-PBO-0001-001'])).out).to.include('PTO 50:');
   });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { fixedClock } from '../../src/domain/clock.js';
 import { loadDemoData } from '../../src/store/demo-data.js';
 import { adminRunner, type AdminRunner } from '../support/admin.js';
-import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { freshDatabase, sql, type TestDatabase } from '../support/database.js';
 import { testPki } from '../support/pki.js';
 
 const HEADER = 'type;reference;parent;pmt;immeuble;libelle;code_insee';
@@ -49,7 +49,7 @@ describe('esav-admin network (inventory)', () => {
       .and.include('PTO 3: TST-PTO-1 TST-PTO-2 TST-PTO-3');
     const pto = await admin(['network', 'show', 'TST-PTO-1']);
     expect(pto.out).to.include('upstream:   PM TST-PM-1 → PMT TST-PMT-1A → PBO TST-PBO-1').and.include('building:   IMB-1');
-    const audit = await db.pool.query(`SELECT after FROM audit_log WHERE entity = 'network_inventory' ORDER BY id`);
+    const audit = await sql(db.pool, `SELECT after FROM audit_log WHERE entity = 'network_inventory' ORDER BY id`);
     expect(audit.rows.map((r) => r.after.created)).to.deep.equal([7, 0]);
   });
 
@@ -117,14 +117,14 @@ describe('esav-admin network (inventory)', () => {
   it('loads the demo town (2 PMs, 20 PBOs, ~500 prises) with its services attached, twice without change', async () => {
     await loadDemoData(db.pool, {});
     await loadDemoData(db.pool, {});
-    const counts = await db.pool.query<{ kind: string; n: number }>(`SELECT kind, count(*)::int AS n FROM network_element
+    const counts = await sql<{ kind: string; n: number }>(db.pool, `SELECT kind, count(*)::int AS n FROM network_element
       WHERE ref LIKE '21231-%' OR ref LIKE '25056-%' OR ref LIKE 'FI-%' GROUP BY kind ORDER BY kind`);
     expect(Object.fromEntries(counts.rows.map((r) => [r.kind, r.n]))).to.deep.equal({ PBO: 20, PM: 2, PMT: 2, PTO: 504 });
     const pbo = await admin(['network', 'show', '21231-PBO-0042-117']);
     expect(pbo.out).to.include('upstream:   PM 21231-PM-0042 → PMT 21231-PMT-0042-A').and.include('OPA       prise').and.include('FTTH-21-0000001');
     const pm = await admin(['network', 'show', '21231-PM-0042', '--first', '2']);
     expect(pm.out).to.match(/OPA\s+pm\s+1\s+PM-21-0042-OPA/).and.match(/OPB\s+prise\s+\d+/);
-    const attached = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM service_attachment a JOIN service s ON s.id = a.service_pk
+    const attached = await sql<{ n: number }>(db.pool, `SELECT count(*)::int AS n FROM service_attachment a JOIN service s ON s.id = a.service_pk
       WHERE s.service_id IN ('FTTH-21-0000001', 'FTTH-21-0000003', 'FTTH-21-0000004', 'FTTH-25-0000002')`);
     expect(attached.rows[0]!.n).to.equal(4);
   });

@@ -7,6 +7,7 @@ import { fixedClock } from '../../src/domain/clock.js';
 import { oiEvent } from '../../src/domain/ticket-service.js';
 import { runNightlyJobs } from '../../src/jobs/nightly-jobs.js';
 import { createTicketStore } from '../../src/store/ticket-store.js';
+import { run } from '../../src/store/database.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { call, textOf } from '../support/soap-client.js';
@@ -40,8 +41,8 @@ describe('nightly jobs (M1)', () => {
     expect(await runNightlyJobs(db.pool, new Date('2026-11-28T02:59:00Z'), window), 'outside the window').to.equal(null);
     const report = await runNightlyJobs(db.pool, new Date('2026-11-28T03:01:00Z'), window); // 04:01 Paris
     expect(report).to.deep.include({ night: '2026-11-28', archived: 1 });
-    const states = await db.pool.query<{ reference: string; state: string }>('SELECT reference, state FROM ticket WHERE reference = ANY($1)', [[old, recent]]);
-    expect(Object.fromEntries(states.rows.map((r) => [r.reference, r.state]))).to.deep.equal({ [old]: 'CLOS_TABLEAU_DE_BORD', [recent]: 'CLOS' });
+    const states = await run<{ reference: string; state: string }>(db.pool, { text: 'SELECT reference, state FROM ticket WHERE reference = ANY($1)', values: [[old, recent]] });
+    expect(Object.fromEntries(states.map((r) => [r.reference, r.state]))).to.deep.equal({ [old]: 'CLOS_TABLEAU_DE_BORD', [recent]: 'CLOS' });
     expect(await runNightlyJobs(db.pool, new Date('2026-11-28T03:10:00Z'), window), 'already done this night').to.equal(null);
   });
 });

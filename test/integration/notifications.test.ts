@@ -17,6 +17,7 @@ import { contractOperation } from '../support/notifications.js';
 import { startPushFixture, type PushFixture } from '../support/push-fixture.js';
 import { call, textOf, type RawResponse } from '../support/soap-client.js';
 import { byReference, filing, formExample } from '../support/tickets.js';
+import { run } from '../../src/store/database.js';
 
 describe('push notifications', () => {
   let db: TestDatabase;
@@ -30,7 +31,7 @@ describe('push notifications', () => {
   const file = async (serviceId: string, ref: string, form: string, client = gw.pki.opa): Promise<string> =>
     textOf((await post(filing(2, serviceId, ref, form), client)).body, 'referenceSignalisation')!;
   const received = (reference: string) => receiver.received.filter((n) => n.referenceSignalisation === reference);
-  const sql = async <R>(text: string, values: unknown[] = []): Promise<R[]> => (await db.pool.query(text, values)).rows as R[];
+  const sql = async <R>(text: string, values: unknown[] = []): Promise<R[]> => (await run(db.pool, { text: text, values: values })) as R[];
   const pending = async () => Number((await sql<{ n: string }>("SELECT count(*) AS n FROM notification_delivery WHERE state = 'pending'"))[0]!.n);
   /** Moves the test clock to the next instant the worker has something to do: a ticket's next event, once its endpoint may be tried. */
   async function toNextDue(): Promise<void> {

@@ -14,7 +14,7 @@ import { createCertificateAuthority, issueCertificate, type IssuedCertificate } 
 import { loadDemoData } from '../../src/store/demo-data.js';
 import { buildInternalApi } from '../../src/transport/internal-api.js';
 import { adminRunner, type AdminRunner } from '../support/admin.js';
-import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { freshDatabase, sql, type TestDatabase } from '../support/database.js';
 import { json } from '../support/internal-api.js';
 import { testPki, type TestPki } from '../support/pki.js';
 
@@ -41,7 +41,7 @@ describe('OI ticket actions on 1,200 tickets (CLI and internal API)', () => {
     pki = await testPki();
     await loadDemoData(db.pool, { OPA: [], OPB: [] });
     // One statement for the 1,200 tickets, on one service of each operator. CLOS/VALIDE closed 10 to 23 November.
-    await db.pool.query(`
+    await sql(db.pool, `
       INSERT INTO ticket (reference, operator_id, service_pk, service_id, offer_code, operator_reference, content_hash, form_id, form_version,
                           form_fields, state, accepted_at, state_changed_at, closed_at, freeze_reason)
       SELECT 'SIG-2026-' || lpad(i::text, 7, '0'), s.operator_id, s.id, s.service_id, s.offer_code, 'SEED-' || i, 'seed', 'ftth', 2, '[]'::jsonb,
@@ -156,7 +156,7 @@ describe('OI ticket actions on 1,200 tickets (CLI and internal API)', () => {
       expect(r.body, path).to.have.keys('error', 'message').and.include({ error });
       expect(cli.err).to.include(r.body!.message as string);
     }
-    const untouched = await db.pool.query('SELECT count(*)::int AS n FROM ticket_transition');
+    const untouched = await sql(db.pool, 'SELECT count(*)::int AS n FROM ticket_transition');
     expect(untouched.rows[0].n, 'no refusal writes anything').to.equal(0);
   });
 
@@ -186,19 +186,19 @@ describe('OI ticket actions on 1,200 tickets (CLI and internal API)', () => {
     expect(due.length).to.be.greaterThan(0).and.lessThan(closures.length);
     const r = await admin(['tickets', 'archive-due'], clock);
     expect(r.out).to.equal(`${due.length} ticket(s) archived, ${closures.length - due.length} still within their acceptance delay`);
-    const archived = await db.pool.query<{ reference: string }>(
+    const archived = await sql<{ reference: string }>(db.pool, 
       `SELECT reference FROM ticket WHERE state = 'CLOS_TABLEAU_DE_BORD' AND state_changed_at = $1 ORDER BY reference`, [clock.now()]);
     expect(archived.rows.map((x) => x.reference)).to.deep.equal(due.map(reference).sort());
-    const transitions = await db.pool.query(`SELECT t.reference, x.from_state, x.actor_kind, x.actor, x.reason FROM ticket_transition x
+    const transitions = await sql(db.pool, `SELECT t.reference, x.from_state, x.actor_kind, x.actor, x.reason FROM ticket_transition x
       JOIN ticket t ON t.id = x.ticket_id WHERE x.to_state = 'CLOS_TABLEAU_DE_BORD' ORDER BY t.reference`);
     const transition = (i: number) => ({ reference: reference(i), from_state: stateOf(i), actor_kind: 'system', actor: 'archivage automatique', reason: null });
     expect(transitions.rows).to.deep.equal(due.map(transition).sort((x, y) => x.reference.localeCompare(y.reference)));
     const first = due[0]!;
-    const events = await db.pool.query<{ payload: unknown }>(
+    const events = await sql<{ payload: unknown }>(db.pool, 
       'SELECT payload FROM ticket_event e JOIN ticket t ON t.id = e.ticket_id WHERE t.reference = $1', [reference(first)]);
     expect(events.rows.map((e) => e.payload))
       .to.deep.equal([{ reference: reference(first), from: stateOf(first), to: 'CLOS_TABLEAU_DE_BORD', reason: null, freezeReason: null }]);
-    const deliveries = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM notification_delivery WHERE ticket_sequence = 1');
+    const deliveries = await sql<{ n: number }>(db.pool, 'SELECT count(*)::int AS n FROM notification_delivery WHERE ticket_sequence = 1');
     expect(deliveries.rows[0]!.n, 'OPB’s archived tickets are pushed').to.equal(due.filter((i) => operatorOf(i) === 'OPB').length);
     expect((await admin(['tickets', 'archive-due'], clock)).out)
       .to.equal(`0 ticket(s) archived, ${closures.length - due.length} still within their acceptance delay`);

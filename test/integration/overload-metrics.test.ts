@@ -4,7 +4,7 @@
  * what happened.
  */
 import { expect } from 'chai';
-import type pg from 'pg';
+import { session } from '../../src/store/database.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { call, consultation, textOf } from '../support/soap-client.js';
@@ -22,10 +22,20 @@ describe('overload and request metrics', () => {
   const read = () => call(gw.url, { path: '/esav/prestation/v1', body: consultation('FTTH-21-0000001'), client: gw.pki.opa, ca: gw.pki.ca });
   const quiet = () => call(gw.url, { path: '/esav/prestation/v1', body: consultation('FTTH-25-0000002'), client: gw.pki.opb, ca: gw.pki.ca });
 
+  /** The pool's three connections, each held by a session until `free` is called. */
+  async function holdThePool(): Promise<{ held: Array<Promise<void>>; free: () => void }> {
+    let free!: () => void;
+    const freed = new Promise<void>((resolve) => { free = resolve; });
+    let holding = 0;
+    const held = [0, 1, 2].map(() => session(db.pool, () => { holding++; return freed; }));
+    for (const deadline = Date.now() + 10_000; holding < 3 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 2));
+    expect(holding).to.equal(3);
+    return { held, free };
+  }
+
   it('turns a call away at once with SERVICE_INDISPONIBLE and Retry-After while calls wait for the database', async () => {
     expect((await read()).status).to.equal(200);
-    const held: pg.PoolClient[] = [];
-    for (let i = 0; i < 3; i++) held.push(await db.pool.connect());
+    const { held, free } = await holdThePool();
     const waiting = read();
     try {
       // Until the first call waits for a connection (its handshake and parse first: up to a few seconds on a busy
@@ -39,15 +49,15 @@ describe('overload and request metrics', () => {
       expect(refused.headers['retry-after']).to.equal('5');
     } finally {
       // Whatever happened, the connections go back: a test that failed must not starve the next ones.
-      for (const c of held) c.release();
+      free();
+      await Promise.all(held);
     }
     expect((await waiting).status).to.equal(200);
   });
 
   it('sheds the operator whose calls wait for the database, not a quiet one', async () => {
     expect((await quiet()).status).to.equal(200);
-    const held: pg.PoolClient[] = [];
-    for (let i = 0; i < 3; i++) held.push(await db.pool.connect());
+    const { held, free } = await holdThePool();
     const waiting = read();
     try {
       for (const deadline = Date.now() + 10_000; db.pool.waitingCount < 1 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 2));
@@ -56,10 +66,11 @@ describe('overload and request metrics', () => {
       const quietCall = quiet();
       for (const deadline = Date.now() + 10_000; db.pool.waitingCount < 2 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 2));
       expect(db.pool.waitingCount).to.equal(2);
-      for (const c of held.splice(0)) c.release();
+      free();
       expect((await quietCall).status).to.equal(200);
     } finally {
-      for (const c of held) c.release();
+      free();
+      await Promise.all(held);
     }
     expect((await waiting).status).to.equal(200);
   });

@@ -108,7 +108,7 @@ describe('operator test pack (npm run test-pack)', function () {
     // The pack's notification receiver is OPA's declared endpoint; a notification worker delivers to it.
     const notifyPort = await freePort();
     const admin = adminRunner(db.schema, platform.pki);
-    const workerPool = createPool({ connectionString: testDatabaseUrl(), poolSize: 2, schema: db.schema });
+    const workerPool = createPool({ connectionString: testDatabaseUrl(), poolSize: 2, schema: db.schema, statementTimeoutMs: db.statementTimeoutMs });
     const worker = createNotificationWorker({
       pool: workerPool, clock: systemClock, contract: realNotificationContract(), logger: { info: () => undefined, warn: () => undefined },
       transport: createHttpsTransport({ cert: platform.pki.gatewayClient.certPem, key: platform.pki.gatewayClient.keyPem, ca: [platform.pki.ca] }, 1500, 2),

@@ -12,6 +12,7 @@ import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { call, textOf, type RawResponse } from '../support/soap-client.js';
 import { byReference, envelope, filing, formExample, SIG } from '../support/tickets.js';
+import { count, run } from '../../src/store/database.js';
 
 describe('signalisation: filing and following tickets', () => {
   let db: TestDatabase;
@@ -55,7 +56,7 @@ describe('signalisation: filing and following tickets', () => {
       const refs = new Set(answers.map((a) => textOf(a.body, 'referenceSignalisation')));
       expect(answers.every((a) => a.status === 200), answers.map((a) => a.body).join('\n')).to.equal(true);
       expect(refs.size).to.equal(1);
-      const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM ticket WHERE operator_reference = 'OPA-INC-PARALLEL'");
+      const rows = await run(db.pool, { text: "SELECT count(*)::int AS n FROM ticket WHERE operator_reference = 'OPA-INC-PARALLEL'", values: [] });
       expect(rows[0].n).to.equal(1);
       expect(answers.filter((a) => textOf(a.body, 'dejaDeposee') === 'false')).to.have.length(1);
     });
@@ -74,13 +75,13 @@ describe('signalisation: filing and following tickets', () => {
     });
 
     it('refuses filing on an offer whose filing date has not come (S7)', async () => {
-      await db.pool.query("UPDATE offer SET filing_opens_on = '2026-12-01' WHERE code = 'FTTH'");
+      await run(db.pool, { text: "UPDATE offer SET filing_opens_on = '2026-12-01' WHERE code = 'FTTH'", values: [] });
       try {
         const r = await post(2, filing(2, 'FTTH-21-0000001', 'OPA-TOO-EARLY', ftth));
         expect(textOf(r.body, 'code')).to.equal('OFFRE_NON_OUVERTE');
         expect(textOf(r.body, 'faultstring')).to.include('2026-12-01');
       } finally {
-        await db.pool.query("UPDATE offer SET filing_opens_on = '2026-01-05' WHERE code = 'FTTH'");
+        await run(db.pool, { text: "UPDATE offer SET filing_opens_on = '2026-01-05' WHERE code = 'FTTH'", values: [] });
       }
     });
 
@@ -196,7 +197,7 @@ describe('signalisation: filing and following tickets', () => {
     });
 
     it('writes the filings of one turn in one statement, a reference once, a refused filing nowhere, and a bad filing alone', async () => {
-      const ids = (await db.pool.query<{ id: string; code: string }>("SELECT id, code FROM operator WHERE code IN ('OPA', 'OPB')")).rows;
+      const ids = (await run<{ id: string; code: string }>(db.pool, { text: "SELECT id, code FROM operator WHERE code IN ('OPA', 'OPB')", values: [] }));
       const opa = ids.find((r) => r.code === 'OPA')!.id;
       const opb = ids.find((r) => r.code === 'OPB')!.id;
       const s = store();
@@ -237,30 +238,24 @@ describe('signalisation: filing and following tickets', () => {
       // Another operator's service is no service at all (A6).
       expect(ok(foreign)).to.deep.equal({ target: null, filed: null });
       expect(broken?.status).to.equal('rejected');
-      const written = await db.pool.query<{ operator_reference: string; transitions: string; events: string }>(
-        `SELECT t.operator_reference, (SELECT count(*) FROM ticket_transition x WHERE x.ticket_id = t.id) AS transitions,
+      const written = await run<{ operator_reference: string; transitions: string; events: string }>(db.pool, {
+        text: `SELECT t.operator_reference, (SELECT count(*) FROM ticket_transition x WHERE x.ticket_id = t.id) AS transitions,
                 (SELECT count(*) FROM ticket_event x WHERE x.ticket_id = t.id) AS events
-           FROM ticket t WHERE t.operator_reference LIKE 'OPA-LOT-%' ORDER BY 1`);
-      expect(written.rows).to.deep.equal([
+           FROM ticket t WHERE t.operator_reference LIKE 'OPA-LOT-%' ORDER BY 1`, values: [] });
+      expect(written).to.deep.equal([
         { operator_reference: 'OPA-LOT-1', transitions: '1', events: '1' },
         { operator_reference: 'OPA-LOT-2', transitions: '1', events: '1' }
       ]);
       // Three good filings of one turn: one statement (the service read included).
-      let queries = 0;
-      const query = db.pool.query.bind(db.pool);
-      (db.pool as { query: unknown }).query = (...args: Parameters<typeof query>) => { queries++; return query(...args); };
-      try {
-        const three = await Promise.all(['OPA-LOT-4', 'OPA-LOT-5', 'OPA-LOT-6'].map((r) => s.file(ticket(r, r))));
-        expect(three.map((f) => f.filed?.created)).to.deep.equal([true, true, true]);
-        expect(new Set(three.map((f) => f.filed?.ticket.reference)).size).to.equal(3);
-        expect(queries).to.equal(1);
-      } finally {
-        (db.pool as { query: unknown }).query = query;
-      }
+      const before = db.pool.statementCount;
+      const three = await Promise.all(['OPA-LOT-4', 'OPA-LOT-5', 'OPA-LOT-6'].map((r) => s.file(ticket(r, r))));
+      expect(three.map((f) => f.filed?.created)).to.deep.equal([true, true, true]);
+      expect(new Set(three.map((f) => f.filed?.ticket.reference)).size).to.equal(3);
+      expect(db.pool.statementCount - before).to.equal(1);
     });
 
     it('writes a filing exactly when the domain admits it: the statement\'s conditions and filingRefusal agree (144 cases)', async () => {
-      const ids = (await db.pool.query<{ id: string; code: string }>("SELECT id, code FROM operator WHERE code = 'OPA'")).rows;
+      const ids = (await run<{ id: string; code: string }>(db.pool, { text: "SELECT id, code FROM operator WHERE code = 'OPA'", values: [] }));
       const operator = { id: ids[0]!.id, code: 'OPA', name: 'Opérateur A' };
       const services = ['FTTH-21-0000001', 'FTTE-21-0000101', 'FTTH-21-0000003', 'FTTH-21-0000004', 'FTTH-25-0000002', 'FTTH-21-9999999'];
       const profiles = [['*'], ['FTTH'], ['FTTE'], []];
@@ -278,7 +273,7 @@ describe('signalisation: filing and following tickets', () => {
         } catch (e) {
           refused = e;
         }
-        const rows = (await db.pool.query('SELECT 1 FROM ticket WHERE operator_reference = $1', [operatorReference])).rowCount;
+        const rows = (await count(db.pool, { text: 'SELECT 1 FROM ticket WHERE operator_reference = $1', values: [operatorReference] }));
         const label = `${serviceId} ${offers.join('|') || 'none'} ${at} ${formOffer}`;
         if (refused !== null) expect(refused, label).to.be.instanceOf(EsavError);
         expect(rows, label).to.equal(refused === null ? 1 : 0);
@@ -289,37 +284,31 @@ describe('signalisation: filing and following tickets', () => {
     });
 
     it('numbers references past 9,999,999 with eight digits, and keeps opening dates plain', async () => {
-      await db.pool.query("SELECT setval('ticket_number', 9999999)");
+      await run(db.pool, { text: "SELECT setval('ticket_number', 9999999)", values: [] });
       const r = await post(2, filing(2, 'FTTH-21-0000001', 'OPA-EIGHT-DIGITS', ftth));
       expect(textOf(r.body, 'referenceSignalisation')).to.match(/^SIG-2026-10000000$/);
       for (const bad of ['infinity', '10000-01-01']) {
-        const refused = await db.pool.query("UPDATE offer SET filing_opens_on = $1 WHERE code = 'FTTH'", [bad]).then(() => null, (e: { code?: string }) => e.code);
+        const refused = await run(db.pool, { text: "UPDATE offer SET filing_opens_on = $1 WHERE code = 'FTTH'", values: [bad] }).then(() => null, (e: { code?: string }) => e.code);
         expect(refused, bad).to.equal('23514');
       }
     });
 
     it('keeps every read of a batch to the operator that asked it (reads of one turn share one query)', async () => {
       const ref = textOf((await post(2, filing(2, 'FTTH-21-0000001', 'OPA-BATCH', ftth))).body, 'referenceSignalisation')!;
-      const ids = (await db.pool.query<{ id: string; code: string }>("SELECT id, code FROM operator WHERE code IN ('OPA', 'OPB')")).rows;
+      const ids = (await run<{ id: string; code: string }>(db.pool, { text: "SELECT id, code FROM operator WHERE code IN ('OPA', 'OPB')", values: [] }));
       const opa = ids.find((r) => r.code === 'OPA')!.id;
       const opb = ids.find((r) => r.code === 'OPB')!.id;
       const s = store();
-      let queries = 0;
-      const query = db.pool.query.bind(db.pool);
-      (db.pool as { query: unknown }).query = (...args: Parameters<typeof query>) => { queries++; return query(...args); };
-      try {
-        // Asked in the same turn: OPA's own ticket, the same reference for OPB, an unknown one.
-        const [mine, theirs, unknown] = await Promise.all([
-          s.stateOf(opa, ref), s.stateOf(opb, ref), s.stateOf(opa, 'SIG-2026-9999999')
-        ]);
-        expect(mine?.reference).to.equal(ref);
-        expect(mine?.state).to.equal('EN_DEPOT');
-        expect(theirs).to.equal(null);
-        expect(unknown).to.equal(null);
-        expect(queries, 'one query for the three reads').to.equal(1);
-      } finally {
-        (db.pool as { query: unknown }).query = query;
-      }
+      const before = db.pool.statementCount;
+      // Asked in the same turn: OPA's own ticket, the same reference for OPB, an unknown one.
+      const [mine, theirs, unknown] = await Promise.all([
+        s.stateOf(opa, ref), s.stateOf(opb, ref), s.stateOf(opa, 'SIG-2026-9999999')
+      ]);
+      expect(mine?.reference).to.equal(ref);
+      expect(mine?.state).to.equal('EN_DEPOT');
+      expect(theirs).to.equal(null);
+      expect(unknown).to.equal(null);
+      expect(db.pool.statementCount - before, 'one query for the three reads').to.equal(1);
     });
   });
 });

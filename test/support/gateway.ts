@@ -10,9 +10,8 @@ import type { ContractSet } from '../../src/contracts/service-descriptor.js';
 import type { Clock } from '../../src/domain/clock.js';
 import type { ServiceAdapter } from '../../src/soap/types.js';
 import { loadDemoData } from '../../src/store/demo-data.js';
-import type { Pool } from '../../src/store/database.js';
-import { createClient } from '../../src/store/database.js';
-import { freshDatabase, testDatabaseUrl, type TestDatabase } from './database.js';
+import { createListener, type Pool } from '../../src/store/database.js';
+import { freshDatabase, type TestDatabase } from './database.js';
 import { testPki, type TestPki } from './pki.js';
 
 export interface TestGateway {
@@ -45,7 +44,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
   const logger = pino({ level: config.logLevel }, { write: (line: string) => { logLines.push(line); } });
   const app = await buildApp(config, {
     pool: db.pool,
-    listenClient: () => createClient({ connectionString: testDatabaseUrl(), poolSize: 1, schema: db.schema }),
+    listenClient: () => createListener({ connectionString: db.url, poolSize: 1, schema: db.schema, statementTimeoutMs: db.statementTimeoutMs }),
     tls: { cert: pki.server.certPem, key: pki.server.keyPem, ca: [pki.ca] },
     logger,
     ...(options.clock ? { clock: options.clock } : {}),

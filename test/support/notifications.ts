@@ -11,7 +11,7 @@ import type { NotificationOperation, SoapRequest } from '../../src/jobs/notifica
 import type { HttpAnswer, NotificationTransport } from '../../src/jobs/notification-sender.js';
 import { notificationContract } from '../../src/jobs/notification-setup.js';
 import type { NotificationContract, WorkerLogger } from '../../src/jobs/notification-worker.js';
-import type { Pool } from '../../src/store/database.js';
+import { run, type Pool } from '../../src/store/database.js';
 import { createTicketStore } from '../../src/store/ticket-store.js';
 
 let contracts: ContractSet | null = null;
@@ -34,12 +34,12 @@ export function contractOperation(version = 1, kind: NotificationMessageKind = '
 
 /** Files a ticket of an operator's service through the store (what depotSignalisation does after its checks). */
 export async function fileTicket(pool: Pool, operator: string, serviceId: string, operatorReference: string, at: Date): Promise<string> {
-  const { rows } = await pool.query<{ id: string }>('SELECT id FROM operator WHERE code = $1', [operator]);
-  const offer = await pool.query<{ offer_code: string }>('SELECT offer_code FROM service WHERE service_id = $1', [serviceId]);
+  const rows = await run<{ id: string }>(pool, { text: 'SELECT id FROM operator WHERE code = $1', values: [operator] });
+  const offer = await run<{ offer_code: string }>(pool, { text: 'SELECT offer_code FROM service WHERE service_id = $1', values: [serviceId] });
   const { filed } = await createTicketStore(pool).file({
     operatorId: String(rows[0]!.id), serviceId, operatorReference, contentHash: operatorReference, formId: 'ftth', formVersion: 2,
     formFields: [], actor: `${operator}/test`, at,
-    conditions: { offers: ['*'], parisDate: at.toISOString().slice(0, 10), formOffer: offer.rows[0]!.offer_code }
+    conditions: { offers: ['*'], parisDate: at.toISOString().slice(0, 10), formOffer: offer[0]!.offer_code }
   });
   if (!filed) throw new Error(`${operator} cannot file on ${serviceId} at ${at.toISOString()}`);
   return filed.ticket.reference;

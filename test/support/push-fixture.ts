@@ -27,7 +27,7 @@ export async function startPushFixture(clock: Clock): Promise<PushFixture> {
   const db = await freshDatabase();
   const gw = await startGateway({ database: db, clock });
   const receiver = await notificationReceiver(gw.pki);
-  const workerPool = createPool({ connectionString: testDatabaseUrl(), poolSize: 2, schema: db.schema });
+  const workerPool = createPool({ connectionString: testDatabaseUrl(), poolSize: 2, schema: db.schema, statementTimeoutMs: db.statementTimeoutMs });
   const worker = createNotificationWorker({
     pool: workerPool, clock, contract: realNotificationContract(), logger: collectingLogger(),
     transport: createHttpsTransport({ cert: gw.pki.gatewayClient.certPem, key: gw.pki.gatewayClient.keyPem, ca: [gw.pki.ca] }, 1500, 2),

@@ -28,6 +28,28 @@ describe('house rules the dependency check cannot see', () => {
     expect(offenders).to.deep.equal([]);
   });
 
+  // ARCHITECTURE.md §5 and issue 13: SQL lives in src/store/ as named query functions; statements go through database.ts.
+  // Keywords in capitals, as every statement of the house is written: a sentence "select … from" is no SQL.
+  const SQL = /(['"`])\s*(SELECT\b[^'"`]*\bFROM\b|INSERT\s+INTO\b|UPDATE\s+\w+\s+SET\b|DELETE\s+FROM\b)/;
+  const inStore = (f: string): boolean => f.startsWith(path.join('src', 'store') + path.sep);
+  const codeOf = (f: string): string => readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+
+  it('keeps SQL text in src/store/ only', () => {
+    const offenders = sources.filter((f) => !inStore(f) && SQL.test(codeOf(f)));
+    expect(offenders).to.deep.equal([]);
+  });
+
+  it('finds SQL where it is (the heuristic of the check above can fail)', () => {
+    expect(sources.filter((f) => inStore(f) && SQL.test(codeOf(f))).length).to.be.greaterThan(10);
+    for (const s of ["'SELECT 1 FROM t'", '`INSERT INTO t', '"UPDATE t SET x', "'DELETE FROM t"]) expect(SQL.test(s), s).to.equal(true);
+    expect(SQL.test("'Select the form from the list'"), 'a sentence is no SQL').to.equal(false);
+  });
+
+  it('calls `.query(` nowhere but src/store/database.ts (the one way into PostgreSQL)', () => {
+    const offenders = sources.filter((f) => f !== path.join('src', 'store', 'database.ts') && /\.query\s*(<[^>()]*>)?\s*\(/.test(codeOf(f)));
+    expect(offenders).to.deep.equal([]);
+  });
+
   it('keeps source files under about 300 lines', () => {
     const long = sources.filter((f) => readFileSync(f, 'utf8').split('\n').length > 320);
     expect(long).to.deep.equal([]);

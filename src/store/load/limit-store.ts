@@ -8,10 +8,9 @@ import {
 } from '../../domain/limit-announcement.js';
 import { limitDeclarationProblem, type LimitScope, type LoadLimit } from '../../domain/load-rules.js';
 import { AdminError } from '../../errors/admin-error.js';
-import { run, transaction, type Pool, type Query } from '../database.js';
 import { recordLimitAnnouncement, type LimitAnnouncementPayload, type LimitAnnouncementStatus } from '../notification-outbox.js';
 import { recordChange } from '../registry/audit.js';
-import type pg from 'pg';
+import { count, run, transaction, type Pool, type Query, type Transaction } from '../database.js';
 
 interface LimitRow {
   id: string; operator_id: string; operator_code: string; scope: LimitScope; per_minute: number; starts_at: Date; ends_at: Date | null;
@@ -57,9 +56,9 @@ function payload(r: LimitRow): LimitAnnouncementPayload {
 }
 
 /** The operator's endpoint, locked against a concurrent change (set-endpoint) until the announcement is recorded. */
-async function endpointOf(client: pg.PoolClient, operatorId: string): Promise<{ url: string; enabled: boolean; contractVersion: number } | null> {
-  const { rows } = await client.query<{ url: string; enabled: boolean; contract_version: number }>(
-    'SELECT url, enabled, contract_version FROM notification_endpoint WHERE operator_id = $1 FOR SHARE', [operatorId]);
+async function endpointOf(client: Transaction, operatorId: string): Promise<{ url: string; enabled: boolean; contractVersion: number } | null> {
+  const rows = await run<{ url: string; enabled: boolean; contract_version: number }>(client, {
+    text: 'SELECT url, enabled, contract_version FROM notification_endpoint WHERE operator_id = $1 FOR SHARE', values: [operatorId] });
   return rows[0] ? { url: rows[0].url, enabled: rows[0].enabled, contractVersion: rows[0].contract_version } : null;
 }
 
@@ -68,7 +67,7 @@ export type Telling =
   | { readonly channel: 'endpoint'; readonly eventId: string; readonly url: string; readonly version: number }
   | { readonly channel: 'usual'; readonly reason: string };
 
-async function announce(client: pg.PoolClient, r: LimitRow, status: LimitAnnouncementStatus, channel: AnnouncementChannel, actor: string, now: Date): Promise<Telling> {
+async function announce(client: Transaction, r: LimitRow, status: LimitAnnouncementStatus, channel: AnnouncementChannel, actor: string, now: Date): Promise<Telling> {
   const [row] = await run<{ event_id: string }>(client, recordLimitAnnouncement({
     limitId: String(r.id), operatorId: String(r.operator_id), status, usualChannelReason: channel.push ? null : channel.reason, payload: payload(r), at: now
   }));
@@ -116,13 +115,12 @@ export async function declareLimit(
   const problem = limitDeclarationProblem(d.perMinute, d.start, d.end, now) ?? reasonProblem(d.reason);
   if (problem) throw new AdminError('ADMIN_INVALID_INPUT', problem);
   return transaction(pool, async (client) => {
-    const op = (await client.query<{ id: string }>('SELECT id FROM operator WHERE code = $1', [d.operator])).rows[0];
+    const op = (await run<{ id: string }>(client, { text: 'SELECT id FROM operator WHERE code = $1', values: [d.operator] }))[0];
     if (!op) throw new AdminError('ADMIN_NOT_FOUND', `no operator ${d.operator}`);
-    const { rows } = await client.query<LimitRow>(
-      `WITH l AS (INSERT INTO load_limit (operator_id, scope, per_minute, starts_at, ends_at, declared_at, declared_by, reason)
+    const rows = await run<LimitRow>(client, {
+      text: `WITH l AS (INSERT INTO load_limit (operator_id, scope, per_minute, starts_at, ends_at, declared_at, declared_by, reason)
                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *)
-       SELECT ${COLUMNS} FROM l JOIN operator o ON o.id = l.operator_id`,
-      [op.id, d.scope, d.perMinute, d.start, d.end, now, actor, d.reason]);
+       SELECT ${COLUMNS} FROM l JOIN operator o ON o.id = l.operator_id`, values: [op.id, d.scope, d.perMinute, d.start, d.end, now, actor, d.reason] });
     const row = rows[0]!;
     const limit = toLimit(row);
     await recordChange(client, { actor, action: 'declare', entity: 'load_limit', entityKey: limit.id, operatorId: op.id,
@@ -152,9 +150,9 @@ export async function removeLimit(
   const problem = reasonProblem(reason);
   if (problem) throw new AdminError('ADMIN_INVALID_INPUT', problem);
   return transaction(pool, async (client) => {
-    const { rows } = await client.query<LimitRow>(
-      `WITH l AS (UPDATE load_limit SET removed_at = $2, removed_by = $3, removal_reason = $4 WHERE id = $1 AND removed_at IS NULL RETURNING *)
-       SELECT ${COLUMNS} FROM l JOIN operator o ON o.id = l.operator_id`, [id, now, actor, reason]);
+    const rows = await run<LimitRow>(client, {
+      text: `WITH l AS (UPDATE load_limit SET removed_at = $2, removed_by = $3, removal_reason = $4 WHERE id = $1 AND removed_at IS NULL RETURNING *)
+       SELECT ${COLUMNS} FROM l JOIN operator o ON o.id = l.operator_id`, values: [id, now, actor, reason] });
     const row = rows[0];
     if (!row) throw new AdminError('ADMIN_NOT_FOUND', `no limit ${id} in force or announced (see esav-admin load limit list)`);
     const limit = toLimit(row);
@@ -162,14 +160,14 @@ export async function removeLimit(
       before: { scope: limit.scope, perMinute: limit.perMinute, start: limit.start, end: limit.end }, after: { removedAt: now, reason } }, null);
     if (limit.end !== null && limit.end.getTime() <= now.getTime()) return { limit, telling: null, why: 'the limit had ended' };
 
-    const announced = (await client.query<{ channel: 'endpoint' | 'usual'; delivery_id: string | null }>(
-      `SELECT a.channel, d.id AS delivery_id FROM limit_announcement a LEFT JOIN notification_delivery d ON d.announcement_pk = a.id
-        WHERE a.limit_id = $1 AND a.status = 'ANNONCEE'`, [id])).rows[0];
+    const announced = (await run<{ channel: 'endpoint' | 'usual'; delivery_id: string | null }>(client, {
+      text: `SELECT a.channel, d.id AS delivery_id FROM limit_announcement a LEFT JOIN notification_delivery d ON d.announcement_pk = a.id
+        WHERE a.limit_id = $1 AND a.status = 'ANNONCEE'`, values: [id] }))[0];
     if (announced?.delivery_id) {
-      const withdrawn = await client.query(
-        `UPDATE notification_delivery SET state = 'withdrawn' WHERE id = $1 AND state = 'pending' AND attempts = 0 AND lease_until IS NULL`,
-        [announced.delivery_id]);
-      if (withdrawn.rowCount === 1) {
+      const withdrawn = await count(client, {
+        text: `UPDATE notification_delivery SET state = 'withdrawn' WHERE id = $1 AND state = 'pending' AND attempts = 0 AND lease_until IS NULL`,
+        values: [announced.delivery_id] });
+      if (withdrawn === 1) {
         await recordChange(client, { actor, action: 'announcement-withdrawn', entity: 'load_limit', entityKey: id, operatorId: limit.operatorId,
           after: { status: 'ANNONCEE', state: 'withdrawn', why: 'removed before it was sent: nothing to tell' } }, null);
         return { limit, telling: null, why: 'its announcement was withdrawn before it was sent' };
@@ -193,10 +191,10 @@ export interface LimitListing extends LoadLimit {
 
 /** Limits announced or in force (all of them, removed and ended ones included, with `all`), with their announcements. */
 export async function listLimits(pool: Pool, filter: { operator: string | null; all: boolean }, now: Date): Promise<LimitListing[]> {
-  const { rows } = await pool.query<LimitRow & AnnouncementRow>(
-    `SELECT ${COLUMNS}, ${ANNOUNCEMENT_COLUMNS} FROM load_limit l JOIN operator o ON o.id = l.operator_id ${ANNOUNCEMENT_JOINS}
+  const rows = await run<LimitRow & AnnouncementRow>(pool, {
+    text: `SELECT ${COLUMNS}, ${ANNOUNCEMENT_COLUMNS} FROM load_limit l JOIN operator o ON o.id = l.operator_id ${ANNOUNCEMENT_JOINS}
       WHERE ($1::text IS NULL OR o.code = $1) AND ($2 OR (l.removed_at IS NULL AND (l.ends_at IS NULL OR l.ends_at > $3)))
-      ORDER BY o.code, l.starts_at, l.id`, [filter.operator, filter.all, now]);
+      ORDER BY o.code, l.starts_at, l.id`, values: [filter.operator, filter.all, now] });
   return rows.map((r) => ({
     ...toLimit(r), declaredAt: r.declared_at, declaredBy: r.declared_by, removedAt: r.removed_at, reason: r.reason,
     announcement: announcement(r, 'a'), lift: announcement(r, 'v')

@@ -26,6 +26,11 @@ export function createImportStaging(): Query {
   };
 }
 
+/** The staging table dropped before commit (demo data imports twice in one transaction). */
+export function dropImportStaging(): Query {
+  return { text: 'DROP TABLE network_import_row', values: [] };
+}
+
 /** One batch of checked elements into the staging table (one JSON parameter, not eight arrays). */
 export function stageElements(elements: readonly InventoryElement[]): Query {
   return {

@@ -12,6 +12,7 @@ import { claimDue } from '../../../src/store/notification-queue.js';
 import { createTicketStore } from '../../../src/store/ticket-store.js';
 import { freshDatabase, type TestDatabase } from '../../support/database.js';
 import { collectingLogger, fakeTransport, fileTicket, realNotificationContract, type FakeTransport } from '../../support/notifications.js';
+import { run } from '../../../src/store/database.js';
 
 const T0 = new Date('2026-11-24T10:00:00Z');
 const at = (ms: number): Date => new Date(T0.getTime() + ms);
@@ -52,8 +53,7 @@ describe('jobs/notification-worker', () => {
   const sent = (reference: string) => transport.posted.filter((p) => p.reference === reference).map((p) => p.sequence);
 
   it('queues only events of operators with an endpoint, made after its registration', async () => {
-    const { rows } = await db.pool.query<{ reference: string; seq: number }>(
-      'SELECT t.reference, d.ticket_sequence AS seq FROM notification_delivery d JOIN ticket t ON t.id = d.ticket_id ORDER BY d.event_pk');
+    const rows = await run<{ reference: string; seq: number }>(db.pool, { text: 'SELECT t.reference, d.ticket_sequence AS seq FROM notification_delivery d JOIN ticket t ON t.id = d.ticket_id ORDER BY d.event_pk', values: [] });
     expect(rows.map((r) => `${r.reference === a ? 'A' : r.reference === b ? 'B' : r.reference === beforeRegistration ? 'C' : '?'}${r.seq}`))
       .to.deep.equal(['A1', 'B1', 'A2', 'B2', 'A3', 'B3', 'C2']);
   });
@@ -67,7 +67,7 @@ describe('jobs/notification-worker', () => {
     expect(all).to.deep.equal([`${a}#1`, `${b}#1`, `${beforeRegistration}#2`].sort());
     // Leased: nobody else gets them until the lease ends; then they are due again.
     expect(await claimDue(db.pool, { now: at(59_999), limit: 10, perEndpoint: 10, leaseUntil: at(120_000) })).to.have.length(0);
-    await db.pool.query('UPDATE notification_delivery SET lease_until = NULL');
+    await run(db.pool, { text: 'UPDATE notification_delivery SET lease_until = NULL', values: [] });
   });
 
   it('delivers one ticket in order while an earlier failing event holds back the other ticket only', async () => {
@@ -77,9 +77,8 @@ describe('jobs/notification-worker', () => {
     expect(sent(beforeRegistration)).to.deep.equal([2]);
     expect(sent(a)).to.deep.equal([1]);
     expect(r).to.deep.include({ delivered: 4, failed: 1 });
-    const { rows } = await db.pool.query<{ seq: number; state: string; attempts: number; next: Date }>(
-      `SELECT d.ticket_sequence AS seq, d.state, d.attempts, d.next_attempt_at AS next FROM notification_delivery d JOIN ticket t ON t.id = d.ticket_id
-        WHERE t.reference = $1 ORDER BY d.event_pk`, [a]);
+    const rows = await run<{ seq: number; state: string; attempts: number; next: Date }>(db.pool, { text: `SELECT d.ticket_sequence AS seq, d.state, d.attempts, d.next_attempt_at AS next FROM notification_delivery d JOIN ticket t ON t.id = d.ticket_id
+        WHERE t.reference = $1 ORDER BY d.event_pk`, values: [a] });
     expect(rows.map((x) => [x.seq, x.state, x.attempts])).to.deep.equal([[1, 'pending', 1], [2, 'pending', 0], [3, 'pending', 0]]);
     expect(rows[0]!.next.toISOString()).to.equal(at(1000).toISOString());
   });
@@ -88,8 +87,7 @@ describe('jobs/notification-worker', () => {
     const steps: number[] = [];
     let now = T0.getTime();
     for (let i = 0; i < 4; i++) {
-      const next = (await db.pool.query<{ next: Date }>(
-        'SELECT d.next_attempt_at AS next FROM notification_delivery d JOIN ticket t ON t.id = d.ticket_id WHERE t.reference = $1 AND d.ticket_sequence = 1', [a])).rows[0]!.next.getTime();
+      const next = (await run<{ next: Date }>(db.pool, { text: 'SELECT d.next_attempt_at AS next FROM notification_delivery d JOIN ticket t ON t.id = d.ticket_id WHERE t.reference = $1 AND d.ticket_sequence = 1', values: [a] }))[0]!.next.getTime();
       expect((await worker.runOnce(new Date(next - 1))).claimed, 'not due a millisecond before').to.equal(0);
       steps.push(next - now);
       now = next;
@@ -100,13 +98,12 @@ describe('jobs/notification-worker', () => {
   });
 
   it('keeps retrying a stalled delivery at the cap, flagged in the log and as a warning', async () => {
-    const { rows } = await db.pool.query<{ attempt: number; outcome: string; http_status: number; error: string }>(
-      `SELECT a.attempt, a.outcome, a.http_status, a.error FROM notification_attempt a JOIN notification_delivery d ON d.event_pk = a.event_pk
-         JOIN ticket t ON t.id = d.ticket_id WHERE t.reference = $1 ORDER BY a.attempt`, [a]);
+    const rows = await run<{ attempt: number; outcome: string; http_status: number; error: string }>(db.pool, { text: `SELECT a.attempt, a.outcome, a.http_status, a.error FROM notification_attempt a JOIN notification_delivery d ON d.event_pk = a.event_pk
+         JOIN ticket t ON t.id = d.ticket_id WHERE t.reference = $1 ORDER BY a.attempt`, values: [a] });
     expect(rows.map((r) => r.outcome)).to.deep.equal(['failed', 'failed', 'failed', 'failed', 'failed-stalled']);
     expect(rows.every((r) => r.http_status === 503 && r.error === 'HTTP 503')).to.equal(true);
     expect(logger.lines.filter((l) => l.level === 'warn').map((l) => l.message)).to.deep.equal(['notification stalled: still retrying at the longest interval']);
-    const next = (await db.pool.query<{ next: Date }>('SELECT max(next_attempt_at) AS next FROM notification_delivery WHERE attempts = 5')).rows[0]!.next;
+    const next = (await run<{ next: Date }>(db.pool, { text: 'SELECT max(next_attempt_at) AS next FROM notification_delivery WHERE attempts = 5', values: [] }))[0]!.next;
     expect(next.getTime() - at(15_000).getTime()).to.equal(8000);
   });
 
@@ -115,8 +112,8 @@ describe('jobs/notification-worker', () => {
     const r = await worker.runUntilIdle(at(60_000));
     expect(r).to.deep.include({ delivered: 3, failed: 0 });
     expect(sent(a)).to.deep.equal([1, 1, 1, 1, 1, 1, 2, 3]);
-    const pending = await db.pool.query("SELECT 1 FROM notification_delivery WHERE state = 'pending'");
-    expect(pending.rowCount).to.equal(0);
+    const pending = await run(db.pool, { text: "SELECT 1 FROM notification_delivery WHERE state = 'pending'", values: [] });
+    expect(pending.length).to.equal(0);
     expect(transport.posted.every((p) => p.url === 'https://opa.example/notifications')).to.equal(true);
   });
 
