@@ -6,6 +6,7 @@
  * (.dependency-cruiser.cjs); the handles it gives out offer no `query`, only run/count through here.
  */
 import pg from 'pg';
+import { invariantViolated } from '../errors/coded-error.js';
 import { EsavError } from '../errors/esav-error.js';
 
 /** A row as pg returns it (re-exported so that no other module imports `pg`). */
@@ -91,7 +92,7 @@ export class Session {
 /** A connection that timed out or failed is never given back to the pool: it would poison the next call. */
 function markBroken(s: Session, e: unknown): void {
   const state = sessions.get(s)!;
-  state.broken ??= e instanceof Error ? e : new Error(String(e));
+  state.broken ??= e instanceof Error ? e : invariantViolated(`a statement failed with a value that is not an error: ${String(e)}`);
 }
 function brokenBy(s: Session): Error | null {
   return sessions.get(s)!.broken;

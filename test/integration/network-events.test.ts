@@ -172,8 +172,8 @@ describe('esav-admin network works|incidents', () => {
     expect(report).to.deep.include({ night: '2026-12-11' });
     expect(report!.purgedNetworkEvents).to.be.greaterThan(0);
     expect(await exists()).to.equal(false);
-    expect(await sql(db.pool, 'SELECT 1 FROM network_event_impact i JOIN network_event e ON e.id = i.event_id WHERE e.reference = $1', [ref]))
-      .to.have.property('rowCount', 0);
+    expect((await sql(db.pool, 'SELECT 1 FROM network_event_impact i JOIN network_event e ON e.id = i.event_id WHERE e.reference = $1', [ref])).rows)
+      .to.have.length(0);
   });
 
   it('seeds a bench inventory with generate_series, once', async () => {
