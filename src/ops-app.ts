@@ -14,6 +14,20 @@ import { buildOpsServer } from './transport/ops-server.js';
 import { counter, gauge } from './transport/prometheus.js';
 
 export const RENEWAL_WINDOW_WORKING_DAYS = 15;
+/**
+ * /health/ready answers within a second whatever the database does (issue 14): a ping without an answer by then
+ * (PostgreSQL frozen, pool saturated) is "not ready"; the ping itself stays bounded by the statement timeout.
+ */
+export const READINESS_PING_MS = 800;
+
+/** True if `p` settled (its rejection passed on) before `ms`, false if it did not answer by then. */
+function answeredWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  const settled = p.then(() => true);
+  settled.catch(() => undefined); // a failure after the deadline is the next check's business, never an unhandled rejection
+  return Promise.race([settled, late]).finally(() => clearTimeout(timer));
+}
 
 export interface OpsAppDeps {
   readonly pool: Pool;
@@ -33,8 +47,11 @@ export async function buildOpsApp(deps: OpsAppDeps): Promise<FastifyInstance> {
       let ready = deps.serving();
       checks.listener = ready ? 'serving' : 'stopping';
       try {
-        await databaseReachable(deps.pool);
-        checks.database = 'reachable';
+        if (await answeredWithin(databaseReachable(deps.pool), READINESS_PING_MS)) checks.database = 'reachable';
+        else {
+          checks.database = `unreachable: no answer within ${READINESS_PING_MS} ms`;
+          ready = false;
+        }
       } catch (e) {
         // The readiness check says what PostgreSQL said, not the SOAP fault it became (database.ts).
         const cause = e instanceof Error && e.cause instanceof Error ? e.cause : (e as Error);

@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import type { FastifyInstance } from 'fastify';
 import { fixedClock } from '../../src/domain/clock.js';
-import { buildOpsApp } from '../../src/ops-app.js';
+import { createServer, type Server } from 'node:net';
+import { buildOpsApp, READINESS_PING_MS } from '../../src/ops-app.js';
+import { createPool } from '../../src/store/database.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { testPki } from '../support/pki.js';
@@ -32,6 +34,22 @@ describe('ops listener: health and certificate metrics', () => {
     const stopping = await ops.inject({ url: '/health/ready' });
     serving = true;
     expect(stopping.statusCode).to.equal(503);
+  });
+
+  it('answers not ready within its deadline while the database does not answer (a server that accepts and stays silent)', async () => {
+    const silent: Server = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const pool = createPool({ connectionString: `postgres://esav:x@127.0.0.1:${(silent.address() as { port: number }).port}/postgres`, poolSize: 1, statementTimeoutMs: 2000 });
+    const frozen = await buildOpsApp({ pool, clock, serving: () => true });
+    try {
+      const ready = await frozen.inject({ url: '/health/ready' });
+      expect(ready.statusCode).to.equal(503);
+      expect(ready.json().checks.database).to.equal(`unreachable: no answer within ${READINESS_PING_MS} ms`);
+    } finally {
+      await frozen.close();
+      await pool.end().catch(() => undefined);
+      silent.close();
+    }
   });
 
   it('counts the certificates in their renewal window (15 French working days) and exposes each expiry', async () => {
