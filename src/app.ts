@@ -3,6 +3,7 @@
  * Everything with a life of its own (the pool, the clock, the logger, TLS material) comes in through deps.
  */
 import { randomBytes } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
@@ -32,7 +33,7 @@ import { createFairShare } from './transport/fair-share.js';
 import { overloadGuard } from './transport/overload.js';
 import { createRequestMetrics, type RequestMetrics } from './transport/request-metrics.js';
 import { soapRoutes } from './transport/soap-routes.js';
-import { httpsOptions, type TlsMaterial } from './transport/tls.js';
+import { handshakeFailureReason, httpsOptions, type TlsMaterial } from './transport/tls.js';
 
 declare module 'fastify' {
   interface FastifyInstance { requestMetrics: RequestMetrics; registry: RegistryWatcher; load: LoadAccounting; drain: DrainControl }
@@ -116,7 +117,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     databaseWaiting: () => deps.pool.waitingCount, retryAfterSeconds: 5, shedsByOperator: true
   }));
   const metrics = createRequestMetrics();
-  app.server.on('tlsClientError', (e: NodeJS.ErrnoException) => metrics.tlsFailure(e.code ?? 'unknown'));
+  app.server.on('tlsClientError', (e: NodeJS.ErrnoException, socket: TLSSocket) => metrics.tlsFailure(handshakeFailureReason(e, socket)));
   await app.register(soapRoutes(pipeline, config.port, config.bodyLimitBytes, deps.logger.isLevelEnabled('info'), metrics, createFairShare(config.fairShare)));
 
   // Registry changes apply without a restart: a revoked certificate on the next request, a trust-store change on

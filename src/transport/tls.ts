@@ -43,3 +43,23 @@ export function peerCertificate(socket: TLSSocket): PeerCertificateFacts | null 
   facts.set(socket, result);
   return result;
 }
+
+const UNKNOWN_CA = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_SIGNATURE_FAILURE']);
+
+/**
+ * Why a TLS handshake failed, for the metrics: a client certificate the chain check refused is only known from the
+ * socket's authorizationError (Node destroys the socket, and the error it reports is then ECONNRESET).
+ */
+export function handshakeFailureReason(error: NodeJS.ErrnoException, socket: { readonly authorizationError?: Error | string | null } | undefined): string {
+  const verify = socket?.authorizationError;
+  const code = typeof verify === 'string' ? verify : verify instanceof Error ? (verify as NodeJS.ErrnoException).code ?? verify.message : null;
+  if (code) {
+    if (UNKNOWN_CA.has(code)) return 'UNKNOWN_CA';
+    if (code === 'CERT_HAS_EXPIRED') return 'CERTIFICATE_EXPIRED';
+    if (code === 'CERT_NOT_YET_VALID') return 'CERTIFICATE_NOT_YET_VALID';
+    return code;
+  }
+  if (error.code === 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE') return 'NO_CERTIFICATE';
+  return error.code ?? 'unknown';
+}
