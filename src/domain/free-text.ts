@@ -25,6 +25,9 @@ export interface TextProblem {
   readonly rule: TextProblemRule;
   /** English, starting with the field's name: the CLI and the internal API say the same words. */
   readonly message: string;
+  /** For a forbidden character: which (e.g. "U+0000 (NUL)") and where, from 1 (in UTF-16 units, as JavaScript counts). */
+  readonly character?: string;
+  readonly position?: number;
 }
 
 // Lone surrogates are matched one by one: a high one not followed by a low one, a low one not preceded by a high one.
@@ -50,7 +53,9 @@ export function codePointLength(value: string): number {
 export function freeTextProblem(field: string, value: string, maxLength: number): TextProblem | null {
   const bad = FORBIDDEN.exec(value);
   if (bad) {
-    return { rule: 'caractere-interdit', message: `${field}: ${describe(bad[0].charCodeAt(0))} at position ${bad.index + 1} is not allowed (XML 1.0 characters only)` };
+    const character = describe(bad[0].charCodeAt(0));
+    const position = bad.index + 1;
+    return { rule: 'caractere-interdit', message: `${field}: ${character} at position ${position} is not allowed (XML 1.0 characters only)`, character, position };
   }
   if (INVISIBLE_ONLY.test(value)) return { rule: 'vide', message: `${field}: only white space or control characters, nothing readable` };
   const length = codePointLength(value);
