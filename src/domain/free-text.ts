@@ -55,7 +55,8 @@ export function freeTextProblem(field: string, value: string, maxLength: number)
   if (bad) {
     const character = describe(bad[0].charCodeAt(0));
     const position = bad.index + 1;
-    return { rule: 'caractere-interdit', message: `${field}: ${character} at position ${position} is not allowed (XML 1.0 characters only)`, character, position };
+    const message = `${field}: ${character} at position ${position} is not allowed (XML 1.0 characters only)`;
+    return { rule: 'caractere-interdit', message, character, position };
   }
   if (INVISIBLE_ONLY.test(value)) return { rule: 'vide', message: `${field}: only white space or control characters, nothing readable` };
   const length = codePointLength(value);

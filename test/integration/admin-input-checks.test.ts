@@ -55,10 +55,11 @@ describe('esav-admin refuses invalid input in its own words', () => {
   after(async () => { await db.drop(); });
 
   describe('certificates register and issue: a client certificate only', () => {
-    it('refuses the OI’s CA certificate, which chains to itself, listing basic constraints, key usage and extended key usage', async () => {
+    it('refuses the OI’s CA certificate (it chains to itself), listing basic constraints, key usage, extended key usage', async () => {
       const r = await admin(['certificates', 'register', 'OPA', '--cert', admin.file('ca.crt', pki.ca)], clock);
       refused(r, 'cannot be a client certificate:', '- basic constraints: cA must be FALSE, this is a CA certificate',
-        '- key usage: digitalSignature is required, the certificate has keyCertSign, cRLSign', '- extended key usage: the extension is required, with clientAuth');
+        '- key usage: digitalSignature is required, the certificate has keyCertSign, cRLSign',
+        '- extended key usage: the extension is required, with clientAuth');
       expect((await admin(['certificates', 'list', '--operator', 'OPA', '--csv'])).out.split('\n')).to.have.length(1);
     });
 
@@ -98,7 +99,8 @@ describe('esav-admin refuses invalid input in its own words', () => {
     });
 
     it('refuses a year past 9999', async () => {
-      refused(await admin(plan('2026-12-10T22:00:00+01:00', '+010000-01-01T00:00:00Z'), clock), '--to +010000-01-01T00:00:00Z:', '- years past 9999 are refused');
+      refused(await admin(plan('2026-12-10T22:00:00+01:00', '+010000-01-01T00:00:00Z'), clock),
+        '--to +010000-01-01T00:00:00Z:', '- years past 9999 are refused');
     });
 
     it('refuses a maintenance of a hundred years: 7 days at most', async () => {
@@ -109,7 +111,8 @@ describe('esav-admin refuses invalid input in its own words', () => {
     });
 
     it('refuses a maintenance reason longer than the table’s 500 characters, not with PostgreSQL’s words', async () => {
-      refused(await admin(plan('2026-12-20T22:00:00+01:00', '2026-12-20T23:00:00+01:00', 'x'.repeat(501)), clock), '- reason: at most 500 characters, 501 given');
+      refused(await admin(plan('2026-12-20T22:00:00+01:00', '2026-12-20T23:00:00+01:00', 'x'.repeat(501)), clock),
+        '- reason: at most 500 characters, 501 given');
     });
 
     it('refuses an impossible instant on load limit set --from', async () => {
@@ -133,14 +136,16 @@ describe('esav-admin refuses invalid input in its own words', () => {
   });
 
   describe('operators create: order-form fields within their sizes', () => {
-    const create = (name: string, form: unknown): Promise<AdminRun> => admin(['operators', 'create', '--file', admin.file(name, JSON.stringify(form))], clock);
+    const create = (name: string, form: unknown): Promise<AdminRun> =>
+      admin(['operators', 'create', '--file', admin.file(name, JSON.stringify(form))], clock);
 
     it('refuses a company name past 100 characters (Texte100Type)', async () => {
       refused(await create('long-name.json', { ...ORDER, companyName: 'É'.repeat(101) }), '- companyName: au plus 100 caractères, 101 donnés');
     });
 
     it('refuses an email address past 254 characters (RFC 5321)', async () => {
-      refused(await create('long-mail.json', { ...ORDER, contact: { ...ORDER.contact, email: `${'a'.repeat(250)}@x.fr` } }), '- contact.email: au plus 254 caractères, 255 donnés');
+      refused(await create('long-mail.json', { ...ORDER, contact: { ...ORDER.contact, email: `${'a'.repeat(250)}@x.fr` } }),
+        '- contact.email: au plus 254 caractères, 255 donnés');
     });
 
     it('refuses a street past 200 characters and a contract reference past 64, listing both', async () => {

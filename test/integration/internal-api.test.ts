@@ -71,7 +71,7 @@ describe('internal API for the OI’s systems', () => {
     ['a\ud800b', 'TEXT_FORBIDDEN_CHARACTER', 'text: U+D800 (a lone surrogate) at position 2']
   ];
 
-  it('answers 400 naming the field for a comment it could not store or send, and the CLI refuses it in the same words', async () => {
+  it('answers 400 naming the field for a comment it cannot store or send, and the CLI refuses it in the same words', async () => {
     const admin = adminRunner(db.schema, gw.pki);
     for (const [text, error, message] of UNSENDABLE) {
       const r = await json(port, gw.pki.ca, agent, 'POST', `/tickets/${reference}/comments`, { text });
@@ -87,7 +87,7 @@ describe('internal API for the OI’s systems', () => {
     expect((shown.comments as unknown[]).length, 'nothing recorded').to.equal(1);
   });
 
-  it('answers 400 naming the field for a reason too long (Texte1000Type) or unsendable, and the CLI refuses the same', async () => {
+  it('answers 400 naming the field for a reason too long (Texte1000Type) or unsendable; the CLI refuses the same', async () => {
     const admin = adminRunner(db.schema, gw.pki);
     const cases: ReadonlyArray<[string, string, string]> = [
       ['x'.repeat(1001), 'TEXT_TOO_LONG', 'reason: at most 1000 characters, 1001 given'],

@@ -42,8 +42,10 @@ export const certificateCommands: CommandGroup = {
     {
       name: 'register', usage: '<operator> --cert <file.pem> [--profile <name>]',
       summary: "register a certificate issued by a recognised CA (or the OI's CA)",
-      details: 'The certificate must be issued by a CA of the trust store (the OI\'s CA, ESAV_TRUSTED_CAS, or one added with\n`trust add`). At most two active certificates per operator (renewal overlap): revoke one to register a third.\n' +
-        'It must be a client certificate: basic constraints cA=FALSE (or absent), key usage digitalSignature, extended key\nusage clientAuth; a CA certificate is refused.',
+      details: 'The certificate must be issued by a CA of the trust store (the OI\'s CA, ESAV_TRUSTED_CAS, or one added with\n' +
+        '`trust add`). At most two active certificates per operator (renewal overlap): revoke one to register a third.\n' +
+        'It must be a client certificate: basic constraints cA=FALSE (or absent), key usage digitalSignature, extended key\n' +
+        'usage clientAuth; a CA certificate is refused.',
       positionals: ['operator'], options: { cert: { type: 'string', description: 'PEM certificate' }, ...PROFILE },
       async run(ctx, args) {
         const file = stringOption(args, 'cert');
