@@ -178,7 +178,7 @@ export function oiTicketActions(ports: OiTicketPorts, policy: LifecyclePolicy = 
 
     async comment(reference, text, actor, now) {
       const t = textOf(text);
-      if (t === null) throw new TicketActionRefusal('BAD_TEXT', 'text is required', { field: 'text' });
+      if (t === null) throw new TicketActionRefusal('BAD_TEXT', 'text is required');
       sendable('text', t);
       if (!TICKET_REFERENCE.test(reference)) throw notFound(reference);
       await refusing(reference, () => oiComment(tickets, reference, actor.name, t, now));
