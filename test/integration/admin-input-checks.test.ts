@@ -82,6 +82,11 @@ describe('esav-admin refuses invalid input in its own words', () => {
         '- key usage: the extension is required, with digitalSignature', '- extended key usage: the extension is required, with clientAuth');
     });
 
+    it('refuses a file that is not a PEM certificate (it was an uncaught error)', async () => {
+      refused(await admin(['certificates', 'register', 'OPA', '--cert', admin.file('junk.crt', 'pas un certificat')], clock),
+        'cannot be a client certificate:', '- not a PEM X.509 certificate');
+    });
+
     it('registers a client certificate of the OI’s CA (the profile it issues passes)', async () => {
       const r = await admin(['certificates', 'register', 'OPA', '--cert', admin.file('opa.crt', pki.opa.certPem)], clock);
       expect(r.code, r.err).to.equal(0);
@@ -132,6 +137,16 @@ describe('esav-admin refuses invalid input in its own words', () => {
     it('refuses an hour 24 on works declare --start', async () => {
       refused(await admin(['network', 'works', 'declare', '--equipment-type', 'PM', '--equipment', 'PM-X', '--nature', 'DEPL',
         '--start', '2026-12-10T24:00:00+01:00', '--end', '2026-12-11T10:00:00+01:00'], clock), '--start 2026-12-10T24:00:00+01:00:', 'hour 24 does not exist');
+    });
+  });
+
+  describe('free text written to the audit trail', () => {
+    it('refuses a revocation reason or an --actor with a NUL (PostgreSQL refuses it: it was an uncaught error)', async () => {
+      const fingerprint = pki.facts(pki.opa).fingerprint256;
+      refused(await admin(['certificates', 'revoke', fingerprint, '--reason', 'clé\u0000compromise'], clock),
+        'the revocation is refused:', '- --reason: U+0000 (NUL) at position 4');
+      refused(await admin(['maintenance', 'list', '--actor', 'al\u0000ice'], clock), '--actor: U+0000 (NUL) at position 3');
+      expect((await admin(['certificates', 'list', '--operator', 'OPA', '--csv'])).out, 'still active').to.include(',active,');
     });
   });
 
