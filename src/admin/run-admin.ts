@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { ContractError } from '../contracts/contract-loader.js';
 import type { Clock } from '../domain/clock.js';
+import { freeTextProblem } from '../domain/free-text.js';
 import { AdminError } from '../errors/admin-error.js';
 import type { Command, CommandGroup } from './command.js';
 import { certificateCommands } from './commands/certificates.js';
@@ -27,6 +28,9 @@ export interface AdminIo {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
 }
+
+/** An agent's name (a login, "Prénom Nom"): 200 characters are plenty, as the network events' OI contact. */
+const ACTOR_MAX_LENGTH = 200;
 
 const GLOBAL = '  --actor <name>   who is recorded in the audit trail (default: the system user)\n  --help           this help';
 
@@ -74,6 +78,10 @@ export async function runAdmin(argv: readonly string[], io: AdminIo): Promise<nu
     io.err(`expected ${command.positionals.length ? command.positionals.map((p) => `<${p}>`).join(' ') : 'no argument'}, got ${parsed.positionals.length ? parsed.positionals.join(' ') : 'none'}\n\n${commandHelp(group, command)}`);
     return 2;
   }
+
+  // The actor is written in every audit row and transition: text PostgreSQL can store (src/domain/free-text.ts).
+  const actorProblem = typeof parsed.values.actor === 'string' ? freeTextProblem('--actor', parsed.values.actor, ACTOR_MAX_LENGTH) : null;
+  if (actorProblem) { io.err(`ADMIN_INVALID_INPUT: ${actorProblem.message}`); return 1; }
 
   let ctx;
   try {

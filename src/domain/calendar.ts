@@ -11,7 +11,9 @@ export function parseIsoDate(value: string): { y: number; m: number; d: number }
   const y = Number(match[1]);
   const m = Number(match[2]);
   const d = Number(match[3]);
-  const probe = new Date(Date.UTC(y, m - 1, d));
+  // setUTCFullYear, not Date.UTC: Date.UTC reads the years 0 to 99 as 1900 to 1999.
+  const probe = new Date(0);
+  probe.setUTCFullYear(y, m - 1, d);
   if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== m - 1 || probe.getUTCDate() !== d) return null;
   return { y, m, d };
 }

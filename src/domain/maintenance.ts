@@ -96,9 +96,19 @@ export function comingWindows(now: Date, planned: readonly PlannedWindow[], days
   return out.sort((a, b) => a.start.getTime() - b.start.getTime());
 }
 
-/** M2: a planned maintenance must be announced at least 2 working days before it starts. */
+/**
+ * The longest planned maintenance: every web service is closed during it (M2), so a window of a hundred years typed by
+ * mistake would close the gateway for good. A longer work is planned as several windows, each announced (M2).
+ */
+export const MAX_PLANNED_MAINTENANCE_DAYS = 7;
+
+/** M2: a planned maintenance must be announced at least 2 working days before it starts, and lasts 7 days at most. */
 export function plannedWindowProblem(start: Date, end: Date, announcedAt: Date): string | null {
   if (end.getTime() <= start.getTime()) return 'la fin doit suivre le début';
+  const days = (end.getTime() - start.getTime()) / 86_400_000;
+  if (days > MAX_PLANNED_MAINTENANCE_DAYS) {
+    return `durée : une maintenance planifiée dure au plus ${MAX_PLANNED_MAINTENANCE_DAYS} jours, pas ${Math.ceil(days)} jours`;
+  }
   const earliest = parisMidnight(addWorkingDays(parisDate(announcedAt), 2));
   if (start.getTime() < earliest.getTime()) {
     return `préavis de 2 jours ouvrés (M2) : annoncée le ${parisDate(announcedAt)}, une maintenance peut commencer au plus tôt le ${parisDate(earliest)} à 00:00 (Paris)`;

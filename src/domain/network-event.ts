@@ -3,6 +3,7 @@
  * Interop'Fibre's infoTravauxFTTH typeTravaux, and the filters an operator's query may combine (part 3: every
  * filter optional, A6: only what touches the operator's own services or PM prestations).
  */
+import { freeTextProblem } from './free-text.js';
 import type { ElementKind } from './network-inventory.js';
 import type { NetworkEventState } from './network-event-lifecycle.js';
 
@@ -68,6 +69,11 @@ export function eventFieldProblems(category: EventCategory, f: EventFields): str
   if (f.start && f.end && f.end.getTime() < f.start.getTime()) problems.push('end: before the start');
   if (f.comments !== null && f.comments.length > COMMENT_MAX) problems.push(`comments: ${COMMENT_MAX} characters at most (typeCommentaire)`);
   if (f.oiContact !== null && f.oiContact.length > 200) problems.push('contact: 200 characters at most');
+  // Sent in getInfoTravauxFTTH's answers: a character XML 1.0 cannot carry (NUL: PostgreSQL refuses it) is refused.
+  for (const [field, text] of [['comments', f.comments], ['contact', f.oiContact]] as const) {
+    const p = text === null ? null : freeTextProblem(field, text, Number.POSITIVE_INFINITY);
+    if (p?.rule === 'caractere-interdit') problems.push(p.message);
+  }
   return problems;
 }
 

@@ -6,7 +6,8 @@
  * writing. Inputs are `unknown` on purpose: what a command line or a JSON body gave is checked here, not there.
  */
 import { isEsavError } from '../errors/esav-error.js';
-import { TicketActionRefusal } from '../errors/ticket-action-refusal.js';
+import { TicketActionRefusal, type TicketActionRefusalCode } from '../errors/ticket-action-refusal.js';
+import { freeTextProblem, TEXT_MAX_LENGTH, type TextProblemRule } from './free-text.js';
 import {
   archivableClosedBefore, DEFAULT_LIFECYCLE_POLICY, FREEZE_REASONS, TICKET_STATES, TRANSITIONS,
   type FreezeReason, type LifecyclePolicy, type TicketEvent, type TicketState
@@ -73,6 +74,23 @@ function absent(v: unknown): boolean {
   return v === undefined || v === null || v === '';
 }
 
+const TEXT_REFUSAL: Readonly<Record<TextProblemRule, TicketActionRefusalCode>> = Object.freeze({
+  'caractere-interdit': 'TEXT_FORBIDDEN_CHARACTER', vide: 'TEXT_BLANK', 'longueur-max': 'TEXT_TOO_LONG'
+});
+
+/** A given text that can be stored and sent (src/domain/free-text.ts), or the refusal naming its field. */
+function sendable(field: 'text' | 'reason', value: string): string {
+  const problem = freeTextProblem(field, value, field === 'text' ? TEXT_MAX_LENGTH.comment : TEXT_MAX_LENGTH.reason);
+  if (problem) throw new TicketActionRefusal(TEXT_REFUSAL[problem.rule], problem.message, { field });
+  return value;
+}
+
+// A reference is printable ASCII (ReferenceSignalisationType: SIG-YYYY-NNNNNNN) and a code matches operator.code's
+// CHECK: anything else names nothing, so it is not found without asking the database (a NUL in it was a 500:
+// PostgreSQL refuses NUL in text).
+const TICKET_REFERENCE = /^[\x21-\x7E]{1,64}$/;
+const OPERATOR_CODE = /^[A-Z0-9]{2,16}$/;
+
 /** A whole number in [min, max] given as a number or as decimal digits (a command line and a query string give text). */
 function wholeNumber(v: unknown, min: number, max: number): number | null {
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^[0-9]{1,9}$/.test(v) ? Number(v) : NaN;
@@ -111,7 +129,8 @@ export function parseMoveRequest(r: MoveRequest): Move {
   if ((awaiting !== null && !Object.hasOwn(FREEZE_REASONS, awaiting)) || (event === 'freeze' && awaiting === null)) {
     throw new TicketActionRefusal('BAD_AWAITING', `awaiting must be one of ${Object.keys(FREEZE_REASONS).join(', ')}`);
   }
-  const reason = textOf(r.reason);
+  const given = textOf(r.reason);
+  const reason = given === null ? null : sendable('reason', given);
   if (reason === null && TRANSITIONS[event as TicketEvent].reasonRequired) {
     throw new TicketActionRefusal('REASON_REQUIRED', `${event} needs a reason (it is recorded with the transition and shown to the operator)`);
   }
@@ -136,7 +155,7 @@ export function oiTicketActions(ports: OiTicketPorts, policy: LifecyclePolicy = 
   return {
     async list(request) {
       const q = parseListRequest(request);
-      const operatorId = q.operator === null ? null : await ports.operatorIdOf(q.operator);
+      const operatorId = q.operator === null || !OPERATOR_CODE.test(q.operator) ? null : await ports.operatorIdOf(q.operator);
       if (q.operator !== null && operatorId === null) throw new TicketActionRefusal('UNKNOWN_OPERATOR', `no operator ${q.operator}`);
       // The OI sees every ticket, closed ones included (no S3 visibility window): visible since the epoch.
       const { rows, total } = await tickets.search(operatorId, { states: q.state ? [q.state] : [], serviceId: null, from: null, to: null },
@@ -145,13 +164,14 @@ export function oiTicketActions(ports: OiTicketPorts, policy: LifecyclePolicy = 
     },
 
     async show(reference) {
-      const t = await tickets.find(null, reference);
+      const t = TICKET_REFERENCE.test(reference) ? await tickets.find(null, reference) : null;
       if (t === null) throw notFound(reference);
       return { ...t, ...(await tickets.history(t.id)) };
     },
 
     async move(reference, request, actor, now) {
       const m = parseMoveRequest(request);
+      if (!TICKET_REFERENCE.test(reference)) throw notFound(reference);
       return refusing(reference, () => oiEvent(tickets, reference, m.event, actor.name, now,
         { reason: m.reason, freezeReason: m.freezeReason, freezeDetail: m.event === 'freeze' ? m.reason : null, kind: actor.kind ?? 'oi' }));
     },
@@ -159,6 +179,8 @@ export function oiTicketActions(ports: OiTicketPorts, policy: LifecyclePolicy = 
     async comment(reference, text, actor, now) {
       const t = textOf(text);
       if (t === null) throw new TicketActionRefusal('BAD_TEXT', 'text is required');
+      sendable('text', t);
+      if (!TICKET_REFERENCE.test(reference)) throw notFound(reference);
       await refusing(reference, () => oiComment(tickets, reference, actor.name, t, now));
     },
 

@@ -5,6 +5,7 @@
  */
 import { addMonths, parseIsoDate } from './calendar.js';
 import type { FieldError } from '../errors/esav-error.js';
+import { codePointLength, freeTextProblem } from './free-text.js';
 
 export interface Person { readonly name: string; readonly email: string; readonly phone: string | null }
 
@@ -43,17 +44,60 @@ export function siretValid(siret: string): boolean {
   return luhnValid(siret.slice(0, 9)) && luhnValid(siret);
 }
 
+/**
+ * The longest value of each text field of the order form, in characters. The operator table keeps them as text and
+ * jsonb, unbounded: the bounds are those of the same things in the form catalogue (catalog/forms/ftte/v1: raisonSociale
+ * and a contact's nom are Texte100Type, voie and commune Texte200Type, EmailType 254 as RFC 5321 allows), 64 for a
+ * contract reference (as the contracts' references) and 20 for a phone number (the PHONE pattern).
+ */
+export const ORDER_FORM_MAX_LENGTH = Object.freeze({
+  contractReference: 64, companyName: 100, 'representative.name': 100, 'representative.title': 100,
+  name: 100, email: 254, phone: 20, 'address.street': 200, 'address.city': 200
+} as const);
+
+/** The text fields of a form with their bound, named as validateOrderForm names them. */
+function boundedFields(f: OrderForm): Array<[string, string | null | undefined, number]> {
+  const M = ORDER_FORM_MAX_LENGTH;
+  const people = ([['contact', f.contact], ['esavContact', f.esavContact]] as const).flatMap(([prefix, p]) => (p === null || p === undefined ? [] : [
+    [`${prefix}.name`, p.name, M.name], [`${prefix}.email`, p.email, M.email], [`${prefix}.phone`, p.phone, M.phone]
+  ] as Array<[string, string | null, number]>));
+  return [
+    ['code', f.code, 16], ['contractReference', f.contractReference, M.contractReference], ['companyName', f.companyName, M.companyName],
+    ['siret', f.siret, 14], ['representative.name', f.representative?.name, M['representative.name']],
+    ['representative.title', f.representative?.title, M['representative.title']], ...people,
+    ['address.street', f.address?.street, M['address.street']], ['address.postcode', f.address?.postcode, 5],
+    ['address.city', f.address?.city, M['address.city']], ['activationDate', f.activationDate, 10]
+  ];
+}
+
+/** Over-long values and characters the database and XML cannot hold (NUL, controls, lone surrogates), per field. */
+function textProblems(f: OrderForm): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const [field, value, max] of boundedFields(f)) {
+    if (value === null || value === undefined || value === '') continue;
+    const p = freeTextProblem(field, value, max);
+    if (p?.rule === 'longueur-max') {
+      errors.push({ field, rule: 'maxLength', message: `au plus ${max} caractères, ${codePointLength(value)} donnés` });
+    } else if (p?.rule === 'caractere-interdit') {
+      errors.push({ field, rule: 'caractere', message: `caractère interdit ${p.character} en position ${p.position} (XML 1.0)` });
+    }
+  }
+  return errors;
+}
+
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^\+?[0-9 .-]{9,20}$/;
 
 /** Every problem of an order form, each naming its field (empty when the form is complete and coherent). */
 export function validateOrderForm(f: OrderForm): FieldError[] {
-  const errors: FieldError[] = [];
+  const errors: FieldError[] = textProblems(f);
+  // A field already refused for its length or a character is not checked further (one problem per field).
+  const refused = new Set(errors.map((e) => e.field));
   const need = (field: string, value: string | undefined | null, rule = 'obligatoire', message = 'champ obligatoire'): void => {
     if (value === undefined || value === null || value.trim() === '') errors.push({ field, rule, message });
   };
   const check = (field: string, ok: boolean, rule: string, value: string, message: string): void => {
-    if (!ok) errors.push({ field, rule, value, message });
+    if (!ok && !refused.has(field)) errors.push({ field, rule, value, message });
   };
   need('code', f.code);
   if (f.code) check('code', /^[A-Z0-9]{2,16}$/.test(f.code), 'pattern', f.code, '2 à 16 lettres majuscules ou chiffres');

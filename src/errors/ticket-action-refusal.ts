@@ -15,6 +15,10 @@ export const ticketActionRefusals = Object.freeze({
   BAD_AWAITING: { kind: 'invalid-input', meaning: 'a freeze must say what is awaited, one of FREEZE_REASONS' },
   REASON_REQUIRED: { kind: 'invalid-input', meaning: 'the lifecycle asks a reason for this event' },
   BAD_TEXT: { kind: 'invalid-input', meaning: 'a comment needs a text' },
+  // A comment or reason that could not be stored or sent (src/domain/free-text.ts); the refusal names the field.
+  TEXT_FORBIDDEN_CHARACTER: { kind: 'invalid-input', meaning: 'the text has a character XML 1.0 cannot carry (NUL, a control character, a lone surrogate)' },
+  TEXT_BLANK: { kind: 'invalid-input', meaning: 'the text has only white space or control characters' },
+  TEXT_TOO_LONG: { kind: 'invalid-input', meaning: 'the text is longer than the contract allows (comment 4000, reason 1000 characters)' },
   NOT_FOUND: { kind: 'not-found', meaning: 'no ticket has this reference' },
   // The lifecycle's own refusal, under the wire code operators see for it (registry ESAV_TICKET_TRANSITION).
   TRANSITION_INTERDITE: { kind: 'conflict', meaning: 'the ticket is not in a state that allows the action' }
@@ -24,9 +28,12 @@ export type TicketActionRefusalCode = keyof typeof ticketActionRefusals;
 
 export class TicketActionRefusal extends Error {
   readonly kind: RefusalKind;
+  /** The request's field in error, when one is (the internal API answers it as `field`). */
+  readonly field: string | undefined;
 
-  constructor(readonly code: TicketActionRefusalCode, message: string, options?: { cause?: unknown }) {
+  constructor(readonly code: TicketActionRefusalCode, message: string, options?: { cause?: unknown; field?: string }) {
     super(message, options);
+    this.field = options?.field;
     this.name = 'TicketActionRefusal';
     this.kind = ticketActionRefusals[code].kind;
   }

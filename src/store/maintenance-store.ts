@@ -1,5 +1,6 @@
 /** Planned maintenance windows (DOMAIN.md M2): declared by the people who run the gateway, read by every instance. */
 import { activeWindowUntil, comingWindows, plannedWindowProblem, type ActiveWindow, type NightlyWindow, type PlannedWindow } from '../domain/maintenance.js';
+import { freeTextProblem, TEXT_MAX_LENGTH } from '../domain/free-text.js';
 import { AdminError } from '../errors/admin-error.js';
 import { recordChange } from './registry/audit.js';
 import { run, transaction, type Pool } from './database.js';
@@ -20,6 +21,9 @@ export async function planMaintenance(pool: Pool, start: Date, end: Date, reason
   const problem = plannedWindowProblem(start, end, now);
   if (problem) throw new AdminError('ADMIN_INVALID_INPUT', problem);
   if (reason.trim() === '') throw new AdminError('ADMIN_INVALID_INPUT', 'a planned maintenance needs a reason (--reason)');
+  // Shown to operators by the exploitation service: storable and sendable, 500 characters at most (the table's CHECK).
+  const text = freeTextProblem('reason', reason, TEXT_MAX_LENGTH.notice);
+  if (text) throw new AdminError('ADMIN_INVALID_INPUT', 'the planned maintenance is refused:', [text.message]);
   return transaction(pool, async (client) => {
     const rows = await run<Row>(client, {
       text: 'INSERT INTO planned_maintenance (starts_at, ends_at, reason, announced_at) VALUES ($1, $2, $3, $4) RETURNING id, starts_at, ends_at, reason, announced_at',

@@ -3,7 +3,8 @@
  * own, with mutual TLS trusting ONLY the OI's internal CA — operators' certificates (issued by the OI's e-SAV CA
  * or a recognised CA) fail the handshake there. The agent recorded in transitions is the client certificate's CN.
  * Every route calls the OI's ticket actions (src/domain/oi-ticket-actions.ts), as the admin CLI does; their refusals
- * become HTTP answers in one place (httpStatusOf): 400 invalid input, 404 not found, 409 conflict, `{error, message}`.
+ * become HTTP answers in one place (httpStatusOf): 400 invalid input, 404 not found, 409 conflict, `{error, message}`,
+ * with `field` naming the request's field in error when there is one (a comment or reason that cannot be stored or sent).
  */
 import type { TLSSocket } from 'node:tls';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -34,7 +35,9 @@ const referenceOf = (request: FastifyRequest): string => (request.params as { re
 export async function buildInternalApi(tls: TlsMaterial, port: InternalTicketPort, clock: Clock): Promise<FastifyInstance> {
   const api = Fastify({ https: httpsOptions(tls), logger: false, bodyLimit: 64 * 1024 });
   api.setErrorHandler((error, _request, reply) => {
-    if (isTicketActionRefusal(error)) return reply.code(httpStatusOf(error.kind)).send({ error: error.code, message: error.message });
+    if (isTicketActionRefusal(error)) {
+      return reply.code(httpStatusOf(error.kind)).send({ error: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) });
+    }
     // The database cannot serve now: the caller may retry (the same fault as on the SOAP side, registry ESAV_SERVICE_UNAVAILABLE).
     if (isEsavError(error) && error.code === 'ESAV_SERVICE_UNAVAILABLE') {
       if (error.detail.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.detail.retryAfterSeconds));

@@ -10,6 +10,7 @@ import { createCertificateAuthority, issueCertificate, type IssuedCertificate } 
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { call, textOf } from '../support/soap-client.js';
+import { adminRunner } from '../support/admin.js';
 import { json } from '../support/internal-api.js';
 import { filing, formExample } from '../support/tickets.js';
 
@@ -58,6 +59,61 @@ describe('internal API for the OI’s systems', () => {
     expect(illegal.body!.error).to.equal('TRANSITION_INTERDITE');
     expect((await json(port, gw.pki.ca, agent, 'POST', '/tickets/SIG-2026-9999999/events', { event: 'accept' })).status).to.equal(404);
     expect((await json(port, gw.pki.ca, agent, 'POST', `/tickets/${reference}/events`, { event: 'toString' })).status).to.equal(400);
+  });
+
+  // Texts that PostgreSQL cannot store (NUL: a 500 before) or the notification cannot carry (its texte is Texte4000Type,
+  // minLength 1: a text of controls only was accepted, then sent empty and refused by the operator's endpoint).
+  const UNSENDABLE: ReadonlyArray<[string, string, string]> = [
+    ['x'.repeat(4001), 'TEXT_TOO_LONG', 'text: at most 4000 characters, 4001 given'],
+    ['fin\u0000', 'TEXT_FORBIDDEN_CHARACTER', 'text: U+0000 (NUL) at position 4 is not allowed'],
+    ['\u0001\u0002', 'TEXT_FORBIDDEN_CHARACTER', 'text: U+0001 (a control character) at position 1'],
+    ['\u0085\u200b', 'TEXT_BLANK', 'text: only white space or control characters, nothing readable'],
+    ['a\ud800b', 'TEXT_FORBIDDEN_CHARACTER', 'text: U+D800 (a lone surrogate) at position 2']
+  ];
+
+  it('answers 400 naming the field for a comment it cannot store or send, and the CLI refuses it in the same words', async () => {
+    const admin = adminRunner(db.schema, gw.pki);
+    for (const [text, error, message] of UNSENDABLE) {
+      const r = await json(port, gw.pki.ca, agent, 'POST', `/tickets/${reference}/comments`, { text });
+      expect(r.status, JSON.stringify(text).slice(0, 40)).to.equal(400);
+      expect(r.body).to.include({ error, field: 'text' });
+      expect(r.body!.message).to.include(message);
+      // In process, as a script's argument array would give it (a shell cannot pass a NUL, the rest it can).
+      const cli = await admin(['tickets', 'comment', reference, '--text', text], clock);
+      expect(cli.code, JSON.stringify(text).slice(0, 40)).to.equal(1);
+      expect(cli.err).to.include(`ADMIN_INVALID_INPUT: ${error}: ${message}`);
+    }
+    const shown = (await json(port, gw.pki.ca, agent, 'GET', `/tickets/${reference}`)).body!;
+    expect((shown.comments as unknown[]).length, 'nothing recorded').to.equal(1);
+  });
+
+  it('answers 400 naming the field for a reason too long (Texte1000Type) or unsendable; the CLI refuses the same', async () => {
+    const admin = adminRunner(db.schema, gw.pki);
+    const cases: ReadonlyArray<[string, string, string]> = [
+      ['x'.repeat(1001), 'TEXT_TOO_LONG', 'reason: at most 1000 characters, 1001 given'],
+      ['motif\u0000', 'TEXT_FORBIDDEN_CHARACTER', 'reason: U+0000 (NUL) at position 6'],
+      ['\u0007', 'TEXT_FORBIDDEN_CHARACTER', 'reason: U+0007 (a control character)']
+    ];
+    for (const [reason, error, message] of cases) {
+      const r = await json(port, gw.pki.ca, agent, 'POST', `/tickets/${reference}/events`, { event: 'unfreeze', reason });
+      expect(r.status, JSON.stringify(reason).slice(0, 40)).to.equal(400);
+      expect(r.body).to.include({ error, field: 'reason' });
+      expect(r.body!.message).to.include(message);
+    }
+    const cli = await admin(['tickets', 'unfreeze', reference, '--reason', 'x'.repeat(1001)], clock);
+    expect(cli.code).to.equal(1);
+    expect(cli.err).to.include('ADMIN_INVALID_INPUT: TEXT_TOO_LONG: reason: at most 1000 characters, 1001 given');
+    const control = await admin(['tickets', 'unfreeze', reference, '--reason', '\u0007'], clock);
+    expect(control.err).to.include('ADMIN_INVALID_INPUT: TEXT_FORBIDDEN_CHARACTER: reason: U+0007 (a control character) at position 1');
+    expect((await json(port, gw.pki.ca, agent, 'GET', `/tickets/${reference}`)).body!.state, 'not moved').to.equal('GELE');
+  });
+
+  it('answers 404, not 500, for a reference or an operator code with a NUL in it', async () => {
+    expect((await json(port, gw.pki.ca, agent, 'GET', '/tickets/SIG-2026-%00')).status).to.equal(404);
+    expect((await json(port, gw.pki.ca, agent, 'POST', '/tickets/SIG%00/comments', { text: 'x' })).status).to.equal(404);
+    const listed = await json(port, gw.pki.ca, agent, 'GET', '/tickets?operator=OP%00A');
+    expect(listed.status).to.equal(400);
+    expect(listed.body!.error).to.equal('UNKNOWN_OPERATOR');
   });
 
   it('lists tickets by state', async () => {

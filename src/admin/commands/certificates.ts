@@ -4,6 +4,7 @@ import path from 'node:path';
 import { AdminError } from '../../errors/admin-error.js';
 import { certificateFacts, CsrError, issueCertificate, issueFromCsr } from '../../pki/certificate-authority.js';
 import { issuerOf } from '../../pki/chain.js';
+import { clientCertificateProblems } from '../../pki/client-certificate-profile.js';
 import { certificates, expiringWithin, registerCertificate, revokeCertificate } from '../../store/registry/certificates.js';
 import { assignProfile } from '../../store/registry/profiles.js';
 import { CSV_OPTION, stringOption, type CommandGroup, type OptionSpec } from '../command.js';
@@ -13,7 +14,10 @@ import { render } from '../output.js';
 const PROFILE: Record<string, OptionSpec> = { profile: { type: 'string', description: 'profile of the certificate', default: 'complet' } };
 const DEFAULT_VALIDITY_DAYS = 397;
 
-async function register(ctx: AdminContext, code: string, certPem: string, profile: string): Promise<void> {
+/** register and issue both end here: a certificate is checked as a client certificate before anything else. */
+async function register(ctx: AdminContext, code: string, certPem: string, profile: string, source: string): Promise<void> {
+  const problems = clientCertificateProblems(certPem);
+  if (problems.length > 0) throw new AdminError('ADMIN_INVALID_INPUT', `${source} cannot be a client certificate:`, problems);
   const anchors = await ctx.trustAnchors();
   const issuer = issuerOf(certPem, anchors);
   const facts = certificateFacts(certPem);
@@ -38,12 +42,15 @@ export const certificateCommands: CommandGroup = {
     {
       name: 'register', usage: '<operator> --cert <file.pem> [--profile <name>]',
       summary: "register a certificate issued by a recognised CA (or the OI's CA)",
-      details: 'The certificate must be issued by a CA of the trust store (the OI\'s CA, ESAV_TRUSTED_CAS, or one added with\n`trust add`). At most two active certificates per operator (renewal overlap): revoke one to register a third.',
+      details: 'The certificate must be issued by a CA of the trust store (the OI\'s CA, ESAV_TRUSTED_CAS, or one added with\n' +
+        '`trust add`). At most two active certificates per operator (renewal overlap): revoke one to register a third.\n' +
+        'It must be a client certificate: basic constraints cA=FALSE (or absent), key usage digitalSignature, extended key\n' +
+        'usage clientAuth; a CA certificate is refused.',
       positionals: ['operator'], options: { cert: { type: 'string', description: 'PEM certificate' }, ...PROFILE },
       async run(ctx, args) {
         const file = stringOption(args, 'cert');
         if (!file) throw new AdminError('ADMIN_INVALID_INPUT', '--cert is required');
-        await register(ctx, args.positionals[0]!, readFileSync(file, 'utf8'), stringOption(args, 'profile') ?? 'complet');
+        await register(ctx, args.positionals[0]!, readFileSync(file, 'utf8'), stringOption(args, 'profile') ?? 'complet', `--cert ${file}`);
       }
     },
     {
@@ -87,7 +94,7 @@ export const certificateCommands: CommandGroup = {
           writeFileSync(out, certPem);
           ctx.out(`certificate written: ${out}`);
         }
-        await register(ctx, code, certPem, stringOption(args, 'profile') ?? 'complet');
+        await register(ctx, code, certPem, stringOption(args, 'profile') ?? 'complet', 'the issued certificate');
       }
     },
     {

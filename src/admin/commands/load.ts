@@ -3,29 +3,18 @@
  * limits the OI may impose under overload, announced the day before (L2): pushed to the operator's notification
  * endpoint when it implements a contract version that carries limit announcements, else told by the usual channel.
  */
-import { parisDate, parseIsoDate } from '../../domain/calendar.js';
+import { parisDate } from '../../domain/calendar.js';
 import { announceBy, announcedInTime, announcementStatus, enforcementStart, liftStatus } from '../../domain/limit-announcement.js';
 import { isLimitScope, LIMIT_SCOPES, type LimitScope } from '../../domain/load-rules.js';
 import { AdminError } from '../../errors/admin-error.js';
 import { declareLimit, listLimits, removeLimit, type LimitListing, type Telling } from '../../store/load/limit-store.js';
 import { volumetry, type VolumetryQuery } from '../../store/load/volumetry-store.js';
 import { CSV_OPTION, stringOption, type CommandArgs, type CommandGroup } from '../command.js';
+import { dateOption, instantOption, monthOption, requiredInstantOption } from '../date-options.js';
 import { render } from '../output.js';
 
 const paris = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
 const both = (d: Date): string => `${d.toISOString()} (${paris.format(d)} Paris)`;
-
-function instant(name: string, value: string | undefined): Date {
-  if (!value) throw new AdminError('ADMIN_INVALID_INPUT', `--${name} is required (ISO date-time with its offset, e.g. 2026-12-02T08:00:00+01:00)`);
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime()) || !/[zZ]|[+-]\d\d:\d\d$/.test(value)) throw new AdminError('ADMIN_INVALID_INPUT', `--${name} ${value}: an ISO date-time with its offset is expected`);
-  return d;
-}
-
-function isoDate(name: string, value: string): string {
-  if (!parseIsoDate(value)) throw new AdminError('ADMIN_INVALID_INPUT', `--${name} ${value}: a date YYYY-MM-DD is expected`);
-  return value;
-}
 
 const lastDayOf = (month: string): string => {
   const [y, m] = month.split('-').map(Number);
@@ -34,17 +23,16 @@ const lastDayOf = (month: string): string => {
 
 /** --month: that month's totals; otherwise daily totals from --from (default: the 1st of this month) to --to (today). */
 function volumetryQuery(args: CommandArgs, now: Date): VolumetryQuery {
-  const month = stringOption(args, 'month');
-  const from = stringOption(args, 'from');
-  const to = stringOption(args, 'to');
+  const month = monthOption(args, 'month');
+  const from = dateOption(args, 'from');
+  const to = dateOption(args, 'to');
   const operator = stringOption(args, 'operator') ?? null;
   if (month !== undefined) {
     if (from !== undefined || to !== undefined) throw new AdminError('ADMIN_INVALID_INPUT', '--month or --from/--to, not both');
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new AdminError('ADMIN_INVALID_INPUT', `--month ${month}: YYYY-MM is expected`);
     return { from: `${month}-01`, to: lastDayOf(month), per: 'month', operator };
   }
   const today = parisDate(now);
-  const q: VolumetryQuery = { from: isoDate('from', from ?? `${today.slice(0, 7)}-01`), to: isoDate('to', to ?? today), per: 'day', operator };
+  const q: VolumetryQuery = { from: from ?? `${today.slice(0, 7)}-01`, to: to ?? today, per: 'day', operator };
   if (q.from > q.to) throw new AdminError('ADMIN_INVALID_INPUT', `--from ${q.from} is after --to ${q.to}`);
   return q;
 }
@@ -95,10 +83,9 @@ export const loadCommands: CommandGroup = {
       },
       async run(ctx, args) {
         const perMinute = Number(stringOption(args, 'per-minute'));
-        const until = stringOption(args, 'until');
         const { limit, telling } = await declareLimit(ctx.pool, {
           operator: args.positionals[0]!, scope: scopeOption(args), perMinute,
-          start: instant('from', stringOption(args, 'from')), end: until === undefined ? null : instant('until', until),
+          start: requiredInstantOption(args, 'from'), end: instantOption(args, 'until') ?? null,
           reason: stringOption(args, 'reason') ?? null
         }, ctx.actor, ctx.clock.now(), ctx.notificationContract());
         ctx.out([

@@ -1,15 +1,9 @@
 /** esav-admin maintenance …: planned maintenance windows (DOMAIN.md M2), announced 2 working days ahead at least. */
-import { AdminError } from '../../errors/admin-error.js';
+import { MAX_PLANNED_MAINTENANCE_DAYS } from '../../domain/maintenance.js';
 import { cancelMaintenance, planMaintenance, upcomingPlannedWindows } from '../../store/maintenance-store.js';
 import { CSV_OPTION, stringOption, type CommandGroup } from '../command.js';
+import { requiredInstantOption } from '../date-options.js';
 import { render } from '../output.js';
-
-function instant(name: string, value: string | undefined): Date {
-  if (!value) throw new AdminError('ADMIN_INVALID_INPUT', `--${name} is required (ISO date-time with its offset, e.g. 2026-12-02T22:00:00+01:00)`);
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime()) || !/[zZ]|[+-]\d\d:\d\d$/.test(value)) throw new AdminError('ADMIN_INVALID_INPUT', `--${name} ${value}: an ISO date-time with its offset is expected`);
-  return d;
-}
 
 export const maintenanceCommands: CommandGroup = {
   name: 'maintenance',
@@ -17,11 +11,11 @@ export const maintenanceCommands: CommandGroup = {
   commands: [
     {
       name: 'plan', usage: '--from <ISO date-time> --to <ISO date-time> --reason <text>',
-      summary: 'declare a window, at least 2 working days ahead (refused otherwise)',
+      summary: `declare a window, at least 2 working days ahead, at most ${MAX_PLANNED_MAINTENANCE_DAYS} days long (refused otherwise)`,
       details: 'Every instance applies it when due (no restart); operators read the coming windows with the "exploitation" service.\nThe nightly window (M1) is configured (ESAV_NIGHTLY_WINDOW_START, ESAV_NIGHTLY_WINDOW_MINUTES), not declared.',
       positionals: [], options: { from: { type: 'string', description: 'start' }, to: { type: 'string', description: 'end' }, reason: { type: 'string', description: 'shown to operators' } },
       async run(ctx, args) {
-        const w = await planMaintenance(ctx.pool, instant('from', stringOption(args, 'from')), instant('to', stringOption(args, 'to')), stringOption(args, 'reason') ?? '', ctx.actor, ctx.clock.now());
+        const w = await planMaintenance(ctx.pool, requiredInstantOption(args, 'from'), requiredInstantOption(args, 'to'), stringOption(args, 'reason') ?? '', ctx.actor, ctx.clock.now());
         ctx.out(`planned #${w.id}: ${w.start.toISOString()} → ${w.end.toISOString()} (${w.reason})`);
       }
     },

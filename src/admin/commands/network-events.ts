@@ -8,16 +8,8 @@ import type { NetworkEventMove } from '../../domain/network-event-lifecycle.js';
 import { AdminError } from '../../errors/admin-error.js';
 import { declareNetworkEvent, listNetworkEvents, moveNetworkEventInStore, viewNetworkEvent } from '../../store/network-event-store.js';
 import { CSV_OPTION, stringOption, type CommandArgs, type Command, type OptionSpec } from '../command.js';
+import { instantOption } from '../date-options.js';
 import { render } from '../output.js';
-
-function instant(name: string, value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime()) || !/T.*([zZ]|[+-]\d\d:\d\d)$/.test(value)) {
-    throw new AdminError('ADMIN_INVALID_INPUT', `--${name} ${value}: an ISO date-time with its offset is expected (e.g. 2026-12-10T08:00:00+01:00)`);
-  }
-  return d;
-}
 
 function yesNo(name: string, value: string | undefined): boolean | undefined {
   if (value === undefined) return undefined;
@@ -46,7 +38,7 @@ const pick = (names: readonly string[]): Record<string, OptionSpec> => Object.fr
 /** The fields given on the command line; absent ones are undefined (kept on a move). */
 function givenFields(args: CommandArgs): Partial<EventFields> {
   return {
-    nature: nature(stringOption(args, 'nature')), start: instant('start', stringOption(args, 'start')), end: instant('end', stringOption(args, 'end')),
+    nature: nature(stringOption(args, 'nature')), start: instantOption(args, 'start'), end: instantOption(args, 'end'),
     curative: yesNo('curative', stringOption(args, 'curative')),
     interventionRequired: yesNo('intervention-required', stringOption(args, 'intervention-required')),
     comments: stringOption(args, 'comments'), oiContact: stringOption(args, 'contact')

@@ -5,6 +5,7 @@ import { AdminError } from '../../errors/admin-error.js';
 import { operatorStatus } from '../../domain/operator-subscription.js';
 import { createOperator, findOperator, listOperators, terminateOperator, type OperatorRecord } from '../../store/registry/operators.js';
 import { CSV_OPTION, stringOption, type CommandGroup } from '../command.js';
+import { dateOption } from '../date-options.js';
 import { parseOrderForm } from '../order-form.js';
 import { render } from '../output.js';
 
@@ -69,9 +70,9 @@ export const operatorCommands: CommandGroup = {
       positionals: ['code'],
       options: { 'notified-on': { type: 'string', description: 'date the termination was notified' }, 'end-date': { type: 'string', description: 'requested end date' } },
       async run(ctx, args) {
-        const notified = stringOption(args, 'notified-on');
+        const notified = dateOption(args, 'notified-on');
         if (!notified) throw new AdminError('ADMIN_INVALID_INPUT', '--notified-on is required');
-        const o = await terminateOperator(ctx.pool, args.positionals[0]!, notified, stringOption(args, 'end-date') ?? null, ctx.actor);
+        const o = await terminateOperator(ctx.pool, args.positionals[0]!, notified, dateOption(args, 'end-date') ?? null, ctx.actor);
         ctx.out(`${o.code}: termination notified on ${o.termination_notified_on}, service ends on ${o.end_date}`);
       }
     }

@@ -3,6 +3,7 @@
  * announced to the operator (pushed to its notification endpoint when it can take it, else by the OI's usual
  * channel), read by every instance (polled), and the shared per-minute counters that enforce them across instances.
  */
+import { freeTextProblem, TEXT_MAX_LENGTH } from '../../domain/free-text.js';
 import {
   announcementChannel, announceBy, enforcementStart, type AnnouncementChannel, type AnnouncementRecord, type NotificationContractFacts
 } from '../../domain/limit-announcement.js';
@@ -101,8 +102,12 @@ export interface LimitDeclaration {
   readonly reason: string | null;
 }
 
-const reasonProblem = (reason: string | null): string | null =>
-  reason !== null && (reason.trim() === '' || reason.length > 500) ? '--reason: 1 to 500 characters' : null;
+/** The reason is told to the operator (notification Texte500Type): 1 to 500 characters it can carry (src/domain/free-text.ts). */
+function reasonProblem(reason: string | null): string | null {
+  if (reason === null) return null;
+  if (reason.trim() === '') return '--reason: 1 to 500 characters';
+  return freeTextProblem('--reason', reason, TEXT_MAX_LENGTH.notice)?.message ?? null;
+}
 
 /**
  * Declares a limit, refused at short notice (L2), and announces it in the same transaction: queued for the operator's

@@ -2,6 +2,7 @@
  * The certificate registry's administration (DOMAIN.md A2, A3): register, list, revoke, expiring. At most two
  * active certificates per operator (the renewal overlap); a third is refused naming the two.
  */
+import { freeTextProblem, TEXT_MAX_LENGTH } from '../../domain/free-text.js';
 import type { CertificateFacts } from '../../domain/identity.js';
 import { addWorkingDays } from '../../domain/french-calendar.js';
 import { parisDate, parisMidnight } from '../../domain/calendar.js';
@@ -69,6 +70,9 @@ export async function revokeCertificate(pool: Pool, fingerprint: string, reason:
   const prefix = fingerprint.replace(/:/g, '').toLowerCase();
   if (!/^[0-9a-f]{12,64}$/.test(prefix)) throw new AdminError('ADMIN_INVALID_INPUT', `not a SHA-256 fingerprint (or a prefix of 12+ hex digits): ${fingerprint}`);
   if (reason.trim() === '') throw new AdminError('ADMIN_INVALID_INPUT', 'a revocation needs a reason (--reason)');
+  // Kept in the audit trail: a NUL was PostgreSQL's error, not a refusal (src/domain/free-text.ts).
+  const text = freeTextProblem('--reason', reason, TEXT_MAX_LENGTH.reason);
+  if (text) throw new AdminError('ADMIN_INVALID_INPUT', 'the revocation is refused:', [text.message]);
   return transaction(pool, async (client) => {
     const matches = (await run<{ id: string; operator_id: string; fingerprint_sha256: string; state: string }>(client, {
       text: "SELECT id, operator_id, fingerprint_sha256, state FROM client_certificate WHERE fingerprint_sha256 LIKE $1 || '%' FOR UPDATE",
