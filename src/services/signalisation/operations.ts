@@ -40,7 +40,7 @@ export function signalisationOperations(deps: SignalisationDeps, o: VersionOptio
   return {
     async depotSignalisation(request, ctx) {
       const { ticket, replay } = await fileTicket(deps.tickets, ctx.caller, filingInput(deps.catalog, request, ctx.now), ctx.now);
-      return wrap('DepotSignalisationReponse', `${element('referenceSignalisation', ticket.reference)}${element('dateAcceptation', iso(ticket.acceptedAt))}${element('etat', ticket.state)}${element('dejaDeposee', String(replay))}`);
+      return wrap('DepotSignalisationReponse', `${element('referenceSignalisation', ticket.reference)}${element('dateAcceptation', iso(ticket.acceptedAt))}${element('etat', o.wireState(ticket.state))}${element('dejaDeposee', String(replay))}`);
     },
     async consultationEtat(request, ctx) {
       return wrap('ConsultationEtatReponse', stateXml(await visibleTicketState(deps.tickets, ctx.caller, ref(request), ctx.now), o));
@@ -53,28 +53,30 @@ export function signalisationOperations(deps: SignalisationDeps, o: VersionOptio
     },
     async ajoutComplement(request, ctx) {
       const state = await addComplement(deps.tickets, ctx.caller, ref(request), childText(request, 'texte') ?? '', childText(request, 'reponseAuGel') === 'true' || childText(request, 'reponseAuGel') === '1', ctx.now);
-      return wrap('AjoutComplementReponse', `${element('referenceSignalisation', ref(request))}${element('etat', state)}`);
+      return wrap('AjoutComplementReponse', `${element('referenceSignalisation', ref(request))}${element('etat', o.wireState(state))}`);
     },
     async reponseCloture(request, ctx) {
       const state = await answerClosure(deps.tickets, ctx.caller, ref(request), childText(request, 'decision') === 'ACCEPTEE', childText(request, 'motif'), ctx.now);
-      return wrap('ReponseClotureReponse', `${element('referenceSignalisation', ref(request))}${element('etat', state)}`);
+      return wrap('ReponseClotureReponse', `${element('referenceSignalisation', ref(request))}${element('etat', o.wireState(state))}`);
     },
     async rechercheSignalisations(request, ctx) {
-      const states = childTexts(request, 'etat').filter((s): s is TicketState => (TICKET_STATES as readonly string[]).includes(s));
+      const asked = childTexts(request, 'etat').filter((s): s is TicketState => (TICKET_STATES as readonly string[]).includes(s));
+      // A state this version shows for another (v1: ANNULE as CLOS_TABLEAU_DE_BORD) is searched under its wire name too.
+      const states = TICKET_STATES.filter((s) => asked.includes(s) || asked.includes(o.wireState(s) as TicketState));
       const criteria = { states, serviceId: childText(request, 'identifiantPrestation'), from: dateOrNull(childText(request, 'dateDebut')), to: dateOrNull(childText(request, 'dateFin')) };
       if (o.paged) {
         const page = Number(childText(request, 'page') ?? '1');
         const size = Number(childText(request, 'taillePage') ?? '20');
         const { rows, total } = await searchTickets(deps.tickets, ctx.caller, criteria, { page, size }, ctx.now);
-        return wrap('RechercheSignalisationsReponse', `${rows.map(summaryXml).join('')}${element('page', page)}${element('taillePage', size)}${element('nombreTotal', total)}`);
+        return wrap('RechercheSignalisationsReponse', `${rows.map((r) => summaryXml(r, o)).join('')}${element('page', page)}${element('taillePage', size)}${element('nombreTotal', total)}`);
       }
       const { rows, total } = await searchTickets(deps.tickets, ctx.caller, criteria, { page: 1, size: MAX_RESULTS }, ctx.now);
-      return wrap('RechercheSignalisationsReponse', `${rows.map(summaryXml).join('')}${element('resultatTronque', String(total > rows.length))}`);
+      return wrap('RechercheSignalisationsReponse', `${rows.map((r) => summaryXml(r, o)).join('')}${element('resultatTronque', String(total > rows.length))}`);
     },
     ...(o.paged ? {
       async annulationSignalisation(request, ctx) {
         const state = await cancelTicket(deps.tickets, ctx.caller, ref(request), childText(request, 'motif') ?? '', ctx.now);
-        return wrap('AnnulationSignalisationReponse', `${element('referenceSignalisation', ref(request))}${element('etat', state)}`);
+        return wrap('AnnulationSignalisationReponse', `${element('referenceSignalisation', ref(request))}${element('etat', o.wireState(state))}`);
       }
     } satisfies Record<string, OperationHandler> : {})
   };

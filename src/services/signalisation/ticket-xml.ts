@@ -2,7 +2,7 @@
  * The XML of tickets, written once for every version of the signalisation service; the differences between
  * versions (structured ends, the TMF621 state) are options.
  */
-import { FREEZE_REASONS, TMF621_STATE } from '../../domain/ticket-lifecycle.js';
+import { FREEZE_REASONS, TMF621_STATE, type TicketState } from '../../domain/ticket-lifecycle.js';
 import type { CommentRecord, TicketRecord, TicketStateView, TicketSummary, TransitionRecord } from '../../domain/tickets.js';
 import type { RentedService, ServiceEnd } from '../../domain/service-inventory.js';
 import { restorationDeadline } from '../../domain/restoration.js';
@@ -10,7 +10,21 @@ import { closureAnswerDeadline } from '../../domain/ticket-service.js';
 import { element, optionalElement } from '../../xml/escape.js';
 import { iso } from './wire.js';
 
-export interface TicketXmlOptions { readonly structuredEnds: boolean; readonly tmf621: boolean }
+export interface TicketXmlOptions {
+  readonly structuredEnds: boolean;
+  readonly tmf621: boolean;
+  /** A state as this version's EtatType writes it (v1 has no ANNULE: every answer validates against its own schema). */
+  readonly wireState: (s: TicketState) => string;
+}
+
+/** Every state as it is (v2). */
+export const SAME_STATE = (s: TicketState): string => s;
+
+/**
+ * v1 knows no cancellation (v2 added it): a ticket cancelled through v2 is shown to v1 as CLOS_TABLEAU_DE_BORD, the
+ * terminal state of v1 that says "nothing more will happen to it". A v1 search for CLOS_TABLEAU_DE_BORD finds it too.
+ */
+export const V1_STATE = (s: TicketState): string => (s === 'ANNULE' ? 'CLOS_TABLEAU_DE_BORD' : s);
 
 const ACTOR = { oi: 'OI', operator: 'OPERATEUR', system: 'SYSTEME' } as const;
 
@@ -22,7 +36,7 @@ export function freezeXml(t: TicketStateView): string {
 
 export function stateXml(t: TicketStateView, o: TicketXmlOptions): string {
   const deadline = closureAnswerDeadline(t);
-  return `${element('referenceSignalisation', t.reference)}${element('etat', t.state)}${o.tmf621 ? element('etatTMF621', TMF621_STATE[t.state]) : ''}${element('dateEtat', iso(t.stateChangedAt))}${freezeXml(t)}${optionalElement('finDelaiReponseCloture', deadline ? iso(deadline) : null)}`;
+  return `${element('referenceSignalisation', t.reference)}${element('etat', o.wireState(t.state))}${o.tmf621 ? element('etatTMF621', TMF621_STATE[t.state]) : ''}${element('dateEtat', iso(t.stateChangedAt))}${freezeXml(t)}${optionalElement('finDelaiReponseCloture', deadline ? iso(deadline) : null)}`;
 }
 
 function endText(e: ServiceEnd): string {
@@ -43,11 +57,11 @@ export function detailXml(t: TicketRecord, s: RentedService, history: { transiti
     return `<garantie>${element('type', g.kind)}${element('libelle', g.label)}${optionalElement('delaiRetablissementHeures', g.restorationHours)}${optionalElement('plageHoraire', g.hours)}${optionalElement('echeanceRetablissement', due)}</garantie>`;
   }).join('');
   const comments = history.comments.map((c) => `<commentaire>${element('date', iso(c.at))}${element('auteur', c.authorKind === 'oi' ? 'OI' : 'OPERATEUR')}${element('texte', c.text)}</commentaire>`).join('');
-  const transitions = history.transitions.map((h) => `<transition>${optionalElement('de', h.from)}${element('vers', h.to)}${element('date', iso(h.at))}${element('acteur', ACTOR[h.actorKind])}${optionalElement('motif', h.reason)}</transition>`).join('');
+  const transitions = history.transitions.map((h) => `<transition>${optionalElement('de', h.from === null ? null : o.wireState(h.from))}${element('vers', o.wireState(h.to))}${element('date', iso(h.at))}${element('acteur', ACTOR[h.actorKind])}${optionalElement('motif', h.reason)}</transition>`).join('');
   const deadline = closureAnswerDeadline(t);
-  return `<signalisation>${element('referenceSignalisation', t.reference)}${element('referenceOperateur', t.operatorReference)}${element('dateAcceptation', iso(t.acceptedAt))}${element('etat', t.state)}${o.tmf621 ? element('etatTMF621', TMF621_STATE[t.state]) : ''}${element('dateEtat', iso(t.stateChangedAt))}${freezeXml(t)}${optionalElement('finDelaiReponseCloture', deadline ? iso(deadline) : null)}${prestation}${fault}${guarantees}${comments}${transitions}</signalisation>`;
+  return `<signalisation>${element('referenceSignalisation', t.reference)}${element('referenceOperateur', t.operatorReference)}${element('dateAcceptation', iso(t.acceptedAt))}${element('etat', o.wireState(t.state))}${o.tmf621 ? element('etatTMF621', TMF621_STATE[t.state]) : ''}${element('dateEtat', iso(t.stateChangedAt))}${freezeXml(t)}${optionalElement('finDelaiReponseCloture', deadline ? iso(deadline) : null)}${prestation}${fault}${guarantees}${comments}${transitions}</signalisation>`;
 }
 
-export function summaryXml(t: TicketSummary): string {
-  return `<signalisation>${element('referenceSignalisation', t.reference)}${element('referenceOperateur', t.operatorReference)}${element('identifiantPrestation', t.serviceId)}${element('etat', t.state)}${element('dateAcceptation', iso(t.acceptedAt))}${element('dateEtat', iso(t.stateChangedAt))}</signalisation>`;
+export function summaryXml(t: TicketSummary, o: TicketXmlOptions): string {
+  return `<signalisation>${element('referenceSignalisation', t.reference)}${element('referenceOperateur', t.operatorReference)}${element('identifiantPrestation', t.serviceId)}${element('etat', o.wireState(t.state))}${element('dateAcceptation', iso(t.acceptedAt))}${element('dateEtat', iso(t.stateChangedAt))}</signalisation>`;
 }
