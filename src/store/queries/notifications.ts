@@ -48,7 +48,7 @@ export function pendingDeliveriesOf(operatorId: string, stalledAfter: number): Q
   };
 }
 
-/** The delivery log, newest first, of an operator and of a ticket (null: any). */
+/** The delivery log, newest first, of an operator and of a ticket (null: all of them). */
 export function deliveryAttempts(operatorId: string | null, ticket: string | null, limit: number): Query {
   return {
     text: `SELECT a.at, o.code AS operator_code, coalesce(t.reference, 'limit #' || d.limit_id) AS reference, d.ticket_sequence,

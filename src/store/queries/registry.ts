@@ -27,7 +27,7 @@ export function notifyChannel(channel: string, payload: string): Query {
   return { text: 'SELECT pg_notify($1, $2)', values: [channel, payload] };
 }
 
-/** The trail, newest first, of an entity kind and key (null: any). */
+/** The trail, newest first, of an entity kind and key (null: all of them). */
 export function auditEntries(entity: string | null, key: string | null, limit: number): Query {
   return {
     text: `SELECT at, actor, action, entity, entity_key, before, after FROM audit_log
