@@ -86,7 +86,10 @@ export async function deliveryLog(pool: Pool, filter: { operator: string | null;
 export async function retryNow(pool: Pool, eventId: string, actor: string, now: Date): Promise<{ operator: string; reference: string; sequence: number | null }> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(eventId)) throw new AdminError('ADMIN_INVALID_INPUT', `${eventId} is not an event id (uuid)`);
   return transaction(pool, async (client) => {
-    const rows = await run<{ id: string; operator_id: string; code: string; reference: string; ticket_sequence: number | null; state: string; next_attempt_at: Date }>(client, lockDeliveryOfEvent(eventId));
+    type DeliveryRow = {
+      id: string; operator_id: string; code: string; reference: string; ticket_sequence: number | null; state: string; next_attempt_at: Date
+    };
+    const rows = await run<DeliveryRow>(client, lockDeliveryOfEvent(eventId));
     const d = rows[0];
     if (!d) throw new AdminError('ADMIN_NOT_FOUND', `no notification for event ${eventId}`);
     const what = `${d.reference}${d.ticket_sequence === null ? '' : ` #${d.ticket_sequence}`}`;

@@ -41,7 +41,8 @@ type SummaryRow = Pick<Row, 'reference' | 'operator_reference' | 'service_id' | 
 /** A page of tickets matching the criteria, and how many match, in one round trip (searchTicketPage). */
 async function searchPage<R extends object>(pool: Pool, operatorId: string | null, c: SearchCriteria, visibleSince: Date, limit: number, offset: number,
   columns: string, join: string, kind: string): Promise<{ rows: R[]; total: number }> {
-  const found = await run<R & { total: string; found: boolean | null }>(pool, searchTicketPage(operatorId, c, visibleSince, limit, offset, columns, join, kind));
+  const query = searchTicketPage(operatorId, c, visibleSince, limit, offset, columns, join, kind);
+  const found = await run<R & { total: string; found: boolean | null }>(pool, query);
   return { rows: found.filter((r) => r.found), total: Number(found[0]?.total ?? 0) };
 }
 
@@ -169,7 +170,10 @@ export function createTicketStore(pool: Pool): TicketStore {
     stateOf: (operatorId, reference) => states.get({ operatorId, key: reference }),
 
     async history(ticketId) {
-      const transitions = (await run<{ from_state: TicketState | null; to_state: TicketState; at: Date; actor_kind: TransitionRecord['actorKind']; actor: string; reason: string | null }>(pool, transitionsOfTicket(ticketId)))
+      type TransitionRow = {
+        from_state: TicketState | null; to_state: TicketState; at: Date; actor_kind: TransitionRecord['actorKind']; actor: string; reason: string | null
+      };
+      const transitions = (await run<TransitionRow>(pool, transitionsOfTicket(ticketId)))
         .map((r) => ({ from: r.from_state, to: r.to_state, at: r.at, actorKind: r.actor_kind, actor: r.actor, reason: r.reason }));
       const comments = (await run<{ at: Date; author_kind: CommentRecord['authorKind']; author: string; text: string }>(pool, commentsOfTicket(ticketId)))
         .map((r) => ({ at: r.at, authorKind: r.author_kind, author: r.author, text: r.text }));
@@ -177,7 +181,8 @@ export function createTicketStore(pool: Pool): TicketStore {
     },
 
     async search(operatorId, c: SearchCriteria, visibleSince, limit, offset) {
-      const { rows, total } = await searchPage<Row>(pool, operatorId, c, visibleSince, limit, offset, TICKET_COLUMNS, 'JOIN operator o ON o.id = t.operator_id', 'full');
+      const { rows, total } = await searchPage<Row>(pool, operatorId, c, visibleSince, limit, offset, TICKET_COLUMNS,
+        'JOIN operator o ON o.id = t.operator_id', 'full');
       return { rows: rows.map(toRecord), total };
     },
 

@@ -11,7 +11,8 @@ export function upcomingWindows(now: Date): Query {
 
 export function insertPlannedWindow(start: Date, end: Date, reason: string, announcedAt: Date): Query {
   return {
-    text: 'INSERT INTO planned_maintenance (starts_at, ends_at, reason, announced_at) VALUES ($1, $2, $3, $4) RETURNING id, starts_at, ends_at, reason, announced_at',
+    text: `INSERT INTO planned_maintenance (starts_at, ends_at, reason, announced_at) VALUES ($1, $2, $3, $4)
+           RETURNING id, starts_at, ends_at, reason, announced_at`,
     values: [start, end, reason, announcedAt]
   };
 }

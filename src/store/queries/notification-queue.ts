@@ -62,7 +62,8 @@ export function lockDeliveryState(deliveryId: string): Query {
 /** Delivered (the first delivery's instant kept); answers the attempts. */
 export function markDelivered(deliveryId: string, at: Date): Query {
   return {
-    text: `UPDATE notification_delivery SET state = 'delivered', attempts = attempts + 1, delivered_at = coalesce(delivered_at, $2), lease_until = NULL, last_error = NULL
+    text: `UPDATE notification_delivery SET state = 'delivered', attempts = attempts + 1, delivered_at = coalesce(delivered_at, $2), lease_until = NULL,
+               last_error = NULL
         WHERE id = $1 RETURNING attempts`,
     values: [deliveryId, at]
   };

@@ -13,7 +13,10 @@ export function endpointOf(operatorId: string, lock: boolean): Query {
       text: `SELECT ${ENDPOINT_COLUMNS} FROM notification_endpoint n JOIN operator o ON o.id = n.operator_id WHERE n.operator_id = $1 FOR UPDATE OF n`,
       values: [operatorId]
     }
-    : { text: `SELECT ${ENDPOINT_COLUMNS} FROM notification_endpoint n JOIN operator o ON o.id = n.operator_id WHERE n.operator_id = $1`, values: [operatorId] };
+    : {
+      text: `SELECT ${ENDPOINT_COLUMNS} FROM notification_endpoint n JOIN operator o ON o.id = n.operator_id WHERE n.operator_id = $1`,
+      values: [operatorId]
+    };
 }
 
 /**

@@ -20,7 +20,8 @@ export interface DemoOperator {
 /** A demo operator, active since the demo's first day with both accesses. */
 export function insertDemoOperator(o: DemoOperator): Query {
   return {
-    text: `INSERT INTO operator (code, name, siren, siret, contract_reference, representative, contact, address, access_online, access_integrated, activation_date)
+    text: `INSERT INTO operator (code, name, siren, siret, contract_reference, representative, contact, address, access_online, access_integrated,
+                             activation_date)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, true, true, '2026-01-05') ON CONFLICT (code) DO NOTHING`,
     values: [o.code, o.name, o.siren, o.siret, o.contract, o.representative, o.contact, o.address]
   };
@@ -92,7 +93,8 @@ export function insertSandboxService(id: string, operatorId: string, offer: stri
 /** Both ends of a sandbox service: the test PM and a test customer end on prise `pto`. */
 export function insertSandboxEnds(servicePk: string, operatorId: string, pto: string): Query {
   return {
-    text: `INSERT INTO service_end (service_pk, operator_id, end_code, label, street_number, street, postcode, city, insee_code, pm_ref, pbo_ref, pto_ref) VALUES
+    text: `INSERT INTO service_end (service_pk, operator_id, end_code, label, street_number, street, postcode, city, insee_code, pm_ref, pbo_ref,
+                               pto_ref) VALUES
              ($1, $2, 'A', 'PM de test 21231-PM-9000 (bac à sable)', '1', 'rue du Bac à Sable', '21000', 'Dijon', '21231', '21231-PM-9000', NULL, NULL),
              ($1, $2, 'Z', 'Extrémité client de test (bac à sable)', '2', 'rue du Bac à Sable', '21000', 'Dijon', '21231', NULL, '21231-PBO-9000-001', $3)`,
     values: [servicePk, operatorId, pto]
@@ -102,7 +104,8 @@ export function insertSandboxEnds(servicePk: string, operatorId: string, pto: st
 /** The sandbox tickets not in a terminal state, in filing order. */
 export function openSandboxTicketReferences(): Query {
   return {
-    text: `SELECT reference FROM ticket WHERE service_id LIKE 'SBX-%' AND state NOT IN ('EN_REJET', 'ANNULE', 'CLOS_TABLEAU_DE_BORD', 'VALIDE', 'GELE') ORDER BY id`,
+    text: `SELECT reference FROM ticket
+            WHERE service_id LIKE 'SBX-%' AND state NOT IN ('EN_REJET', 'ANNULE', 'CLOS_TABLEAU_DE_BORD', 'VALIDE', 'GELE') ORDER BY id`,
     values: []
   };
 }
