@@ -6,17 +6,9 @@
 import { run, transaction, type Pool } from './database.js';
 import { computeImpacts, clearImpacts } from './queries/network-events.js';
 import { refreshAttachments } from './queries/network.js';
-import { countSeededPrises, seedNetworkQueries } from './queries/network-seed.js';
+import { countSeededPrises, seedNetworkQueries, type NetworkSeed } from './queries/network-seed.js';
 
-export interface NetworkSeed {
-  /** Upper-case letters and digits, e.g. "BENCH": references are <prefix>-PM-0001, <prefix>-PBO-0001-001, <prefix>-PTO-0001-001-01. */
-  readonly prefix: string;
-  readonly pms: number;
-  readonly pbosPerPm: number;
-  readonly prisesPerPbo: number;
-  /** One active FTTH service of this operator on every `every`-th prise (service id <prefix>-<n>). */
-  readonly services?: { readonly operatorId: string; readonly every: number };
-}
+export type { NetworkSeed } from './queries/network-seed.js';
 
 /** Seeds the inventory and attaches the services; open events' impacts are recomputed. Returns the prises of the prefix. */
 export async function seedNetworkForBench(pool: Pool, seed: NetworkSeed, now: Date): Promise<number> {

@@ -1,15 +1,9 @@
 /** The L1 volumetry: additive upserts from each instance, and the report over every instance's counts (SQL: queries/volumetry.ts). */
 import type { CallCategory } from '../../domain/load-rules.js';
 import { run, type Pool } from '../database.js';
-import { addVolumes, volumetryTotals } from '../queries/volumetry.js';
+import { addVolumes, volumetryTotals, type VolumeDelta } from '../queries/volumetry.js';
 
-export interface VolumeDelta {
-  readonly operatorId: string;
-  readonly day: string;
-  readonly category: CallCategory;
-  readonly ok: number;
-  readonly fault: number;
-}
+export type { VolumeDelta } from '../queries/volumetry.js';
 
 export async function saveVolumes(pool: Pool, deltas: readonly VolumeDelta[]): Promise<void> {
   if (deltas.length > 0) await run(pool, addVolumes(deltas));
@@ -29,6 +23,6 @@ export interface VolumetryRow {
 
 /** Totals per period, operator and category, categories in the contract's order (OTHER last). */
 export async function volumetry(pool: Pool, q: VolumetryQuery): Promise<VolumetryRow[]> {
-  const rows = await run<{ period: string; operator: string; category: CallCategory; ok: string; fault: string }>(pool, volumetryTotals(q));
+  const rows = await run<{ period: string; operator: string; category: CallCategory; ok: string; fault: string }>(pool, volumetryTotals(q.from, q.to, q.operator, q.per));
   return rows.map((r) => ({ ...r, ok: Number(r.ok), fault: Number(r.fault), requests: Number(r.ok) + Number(r.fault) }));
 }

@@ -1,5 +1,4 @@
 /** SQL of the L2 per-minute limits (src/store/load/limit-store.ts) and of the shared per-minute counters. */
-import type { LimitDeclaration } from '../load/limit-store.js';
 import type { LimitScope } from '../../domain/load-rules.js';
 import type { Query } from '../database.js';
 
@@ -20,7 +19,10 @@ export function lockEndpointOf(operatorId: string): Query {
   return { text: 'SELECT url, enabled, contract_version FROM notification_endpoint WHERE operator_id = $1 FOR SHARE', values: [operatorId] };
 }
 
-export function insertLimit(operatorId: string, d: LimitDeclaration, now: Date, actor: string): Query {
+/** d: a LimitDeclaration (src/store/load/limit-store.ts), its operator resolved to operatorId. */
+export function insertLimit(operatorId: string, d: {
+  readonly scope: LimitScope; readonly perMinute: number; readonly start: Date; readonly end: Date | null; readonly reason: string | null;
+}, now: Date, actor: string): Query {
   return {
     text: `WITH l AS (INSERT INTO load_limit (operator_id, scope, per_minute, starts_at, ends_at, declared_at, declared_by, reason)
                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *)

@@ -1,6 +1,15 @@
 /** SQL of the bench's network seed (src/store/network-seed.ts), as named query functions (pg-boss style). */
 import type { Query } from '../database.js';
-import type { NetworkSeed } from '../network-seed.js';
+
+export interface NetworkSeed {
+  /** Upper-case letters and digits, e.g. "BENCH": references are <prefix>-PM-0001, <prefix>-PBO-0001-001, <prefix>-PTO-0001-001-01. */
+  readonly prefix: string;
+  readonly pms: number;
+  readonly pbosPerPm: number;
+  readonly prisesPerPbo: number;
+  /** One active FTTH service of this operator on every `every`-th prise (service id <prefix>-<n>). */
+  readonly services?: { readonly operatorId: string; readonly every: number };
+}
 
 /**
  * The statements of a seed, in order: PMs, PBOs and prises from generate_series, then (if asked) the services on
