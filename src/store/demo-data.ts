@@ -5,6 +5,10 @@
  */
 import type { CertificateFacts } from '../domain/identity.js';
 import { insertCertificate } from './queries/certificates.js';
+import { operatorIdByCode } from './queries/operators.js';
+import {
+  fullProfileIdOf, insertDemoOperator, insertDemoService, insertFullProfileIfMissing, insertGtr, insertOffer, insertServiceEnd
+} from './queries/seed-data.js';
 import { run, transaction, type Pool } from './database.js';
 import { demoNetwork, demoTownServices } from './demo-network.js';
 import { writeInventory } from './network-inventory-store.js';
@@ -89,42 +93,32 @@ export const DEMO_SERVICES: readonly DemoService[] = [
 export async function loadDemoData(pool: Pool, certificates: Readonly<Record<string, readonly CertificateFacts[]>>): Promise<void> {
   await transaction(pool, async (client) => {
     for (const [code, label, opens, testFirst, online] of OFFERS) {
-      await run(client, { text: `INSERT INTO offer (code, label, filing_opens_on, line_test_required_to_file, online_filing_allowed)
-                          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO NOTHING`, values: [code, label, opens, testFirst, online] });
+      await run(client, insertOffer(code, label, opens, testFirst, online));
     }
     const ids = new Map<string, string>();
     const profiles = new Map<string, string>();
     for (const [code, name, siren, siret, contract, city] of OPERATORS) {
-      await run(client, {
-        text: `INSERT INTO operator (code, name, siren, siret, contract_reference, representative, contact, address, access_online, access_integrated, activation_date)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, true, true, '2026-01-05') ON CONFLICT (code) DO NOTHING`,
-           values: [code, name, siren, siret, contract, { name: 'Camille Martin', title: 'Directrice des opérations' },
-          { name: 'Support SAV', email: `sav@${code.toLowerCase()}.example`, phone: '+33 3 80 00 00 00' },
-          { street: '1 place de la République', postcode: code === 'OPA' ? '21000' : '25000', city }] });
-      const rows = await run<{ id: string }>(client, { text: 'SELECT id FROM operator WHERE code = $1', values: [code] });
+      await run(client, insertDemoOperator({
+        code, name, siren, siret, contract, representative: { name: 'Camille Martin', title: 'Directrice des opérations' },
+        contact: { name: 'Support SAV', email: `sav@${code.toLowerCase()}.example`, phone: '+33 3 80 00 00 00' },
+        address: { street: '1 place de la République', postcode: code === 'OPA' ? '21000' : '25000', city }
+      }));
+      const rows = await run<{ id: string }>(client, operatorIdByCode(code));
       ids.set(code, String(rows[0]!.id));
-      await run(client, {
-        text: `INSERT INTO profile (operator_id, name, operations, offers) VALUES ($1, 'complet', '{*}', '{*}') ON CONFLICT DO NOTHING`,
-        values: [rows[0]!.id] });
-      const p = await run<{ id: string }>(client, { text: `SELECT id FROM profile WHERE operator_id = $1 AND name = 'complet'`, values: [rows[0]!.id] });
+      await run(client, insertFullProfileIfMissing(rows[0]!.id));
+      const p = await run<{ id: string }>(client, fullProfileIdOf(rows[0]!.id));
       profiles.set(code, String(p[0]!.id));
     }
     for (const s of [...DEMO_SERVICES, ...townServices()]) {
       const operatorId = ids.get(s.operator)!;
-      const rows = await run<{ id: string }>(client, { text: `INSERT INTO service (service_id, operator_id, offer_code, state, activated_on, complementary_info)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (service_id) DO NOTHING RETURNING id`, values: [s.id, operatorId, s.offer, s.state, s.since, s.info] });
+      const rows = await run<{ id: string }>(client, insertDemoService(s.id, operatorId, s.offer, s.state, s.since, s.info));
       if (rows.length === 0) continue; // already loaded
       const pk = rows[0]!.id;
       for (const [end, e] of [['A', s.a], ['Z', s.z]] as const) {
-        await run(client, {
-          text: `INSERT INTO service_end (service_pk, operator_id, end_code, label, street_number, street, postcode, city, insee_code, pm_ref, pbo_ref, pto_ref)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-             values: [pk, operatorId, end, e.label, e.num, e.street, e.postcode, e.city, e.insee, e.pm ?? null, e.pbo ?? null, e.pto ?? null] });
+        await run(client, insertServiceEnd(pk, operatorId, { ...e, end, pm: e.pm ?? null, pbo: e.pbo ?? null, pto: e.pto ?? null }));
       }
       if (s.gtr) {
-        await run(client, {
-          text: `INSERT INTO service_guarantee (service_pk, operator_id, kind, label, restoration_hours, hours) VALUES ($1, $2, 'GTR', $3, $4, $5)`,
-          values: [pk, operatorId, s.gtr.label, s.gtr.hours, s.gtr.range] });
+        await run(client, insertGtr(pk, operatorId, s.gtr.label, s.gtr.hours, s.gtr.range));
       }
     }
     await writeInventory(client, demoNetwork(), DEMO_INVENTORY_AT);

@@ -8,6 +8,8 @@
  */
 import { EsavError } from '../errors/esav-error.js';
 import { run, type Executor, type Pool, type Transaction } from './database.js';
+import { addSuccessfulCalls, goLiveStatusOf, goLiveValidationOf, successfulCallsOf, upsertGoLiveValidation } from './queries/golive.js';
+import { operatorIdByCode } from './queries/operators.js';
 
 export interface GoLiveRecorder {
   record(operatorId: string, service: string, now: Date): void;
@@ -25,10 +27,7 @@ export function createGoLiveRecorder(pool: Pool, options: { flushMs?: number; on
     pending = new Map();
     for (const [key, p] of batch) {
       const [operatorId, service] = key.split('\u0000') as [string, string];
-      await run(pool, { text: `INSERT INTO golive_call (operator_id, service, first_ok_at, last_ok_at, calls) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (operator_id, service) DO UPDATE SET first_ok_at = least(golive_call.first_ok_at, EXCLUDED.first_ok_at),
-           last_ok_at = greatest(golive_call.last_ok_at, EXCLUDED.last_ok_at), calls = golive_call.calls + EXCLUDED.calls`,
-             values: [operatorId, service, p.first, p.last, p.calls] });
+      await run(pool, addSuccessfulCalls(operatorId, service, p.first, p.last, p.calls));
     }
   };
   const timer = setInterval(() => { flush().catch((e: Error) => options.onError?.(e)); }, options.flushMs ?? 1000);
@@ -60,9 +59,7 @@ export function createGoLiveGate(pool: Pool, ttlMs: number): GoLiveGate {
       let code: string;
       if (cached && cached.until > Date.now()) code = cached.code;
       else {
-        const rows = await run<{ code: string; ok: boolean }>(pool, {
-          text: `SELECT o.code, EXISTS (SELECT 1 FROM golive_validation v WHERE v.operator_id = o.id) AS ok FROM operator o WHERE o.id = $1`,
-          values: [operatorId] });
+        const rows = await run<{ code: string; ok: boolean }>(pool, goLiveStatusOf(operatorId));
         if (rows[0]?.ok) { validated.add(operatorId); refused.delete(operatorId); return; }
         code = rows[0]?.code ?? operatorId;
         if (ttlMs > 0) refused.set(operatorId, { code, until: Date.now() + ttlMs });
@@ -80,27 +77,21 @@ export interface SuccessfulCalls {
 
 /** The integration platform's record of an operator's successful calls; null for an unknown operator. */
 export async function successfulCalls(pool: Pool, operatorCode: string): Promise<SuccessfulCalls | null> {
-  const op = await run<{ id: string }>(pool, { text: 'SELECT id FROM operator WHERE code = $1', values: [operatorCode] });
+  const op = await run<{ id: string }>(pool, operatorIdByCode(operatorCode));
   if (op.length === 0) return null;
   const operatorId = String(op[0]!.id);
-  const rows = await run<{ service: string; first_ok_at: Date; last_ok_at: Date; calls: string }>(pool, {
-    text: 'SELECT service, first_ok_at, last_ok_at, calls FROM golive_call WHERE operator_id = $1 ORDER BY service', values: [operatorId] });
+  const rows = await run<{ service: string; first_ok_at: Date; last_ok_at: Date; calls: string }>(pool, successfulCallsOf(operatorId));
   return { operatorId, operatorCode, services: rows.map((r) => ({ service: r.service, firstSuccess: r.first_ok_at, lastSuccess: r.last_ok_at, calls: Number(r.calls) })) };
 }
 
 export interface ValidationRow { validated_at: Date; record: unknown; signature: string | null; imported_at: Date; imported_by: string }
 
 export async function goLiveValidation(pool: Executor, operatorId: string): Promise<ValidationRow | null> {
-  const rows = await run<ValidationRow>(pool, {
-    text: 'SELECT validated_at, record, signature, imported_at, imported_by FROM golive_validation WHERE operator_id = $1', values: [operatorId] });
+  const rows = await run<ValidationRow>(pool, goLiveValidationOf(operatorId));
   return rows[0] ?? null;
 }
 
 /** Writes (or replaces) an operator's validation, in the caller's transaction. */
 export async function saveGoLiveValidation(client: Transaction, v: { operatorId: string; validatedAt: Date; record: unknown; signature: string | null; at: Date; by: string }): Promise<void> {
-  await run(client, {
-    text: `INSERT INTO golive_validation (operator_id, validated_at, record, signature, imported_at, imported_by) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (operator_id) DO UPDATE SET validated_at = EXCLUDED.validated_at, record = EXCLUDED.record, signature = EXCLUDED.signature,
-       imported_at = EXCLUDED.imported_at, imported_by = EXCLUDED.imported_by`,
-         values: [v.operatorId, v.validatedAt, JSON.stringify(v.record), v.signature, v.at, v.by] });
+  await run(client, upsertGoLiveValidation(v));
 }

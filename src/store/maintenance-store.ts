@@ -4,6 +4,7 @@ import { freeTextProblem, TEXT_MAX_LENGTH } from '../domain/free-text.js';
 import { AdminError } from '../errors/admin-error.js';
 import { recordChange } from './registry/audit.js';
 import { run, transaction, type Pool } from './database.js';
+import { cancelPlannedWindow, insertPlannedWindow, upcomingWindows } from './queries/maintenance.js';
 
 interface Row { id: string; starts_at: Date; ends_at: Date; reason: string; announced_at: Date }
 
@@ -11,9 +12,7 @@ const toWindow = (r: Row): PlannedWindow => ({ id: String(r.id), start: r.starts
 
 /** The windows not over yet (the gateway keeps them in memory and refreshes them on change). */
 export async function upcomingPlannedWindows(pool: Pool, now: Date): Promise<PlannedWindow[]> {
-  const rows = await run<Row>(pool, {
-    text: 'SELECT id, starts_at, ends_at, reason, announced_at FROM planned_maintenance WHERE cancelled_at IS NULL AND ends_at > $1 ORDER BY starts_at',
-    values: [now] });
+  const rows = await run<Row>(pool, upcomingWindows(now));
   return rows.map(toWindow);
 }
 
@@ -25,9 +24,7 @@ export async function planMaintenance(pool: Pool, start: Date, end: Date, reason
   const text = freeTextProblem('reason', reason, TEXT_MAX_LENGTH.notice);
   if (text) throw new AdminError('ADMIN_INVALID_INPUT', 'the planned maintenance is refused:', [text.message]);
   return transaction(pool, async (client) => {
-    const rows = await run<Row>(client, {
-      text: 'INSERT INTO planned_maintenance (starts_at, ends_at, reason, announced_at) VALUES ($1, $2, $3, $4) RETURNING id, starts_at, ends_at, reason, announced_at',
-      values: [start, end, reason, now] });
+    const rows = await run<Row>(client, insertPlannedWindow(start, end, reason, now));
     await recordChange(client, { actor, action: 'plan', entity: 'maintenance', entityKey: String(rows[0]!.id), after: { start, end, reason } }, 'maintenance');
     return toWindow(rows[0]!);
   });
@@ -35,9 +32,7 @@ export async function planMaintenance(pool: Pool, start: Date, end: Date, reason
 
 export async function cancelMaintenance(pool: Pool, id: string, actor: string, now: Date): Promise<void> {
   await transaction(pool, async (client) => {
-    const rows = await run<Row>(client, {
-      text: 'UPDATE planned_maintenance SET cancelled_at = $2 WHERE id = $1 AND cancelled_at IS NULL RETURNING id, starts_at, ends_at, reason, announced_at',
-      values: [id, now] });
+    const rows = await run<Row>(client, cancelPlannedWindow(id, now));
     if (rows.length === 0) throw new AdminError('ADMIN_NOT_FOUND', `no planned maintenance ${id} (or already cancelled)`);
     await recordChange(client, { actor, action: 'cancel', entity: 'maintenance', entityKey: id, before: rows[0] }, 'maintenance');
   });

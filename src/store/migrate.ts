@@ -8,7 +8,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CodedError } from '../errors/coded-error.js';
-import { createPool, run, session, type Pool, type Query } from './database.js';
+import { createPool, run, session, type Pool } from './database.js';
+import {
+  appliedMigrations, beginTransaction, commitTransaction, createMigrationLedger, migrationScript, recordMigration, rollbackTransaction,
+  waitForAdvisoryLock
+} from './queries/migrations.js';
+import { advisoryUnlock } from './queries/jobs.js';
 
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 const LOCK_KEY = 0x65_53_41_56; // "eSAV"
@@ -20,22 +25,6 @@ export class MigrationError extends CodedError<'ESAV_MIGRATION_FAILED'> {
 }
 
 interface Migration { version: number; name: string; sql: string; checksum: string }
-
-const lock = (): Query => ({ text: 'SELECT pg_advisory_lock($1)', values: [LOCK_KEY] });
-const unlock = (): Query => ({ text: 'SELECT pg_advisory_unlock($1)', values: [LOCK_KEY] });
-const createLedger = (): Query => ({
-  text: `CREATE TABLE IF NOT EXISTS schema_migration (
-      version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-  values: []
-});
-const appliedMigrations = (): Query => ({ text: 'SELECT version, checksum FROM schema_migration', values: [] });
-/** No values: the simple protocol, which runs a file of several statements. */
-const migrationScript = (m: Migration): Query => ({ text: m.sql, values: [] });
-const recordMigration = (m: Migration): Query => ({
-  text: 'INSERT INTO schema_migration (version, name, checksum) VALUES ($1, $2, $3)', values: [m.version, m.name, m.checksum] });
-const BEGIN: Query = { text: 'BEGIN', values: [] };
-const COMMIT: Query = { text: 'COMMIT', values: [] };
-const ROLLBACK: Query = { text: 'ROLLBACK', values: [] };
 
 function readMigrations(dir: string): Migration[] {
   return readdirSync(dir)
@@ -58,9 +47,9 @@ export async function migrate(pool: Pool, dir: string = MIGRATIONS_DIR): Promise
   const applied: number[] = [];
   try {
     await session(own, async (s) => {
-      await run(s, lock());
+      await run(s, waitForAdvisoryLock(LOCK_KEY));
       try {
-        await run(s, createLedger());
+        await run(s, createMigrationLedger());
         const done = new Map((await run<{ version: number; checksum: string }>(s, appliedMigrations())).map((r) => [r.version, r.checksum]));
         for (const m of readMigrations(dir)) {
           const known = done.get(m.version);
@@ -69,18 +58,18 @@ export async function migrate(pool: Pool, dir: string = MIGRATIONS_DIR): Promise
             continue;
           }
           try {
-            await run(s, BEGIN);
-            await run(s, migrationScript(m));
-            await run(s, recordMigration(m));
-            await run(s, COMMIT);
+            await run(s, beginTransaction());
+            await run(s, migrationScript(m.sql));
+            await run(s, recordMigration(m.version, m.name, m.checksum));
+            await run(s, commitTransaction());
             applied.push(m.version);
           } catch (e) {
-            await run(s, ROLLBACK).catch(() => undefined);
+            await run(s, rollbackTransaction()).catch(() => undefined);
             throw new MigrationError(`migration ${m.version}_${m.name} failed: ${(e as Error).message}`, { cause: e });
           }
         }
       } finally {
-        await run(s, unlock()).catch(() => undefined);
+        await run(s, advisoryUnlock(LOCK_KEY)).catch(() => undefined);
       }
     });
   } finally {

@@ -8,6 +8,9 @@
 import type { LimitAnnouncementStatus, TicketEventKind } from './notification-outbox.js';
 import { recordChange } from './registry/audit.js';
 import { run, transaction, type Pool, type Transaction } from './database.js';
+import {
+  claimDueDeliveries, insertAttempt, lockDeliveryState, markAttemptFailed, markDelivered, recordEndpointFailure, recordEndpointSuccess, setEndpointProbeAfter
+} from './queries/notification-queue.js';
 
 interface DeliveryBase {
   readonly deliveryId: string;
@@ -72,38 +75,8 @@ function toDelivery(r: ClaimRow): ClaimedDelivery {
  * had to wait for.
  */
 export function claimDue(pool: Pool, o: ClaimOptions): Promise<ClaimedDelivery[]> {
-  return run<ClaimRow>(pool, {
-    name: 'notification-claim',
-    text: `WITH candidate AS (
-             SELECT d.id, n.consecutive_failures,
-                    row_number() OVER (PARTITION BY d.operator_id ORDER BY d.next_attempt_at, d.id) AS rank
-               FROM notification_delivery d
-               JOIN notification_endpoint n ON n.operator_id = d.operator_id AND n.enabled AND (n.probe_after IS NULL OR n.probe_after <= $1)
-              WHERE d.state = 'pending' AND d.next_attempt_at <= $1 AND (d.lease_until IS NULL OR d.lease_until <= $1)
-                AND NOT EXISTS (SELECT 1 FROM notification_delivery p
-                                 WHERE p.ticket_id = d.ticket_id AND p.state = 'pending' AND p.event_pk < d.event_pk)
-                AND NOT EXISTS (SELECT 1 FROM notification_delivery p
-                                 WHERE p.limit_id = d.limit_id AND p.state = 'pending' AND p.id < d.id)
-           ), chosen AS (
-             SELECT d.id, d.event_pk, d.announcement_pk, d.operator_id FROM notification_delivery d
-              WHERE d.id IN (SELECT id FROM candidate WHERE rank <= CASE WHEN consecutive_failures > 0 THEN 1 ELSE $3 END)
-                AND d.state = 'pending' AND (d.lease_until IS NULL OR d.lease_until <= $1)
-              ORDER BY d.next_attempt_at, d.id
-              LIMIT $2
-              FOR UPDATE SKIP LOCKED
-           )
-           UPDATE notification_delivery d SET lease_until = $4
-             FROM chosen
-             JOIN notification_endpoint n ON n.operator_id = chosen.operator_id
-             LEFT JOIN ticket_event e ON e.id = chosen.event_pk
-             LEFT JOIN ticket t ON t.id = e.ticket_id
-             LEFT JOIN limit_announcement a ON a.id = chosen.announcement_pk
-            WHERE d.id = chosen.id
-           RETURNING d.id, d.operator_id, d.attempts, n.url, n.soap_version, n.contract_version,
-                     coalesce(e.event_id, a.event_id) AS event_id, coalesce(e.payload, a.payload) AS payload, coalesce(e.at, a.at) AS at,
-                     e.kind, d.ticket_id, d.ticket_sequence, t.reference, t.operator_reference, d.limit_id, a.status`,
-    values: [o.now, o.limit, o.perEndpoint, o.leaseUntil]
-  }).then((rows) => rows.map(toDelivery).sort((a, b) => Number(a.deliveryId) - Number(b.deliveryId)));
+  return run<ClaimRow>(pool, claimDueDeliveries(o.now, o.limit, o.perEndpoint, o.leaseUntil))
+    .then((rows) => rows.map(toDelivery).sort((a, b) => Number(a.deliveryId) - Number(b.deliveryId)));
 }
 
 export interface AttemptOutcome {
@@ -122,10 +95,7 @@ async function auditAnnouncement(client: Transaction, d: ClaimedLimitAnnouncemen
 }
 
 function logAttempt(client: Transaction, d: ClaimedDelivery, attempt: number, o: AttemptOutcome, outcome: string, error: string | null): Promise<unknown> {
-  return run(client, {
-    text: `INSERT INTO notification_attempt (delivery_id, event_pk, attempt, operator_id, at, url, http_status, outcome, error, duration_ms)
-     VALUES ($1, (SELECT event_pk FROM notification_delivery WHERE id = $1), $2, $3, $4, $5, $6, $7, $8, $9)`,
-    values: [d.deliveryId, attempt, d.operatorId, o.at, o.url, o.httpStatus, outcome, error, o.durationMs] });
+  return run(client, insertAttempt(d.deliveryId, attempt, d.operatorId, o.at, o.url, o.httpStatus, outcome, error, o.durationMs));
 }
 
 /**
@@ -134,15 +104,11 @@ function logAttempt(client: Transaction, d: ClaimedDelivery, attempt: number, o:
  */
 export async function recordDelivered(pool: Pool, d: ClaimedDelivery, o: AttemptOutcome): Promise<void> {
   await transaction(pool, async (client) => {
-    const before = await run<{ state: string }>(client, { text: 'SELECT state FROM notification_delivery WHERE id = $1 FOR UPDATE', values: [d.deliveryId] });
+    const before = await run<{ state: string }>(client, lockDeliveryState(d.deliveryId));
     const first = before[0]?.state !== 'delivered';
-    const rows = await run<{ attempts: number }>(client, {
-      text: `UPDATE notification_delivery SET state = 'delivered', attempts = attempts + 1, delivered_at = coalesce(delivered_at, $2), lease_until = NULL, last_error = NULL
-        WHERE id = $1 RETURNING attempts`, values: [d.deliveryId, o.at] });
+    const rows = await run<{ attempts: number }>(client, markDelivered(d.deliveryId, o.at));
     await logAttempt(client, d, rows[0]!.attempts, o, 'delivered', null);
-    await run(client, {
-      text: 'UPDATE notification_endpoint SET last_success_at = $2, consecutive_failures = 0, probe_after = NULL WHERE operator_id = $1',
-      values: [d.operatorId, o.at] });
+    await run(client, recordEndpointSuccess(d.operatorId, o.at));
     if (d.kind === 'limit' && first) {
       await auditAnnouncement(client, d, d.status === 'LEVEE' ? 'lift-delivered' : 'announcement-delivered', { deliveredAt: o.at, attempts: rows[0]!.attempts, endpoint: o.url });
     }
@@ -169,19 +135,13 @@ export interface Failure extends AttemptOutcome {
  */
 export async function recordFailed(pool: Pool, d: ClaimedDelivery, o: Failure): Promise<number> {
   return transaction(pool, async (client) => {
-    const rows = await run<{ attempts: number; state: string }>(client, { text: `UPDATE notification_delivery
-          SET attempts = attempts + 1, last_error = $2, lease_until = NULL,
-              next_attempt_at = CASE WHEN state = 'pending' THEN $3 ELSE next_attempt_at END
-        WHERE id = $1 RETURNING attempts, state`, values: [d.deliveryId, o.error, o.nextAttemptAt] });
+    const rows = await run<{ attempts: number; state: string }>(client, markAttemptFailed(d.deliveryId, o.error, o.nextAttemptAt));
     const attempt = rows[0]!.attempts;
     await logAttempt(client, d, attempt, o, o.stalled ? 'failed-stalled' : 'failed', o.error);
     if (o.endpointFailed) {
-      const endpoint = await run<{ consecutive_failures: number }>(client, {
-        text: `UPDATE notification_endpoint SET last_failure_at = $2, last_error = $3, consecutive_failures = consecutive_failures + 1
-          WHERE operator_id = $1 RETURNING consecutive_failures`, values: [d.operatorId, o.at, o.error] });
+      const endpoint = await run<{ consecutive_failures: number }>(client, recordEndpointFailure(d.operatorId, o.at, o.error));
       const failures = endpoint[0]?.consecutive_failures;
-      if (failures !== undefined) await run(client, {
-        text: 'UPDATE notification_endpoint SET probe_after = $2 WHERE operator_id = $1', values: [d.operatorId, o.endpointRetryAt(failures)] });
+      if (failures !== undefined) await run(client, setEndpointProbeAfter(d.operatorId, o.endpointRetryAt(failures)));
     }
     if (d.kind === 'limit' && attempt === 1 && rows[0]!.state === 'pending') {
       await auditAnnouncement(client, d, d.status === 'LEVEE' ? 'lift-failing' : 'announcement-failing', { error: o.error, nextAttemptAt: o.nextAttemptAt, endpoint: o.url });

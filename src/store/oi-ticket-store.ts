@@ -1,7 +1,8 @@
 /** The ports of the OI's ticket actions (src/domain/oi-ticket-actions.ts) on PostgreSQL. */
 import type { OiTicketPorts } from '../domain/oi-ticket-actions.js';
 import { run, type Pool } from './database.js';
-import { archiveClosures, operatorIdByCode } from './queries/oi-tickets.js';
+import { archiveClosures } from './queries/oi-tickets.js';
+import { operatorIdByCode } from './queries/operators.js';
 import { createTicketStore } from './ticket-store.js';
 
 export function createOiTicketPorts(pool: Pool): OiTicketPorts {

@@ -5,7 +5,8 @@
  * listener connection delays a change by one interval at most). Several instances on one database each run one.
  */
 import { EventEmitter } from 'node:events';
-import { run, type Listener, type Pool, type Query } from './database.js';
+import { run, type Listener, type Pool } from './database.js';
+import { lastRegistryChange, registryChangesAfter } from './queries/registry.js';
 import { REGISTRY_CHANNEL, type ChangeKind } from './registry/audit.js';
 
 export interface RegistryWatcher {
@@ -24,18 +25,15 @@ export interface WatcherOptions {
   readonly onError: (e: Error) => void;
 }
 
-const lastChange = (): Query => ({ text: 'SELECT max(id) AS id FROM registry_change', values: [] });
-const changesAfter = (id: number): Query => ({ text: 'SELECT id, kind FROM registry_change WHERE id > $1 ORDER BY id', values: [id] });
-
 export async function watchRegistry(o: WatcherOptions): Promise<RegistryWatcher> {
   const events = new EventEmitter();
-  let lastSeen = Number((await run<{ id: string | null }>(o.pool, lastChange()))[0]!.id ?? 0);
+  let lastSeen = Number((await run<{ id: string | null }>(o.pool, lastRegistryChange()))[0]!.id ?? 0);
   let closed = false;
   let running: Promise<void> = Promise.resolve();
   let listener: Listener | null = null;
 
   async function check(force: ReadonlySet<ChangeKind> | null): Promise<void> {
-    const rows = await run<{ id: string; kind: ChangeKind }>(o.pool, changesAfter(lastSeen));
+    const rows = await run<{ id: string; kind: ChangeKind }>(o.pool, registryChangesAfter(lastSeen));
     const kinds = new Set<ChangeKind>(force ?? []);
     for (const r of rows) { kinds.add(r.kind); lastSeen = Math.max(lastSeen, Number(r.id)); }
     if (kinds.size > 0) {

@@ -6,6 +6,9 @@
  */
 import { SANDBOX_SCENARIOS, sandboxServiceId, type SandboxScenario } from '../domain/sandbox-scenarios.js';
 import { run, transaction, type Pool } from './database.js';
+import {
+  insertGtr, insertSandboxEnds, insertSandboxService, offerCodes, openFilingBy, openSandboxTicketReferences, operatorCodes
+} from './queries/seed-data.js';
 
 const GUARANTEES: Readonly<Record<string, { hours: number; range: 'HO' | 'HNO'; label: string }>> = {
   FTTE: { hours: 4, range: 'HNO', label: 'GTR 4 heures, 24 h sur 24, 7 jours sur 7' },
@@ -25,9 +28,9 @@ export interface SandboxLoad { readonly created: number; readonly skipped: reado
 /** today: the Paris date (YYYY-MM-DD) from which the offers' filing is open at the latest. */
 export async function loadSandboxData(pool: Pool, today: string): Promise<SandboxLoad> {
   return transaction(pool, async (client) => {
-    await run(client, { text: 'UPDATE offer SET filing_opens_on = $1 WHERE filing_opens_on > $1', values: [today] });
-    const offers = (await run<{ code: string }>(client, { text: 'SELECT code FROM offer ORDER BY code', values: [] })).map((r) => r.code);
-    const operators = (await run<{ id: string; code: string }>(client, { text: 'SELECT id, code FROM operator ORDER BY code', values: [] }));
+    await run(client, openFilingBy(today));
+    const offers = (await run<{ code: string }>(client, offerCodes())).map((r) => r.code);
+    const operators = (await run<{ id: string; code: string }>(client, operatorCodes()));
     let created = 0;
     const skipped: string[] = [];
     for (const op of operators) {
@@ -35,22 +38,14 @@ export async function loadSandboxData(pool: Pool, today: string): Promise<Sandbo
         for (const scenario of SANDBOX_SCENARIOS) {
           const id = sandboxServiceId(offer, scenario, op.code);
           if (id === null) { skipped.push(`${offer}/${scenario}/${op.code}`); continue; }
-          const rows = await run<{ id: string }>(client, {
-            text: `INSERT INTO service (service_id, operator_id, offer_code, state, activated_on, complementary_info)
-             VALUES ($1, $2, $3, 'active', '2026-01-05', $4) ON CONFLICT (service_id) DO NOTHING RETURNING id`, values: [id, op.id, offer, INFO[scenario]] });
+          const rows = await run<{ id: string }>(client, insertSandboxService(id, op.id, offer, INFO[scenario]));
           if (rows.length === 0) continue;
           created++;
           const pk = rows[0]!.id;
-          await run(client, {
-            text: `INSERT INTO service_end (service_pk, operator_id, end_code, label, street_number, street, postcode, city, insee_code, pm_ref, pbo_ref, pto_ref) VALUES
-             ($1, $2, 'A', 'PM de test 21231-PM-9000 (bac à sable)', '1', 'rue du Bac à Sable', '21000', 'Dijon', '21231', '21231-PM-9000', NULL, NULL),
-             ($1, $2, 'Z', 'Extrémité client de test (bac à sable)', '2', 'rue du Bac à Sable', '21000', 'Dijon', '21231', NULL, '21231-PBO-9000-001', $3)`,
-               values: [pk, op.id, `SBX-${op.code}`.slice(0, 20)] });
+          await run(client, insertSandboxEnds(pk, op.id, `SBX-${op.code}`.slice(0, 20)));
           const g = GUARANTEES[offer];
           if (g) {
-            await run(client, {
-              text: `INSERT INTO service_guarantee (service_pk, operator_id, kind, label, restoration_hours, hours) VALUES ($1, $2, 'GTR', $3, $4, $5)`,
-              values: [pk, op.id, g.label, g.hours, g.range] });
+            await run(client, insertGtr(pk, op.id, g.label, g.hours, g.range));
           }
         }
       }
@@ -61,8 +56,6 @@ export async function loadSandboxData(pool: Pool, today: string): Promise<Sandbo
 
 /** The references of the sandbox tickets the back office may still move (not in a terminal state). */
 export async function openSandboxTickets(pool: Pool): Promise<string[]> {
-  const rows = await run<{ reference: string }>(pool, {
-    text: `SELECT reference FROM ticket WHERE service_id LIKE 'SBX-%' AND state NOT IN ('EN_REJET', 'ANNULE', 'CLOS_TABLEAU_DE_BORD', 'VALIDE', 'GELE') ORDER BY id`,
-    values: [] });
+  const rows = await run<{ reference: string }>(pool, openSandboxTicketReferences());
   return rows.map((r) => r.reference);
 }

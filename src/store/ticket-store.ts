@@ -9,7 +9,12 @@ import type {
   CommentRecord, FilingTarget, NewTicket, SearchCriteria, StateChange, TicketRecord, TicketStateView, TicketStore, TicketTransaction, TransitionRecord
 } from '../domain/tickets.js';
 import { createBatchedLookup } from './batched-lookup.js';
-import { DELIVERIES_OF_EVENTS, recordTicketEvent, type TicketEventKind } from './notification-outbox.js';
+import type { TicketEventKind } from './notification-outbox.js';
+import { recordTicketEvent } from './queries/notification-outbox.js';
+import {
+  commentsOfTicket, fileTickets, insertTicketComment, insertTicketTransition, lookupScopedKeys, searchTicketPage, ticketByOperatorReference, ticketByReference,
+  TICKET_COLUMNS, transitionsOfTicket, updateTicketState
+} from './queries/tickets.js';
 import { isServiceUnavailable, run, transaction, type Executor, type Pool, type Transaction } from './database.js';
 
 interface Row {
@@ -17,9 +22,6 @@ interface Row {
   operator_reference: string; content_hash: string; form_id: string; form_version: number; form_fields: TicketRecord['formFields'];
   state: TicketState; accepted_at: Date; state_changed_at: Date; closed_at: Date | null; freeze_reason: FreezeReason | null; freeze_detail: string | null;
 }
-
-const COLUMNS = `t.id, t.reference, t.operator_id, o.code AS operator_code, t.service_id, t.offer_code, t.operator_reference, t.content_hash,
-  t.form_id, t.form_version, t.form_fields, t.state, t.accepted_at, t.state_changed_at, t.closed_at, t.freeze_reason, t.freeze_detail`;
 
 function toRecord(r: Row): TicketRecord {
   return {
@@ -36,37 +38,11 @@ async function event(client: Transaction, t: TicketRecord, kind: TicketEventKind
 
 type SummaryRow = Pick<Row, 'reference' | 'operator_reference' | 'service_id' | 'state' | 'accepted_at' | 'state_changed_at'>;
 
-/**
- * A page of tickets matching the criteria, and how many match, in one round trip: the matching set once (ids and
- * dates), its count, and the page joined back to the tickets for the columns asked. Only the criteria given become
- * predicates, so that the planner sees plain comparisons it can use an index for (a "$n IS NULL OR column = $n"
- * predicate defeats the indexes); the shape of the criteria names the prepared statement.
- * S3: closed (terminal) tickets only while closed after visibleSince.
- */
+/** A page of tickets matching the criteria, and how many match, in one round trip (searchTicketPage). */
 async function searchPage<R extends object>(pool: Pool, operatorId: string | null, c: SearchCriteria, visibleSince: Date, limit: number, offset: number,
   columns: string, join: string, kind: string): Promise<{ rows: R[]; total: number }> {
-  const values: unknown[] = [visibleSince];
-  const where = [`(t.state NOT IN ('EN_REJET', 'CLOS_TABLEAU_DE_BORD', 'ANNULE') OR t.closed_at IS NULL OR t.closed_at > $1)`];
-  const shape: string[] = [];
-  const add = (key: string, predicate: (n: number) => string, value: unknown): void => {
-    values.push(value);
-    where.push(predicate(values.length));
-    shape.push(key);
-  };
-  if (operatorId !== null) add('o', (n) => `t.operator_id = $${n}`, operatorId);
-  if (c.states.length > 0) add('s', (n) => `t.state = ANY($${n}::text[])`, c.states);
-  if (c.serviceId !== null) add('p', (n) => `t.service_id = $${n}`, c.serviceId);
-  if (c.from !== null) add('f', (n) => `t.accepted_at >= $${n}`, c.from);
-  if (c.to !== null) add('t', (n) => `t.accepted_at <= $${n}`, c.to);
-  const found = await run<R & { total: string; found: boolean | null }>(pool, {
-    name: `ticket-search-${kind}-${shape.join('') || 'all'}`,
-    text: `WITH m AS (SELECT t.id, t.accepted_at FROM ticket t WHERE ${where.join(' AND ')}),
-                p AS (SELECT id FROM m ORDER BY accepted_at DESC, id DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2})
-           SELECT (SELECT count(*) FROM m) AS total, t.id IS NOT NULL AS found, ${columns}
-             FROM (SELECT 1) AS one LEFT JOIN (p JOIN ticket t ON t.id = p.id ${join}) ON true
-            ORDER BY t.accepted_at DESC, t.id DESC`,
-    values: [...values, limit, offset]
-  });
+  const query = searchTicketPage(operatorId, c, visibleSince, limit, offset, columns, join, kind);
+  const found = await run<R & { total: string; found: boolean | null }>(pool, query);
   return { rows: found.filter((r) => r.found), total: Number(found[0]?.total ?? 0) };
 }
 
@@ -80,11 +56,7 @@ interface Scoped { readonly operatorId: string; readonly key: string }
 function scopedBatch<R extends { i: string }, V>(pool: Pool, name: string, select: string, join: string, toValue: (r: R) => V) {
   return createBatchedLookup<Scoped, V>({
     async load(keys) {
-      const rows = await run<R>(pool, {
-        name,
-        text: `SELECT k.i, ${select} FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS k(key, operator_id, i) ${join}`,
-        values: [keys.map((k) => k.key), keys.map((k) => k.operatorId)]
-      });
+      const rows = await run<R>(pool, lookupScopedKeys(name, select, join, keys.map((k) => k.key), keys.map((k) => k.operatorId)));
       const out: (V | null)[] = keys.map(() => null);
       for (const r of rows) out[Number(r.i) - 1] = toValue(r);
       return out;
@@ -100,9 +72,6 @@ type FilingRow = { [K in keyof Row]: Row[K] | null } & {
   target_state: FilingTarget['state'] | null; admissible: boolean;
 };
 
-/** The written ticket's columns but its form (the caller has it: not sent back and parsed again). */
-const FILED_COLUMNS = COLUMNS.replace(/\bt\.form_fields, /, '').replace(/\bt\./g, 'w.');
-
 /** What the statement answers for one filing: the service it read, whether the conditions held, what it wrote. */
 interface Filed { readonly target: FilingTarget | null; readonly admissible: boolean; readonly row: Row | null }
 
@@ -114,52 +83,7 @@ interface Filed { readonly target: FilingTarget | null; readonly admissible: boo
  * others of the same reference, and those already filed, are not inserted (row null: the caller reads the original).
  */
 async function fileMany(pool: Pool, ts: readonly NewTicket[]): Promise<Filed[]> {
-  const rows = await run<FilingRow>(pool, {
-    name: 'ticket-file-batch',
-    text: `WITH g AS (
-             SELECT k.*, s.id AS service_pk, s.offer_code, s.state AS service_state, f.filing_opens_on,
-                    coalesce(s.state = 'active'
-                             AND (s.offer_code = ANY(k.offers) OR '*' = ANY(k.offers))
-                             AND f.filing_opens_on <= k.paris_date AND s.offer_code = k.form_offer, false) AS admissible
-               FROM jsonb_to_recordset($1::jsonb) AS k(i int, operator_id bigint, service_id text, operator_reference text, content_hash text,
-                                                       form_id text, form_version int, form_fields jsonb, at timestamptz, actor text,
-                                                       offers text[], paris_date date, form_offer text)
-               LEFT JOIN service s ON s.service_id = k.service_id AND s.operator_id = k.operator_id
-               LEFT JOIN offer f ON f.code = s.offer_code
-           ), a AS (
-             SELECT DISTINCT ON (operator_id, operator_reference) * FROM g WHERE admissible ORDER BY operator_id, operator_reference, i
-           ), t AS (
-             INSERT INTO ticket (reference, operator_id, service_pk, service_id, offer_code, operator_reference, content_hash, form_id, form_version,
-                                 form_fields, state, accepted_at, state_changed_at)
-             SELECT 'SIG-' || to_char(a.at AT TIME ZONE 'Europe/Paris', 'YYYY') || '-' || ticket_number_text(nextval('ticket_number')),
-                    a.operator_id, a.service_pk, a.service_id, a.offer_code, a.operator_reference, a.content_hash, a.form_id, a.form_version,
-                    a.form_fields, 'EN_DEPOT', a.at, a.at
-               FROM a ORDER BY a.i
-             ON CONFLICT (operator_id, operator_reference) DO NOTHING RETURNING *
-           ), w AS (
-             SELECT a.i, a.actor, t.* FROM t JOIN a ON a.operator_id = t.operator_id AND a.operator_reference = t.operator_reference
-           ), tr AS (
-             INSERT INTO ticket_transition (ticket_id, operator_id, from_state, to_state, at, actor_kind, actor)
-             SELECT w.id, w.operator_id, NULL, 'EN_DEPOT', w.accepted_at, 'operator', w.actor FROM w
-           ), e AS (
-             INSERT INTO ticket_event (ticket_id, operator_id, kind, payload, at)
-             SELECT id, operator_id, 'state', jsonb_build_object('reference', reference, 'from', NULL, 'to', 'EN_DEPOT', 'reason', NULL), accepted_at FROM t
-             RETURNING id, ticket_id, operator_id, at
-           ), d AS (
-             ${DELIVERIES_OF_EVENTS}
-           )
-           SELECT g.i, g.service_pk AS target_pk, g.service_id AS target_service_id, g.offer_code AS target_offer,
-                  to_char(g.filing_opens_on, 'YYYY-MM-DD') AS target_opens, g.service_state AS target_state, g.admissible,
-                  ${FILED_COLUMNS}
-             FROM g LEFT JOIN (w JOIN operator o ON o.id = w.operator_id) ON w.i = g.i
-            ORDER BY g.i`,
-    // One JSON document for the batch (one native stringify; the pg driver escapes text arrays element by element).
-    values: [JSON.stringify(ts.map((t, i) => ({
-      i: i + 1, operator_id: t.operatorId, service_id: t.serviceId, operator_reference: t.operatorReference, content_hash: t.contentHash,
-      form_id: t.formId, form_version: t.formVersion, form_fields: t.formFields, at: t.at, actor: t.actor,
-      offers: t.conditions.offers, paris_date: t.conditions.parisDate, form_offer: t.conditions.formOffer
-    })))]
-  });
+  const rows = await run<FilingRow>(pool, fileTickets(ts));
   return rows.map((r) => ({
     target: r.target_pk === null ? null : {
       servicePk: String(r.target_pk), serviceId: r.target_service_id!, offerCode: r.target_offer!, filingOpensOn: r.target_opens!, state: r.target_state!
@@ -194,11 +118,7 @@ export function createTicketStore(pool: Pool): TicketStore {
     'JOIN ticket t ON t.reference = k.key AND t.operator_id = k.operator_id',
     (r) => ({ reference: r.reference, state: r.state, stateChangedAt: r.state_changed_at, closedAt: r.closed_at, freezeReason: r.freeze_reason, freezeDetail: r.freeze_detail }));
   const byReference = (client: Executor, operatorId: string | null, reference: string, lock: boolean) =>
-    run<Row>(client, {
-      text: `SELECT ${COLUMNS} FROM ticket t JOIN operator o ON o.id = t.operator_id
-              WHERE t.reference = $1 AND ($2::bigint IS NULL OR t.operator_id = $2)${lock ? ' FOR UPDATE OF t' : ''}`,
-      values: [reference, operatorId]
-    });
+    run<Row>(client, ticketByReference(operatorId, reference, lock));
 
   return {
     /**
@@ -215,11 +135,7 @@ export function createTicketStore(pool: Pool): TicketStore {
       if (!admissible) return { target, filed: null };
       if (row) return { target, filed: { created: true, ticket: toRecord({ ...row, form_fields: t.formFields }), contentHash: row.content_hash } };
       // The reference was used already: the statement's snapshot may predate that filing, this read does not.
-      const [existing] = await run<Row>(pool, {
-        name: 'ticket-by-operator-reference',
-        text: `SELECT ${COLUMNS} FROM ticket t JOIN operator o ON o.id = t.operator_id WHERE t.operator_id = $1 AND t.operator_reference = $2`,
-        values: [t.operatorId, t.operatorReference]
-      });
+      const [existing] = await run<Row>(pool, ticketByOperatorReference(t.operatorId, t.operatorReference));
       if (!existing) throw invariantViolated(`ticket of operator reference ${t.operatorReference} neither inserted nor found`);
       return { target, filed: { created: false, ticket: toRecord(existing), contentHash: existing.content_hash } };
     },
@@ -232,18 +148,12 @@ export function createTicketStore(pool: Pool): TicketStore {
         const tx: TicketTransaction = {
           ticket,
           async changeState(c: StateChange) {
-            await run(client, {
-              text: `UPDATE ticket SET state = $2, state_changed_at = $3, closed_at = $4, freeze_reason = $5, freeze_detail = $6 WHERE id = $1`,
-              values: [ticket.id, c.outcome.to, c.at, c.closedAt, c.freezeReason, c.freezeDetail] });
-            await run(client, {
-              text: `INSERT INTO ticket_transition (ticket_id, operator_id, from_state, to_state, at, actor_kind, actor, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-              values: [ticket.id, ticket.operatorId, c.outcome.from, c.outcome.to, c.at, c.actor.kind, c.actor.name, c.reason] });
+            await run(client, updateTicketState(ticket.id, c));
+            await run(client, insertTicketTransition(ticket.id, ticket.operatorId, c));
             await event(client, ticket, 'state', { reference: ticket.reference, from: c.outcome.from, to: c.outcome.to, reason: c.reason, freezeReason: c.freezeReason }, c.at);
           },
           async addComment(authorKind, author, text, at) {
-            await run(client, {
-              text: 'INSERT INTO ticket_comment (ticket_id, operator_id, author_kind, author, text, at) VALUES ($1, $2, $3, $4, $5, $6)',
-              values: [ticket.id, ticket.operatorId, authorKind, author, text, at] });
+            await run(client, insertTicketComment(ticket.id, ticket.operatorId, authorKind, author, text, at));
             // The operator is told of the OI's comments; its own are not echoed back to it.
             if (authorKind === 'oi') await event(client, ticket, 'comment', { reference: ticket.reference, text }, at);
           }
@@ -260,17 +170,19 @@ export function createTicketStore(pool: Pool): TicketStore {
     stateOf: (operatorId, reference) => states.get({ operatorId, key: reference }),
 
     async history(ticketId) {
-      const transitions = (await run<{ from_state: TicketState | null; to_state: TicketState; at: Date; actor_kind: TransitionRecord['actorKind']; actor: string; reason: string | null }>(pool, {
-        text: 'SELECT from_state, to_state, at, actor_kind, actor, reason FROM ticket_transition WHERE ticket_id = $1 ORDER BY id', values: [ticketId] }))
+      type TransitionRow = {
+        from_state: TicketState | null; to_state: TicketState; at: Date; actor_kind: TransitionRecord['actorKind']; actor: string; reason: string | null
+      };
+      const transitions = (await run<TransitionRow>(pool, transitionsOfTicket(ticketId)))
         .map((r) => ({ from: r.from_state, to: r.to_state, at: r.at, actorKind: r.actor_kind, actor: r.actor, reason: r.reason }));
-      const comments = (await run<{ at: Date; author_kind: CommentRecord['authorKind']; author: string; text: string }>(pool, {
-        text: 'SELECT at, author_kind, author, text FROM ticket_comment WHERE ticket_id = $1 ORDER BY id', values: [ticketId] }))
+      const comments = (await run<{ at: Date; author_kind: CommentRecord['authorKind']; author: string; text: string }>(pool, commentsOfTicket(ticketId)))
         .map((r) => ({ at: r.at, authorKind: r.author_kind, author: r.author, text: r.text }));
       return { transitions, comments };
     },
 
     async search(operatorId, c: SearchCriteria, visibleSince, limit, offset) {
-      const { rows, total } = await searchPage<Row>(pool, operatorId, c, visibleSince, limit, offset, COLUMNS, 'JOIN operator o ON o.id = t.operator_id', 'full');
+      const { rows, total } = await searchPage<Row>(pool, operatorId, c, visibleSince, limit, offset, TICKET_COLUMNS,
+        'JOIN operator o ON o.id = t.operator_id', 'full');
       return { rows: rows.map(toRecord), total };
     },
 

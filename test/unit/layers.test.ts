@@ -45,6 +45,26 @@ describe('house rules the dependency check cannot see', () => {
     expect(SQL.test("'Select the form from the list'"), 'a sentence is no SQL').to.equal(false);
   });
 
+  // ARCHITECTURE.md §5 (issue 13 part 3): in src/store/ itself, statements are built by the named query functions of
+  // src/store/queries/, never as a `{ text: '…' }` literal next to the logic; database.ts keeps its own BEGIN/COMMIT.
+  const TEXT_LITERAL = /\btext\s*:\s*[`'"]/;
+  const inQueries = (f: string): boolean => f.startsWith(path.join('src', 'store', 'queries') + path.sep);
+  const isDatabase = (f: string): boolean => f === path.join('src', 'store', 'database.ts');
+
+  it('builds statements ({ text: … }) only in the named query functions of src/store/queries/', () => {
+    const offenders = sources.filter((f) => inStore(f) && !inQueries(f) && !isDatabase(f) && TEXT_LITERAL.test(codeOf(f)));
+    expect(offenders).to.deep.equal([]);
+  });
+
+  it('finds statement literals where they are (the heuristic of the check above can fail)', () => {
+    expect(sources.filter((f) => inQueries(f) && TEXT_LITERAL.test(codeOf(f))).length).to.be.greaterThan(10);
+    for (const s of ["{ text: 'SELECT 1', values: [] }", 'text: `WITH e AS (', '{ name: "n", text: "DELETE FROM t" }', 'text :`LISTEN x`']) {
+      expect(TEXT_LITERAL.test(s), s).to.equal(true);
+    }
+    expect(TEXT_LITERAL.test('{ at: r.at, text: r.text }'), 'a field copied is no statement').to.equal(false);
+    expect(TEXT_LITERAL.test('context: `x`'), 'another key is no statement').to.equal(false);
+  });
+
   it('calls `.query(` nowhere but src/store/database.ts (the one way into PostgreSQL)', () => {
     const offenders = sources.filter((f) => f !== path.join('src', 'store', 'database.ts') && /\.query\s*(<[^>()]*>)?\s*\(/.test(codeOf(f)));
     expect(offenders).to.deep.equal([]);

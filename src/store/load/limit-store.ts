@@ -9,26 +9,19 @@ import {
 } from '../../domain/limit-announcement.js';
 import { limitDeclarationProblem, type LimitScope, type LoadLimit } from '../../domain/load-rules.js';
 import { AdminError } from '../../errors/admin-error.js';
-import { recordLimitAnnouncement, type LimitAnnouncementPayload, type LimitAnnouncementStatus } from '../notification-outbox.js';
+import type { LimitAnnouncementPayload, LimitAnnouncementStatus } from '../notification-outbox.js';
+import { recordLimitAnnouncement } from '../queries/notification-outbox.js';
+import {
+  announcementOfLimit, insertLimit, limitsListing, limitsNotOver, lockEndpointOf, markLimitRemoved, withdrawUntriedDelivery
+} from '../queries/load.js';
+import { operatorIdByCode } from '../queries/operators.js';
 import { recordChange } from '../registry/audit.js';
-import { count, run, transaction, type Pool, type Query, type Transaction } from '../database.js';
+import { count, run, transaction, type Pool, type Transaction } from '../database.js';
 
 interface LimitRow {
   id: string; operator_id: string; operator_code: string; scope: LimitScope; per_minute: number; starts_at: Date; ends_at: Date | null;
   declared_at: Date; declared_by: string; removed_at: Date | null; removed_by: string | null; reason: string | null; removal_reason: string | null;
 }
-
-const COLUMNS = `l.id, l.operator_id, o.code AS operator_code, l.scope, l.per_minute, l.starts_at, l.ends_at, l.declared_at,
-  l.declared_by, l.removed_at, l.removed_by, l.reason, l.removal_reason`;
-
-/** The ANNONCEE (a_…) and LEVEE (v_…) of each limit, with their deliveries when pushed. */
-const ANNOUNCEMENT_COLUMNS = `an.channel AS a_channel, an.note AS a_note, ad.state AS a_state, ad.attempts AS a_attempts, ad.last_error AS a_error,
-  ad.delivered_at AS a_delivered, lv.channel AS v_channel, lv.note AS v_note, vd.state AS v_state, vd.attempts AS v_attempts,
-  vd.last_error AS v_error, vd.delivered_at AS v_delivered`;
-const ANNOUNCEMENT_JOINS = `LEFT JOIN limit_announcement an ON an.limit_id = l.id AND an.status = 'ANNONCEE'
-  LEFT JOIN notification_delivery ad ON ad.announcement_pk = an.id
-  LEFT JOIN limit_announcement lv ON lv.limit_id = l.id AND lv.status = 'LEVEE'
-  LEFT JOIN notification_delivery vd ON vd.announcement_pk = lv.id`;
 
 type Prefix = 'a' | 'v';
 type AnnouncementRow = { [K in `${Prefix}_channel`]: 'endpoint' | 'usual' | null } & { [K in `${Prefix}_note` | `${Prefix}_error`]: string | null }
@@ -58,8 +51,7 @@ function payload(r: LimitRow): LimitAnnouncementPayload {
 
 /** The operator's endpoint, locked against a concurrent change (set-endpoint) until the announcement is recorded. */
 async function endpointOf(client: Transaction, operatorId: string): Promise<{ url: string; enabled: boolean; contractVersion: number } | null> {
-  const rows = await run<{ url: string; enabled: boolean; contract_version: number }>(client, {
-    text: 'SELECT url, enabled, contract_version FROM notification_endpoint WHERE operator_id = $1 FOR SHARE', values: [operatorId] });
+  const rows = await run<{ url: string; enabled: boolean; contract_version: number }>(client, lockEndpointOf(operatorId));
   return rows[0] ? { url: rows[0].url, enabled: rows[0].enabled, contractVersion: rows[0].contract_version } : null;
 }
 
@@ -120,12 +112,9 @@ export async function declareLimit(
   const problem = limitDeclarationProblem(d.perMinute, d.start, d.end, now) ?? reasonProblem(d.reason);
   if (problem) throw new AdminError('ADMIN_INVALID_INPUT', problem);
   return transaction(pool, async (client) => {
-    const op = (await run<{ id: string }>(client, { text: 'SELECT id FROM operator WHERE code = $1', values: [d.operator] }))[0];
+    const op = (await run<{ id: string }>(client, operatorIdByCode(d.operator)))[0];
     if (!op) throw new AdminError('ADMIN_NOT_FOUND', `no operator ${d.operator}`);
-    const rows = await run<LimitRow>(client, {
-      text: `WITH l AS (INSERT INTO load_limit (operator_id, scope, per_minute, starts_at, ends_at, declared_at, declared_by, reason)
-                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *)
-       SELECT ${COLUMNS} FROM l JOIN operator o ON o.id = l.operator_id`, values: [op.id, d.scope, d.perMinute, d.start, d.end, now, actor, d.reason] });
+    const rows = await run<LimitRow>(client, insertLimit(op.id, d, now, actor));
     const row = rows[0]!;
     const limit = toLimit(row);
     await recordChange(client, { actor, action: 'declare', entity: 'load_limit', entityKey: limit.id, operatorId: op.id,
@@ -155,9 +144,7 @@ export async function removeLimit(
   const problem = reasonProblem(reason);
   if (problem) throw new AdminError('ADMIN_INVALID_INPUT', problem);
   return transaction(pool, async (client) => {
-    const rows = await run<LimitRow>(client, {
-      text: `WITH l AS (UPDATE load_limit SET removed_at = $2, removed_by = $3, removal_reason = $4 WHERE id = $1 AND removed_at IS NULL RETURNING *)
-       SELECT ${COLUMNS} FROM l JOIN operator o ON o.id = l.operator_id`, values: [id, now, actor, reason] });
+    const rows = await run<LimitRow>(client, markLimitRemoved(id, now, actor, reason));
     const row = rows[0];
     if (!row) throw new AdminError('ADMIN_NOT_FOUND', `no limit ${id} in force or announced (see esav-admin load limit list)`);
     const limit = toLimit(row);
@@ -165,13 +152,9 @@ export async function removeLimit(
       before: { scope: limit.scope, perMinute: limit.perMinute, start: limit.start, end: limit.end }, after: { removedAt: now, reason } }, null);
     if (limit.end !== null && limit.end.getTime() <= now.getTime()) return { limit, telling: null, why: 'the limit had ended' };
 
-    const announced = (await run<{ channel: 'endpoint' | 'usual'; delivery_id: string | null }>(client, {
-      text: `SELECT a.channel, d.id AS delivery_id FROM limit_announcement a LEFT JOIN notification_delivery d ON d.announcement_pk = a.id
-        WHERE a.limit_id = $1 AND a.status = 'ANNONCEE'`, values: [id] }))[0];
+    const announced = (await run<{ channel: 'endpoint' | 'usual'; delivery_id: string | null }>(client, announcementOfLimit(id)))[0];
     if (announced?.delivery_id) {
-      const withdrawn = await count(client, {
-        text: `UPDATE notification_delivery SET state = 'withdrawn' WHERE id = $1 AND state = 'pending' AND attempts = 0 AND lease_until IS NULL`,
-        values: [announced.delivery_id] });
+      const withdrawn = await count(client, withdrawUntriedDelivery(announced.delivery_id));
       if (withdrawn === 1) {
         await recordChange(client, { actor, action: 'announcement-withdrawn', entity: 'load_limit', entityKey: id, operatorId: limit.operatorId,
           after: { status: 'ANNONCEE', state: 'withdrawn', why: 'removed before it was sent: nothing to tell' } }, null);
@@ -196,10 +179,7 @@ export interface LimitListing extends LoadLimit {
 
 /** Limits announced or in force (all of them, removed and ended ones included, with `all`), with their announcements. */
 export async function listLimits(pool: Pool, filter: { operator: string | null; all: boolean }, now: Date): Promise<LimitListing[]> {
-  const rows = await run<LimitRow & AnnouncementRow>(pool, {
-    text: `SELECT ${COLUMNS}, ${ANNOUNCEMENT_COLUMNS} FROM load_limit l JOIN operator o ON o.id = l.operator_id ${ANNOUNCEMENT_JOINS}
-      WHERE ($1::text IS NULL OR o.code = $1) AND ($2 OR (l.removed_at IS NULL AND (l.ends_at IS NULL OR l.ends_at > $3)))
-      ORDER BY o.code, l.starts_at, l.id`, values: [filter.operator, filter.all, now] });
+  const rows = await run<LimitRow & AnnouncementRow>(pool, limitsListing(filter.operator, filter.all, now));
   return rows.map((r) => ({
     ...toLimit(r), declaredAt: r.declared_at, declaredBy: r.declared_by, removedAt: r.removed_at, reason: r.reason,
     announcement: announcement(r, 'a'), lift: announcement(r, 'v')
@@ -212,35 +192,9 @@ export async function listLimits(pool: Pool, filter: { operator: string | null; 
  * its start binds 24 hours after the acknowledgement, and not at all while undelivered).
  */
 export async function currentLimits(pool: Pool, now: Date): Promise<LoadLimit[]> {
-  const rows = await run<LimitRow & AnnouncementRow>(pool, {
-    name: 'load-limit-current',
-    text: `SELECT ${COLUMNS}, ${ANNOUNCEMENT_COLUMNS} FROM load_limit l JOIN operator o ON o.id = l.operator_id ${ANNOUNCEMENT_JOINS}
-            WHERE l.removed_at IS NULL AND (l.ends_at IS NULL OR l.ends_at > $1)`,
-    values: [now]
-  });
+  const rows = await run<LimitRow & AnnouncementRow>(pool, limitsNotOver(now));
   return rows.flatMap((r) => {
     const start = enforcementStart(r.starts_at, announcement(r, 'a'));
     return start === null || (r.ends_at !== null && start.getTime() >= r.ends_at.getTime()) ? [] : [{ ...toLimit(r), start }];
   });
-}
-
-/**
- * Counts one call in the operator's counters of this minute, one per scope, and returns the new counts: the same
- * row is incremented by every instance, so the limit holds whichever instance answers. Scopes sorted: rows are
- * locked in the same order by concurrent calls.
- */
-export function countInMinute(operatorId: string, scopes: readonly LimitScope[], minute: Date): Query {
-  return {
-    name: 'load-minute-count',
-    text: `INSERT INTO load_minute (operator_id, scope, minute, count)
-           SELECT $1, s, $3, 1 FROM unnest($2::text[]) AS s
-           ON CONFLICT (operator_id, scope, minute) DO UPDATE SET count = load_minute.count + 1
-           RETURNING scope, count`,
-    values: [operatorId, [...new Set(scopes)].sort(), minute]
-  };
-}
-
-/** Minute counters older than `before` serve no limit any more. */
-export function purgeMinutes(before: Date): Query {
-  return { name: 'load-minute-purge', text: 'DELETE FROM load_minute WHERE minute < $1', values: [before] };
 }

@@ -9,7 +9,8 @@
 import type { Clock } from '../../domain/clock.js';
 import { bindingLimits, categoryOf, limitExceeded, minuteOf, volumetryDay, type CallCategory, type LoadLimit } from '../../domain/load-rules.js';
 import { run, type Pool } from '../database.js';
-import { countInMinute, currentLimits, purgeMinutes } from './limit-store.js';
+import { countInMinute, purgeMinutes } from '../queries/load.js';
+import { currentLimits } from './limit-store.js';
 import { saveVolumes } from './volumetry-store.js';
 
 export type RequestOutcome = 'ok' | 'fault' | 'limited';

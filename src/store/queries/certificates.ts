@@ -67,3 +67,46 @@ export function expiringCertificates(before: Date, at: Date): Query {
     values: [before, at]
   };
 }
+
+/** The operator a certificate is registered to (a fingerprint is registered once). */
+export function certificateOwner(fingerprint256: string): Query {
+  return {
+    text: 'SELECT o.code FROM client_certificate c JOIN operator o ON o.id = c.operator_id WHERE c.fingerprint_sha256 = $1',
+    values: [fingerprint256]
+  };
+}
+
+/** The certificates whose fingerprint starts with the prefix, locked for a revocation. */
+export function certificatesByPrefix(prefix: string): Query {
+  return {
+    text: "SELECT id, operator_id, fingerprint_sha256, state FROM client_certificate WHERE fingerprint_sha256 LIKE $1 || '%' FOR UPDATE",
+    values: [prefix]
+  };
+}
+
+export function markCertificateRevoked(id: string, at: Date, reason: string): Query {
+  return { text: "UPDATE client_certificate SET state = 'revoked', revoked_at = $2, revoked_reason = $3 WHERE id = $1", values: [id, at, reason] };
+}
+
+/** One certificate as listCertificates lists it. */
+export function certificateListingById(id: string): Query {
+  return {
+    text: `SELECT c.id, o.code AS operator, c.fingerprint_sha256, c.subject, c.issuer, c.serial_number, c.source, c.state, c.not_before,
+              c.not_after, c.revoked_at, c.revoked_reason, p.name AS profile
+         FROM client_certificate c JOIN operator o ON o.id = c.operator_id JOIN profile p ON p.id = c.profile_id WHERE c.id = $1`,
+    values: [id]
+  };
+}
+
+/** A certificate with its operator and profile, locked for a change of profile. */
+export function certificateWithProfile(fingerprint256: string): Query {
+  return {
+    text: `SELECT c.id, c.operator_id, o.code, p.name AS profile FROM client_certificate c JOIN operator o ON o.id = c.operator_id
+         JOIN profile p ON p.id = c.profile_id WHERE c.fingerprint_sha256 = $1 FOR UPDATE OF c`,
+    values: [fingerprint256]
+  };
+}
+
+export function setCertificateProfile(certificateId: string, profileId: string): Query {
+  return { text: 'UPDATE client_certificate SET profile_id = $2 WHERE id = $1', values: [certificateId, profileId] };
+}

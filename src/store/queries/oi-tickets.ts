@@ -1,10 +1,6 @@
 /** SQL of the OI's ticket actions (src/domain/oi-ticket-actions.ts), as named query functions (pg-boss style). */
 import type { Query } from '../database.js';
-import { DELIVERIES_OF_EVENTS } from '../notification-outbox.js';
-
-export function operatorIdByCode(code: string): Query {
-  return { name: 'operator-id-by-code', text: 'SELECT id FROM operator WHERE code = $1', values: [code] };
-}
+import { DELIVERIES_OF_EVENTS } from './notification-outbox.js';
 
 /**
  * S2, one statement for the whole set (atomic: an implicit transaction): every CLOS or VALIDE ticket closed before

@@ -7,7 +7,11 @@ import type { CertificateFacts } from '../../domain/identity.js';
 import { addWorkingDays } from '../../domain/french-calendar.js';
 import { parisDate, parisMidnight } from '../../domain/calendar.js';
 import { AdminError } from '../../errors/admin-error.js';
-import { activeCertificatesOf, expiringCertificates, insertCertificate, listCertificates } from '../queries/certificates.js';
+import {
+  activeCertificatesOf, certificateListingById, certificateOwner, certificatesByPrefix, expiringCertificates, insertCertificate, listCertificates,
+  markCertificateRevoked
+} from '../queries/certificates.js';
+import { lockOperatorIdByCode, operatorIdByCode, profileIdByName } from '../queries/operators.js';
 import { recordChange } from './audit.js';
 import { run, transaction, type Pool } from '../database.js';
 
@@ -26,14 +30,11 @@ export async function registerCertificate(pool: Pool, r: RegisterRequest, actor:
   }
   return transaction(pool, async (client) => {
     // The operator row is locked so that two registrations at once cannot both pass the two-certificate rule.
-    const op = (await run<{ id: string }>(client, { text: 'SELECT id FROM operator WHERE code = $1 FOR UPDATE', values: [r.operatorCode] }))[0];
+    const op = (await run<{ id: string }>(client, lockOperatorIdByCode(r.operatorCode)))[0];
     if (!op) throw new AdminError('ADMIN_NOT_FOUND', `no operator ${r.operatorCode}`);
-    const profile = (await run<{ id: string }>(client, {
-      text: 'SELECT id FROM profile WHERE operator_id = $1 AND name = $2', values: [op.id, r.profileName] }))[0];
+    const profile = (await run<{ id: string }>(client, profileIdByName(op.id, r.profileName)))[0];
     if (!profile) throw new AdminError('ADMIN_NOT_FOUND', `operator ${r.operatorCode} has no profile ${r.profileName}`);
-    const known = (await run<{ code: string }>(client, {
-      text: 'SELECT o.code FROM client_certificate c JOIN operator o ON o.id = c.operator_id WHERE c.fingerprint_sha256 = $1',
-      values: [r.facts.fingerprint256] }))[0];
+    const known = (await run<{ code: string }>(client, certificateOwner(r.facts.fingerprint256)))[0];
     if (known) throw new AdminError('ADMIN_CONFLICT', `this certificate (${r.facts.fingerprint256}) is already registered to ${known.code}`);
     const active = await run<{ fingerprint_sha256: string; subject: string; not_after: Date }>(client, activeCertificatesOf(op.id, now));
     if (active.length >= MAX_ACTIVE_CERTIFICATES) {
@@ -58,7 +59,7 @@ export interface CertificateListing {
 export async function certificates(pool: Pool, operatorCode: string | null): Promise<CertificateListing[]> {
   let operatorId: string | null = null;
   if (operatorCode !== null) {
-    const op = (await run<{ id: string }>(pool, { text: 'SELECT id FROM operator WHERE code = $1', values: [operatorCode] }))[0];
+    const op = (await run<{ id: string }>(pool, operatorIdByCode(operatorCode)))[0];
     if (!op) throw new AdminError('ADMIN_NOT_FOUND', `no operator ${operatorCode}`);
     operatorId = op.id;
   }
@@ -74,20 +75,14 @@ export async function revokeCertificate(pool: Pool, fingerprint: string, reason:
   const text = freeTextProblem('--reason', reason, TEXT_MAX_LENGTH.reason);
   if (text) throw new AdminError('ADMIN_INVALID_INPUT', 'the revocation is refused:', [text.message]);
   return transaction(pool, async (client) => {
-    const matches = (await run<{ id: string; operator_id: string; fingerprint_sha256: string; state: string }>(client, {
-      text: "SELECT id, operator_id, fingerprint_sha256, state FROM client_certificate WHERE fingerprint_sha256 LIKE $1 || '%' FOR UPDATE",
-      values: [prefix] }));
+    const matches = (await run<{ id: string; operator_id: string; fingerprint_sha256: string; state: string }>(client, certificatesByPrefix(prefix)));
     if (matches.length === 0) throw new AdminError('ADMIN_NOT_FOUND', `no certificate ${fingerprint}`);
     if (matches.length > 1) throw new AdminError('ADMIN_INVALID_INPUT', `${fingerprint} matches ${matches.length} certificates: give more digits`);
     const c = matches[0]!;
     if (c.state === 'revoked') throw new AdminError('ADMIN_CONFLICT', `certificate ${c.fingerprint_sha256} is already revoked`);
-    await run(client, {
-      text: "UPDATE client_certificate SET state = 'revoked', revoked_at = $2, revoked_reason = $3 WHERE id = $1", values: [c.id, now, reason] });
+    await run(client, markCertificateRevoked(c.id, now, reason));
     await recordChange(client, { actor, action: 'revoke', entity: 'certificate', entityKey: c.fingerprint_sha256, operatorId: c.operator_id, before: { state: 'active' }, after: { state: 'revoked', reason } }, 'certificates');
-    const rows = await run<CertificateListing>(client, {
-      text: `SELECT c.id, o.code AS operator, c.fingerprint_sha256, c.subject, c.issuer, c.serial_number, c.source, c.state, c.not_before,
-              c.not_after, c.revoked_at, c.revoked_reason, p.name AS profile
-         FROM client_certificate c JOIN operator o ON o.id = c.operator_id JOIN profile p ON p.id = c.profile_id WHERE c.id = $1`, values: [c.id] });
+    const rows = await run<CertificateListing>(client, certificateListingById(c.id));
     return rows[0]!;
   });
 }

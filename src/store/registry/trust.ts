@@ -7,6 +7,7 @@ import { isCertificateAuthority } from '../../pki/chain.js';
 import { AdminError } from '../../errors/admin-error.js';
 import { recordChange } from './audit.js';
 import { run, transaction, type Pool } from '../database.js';
+import { allTrustedCas, insertTrustedCa, removeTrustedCaRow, trustedCaPems } from '../queries/registry.js';
 
 export interface TrustedCaRecord { fingerprint_sha256: string; subject: string; not_after: Date; added_at: Date; removed_at: Date | null }
 
@@ -15,10 +16,7 @@ export async function addTrustedCa(pool: Pool, pem: string, actor: string, now: 
   if (!isCertificateAuthority(pem)) throw new AdminError('ADMIN_INVALID_INPUT', `${facts.subject} is not a CA certificate (basicConstraints CA:TRUE)`);
   if (facts.notAfter.getTime() <= now.getTime()) throw new AdminError('ADMIN_INVALID_INPUT', `${facts.subject} expired on ${facts.notAfter.toISOString()}`);
   return transaction(pool, async (client) => {
-    const rows = await run<TrustedCaRecord>(client, { text: `INSERT INTO trusted_ca (fingerprint_sha256, subject, not_after, pem) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (fingerprint_sha256) DO UPDATE SET removed_at = NULL, added_at = now()
-       WHERE trusted_ca.removed_at IS NOT NULL
-       RETURNING fingerprint_sha256, subject, not_after, added_at, removed_at`, values: [facts.fingerprint256, facts.subject, facts.notAfter, pem] });
+    const rows = await run<TrustedCaRecord>(client, insertTrustedCa(facts.fingerprint256, facts.subject, facts.notAfter, pem));
     if (rows.length === 0) throw new AdminError('ADMIN_CONFLICT', `${facts.subject} (${facts.fingerprint256}) is already trusted`);
     await recordChange(client, { actor, action: 'add', entity: 'trusted_ca', entityKey: facts.fingerprint256, after: { subject: facts.subject } }, 'trust');
     return rows[0]!;
@@ -28,8 +26,7 @@ export async function addTrustedCa(pool: Pool, pem: string, actor: string, now: 
 export async function removeTrustedCa(pool: Pool, fingerprint: string, actor: string): Promise<TrustedCaRecord> {
   const fp = fingerprint.replace(/:/g, '').toLowerCase();
   return transaction(pool, async (client) => {
-    const rows = await run<TrustedCaRecord>(client, { text: `UPDATE trusted_ca SET removed_at = now() WHERE fingerprint_sha256 = $1 AND removed_at IS NULL
-       RETURNING fingerprint_sha256, subject, not_after, added_at, removed_at`, values: [fp] });
+    const rows = await run<TrustedCaRecord>(client, removeTrustedCaRow(fp));
     if (rows.length === 0) throw new AdminError('ADMIN_NOT_FOUND', `no trusted CA ${fingerprint} (the OI's CA and ESAV_TRUSTED_CAS are configured, not managed here)`);
     await recordChange(client, { actor, action: 'remove', entity: 'trusted_ca', entityKey: fp, before: { subject: rows[0]!.subject } }, 'trust');
     return rows[0]!;
@@ -37,11 +34,10 @@ export async function removeTrustedCa(pool: Pool, fingerprint: string, actor: st
 }
 
 export async function trustedCas(pool: Pool): Promise<TrustedCaRecord[]> {
-  return (await run<TrustedCaRecord>(pool, {
-    text: 'SELECT fingerprint_sha256, subject, not_after, added_at, removed_at FROM trusted_ca ORDER BY added_at', values: [] }));
+  return (await run<TrustedCaRecord>(pool, allTrustedCas()));
 }
 
 /** The PEMs of the CAs trusted now (the TLS context is built from them plus the configured ones). */
 export async function activeTrustedCaPems(pool: Pool): Promise<string[]> {
-  return (await run<{ pem: string }>(pool, { text: 'SELECT pem FROM trusted_ca WHERE removed_at IS NULL ORDER BY id', values: [] })).map((r) => r.pem);
+  return (await run<{ pem: string }>(pool, trustedCaPems())).map((r) => r.pem);
 }
