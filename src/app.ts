@@ -28,15 +28,15 @@ import type { Listener, Pool } from './store/database.js';
 import { activeTrustedCaPems } from './store/registry/trust.js';
 import { watchRegistry, type RegistryWatcher } from './store/registry-watcher.js';
 import { createServiceRepository } from './store/service-repository.js';
-import { clientErrorHandler, drainGuard, type DrainControl } from './transport/http-edges.js';
-import { createFairShare } from './transport/fair-share.js';
+import { clientErrorHandler, drainGuard, frameworkErrorHandler, type DrainControl } from './transport/http-edges.js';
+import { createFairShare, type FairShare } from './transport/fair-share.js';
 import { overloadGuard } from './transport/overload.js';
 import { createRequestMetrics, type RequestMetrics } from './transport/request-metrics.js';
 import { soapRoutes } from './transport/soap-routes.js';
 import { handshakeFailureReason, httpsOptions, type TlsMaterial } from './transport/tls.js';
 
 declare module 'fastify' {
-  interface FastifyInstance { requestMetrics: RequestMetrics; registry: RegistryWatcher; load: LoadAccounting; drain: DrainControl }
+  interface FastifyInstance { requestMetrics: RequestMetrics; registry: RegistryWatcher; load: LoadAccounting; drain: DrainControl; fairShare: FairShare }
 }
 
 export interface AppDeps {
@@ -105,6 +105,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     // Calls arriving while the instance closes get a SOAP fault (http-edges.ts), not Fastify's JSON 503.
     return503OnClosing: false,
     clientErrorHandler: clientErrorHandler(config.requestTimeoutMs),
+    frameworkErrors: frameworkErrorHandler,
     genReqId: () => `${instance}-${(++sequence).toString(36)}`
   });
   // A client that sends its headers too slowly is cut (slowloris); the body has requestTimeout.
@@ -118,7 +119,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   }));
   const metrics = createRequestMetrics();
   app.server.on('tlsClientError', (e: NodeJS.ErrnoException, socket: TLSSocket) => metrics.tlsFailure(handshakeFailureReason(e, socket)));
-  await app.register(soapRoutes(pipeline, config.port, config.bodyLimitBytes, deps.logger.isLevelEnabled('info'), metrics, createFairShare(config.fairShare)));
+  const shares = createFairShare(config.fairShare);
+  await app.register(soapRoutes(pipeline, config.port, config.bodyLimitBytes, deps.logger.isLevelEnabled('info'), metrics, shares));
 
   // Registry changes apply without a restart: a revoked certificate on the next request, a trust-store change on
   // the next handshake (existing connections keep the context they were accepted with).
@@ -140,6 +142,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.decorate('load', accounting);
   app.decorate('requestMetrics', metrics);
   app.decorate('drain', drain.control);
+  app.decorate('fairShare', shares);
   // After in-flight calls finished: their counts are flushed too.
   app.addHook('onClose', async () => { await watcher.close(); await accounting.close(); await goLiveRecorder?.close(); });
   return app as unknown as FastifyInstance;

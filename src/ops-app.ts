@@ -41,13 +41,20 @@ export interface OpsAppDeps {
 }
 
 export async function buildOpsApp(deps: OpsAppDeps): Promise<FastifyInstance> {
+  // One ping at a time: probes of a frozen database wait on the ping in flight instead of queueing new ones in the
+  // pool (whose waiting count is the overload guard's own trigger).
+  let ping: Promise<void> | null = null;
+  const pingOnce = (): Promise<void> => {
+    ping ??= databaseReachable(deps.pool).then(() => undefined).finally(() => { ping = null; });
+    return ping;
+  };
   return buildOpsServer({
     async readiness() {
       const checks: Record<string, string> = { contracts: 'loaded' };
       let ready = deps.serving();
       checks.listener = ready ? 'serving' : 'stopping';
       try {
-        if (await answeredWithin(databaseReachable(deps.pool), READINESS_PING_MS)) checks.database = 'reachable';
+        if (await answeredWithin(pingOnce(), READINESS_PING_MS)) checks.database = 'reachable';
         else {
           checks.database = `unreachable: no answer within ${READINESS_PING_MS} ms`;
           ready = false;

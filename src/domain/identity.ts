@@ -34,6 +34,8 @@ export interface PeerCertificateFacts {
 export interface Authenticator {
   /** Unknown when the certificate is unregistered, revoked or expired; inactive when its operator's contract is not running. */
   authenticate(peer: PeerCertificateFacts, now: Date): Promise<Authentication>;
+  /** The answer still cached for this certificate, without asking the registry; undefined when there is none. */
+  cached?(peer: PeerCertificateFacts, now: Date): Authentication | undefined;
 }
 
 /** What the registry keeps of a client certificate: SHA-256 fingerprint (lowercase hex), subject, issuer, serial, validity. */

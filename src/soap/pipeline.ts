@@ -57,8 +57,11 @@ export interface PendingCall {
 }
 
 export interface SoapPipeline {
-  /** The phases that need no body (receive, authenticate), run before the transport reads it. */
-  begin(head: SoapRequestHead): Promise<PendingCall>;
+  /**
+   * The phases that need no body (receive, authenticate), run before the transport reads it. Under pressure the
+   * caller is authenticated from the cache only (02-authenticate.ts).
+   */
+  begin(head: SoapRequestHead, underPressure?: boolean): Promise<PendingCall>;
   /** begin then complete, for callers that already hold the body. */
   handle(request: SoapRequest): Promise<SoapResponse>;
   /** Every published service version path, for the transport's routes and the documentation. */
@@ -87,7 +90,7 @@ export function createSoapPipeline(deps: PipelineDeps): SoapPipeline {
 
   const answered = (answer: SoapResponse): PendingCall => ({ answer, complete: async () => answer, refuse: () => answer });
 
-  async function begin(head: SoapRequestHead): Promise<PendingCall> {
+  async function begin(head: SoapRequestHead, underPressure = false): Promise<PendingCall> {
     const ctx = newCallContext(head, deps.clock.now());
     try {
       const target = route(ctx, deps.contracts, servicesList);
@@ -97,7 +100,7 @@ export function createSoapPipeline(deps: PipelineDeps): SoapPipeline {
       const version = bound.get(`${d.service}/v${d.version}`);
       ctx.faultDialect = version?.faults;
       const media = receive(ctx, target, deps.maintenance);
-      const caller = await authenticate(ctx, deps.authenticator);
+      const caller = await authenticate(ctx, deps.authenticator, underPressure);
       const admitted: Admitted = { target, version: version!, media, caller };
       return {
         answer: null, operatorId: caller.operator.id,

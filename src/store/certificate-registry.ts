@@ -25,13 +25,19 @@ const UNKNOWN: Authentication = Object.freeze({ kind: 'unknown' });
 
 export function createCertificateAuthenticator(pool: Pool, ttlMs: number, maxEntries = 10_000): CachingAuthenticator {
   const cache = new Map<string, Entry>();
+  const cached = (peer: PeerCertificateFacts, now: Date): Authentication | undefined => {
+    const t = now.getTime();
+    if (t >= peer.notAfter.getTime()) return UNKNOWN;
+    const hit = cache.get(peer.fingerprint256);
+    return hit && hit.until > t ? hit.result : undefined;
+  };
   return {
     clear: () => cache.clear(),
+    cached,
     async authenticate(peer: PeerCertificateFacts, now: Date): Promise<Authentication> {
+      const known = cached(peer, now);
+      if (known !== undefined) return known;
       const t = now.getTime();
-      if (t >= peer.notAfter.getTime()) return UNKNOWN;
-      const hit = cache.get(peer.fingerprint256);
-      if (hit && hit.until > t) return hit.result;
       const [row] = await run<Row>(pool, findActiveCertificate(peer.fingerprint256, now));
       let result: Authentication = UNKNOWN;
       if (row) {

@@ -26,10 +26,13 @@ export interface ShareSlot {
 }
 
 export interface FairShare {
-  /** A place for one call of `operator` announcing `bytes`, or why it is refused. */
-  acquire(operator: string, bytes: number, underPressure: boolean): Promise<ShareSlot | ShareRefusal>;
-  /** Calls in flight per operator, for the metrics and the tests. */
-  inFlight(): ReadonlyMap<string, number>;
+  /**
+   * A place for one call of `operator` announcing `bytes`, or why it is refused. `signal` aborts a wait in the queue
+   * (the client left): the call is then refused and takes no place.
+   */
+  acquire(operator: string, bytes: number, underPressure: boolean, signal?: AbortSignal): Promise<ShareSlot | ShareRefusal>;
+  /** Calls in flight and waiting per operator (operators with neither are not listed), for the metrics and the tests. */
+  state(): ReadonlyMap<string, { readonly inFlight: number; readonly queued: number }>;
 }
 
 interface Waiter { readonly bytes: number; admit(slot: ShareSlot): void }
@@ -72,29 +75,42 @@ export function createFairShare(o: FairShareOptions): FairShare {
   }
 
   return {
-    async acquire(operator, bytes, underPressure) {
-      let s = shares.get(operator);
-      if (!s) {
-        s = { inFlight: 0, bytes: 0, waiting: [] };
-        shares.set(operator, s);
+    async acquire(operator, bytes, underPressure, signal) {
+      const s = shares.get(operator) ?? { inFlight: 0, bytes: 0, waiting: [] };
+      const forget = (): void => { if (s.inFlight === 0 && s.waiting.length === 0) shares.delete(operator); };
+      // Shed the heavy first: an operator below its fair part of the calls in flight (total ÷ operators with calls in
+      // flight) is never refused for pressure; with nothing in flight here, the pressure comes from elsewhere and
+      // nobody can be told apart: all are refused.
+      if (underPressure) {
+        let active = 0;
+        for (const x of shares.values()) if (x.inFlight > 0) active++;
+        if (s.inFlight * Math.max(active, 1) >= total) {
+          forget();
+          return { refused: 'pressure', inFlight: s.inFlight };
+        }
       }
-      // Shed the heavy first: an operator below its fair part of the calls in flight is never refused for pressure
-      // (with nothing in flight here, the pressure comes from elsewhere and nobody can be told apart: all are refused).
-      if (underPressure && s.inFlight * shares.size >= total) return { refused: 'pressure', inFlight: s.inFlight };
+      shares.set(operator, s);
       if (fits(s, bytes) && s.waiting.length === 0) return take(operator, s, bytes);
-      if (s.waiting.length >= o.maxQueued || o.queueMs === 0) return { refused: 'cap', inFlight: s.inFlight, limit: o.maxInFlight };
-      const share = s;
+      if (s.waiting.length >= o.maxQueued || o.queueMs === 0 || signal?.aborted) {
+        forget();
+        return { refused: 'cap', inFlight: s.inFlight, limit: o.maxInFlight };
+      }
       const slot = await new Promise<ShareSlot | null>((resolve) => {
-        const entry: Waiter = { bytes, admit: (given) => { timer.cancel(); resolve(given); } };
-        const timer = setTimer(() => {
-          const i = share.waiting.indexOf(entry);
-          if (i !== -1) share.waiting.splice(i, 1);
+        const leave = (): void => {
+          const i = s.waiting.indexOf(entry);
+          if (i !== -1) s.waiting.splice(i, 1);
+          signal?.removeEventListener('abort', leave);
+          timer.cancel();
+          forget();
           resolve(null);
-        }, o.queueMs);
-        share.waiting.push(entry);
+        };
+        const entry: Waiter = { bytes, admit: (given) => { timer.cancel(); signal?.removeEventListener('abort', leave); resolve(given); } };
+        const timer = setTimer(leave, o.queueMs);
+        signal?.addEventListener('abort', leave, { once: true });
+        s.waiting.push(entry);
       });
-      return slot ?? { refused: 'cap', inFlight: share.inFlight, limit: o.maxInFlight };
+      return slot ?? { refused: 'cap', inFlight: s.inFlight, limit: o.maxInFlight };
     },
-    inFlight: () => new Map([...shares].map(([k, v]) => [k, v.inFlight])),
+    state: () => new Map([...shares].map(([k, v]) => [k, { inFlight: v.inFlight, queued: v.waiting.length }])),
   };
 }

@@ -6,7 +6,7 @@
  * next call.
  */
 import type { Socket } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EsavError } from '../errors/esav-error.js';
 import { writeFault } from '../soap/fault-writer.js';
 import { parseMediaType, SOAP11 } from '../soap/soap-version.js';
@@ -37,6 +37,14 @@ export function clientErrorHandler(requestTimeoutMs: number) {
     socket.end(`HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\ncontent-type: ${r.headers['content-type']}\r\ncontent-length: ${body.length}\r\n` +
       'connection: close\r\n\r\n' + r.body);
   };
+}
+
+/** Fastify's own refusals before routing (a URL with an invalid %-escape): a SOAP fault too (`frameworkErrors`). */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const reason = error.code === 'FST_ERR_BAD_URL' ? 'adresse illisible (séquence % invalide)' : 'requête HTTP invalide';
+  const fault = writeFault(new EsavError('ESAV_SOAP_ENVELOPE', { params: { reason } }), request.id, parseMediaType(request.headers['content-type']).soap ?? SOAP11);
+  request.esavOutcome = fault;
+  void reply.code(fault.status).headers({ ...fault.headers, 'x-request-id': request.id }).send(fault.body);
 }
 
 export interface DrainControl {

@@ -11,7 +11,7 @@ import { writeFault } from '../soap/fault-writer.js';
 import type { PendingCall, SoapPipeline } from '../soap/pipeline.js';
 import { parseMediaType, SOAP11 } from '../soap/soap-version.js';
 import type { SoapResponse } from '../soap/types.js';
-import type { FairShare, ShareRefusal } from './fair-share.js';
+import type { FairShare, ShareRefusal, ShareSlot } from './fair-share.js';
 import type { RequestMetrics } from './request-metrics.js';
 import { peerCertificate } from './tls.js';
 
@@ -66,6 +66,11 @@ export function soapRoutes(pipeline: SoapPipeline, port: number, bodyLimit: numb
       method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
       url: '/esav/*',
       onRequest: async (request, reply) => {
+        // Known from the start: a client that leaves while its call waits (authentication, its operator's queue)
+        // gives its place back, and a place taken after it left is given back at once (fair-share.ts).
+        const left = new AbortController();
+        let slot: ShareSlot | null = null;
+        reply.raw.once('close', () => { left.abort(); slot?.release(); });
         const url = request.url;
         const q = url.indexOf('?');
         const query: Record<string, string> = {};
@@ -79,13 +84,16 @@ export function soapRoutes(pipeline: SoapPipeline, port: number, bodyLimit: numb
           peer: peerCertificate(request.raw.socket as TLSSocket),
           requestId: request.id,
           baseUrl: baseUrl(request, port)
-        });
+        }, Boolean(request.esavPressure));
         let answer = pending.answer;
         if (answer === null && shares && pending.operatorId !== undefined) {
-          const announced = Number(request.headers['content-length'] ?? 0);
-          const slot = await shares.acquire(pending.operatorId, Number.isFinite(announced) ? announced : 0, Boolean(request.esavPressure));
-          if ('refused' in slot) answer = pending.refuse(shareFault(slot, request.esavPressure));
-          else reply.raw.once('close', () => slot.release());
+          // A body without Content-Length (chunked) may be as large as the body limit: it counts as such.
+          const length = request.headers['content-length'];
+          const announced = length === undefined ? bodyLimit : Number(length);
+          const got = await shares.acquire(pending.operatorId, Number.isFinite(announced) ? announced : bodyLimit, Boolean(request.esavPressure), left.signal);
+          if ('refused' in got) answer = pending.refuse(shareFault(got, request.esavPressure));
+          else if (left.signal.aborted) got.release();
+          else slot = got;
         }
         if (answer === null) {
           request.esavCall = pending;
@@ -111,7 +119,8 @@ export function soapRoutes(pipeline: SoapPipeline, port: number, bodyLimit: numb
       else if (error.statusCode === 415) mapped = new EsavError('ESAV_UNSUPPORTED_MEDIA_TYPE', { params: { contentType: request.headers['content-type'] ?? '(aucun)' } });
       else if (error.statusCode !== undefined && error.statusCode < 500) mapped = new EsavError('ESAV_SOAP_ENVELOPE', { params: { reason: 'requête HTTP invalide' } });
       else request.log.error({ err: error }, 'internal error');
-      return send(reply, request, faultFor(request, mapped));
+      // Once the head named a call, its fault is written in that call's shape (contract fault element, V1 headers).
+      return send(reply, request, request.esavCall?.refuse(mapped) ?? faultFor(request, mapped));
     });
 
     if (metrics) {

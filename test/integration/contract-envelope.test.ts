@@ -134,6 +134,12 @@ describe('a service version that declares its contract’s envelope (headers and
     expect(r.body).to.include('<faultcode>soap:MustUnderstand</faultcode>');
   });
 
+  it('answers a body over the limit in the contract’s own fault element too (413)', async () => {
+    const r = await call(gw.url, { path: '/esav/essai/v1', body: withHeader(`<!--${'x'.repeat(300 * 1024)}-->`), client: gw.pki.opa, ca: gw.pki.ca });
+    expect(r.status).to.equal(413);
+    expect(r.body).to.include('<codeErreur>99</codeErreur>').and.not.include('DetailErreur');
+  });
+
   it('refuses to start when an adapter’s fault element is not the one its WSDL names in wsdl:fault', async () => {
     const wrong: ServiceAdapter = { ...essaiAdapter, faults: { ...faults, element: { namespace: NS, name: 'EchoReponse' } } };
     let error: unknown;

@@ -54,6 +54,12 @@ describe('strict edges of the SOAP listener', () => {
     }
   });
 
+  it('answers a URL with an invalid %-escape with a SOAP fault, not Fastify’s JSON', async () => {
+    const r = await call(gw.url, { path: '/esav/%ZZ/v1?wsdl', client: gw.pki.opa, ca: gw.pki.ca });
+    expect(String(r.headers['content-type'])).to.match(/^text\/xml/);
+    expect(codeOf(r.body)).to.equal('ENVELOPPE_SOAP_INVALIDE');
+  });
+
   it('refuses a SOAP 1.2 media type whose action parameter is repeated', async () => {
     const r = await post('/esav/prestation/v1', consultation('FTTH-21-0000001', SOAP12_ENV),
       `application/soap+xml; charset=utf-8; action="${PRESTATION_ACTION}"; action="urn:autre"`);

@@ -4,13 +4,27 @@
  * request's head, before the body is read: a certificate the registry does not know (or has revoked, or whose
  * operator is not active) costs a cache lookup, never a parse (issue 14).
  */
-import type { Authenticator, Caller } from '../../domain/identity.js';
+import type { Authentication, Authenticator, Caller } from '../../domain/identity.js';
 import { EsavError } from '../../errors/esav-error.js';
 import type { CallContext } from '../call-context.js';
 
-export async function authenticate(ctx: CallContext, authenticator: Authenticator): Promise<Caller> {
+/**
+ * @param underPressure the gateway is overloaded (event loop, database pool): the registry is not asked, only its
+ * cached answers are used; a certificate with none gets SERVICE_INDISPONIBLE at once rather than a wait in the pool.
+ */
+export async function authenticate(ctx: CallContext, authenticator: Authenticator, underPressure = false): Promise<Caller> {
   const peer = ctx.request.peer;
-  const auth = peer ? await authenticator.authenticate(peer, ctx.now) : { kind: 'unknown' as const };
+  let auth: Authentication = { kind: 'unknown' };
+  if (peer && underPressure && authenticator.cached) {
+    const known = authenticator.cached(peer, ctx.now);
+    if (known === undefined) {
+      throw new EsavError('ESAV_SERVICE_UNAVAILABLE', { params: { reason: 'surcharge de la passerelle', retryAfter: 5 }, retryAfterSeconds: 5 },
+        { logReason: 'overload: certificate not in the authentication cache' });
+    }
+    auth = known;
+  } else if (peer) {
+    auth = await authenticator.authenticate(peer, ctx.now);
+  }
   if (auth.kind === 'unknown') {
     throw new EsavError('ESAV_AUTHENTICATION_FAILED', {}, { logReason: 'certificate unregistered, revoked or expired in the registry' });
   }

@@ -27,7 +27,7 @@ describe('fair shares between operators', () => {
     const waiting = shares.acquire('OPA', 10, false);
     a.release();
     slot(await waiting);
-    expect(shares.inFlight().get('OPA')).to.equal(2);
+    expect(shares.state().get('OPA')).to.deep.equal({ inFlight: 2, queued: 0 });
   });
 
   it('refuses a call over the cap once its wait is over, and one beyond the queue at once, for that operator only', async () => {
@@ -67,12 +67,34 @@ describe('fair shares between operators', () => {
     expect(await shares.acquire('OPA', 10, true)).to.deep.equal({ refused: 'pressure', inFlight: 0 });
   });
 
+  it('forgets a waiting call whose client left, and an operator refused with nothing in flight', async () => {
+    const timers = manualTimers();
+    const shares = createFairShare(options(timers));
+    const a = slot(await shares.acquire('OPA', 10, false));
+    slot(await shares.acquire('OPA', 10, false));
+    const left = new AbortController();
+    const waiting = shares.acquire('OPA', 10, false, left.signal);
+    expect(shares.state().get('OPA')).to.deep.equal({ inFlight: 2, queued: 1 });
+    left.abort();
+    expect(await waiting).to.have.property('refused', 'cap');
+    expect(shares.state().get('OPA')).to.deep.equal({ inFlight: 2, queued: 0 });
+    a.release();
+    expect(shares.state().get('OPA')).to.deep.equal({ inFlight: 1, queued: 0 });
+    // Refused for pressure with nothing in flight anywhere: no empty share stays behind to weigh on the fair part.
+    const idle = createFairShare(options(timers, { maxInFlight: 100 }));
+    for (const op of ['A', 'B', 'C']) expect(await idle.acquire(op, 10, true)).to.have.property('refused', 'pressure');
+    expect(idle.state().size).to.equal(0);
+    for (let i = 0; i < 6; i++) slot(await idle.acquire('A', 10, false));
+    slot(await idle.acquire('B', 10, false));
+    slot(await idle.acquire('B', 10, true));
+  });
+
   it('gives the places back once, however often release is called', async () => {
     const shares = createFairShare(options(manualTimers()));
     const a = slot(await shares.acquire('OPA', 10, false));
     a.release();
     a.release();
-    expect(shares.inFlight().has('OPA')).to.equal(false);
+    expect(shares.state().has('OPA')).to.equal(false);
     slot(await shares.acquire('OPA', 10, false));
     slot(await shares.acquire('OPA', 10, false));
   });
