@@ -25,6 +25,8 @@ export interface GatewayProcess {
   readonly pkiDir: string;
   /** The process now running (changes on restart). */
   pid(): number;
+  /** The process now running has not exited. */
+  alive(): boolean;
   /** Resolves with the exit code (or signal) of the process now running. */
   exited(): Promise<number | string | null>;
   kill(signal: NodeJS.Signals): void;
@@ -66,6 +68,7 @@ export async function gatewayProcess(o: GatewayProcessOptions): Promise<GatewayP
     opsPort,
     pkiDir,
     pid: () => child?.pid ?? -1,
+    alive,
     exited: () => exit,
     kill(signal) { if (alive()) child!.kill(signal); },
     stderr: () => err.slice(-4000),
