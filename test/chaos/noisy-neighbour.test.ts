@@ -1,9 +1,10 @@
 /**
  * Chaos, one caller cannot hurt the others (issue 14, items 2 and 6): the operator OPA floods one gateway process
  * with costly documents (large, many elements, UTF-16) on many connections, from a process of its own, while the
- * operator OPB reads at a steady pace on its keep-alive connection. OPB's calls are all answered, and its p99 under the flood
- * is compared with its p99 without it, both measured in the same run on the same gateway (target: within 2×) (the fair shares per operator and the element
- * budget per document: README "One caller cannot hurt the others").
+ * operator OPB reads at a steady pace on a few keep-alive connections. OPB's calls are all answered and the gateway
+ * survives; OPB's p99 under the flood is compared with its p99 without it, measured in the same run on the same
+ * gateway (target: within 2×; the fair shares per operator and the element budget per document: README "One caller
+ * cannot hurt the others").
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -70,7 +71,8 @@ describe('chaos: one operator floods, another reads', function () {
 
   const startFlood = async (): Promise<{ stop(): Promise<Flood> }> => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/chaos/support/flood-client.ts'], {
-      cwd: findRootDir(), env: { PATH: process.env.PATH, HOME: process.env.HOME, FLOOD_URL: gw.url, FLOOD_PKI: gw.pkiDir, FLOOD_CONNECTIONS: String(FLOOD_CONNECTIONS) },
+      cwd: findRootDir(),
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, FLOOD_URL: gw.url, FLOOD_PKI: gw.pkiDir, FLOOD_CONNECTIONS: String(FLOOD_CONNECTIONS) },
       stdio: ['ignore', 'pipe', 'inherit']
     });
     let out = '';

@@ -22,7 +22,8 @@ export function costlyDocuments(): CostlyDocument[] {
   return [
     // 30,000 empty elements: over the element budget (ESAV_XML_MAX_ELEMENTS), whatever the encoding.
     { name: 'utf-8, 30,000 elements', body: Buffer.from(many, 'utf8'), contentType: 'text/xml; charset=utf-8' },
-    { name: 'utf-16, 30,000 elements', body: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(utf16, 'utf16le')]), contentType: 'text/xml; charset=utf-16' },
+    { name: 'utf-16, 30,000 elements', body: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(utf16, 'utf16le')]),
+      contentType: 'text/xml; charset=utf-16' },
     // Within the budget and near the body limit: parsed in full, then refused by the schema.
     { name: 'utf-8, 1,500 elements of text', body: Buffer.from(padded(`<x>${'é'.repeat(80)}</x>`, 1500), 'utf8'), contentType: 'text/xml; charset=utf-8' }
   ];

@@ -73,7 +73,8 @@ export async function gatewayProcess(o: GatewayProcessOptions): Promise<GatewayP
     kill(signal) { if (alive()) child!.kill(signal); },
     stderr: () => err.slice(-4000),
     async start() {
-      const c = spawn(process.execPath, ['--max-semi-space-size=8', '--import', 'tsx', 'src/server.ts'], { cwd: findRootDir(), env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const c = spawn(process.execPath, ['--max-semi-space-size=8', '--import', 'tsx', 'src/server.ts'],
+        { cwd: findRootDir(), env, stdio: ['ignore', 'ignore', 'pipe'] });
       child = c;
       exit = new Promise((resolve) => c.once('exit', (code, sig) => resolve(code ?? sig)));
       c.stderr!.on('data', (b: Buffer) => { err += b.toString(); });

@@ -35,6 +35,7 @@ export async function post(url: string, agent: Agent, urlPath: string, body: str
       connectionClose: String(r.headers.connection ?? '').toLowerCase() === 'close', retryAfter: typeof retryAfter === 'string' ? retryAfter : null
     };
   } catch (e) {
-    return { status: 0, code: (e as NodeJS.ErrnoException).code ?? (e as Error).message, body: '', ms: performance.now() - t0, connectionClose: false, retryAfter: null };
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    return { status: 0, code, body: '', ms: performance.now() - t0, connectionClose: false, retryAfter: null };
   }
 }
