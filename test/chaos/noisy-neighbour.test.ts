@@ -6,7 +6,7 @@
  * gateway (target: within 2×; the fair shares per operator and the element budget per document: README "One caller
  * cannot hurt the others").
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Agent } from 'node:https';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -36,6 +36,7 @@ describe('chaos: one operator floods, another reads', function () {
   let pg: OwnPostgres;
   let gw: GatewayProcess;
   let opb: Agent;
+  let floodChild: ChildProcess | null = null;
 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'esav-chaos-'));
@@ -46,6 +47,7 @@ describe('chaos: one operator floods, another reads', function () {
     opb = agentFor(gw.pkiDir, 'opb', OPB_CONNECTIONS);
   });
   after(async () => {
+    floodChild?.kill('SIGKILL');
     opb?.destroy();
     await gw?.stop();
     await pg?.stop();
@@ -75,6 +77,7 @@ describe('chaos: one operator floods, another reads', function () {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, FLOOD_URL: gw.url, FLOOD_PKI: gw.pkiDir, FLOOD_CONNECTIONS: String(FLOOD_CONNECTIONS) },
       stdio: ['ignore', 'pipe', 'inherit']
     });
+    floodChild = child;
     let out = '';
     child.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -14,8 +14,8 @@ export interface Target { readonly url: string; readonly agent: Agent }
 
 export interface Acknowledged {
   readonly operatorReference: string;
-  /** Every ticket reference the answers named for it (one if idempotency holds). */
-  readonly tickets: ReadonlySet<string>;
+  /** The ticket reference the answer named. */
+  readonly ticket: string;
   readonly replay: boolean;
   readonly attempts: number;
   readonly ackAt: number;
@@ -47,19 +47,18 @@ export function filingLoad(prefix: string, targets: () => readonly Target[], wor
     for (let i = 0; running; i++) {
       const operatorReference = `${prefix}-${w}-${i}`;
       const body = filing(2, 'FTTH-21-0000001', operatorReference, FORM);
-      const tickets = new Set<string>();
+      let ticket: string | undefined;
       const t0 = performance.now();
       let replay = false;
       let attempts = 0;
-      while (tickets.size === 0) {
+      while (ticket === undefined) {
         if (performance.now() > deadline) { unanswered.push(operatorReference); return; }
         const all = targets();
         const target = all[at % all.length]!;
         attempts++;
         const o = await post(target.url, target.agent, '/esav/signalisation/v2', body);
-        const ticket = o.status === 200 ? textOf(o.body, 'referenceSignalisation') : undefined;
+        ticket = o.status === 200 ? textOf(o.body, 'referenceSignalisation') : undefined;
         if (ticket !== undefined) {
-          tickets.add(ticket);
           replay = textOf(o.body, 'dejaDeposee') === 'true';
           break;
         }
@@ -67,7 +66,7 @@ export function filingLoad(prefix: string, targets: () => readonly Target[], wor
         at++;
         await sleep(50);
       }
-      acknowledged.push({ operatorReference, tickets, replay, attempts, ackAt: performance.now(), ms: performance.now() - t0 });
+      acknowledged.push({ operatorReference, ticket, replay, attempts, ackAt: performance.now(), ms: performance.now() - t0 });
     }
   });
   return {
@@ -99,14 +98,14 @@ export interface Verdict {
   readonly rows: number;
 }
 
-/** Acknowledged references against the tickets in the database (one row per operator + reference, the same ticket). */
+/**
+ * Acknowledged references against the tickets in the database: lost, an acknowledged reference whose ticket (the one
+ * its answer named) is not there; duplicated, a reference with more than one ticket.
+ */
 export function verdict(acks: readonly Acknowledged[], rows: ReadonlyArray<{ operator_reference: string; reference: string }>): Verdict {
   const inDb = new Map<string, string[]>();
   for (const r of rows) inDb.set(r.operator_reference, [...(inDb.get(r.operator_reference) ?? []), r.reference]);
-  const lost = acks.filter((a) => !(inDb.get(a.operatorReference) ?? []).some((t) => a.tickets.has(t))).map((a) => a.operatorReference);
-  const duplicated = [
-    ...[...inDb].filter(([, tickets]) => tickets.length > 1).map(([ref]) => ref),
-    ...acks.filter((a) => a.tickets.size > 1).map((a) => a.operatorReference)
-  ];
+  const lost = acks.filter((a) => !(inDb.get(a.operatorReference) ?? []).includes(a.ticket)).map((a) => a.operatorReference);
+  const duplicated = [...inDb].filter(([, tickets]) => tickets.length > 1).map(([ref]) => ref);
   return { acknowledged: acks.length, lost, duplicated, replays: acks.filter((a) => a.replay).length, rows: rows.length };
 }
