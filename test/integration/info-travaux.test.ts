@@ -16,6 +16,7 @@ import { declareNetworkEvent } from '../../src/store/network-event-store.js';
 import type { IssuedCertificate } from '../../src/pki/certificate-authority.js';
 import { libxml } from '../../src/xml/libxml.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
+import { call, SOAP11_ENV } from '../support/soap-client.js';
 
 const ORIGINAL = path.resolve(process.cwd(), '../shared/interop/info-travaux/infoTravauxFTTH.wsdl');
 const NS = 'http://interop-fibre.fr/wsdl/ftth/infoTravaux/v1-0';
@@ -163,6 +164,28 @@ describe('infoTravaux v1: a client generated from the original Interop’Fibre i
   it('takes the operator’s SIREN in serviceProviderID as well as its code', async () => {
     const [result] = await (await client(gw.pki.opb, '732829320'))({ type: 'TP' });
     expect(asArray(result?.listeTravaux?.travaux).map((t) => t.attributes.serviceProviderID)).to.deep.equal(['732829320']);
+  });
+
+  const raw = (header: string): string => `<s:Envelope xmlns:s="${SOAP11_ENV}" xmlns:v1="${NS}"><s:Header>${header}</s:Header>` +
+    `<s:Body><v1:getInfoTravauxFTTHRequest><type>TP</type></v1:getInfoTravauxFTTHRequest></s:Body></s:Envelope>`;
+
+  it('refuses the header unqualified, as Interop’Fibre’s example writes it: SOAP 1.1 §4.2 wants header blocks namespace-qualified', async () => {
+    const r = await call(gw.url, { path: '/esav/info-travaux/v1', soapAction: 'getInfoTravauxFTTH', client: gw.pki.opa, ca: gw.pki.ca,
+      body: raw('<InfoTravauxFTTHHeader><supplierID>428706097</supplierID><serviceProviderID>552100554</serviceProviderID></InfoTravauxFTTHHeader>') });
+    expect(r.status).to.equal(500);
+    expect(r.body).to.match(/<codeRetour>99<\/codeRetour><messageRetour>Le message ne respecte pas le schéma[^<]*InfoTravauxFTTHHeader/);
+    validAgainstOriginal(r.body, 'infoFtthError');
+    const ok = await call(gw.url, { path: '/esav/info-travaux/v1', soapAction: 'getInfoTravauxFTTH', client: gw.pki.opa, ca: gw.pki.ca,
+      body: raw(`<v1:InfoTravauxFTTHHeader><supplierID>428706097</supplierID><serviceProviderID>552100554</serviceProviderID></v1:InfoTravauxFTTHHeader>`) });
+    expect(ok.status, ok.body).to.equal(200);
+    expect(ok.body).to.include(`reference="${tp}" serviceProviderID="552100554"`);
+  });
+
+  it('refuses a call without the header, which names the caller', async () => {
+    const r = await call(gw.url, { path: '/esav/info-travaux/v1', soapAction: 'getInfoTravauxFTTH', client: gw.pki.opa, ca: gw.pki.ca, body: raw('') });
+    expect(r.status).to.equal(500);
+    expect(r.body).to.match(/<codeRetour>99<\/codeRetour><messageRetour>L'entête InfoTravauxFTTHHeader est absente/);
+    validAgainstOriginal(r.body, 'infoFtthError');
   });
 
   it('answers infoFtthError code 14 during the nightly window (M1)', async () => {

@@ -26,6 +26,13 @@ export interface InfoTravauxPorts {
 export const MAX_EVENTS = 1000;
 
 const HEADER = 'InfoTravauxFTTHHeader';
+/**
+ * The header field that names the caller, checked against its certificate (issue 15: "a serviceProviderID that is
+ * not the caller's is refused"). Interop'Fibre's presentation of the flow (v2.6) describes the fields the other way
+ * round (supplierID: the OC's SIREN, serviceProviderID: the OI's); README "Planned works and incidents: the
+ * infoTravaux web service" says so. The other field is not checked (this gateway speaks for one OI).
+ */
+const CALLER_FIELD: 'serviceProviderID' | 'supplierID' = 'serviceProviderID';
 const yesNo = (b: boolean): string => (b ? 'OUI' : 'NON');
 
 /**
@@ -90,21 +97,21 @@ export function travauxXml(e: VisibleNetworkEvent, serviceProviderId: string): s
 }
 
 /**
- * The header (mandatory in Interop'Fibre's description of the flow): the qualified element our WSDL declares, or the
- * unqualified one of the original file and of Interop'Fibre's own example, read alike. serviceProviderID must name
- * the caller (its operator code or SIREN); supplierID is not checked (this gateway speaks for one OI).
+ * The header, mandatory in Interop'Fibre's description of the flow: the qualified element our WSDL declares (an
+ * unqualified one, as Interop'Fibre's example writes it, is refused by the envelope's schema: SOAP 1.1 §4.2). Its
+ * CALLER_FIELD must name the caller: its operator code or its SIREN. Answers the serviceProviderID given, which each
+ * travaux's attribute repeats.
  */
 async function checkHeader(ctx: OperationContext, ports: InfoTravauxPorts): Promise<string> {
-  const header = ctx.headers.find((h) => h.name === HEADER && (h.namespace === NS || h.namespace === ''));
+  const header = ctx.headers.find((h) => h.name === HEADER && h.namespace === NS);
   if (!header) throw new EsavError('ESAV_CALLER_HEADER_MISMATCH', { params: { header: HEADER, why: 'est absente : elle est obligatoire' } });
-  const provider = childText(header, 'serviceProviderID') ?? '';
-  const mine = await ports.callerIdentifiers(ctx.caller);
-  if (!mine.includes(provider)) {
+  const named = childText(header, CALLER_FIELD) ?? '';
+  if (named !== ctx.caller.operator.code && !(await ports.callerIdentifiers(ctx.caller)).includes(named)) {
     throw new EsavError('ESAV_CALLER_HEADER_MISMATCH', {
-      params: { header: HEADER, why: `désigne dans serviceProviderID « ${provider} », qui n'est pas l'opérateur du certificat client (son code ou son SIREN)` }
+      params: { header: HEADER, why: `désigne dans ${CALLER_FIELD} « ${named} », qui n'est pas l'opérateur du certificat client (son code ou son SIREN)` }
     });
   }
-  return provider;
+  return childText(header, 'serviceProviderID') ?? '';
 }
 
 export function infoTravauxV1(ports: InfoTravauxPorts): ServiceAdapter {
