@@ -6,6 +6,7 @@
  * prises (A6); a header naming another operator is refused.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -152,6 +153,19 @@ describe('infoTravaux v1: a client generated from the original Interop’Fibre i
     expect(travaux.every((t) => asArray(t.referencePriseImpactees?.prise).length > 0)).to.equal(true);
     expect((await get({ referencePriseImpactee: 'FI-2123-1000-0001' }))[0]?.listeTravaux).to.equal(undefined);
     expect((await get({ referencePrestationPriseImpactee: 'FTTH-21-0000001' }))[0]?.listeTravaux).to.equal(undefined);
+  });
+
+  it('publishes our corrected WSDL, which the soap package loads from ?wsdl with its imported XSD', async () => {
+    const agent = new Agent({ ca: gw.pki.ca, cert: gw.pki.opa.certPem, key: gw.pki.opa.keyPem });
+    try {
+      const c = await soap.createClientAsync(`${gw.url}/esav/info-travaux/v1?wsdl`, { wsdl_options: { httpsAgent: agent } });
+      const d = c.describe() as Record<string, Record<string, Record<string, unknown>>>;
+      expect(d.getInfoTravauxFTTHService!.getInfoTravauxFTTHPort).to.have.property('getInfoTravauxFTTH');
+      const wsdl = await call(gw.url, { path: '/esav/info-travaux/v1?wsdl', ca: gw.pki.ca, client: gw.pki.opa });
+      expect(wsdl.body).to.include('element="tns:InfoTravauxFTTHHeader"').and.include('?xsd=info-travaux.xsd');
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('refuses a header whose serviceProviderID is not the caller’s operator, as an infoFtthError valid against the original', async () => {
