@@ -120,7 +120,8 @@ describe('infoTravaux v1: a client generated from the original Interop’Fibre i
 
   it('lets each criterion alone narrow the answer, and answers an empty list without listeTravaux', async () => {
     const get = await client(gw.pki.opa, 'OPA');
-    const refs = async (args: Record<string, unknown>): Promise<string[]> => asArray((await get(args))[0]?.listeTravaux?.travaux).map((t) => t.attributes.reference);
+    const refs = async (args: Record<string, unknown>): Promise<string[]> =>
+      asArray((await get(args))[0]?.listeTravaux?.travaux).map((t) => t.attributes.reference);
     expect(await refs({})).to.have.members([tp, derco]);
     expect(await refs({ type: 'DERCO' })).to.deep.equal([derco]);
     expect(await refs({ referenceTPDERCO: derco })).to.deep.equal([derco]);

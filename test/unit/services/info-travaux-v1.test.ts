@@ -38,11 +38,13 @@ describe('infoTravaux v1 adapter', () => {
       createdAt: new Date('2026-12-02T08:00:00Z'), modifiedAt: new Date('2026-12-02T08:00:00Z'), closedAt: null,
       pmtRef: null, pboRef: null, pmPrestations: [], impactedPrises: ['P1'], impactedServices: ['S1'], buildings: []
     };
-    expect(travauxXml(e, 'OPA')).to.equal('<travaux reference="DERCO-0000002" serviceProviderID="OPA"><type>DERCO</type><equipementConcerne>PM</equipementConcerne>' +
+    expect(travauxXml(e, 'OPA')).to.equal('<travaux reference="DERCO-0000002" serviceProviderID="OPA">' +
+      '<type>DERCO</type><equipementConcerne>PM</equipementConcerne>' +
       '<referencePm>PM-1</referencePm><referencePrestationPm></referencePrestationPm><dateModification>2026-12-02T08:00:00.000Z</dateModification>' +
       '<interventionRequiseOC>NON</interventionRequiseOC><dateDebutTravaux>2026-12-02T07:30:00.000Z</dateDebutTravaux><travauxCuratifs>OUI</travauxCuratifs>' +
       '<etat>NOUVEAU</etat><commentairesIntervention>Câble &lt;coupé&gt; &amp; réparé</commentairesIntervention>' +
-      '<referencePriseImpactees><prise>P1</prise></referencePriseImpactees><referencePrestationPriseImpactees><prestation>S1</prestation></referencePrestationPriseImpactees></travaux>');
+      '<referencePriseImpactees><prise>P1</prise></referencePriseImpactees>' +
+      '<referencePrestationPriseImpactees><prestation>S1</prestation></referencePrestationPriseImpactees></travaux>');
   });
 
   it('maps maintenance to code 14, the one code Interop’Fibre documents, and every other code to the default', () => {

@@ -129,7 +129,9 @@ export function infoTravauxV1(ports: InfoTravauxPorts): ServiceAdapter {
           });
         }
         const travaux = events.map((e) => travauxXml(e, provider)).join('');
-        return { body: `<v1:getInfoTravauxFTTHResponse xmlns:v1="${NS}">${travaux === '' ? '' : `<listeTravaux>${travaux}</listeTravaux>`}</v1:getInfoTravauxFTTHResponse>` };
+        // listeTravaux is "mandatory when there is at least one travaux" (Interop'Fibre's description): absent otherwise.
+        const liste = travaux === '' ? '' : `<listeTravaux>${travaux}</listeTravaux>`;
+        return { body: `<v1:getInfoTravauxFTTHResponse xmlns:v1="${NS}">${liste}</v1:getInfoTravauxFTTHResponse>` };
       }
     }
   };
