@@ -203,6 +203,16 @@ describe('infoTravaux v1: a client generated from the original Interop’Fibre i
     validAgainstOriginal(r.body, 'infoFtthError');
   });
 
+  it('counts its calls as WORKS_INFO requests (L1), faults of the operation included', async () => {
+    await gw.app.load.flush();
+    const { rows } = await gw.pool.query<{ code: string; category: string; ok: string; fault: string }>(
+      `SELECT o.code, v.category, v.ok, v.fault FROM call_volume v JOIN operator o ON o.id = v.operator_id ORDER BY o.code, v.category`);
+    const opa = rows.find((r) => r.code === 'OPA' && r.category === 'WORKS_INFO');
+    expect(Number(opa?.ok), JSON.stringify(rows)).to.be.greaterThan(10);
+    expect(Number(opa?.fault), 'the header refused by the operation').to.be.greaterThan(0);
+    expect(rows.filter((r) => r.category !== 'WORKS_INFO'), 'no other category').to.deep.equal([]);
+  });
+
   it('answers infoFtthError code 14 during the nightly window (M1)', async () => {
     const night = await startGateway({ clock: fixedClock('2026-12-02T03:05:00Z'), env: { ESAV_NIGHTLY_WINDOW_MINUTES: '15' } });
     try {
