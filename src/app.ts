@@ -14,12 +14,15 @@ import type { ContractSet } from './contracts/service-descriptor.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { catalogueV1 } from './services/catalogue/v1/catalogue-v1.js';
 import { exploitationV1 } from './services/exploitation/v1/exploitation-v1.js';
+import { infoTravauxV1 } from './services/info-travaux/v1/info-travaux-v1.js';
 import { prestationV1 } from './services/prestation/v1/prestation-v1.js';
 import { signalisationV1 } from './services/signalisation/v1/signalisation-v1.js';
 import { signalisationV2 } from './services/signalisation/v2/signalisation-v2.js';
 import { startLoadAccounting, type LoadAccounting } from './store/load/load-accounting.js';
 import { createGoLiveGate, createGoLiveRecorder } from './store/golive-store.js';
 import { createMaintenanceSchedule } from './store/maintenance-store.js';
+import { visibleNetworkEvents } from './store/network-event-store.js';
+import { findOperator } from './store/registry/operators.js';
 import { createTicketStore } from './store/ticket-store.js';
 import { createSoapPipeline } from './soap/pipeline.js';
 import type { ServiceAdapter } from './soap/types.js';
@@ -71,6 +74,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const pipeline = createSoapPipeline({
     contracts,
     adapters: [prestationV1(services), catalogueV1(catalog), signalisationV1(signalisation), signalisationV2(signalisation), exploitationV1(maintenance),
+      infoTravauxV1({
+        visibleEvents: (operatorId, filter, limit) => visibleNetworkEvents(deps.pool, operatorId, filter, limit),
+        callerIdentifiers: async (caller) => [caller.operator.code, (await findOperator(deps.pool, caller.operator.code)).siren]
+      }),
       ...(deps.extraAdapters ?? [])],
     authenticator,
     clock,

@@ -1,7 +1,7 @@
 /**
  * The golden samples under test/samples/<service>/v<N>/<operation>__<behaviour>/: the request payload, the response
- * payload (the DetailErreur of a fault) and any response header block are cut out of the envelope and validated by
- * both engines against the XSD under xsd/ that declares their namespace. Requests of a behaviour named
+ * payload (a fault's DetailErreur, or the detail element its wsdl:fault names) and any response header block are cut
+ * out of the envelope and validated by both engines against the XSD under xsd/ that declares their namespace. Requests of a behaviour named
  * schema-invalide* must be invalid for both; everything else valid for both.
  * A service whose messages carry a form of the catalogue (service.json "importsForms": an xs:any strict) is checked
  * as the gateway checks it: its XSD together with every form XSD (schemasWithForms).
@@ -55,14 +55,21 @@ function envelopeParts(file: string): { headers: XmlElement[]; payload: XmlEleme
   return { headers: header ? elementChildren(header) : [], payload: payloads[0]! };
 }
 
-/** A fault is checked through its DetailErreur (ARCHITECTURE.md §4: every fault of every service carries one). */
-function responseDocuments(sample: string, file: string): Extract[] {
+const DETAIL_ERREUR = `{${COMMON_NS}}DetailErreur`;
+
+/**
+ * A fault is checked through its detail: our DetailErreur (ARCHITECTURE.md §4), or the element the operation's
+ * wsdl:fault names when the contract has its own (an industry contract's FaultDialect, e.g. infoFtthError).
+ */
+function responseDocuments(sample: string, file: string, faults: readonly string[]): Extract[] {
   const { headers, payload } = envelopeParts(file);
   const out = headers.map((h) => ({ label: `${sample} response header ${h.name()}`, namespace: namespaceOf(h), xml: standalone(h), expectValid: true }));
   if (payload.name() === 'Fault' && ENVELOPE_NS.has(namespaceOf(payload))) {
-    const detail = payload.get('.//c:DetailErreur', { c: COMMON_NS }) as XmlElement | null;
-    if (!detail) throw new Error(`${rel(file)}: a SOAP Fault without DetailErreur`);
-    out.push({ label: `${sample} response fault DetailErreur`, namespace: COMMON_NS, xml: standalone(detail), expectValid: true });
+    const allowed = new Set([DETAIL_ERREUR, ...faults]);
+    const detailHolder = elementChildren(payload).find((c) => c.name() === 'detail' || c.name() === 'Detail');
+    const detail = (detailHolder ? elementChildren(detailHolder) : []).find((d) => allowed.has(`{${namespaceOf(d)}}${d.name()}`));
+    if (!detail) throw new Error(`${rel(file)}: a SOAP Fault without DetailErreur nor a detail element its wsdl:fault names`);
+    out.push({ label: `${sample} response fault ${detail.name()}`, namespace: namespaceOf(detail), xml: standalone(detail), expectValid: true });
   } else {
     out.push({ label: `${sample} response ${payload.name()}`, namespace: namespaceOf(payload), xml: standalone(payload), expectValid: true });
   }
@@ -121,7 +128,7 @@ export function sampleTasks(contracts: ContractSet, service: string, version: st
       }
       const expectValid = !behaviour.startsWith('schema-invalide');
       docs = [{ label: `${sample} request ${request.name()}`, namespace: namespaceOf(request), xml: standalone(request), expectValid },
-        ...responseDocuments(sample, path.join(dir, folder, 'response.xml'))];
+        ...responseDocuments(sample, path.join(dir, folder, 'response.xml'), operation.faults)];
     } catch (e) {
       tasks.push(failed(sample, (e as Error).message));
       continue;

@@ -141,6 +141,18 @@ export const errorRegistry = Object.freeze({
     wireCode: 'CAPACITE_OPERATEUR_ATTEINTE', role: 'Client', httpStatus: 429, phase: 'admit',
     message: 'Votre opérateur a déjà {inFlight} requêtes en cours sur cette instance ({limit}) : réessayez dans {retryAfter} secondes.'
   }),
+  // An industry contract's header naming the caller (Interop'Fibre infoTravauxFTTH's InfoTravauxFTTHHeader) must name
+  // the operator its certificate belongs to (A6): a header is a claim, the certificate is the proof.
+  ESAV_CALLER_HEADER_MISMATCH: def({
+    wireCode: 'ENTETE_APPELANT_INCORRECTE', role: 'Client', httpStatus: 400, phase: 'invoke',
+    message: "L'entête {header} {why}."
+  }),
+  // A query whose answer would be larger than one message should carry: the contract has no paging, so the caller
+  // narrows its criteria rather than receive a silently truncated list.
+  ESAV_TOO_MANY_RESULTS: def({
+    wireCode: 'RESULTATS_TROP_NOMBREUX', role: 'Client', httpStatus: 400, phase: 'invoke',
+    message: 'La recherche donne plus de {limit} {what} : précisez les critères ({criteria}).'
+  }),
   ESAV_TICKET_TRANSITION: def({
     wireCode: 'TRANSITION_INTERDITE', role: 'Client', httpStatus: 400, phase: 'invoke',
     message: 'La signalisation {reference} est à l’état {state} : {why}.'

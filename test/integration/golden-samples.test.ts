@@ -11,7 +11,10 @@
  *  - { "oi": "accept"|"reject"|"start"|"freeze"|"unfreeze"|"close"|"notify-closure"|…, "reason"?, "freezeReason"?,
  *    "freezeDetail"?, "ticket"?, "at"? } moves a ticket on the OI's side (ticket-service oiEvent);
  *    { "oi": "comment", "text": "…" } adds an OI comment (oiComment). "ticket" defaults to the last reference a
- *    setup request answered.
+ *    setup request answered;
+ *  - { "network": "TP"|"DERCO", "equipmentKind": "PM"|"PMT"|"PBO"|"LIENPMPBO", "equipment": ref, "nature"?, "start"?,
+ *    "end"?, "curative"?, "interventionRequired"?, "comments"?, "contact"?, "at"? } declares a planned work or an
+ *    incident on the OI's side (declareNetworkEvent), its impacts computed from the demo network.
  * meta.json's "env" configures the sample's gateway beyond the test defaults (e.g. ESAV_NIGHTLY_WINDOW_MINUTES).
  * A step's "at" defaults to the sample's. Two things still vary between runs and are normalised on both sides: the
  * request id (__REQUEST_ID__) and the gateway's own URL, which has the test's port (__BASE_URL__, e.g. in
@@ -27,6 +30,8 @@ import { expect } from 'chai';
 import { fixedClock } from '../../src/domain/clock.js';
 import type { FreezeReason, TicketEvent } from '../../src/domain/ticket-lifecycle.js';
 import { oiComment, oiEvent } from '../../src/domain/ticket-service.js';
+import type { EquipmentKind, EventCategory, InterventionNature } from '../../src/domain/network-event.js';
+import { declareNetworkEvent } from '../../src/store/network-event-store.js';
 import { createTicketStore } from '../../src/store/ticket-store.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { call, textOf, type RawResponse } from '../support/soap-client.js';
@@ -60,6 +65,21 @@ interface SetupOi {
   readonly text?: string;
 }
 
+/** A planned work or incident declared on the OI's side. */
+interface SetupNetworkEvent {
+  readonly network: EventCategory;
+  readonly equipmentKind: EquipmentKind;
+  readonly equipment: string;
+  readonly nature?: InterventionNature;
+  readonly start?: string;
+  readonly end?: string;
+  readonly curative?: boolean;
+  readonly interventionRequired?: boolean;
+  readonly comments?: string;
+  readonly contact?: string;
+  readonly at?: string;
+}
+
 interface SampleMeta {
   /** "outbound": a message the gateway sends (notifications), not a call it answers. */
   readonly direction?: 'outbound';
@@ -72,7 +92,7 @@ interface SampleMeta {
   readonly at?: string;
   /** Configuration of the sample's gateway beyond the test defaults (e.g. a nightly window). */
   readonly env?: Readonly<Record<string, string>>;
-  readonly setup?: ReadonlyArray<SetupRequest | SetupOi>;
+  readonly setup?: ReadonlyArray<SetupRequest | SetupOi | SetupNetworkEvent>;
 }
 
 interface Sample {
@@ -155,6 +175,14 @@ async function setUp(gw: TestGateway, clock: ReturnType<typeof fixedClock>, samp
       const res = await post(gw, endpoint, readFileSync(path.join(sample.dir, step.request), 'utf8'), step.client ?? sample.meta.client);
       expect(res.status, `setup step ${i + 1} (${step.request}): ${res.body}`).to.equal(step.status ?? 200);
       lastReference = textOf(res.body, 'referenceSignalisation') ?? lastReference;
+      continue;
+    }
+    if ('network' in step) {
+      await declareNetworkEvent(gw.pool, {
+        category: step.network, equipmentKind: step.equipmentKind, equipmentRef: step.equipment, nature: step.nature ?? null,
+        start: step.start ? new Date(step.start) : null, end: step.end ? new Date(step.end) : null, curative: step.curative ?? false,
+        interventionRequired: step.interventionRequired ?? false, comments: step.comments ?? null, oiContact: step.contact ?? null
+      }, 'agent.reseau', new Date(when));
       continue;
     }
     const ticket = step.ticket ?? lastReference;
