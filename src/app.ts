@@ -25,6 +25,7 @@ import { visibleNetworkEvents } from './store/network-event-store.js';
 import { findOperator } from './store/registry/operators.js';
 import { createTicketStore } from './store/ticket-store.js';
 import { createSoapPipeline } from './soap/pipeline.js';
+import { createTurns } from './soap/turns.js';
 import type { ServiceAdapter } from './soap/types.js';
 import { createCertificateAuthenticator } from './store/certificate-registry.js';
 import type { Listener, Pool } from './store/database.js';
@@ -90,6 +91,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
         accounting.count(operatorId, operatorCode, service, operation, outcome, now);
       }
     },
+    turns: createTurns(),
     xmlLimits: { maxDepth: config.xmlMaxDepth, maxAttributes: config.xmlMaxAttributes, maxElements: config.xmlMaxElements }
   });
 

@@ -62,7 +62,9 @@ export interface Config {
   readonly maxEventLoopDelayMs: number;
   readonly maxDatabaseWaiting: number;
   /** Fair shares of one instance per operator (issue 14): calls in flight, bytes announced, queue wait and depth. */
-  readonly fairShare: { readonly maxInFlight: number; readonly maxBufferedBytes: number; readonly queueMs: number; readonly maxQueued: number };
+  readonly fairShare: {
+    readonly maxInFlight: number; readonly maxBufferedBytes: number; readonly contendedBytes: number; readonly queueMs: number; readonly maxQueued: number
+  };
   /** A4: refuse the web services to an operator with no go-live validation (production; development if asked). */
   readonly requireGoLive: boolean;
   /** Integration mode: the simulated after-sales back office moves sandbox tickets one step after this delay. */
@@ -238,6 +240,7 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
     fairShare: Object.freeze({
       maxInFlight: int('ESAV_OPERATOR_MAX_IN_FLIGHT', 100, 1, 100000),
       maxBufferedBytes: int('ESAV_OPERATOR_MAX_BUFFERED_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      contendedBytes: int('ESAV_CONTENDED_BUFFERED_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
       queueMs: int('ESAV_OPERATOR_QUEUE_MS', 250, 0, 10000),
       maxQueued: int('ESAV_OPERATOR_MAX_QUEUED', 200, 0, 100000)
     }),

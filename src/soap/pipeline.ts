@@ -23,6 +23,7 @@ import { admit, type GoLiveGate, type LoadAdmission } from './phases/08-admit.js
 import { invoke, type CallCounter } from './phases/09-invoke.js';
 import { respond } from './phases/10-respond.js';
 import { publish } from './publish.js';
+import type { Turns } from './turns.js';
 import type { Caller } from '../domain/identity.js';
 import type { MediaType } from './soap-version.js';
 import type { BoundVersion } from './adapter-binding.js';
@@ -42,6 +43,8 @@ export interface PipelineDeps {
   readonly goLive?: GoLiveGate;
   readonly load?: LoadAdmission;
   readonly counter?: CallCounter;
+  /** Fair turns between operators at the CPU-bound phases (turns.ts); every call runs at once when absent. */
+  readonly turns?: Turns;
 }
 
 /** A call whose head was read: either already answered (refused, or a contract read), or waiting for its body. */
@@ -77,6 +80,7 @@ export function createSoapPipeline(deps: PipelineDeps): SoapPipeline {
 
   async function call(ctx: CallContext, { target, version, media, caller }: Admitted, body: Buffer | undefined): Promise<SoapResponse> {
     const d = target.descriptor;
+    await deps.turns?.take(caller.operator.id);
     const request = parse(body, deps.xmlLimits);
     const envelope = readEnvelope(request.tree, media.soap!, ctx.request.contentType!, d.understoodHeaders);
     ctx.requestHeaders = envelope.headerBlocks;

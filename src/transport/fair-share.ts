@@ -10,12 +10,19 @@
 export interface FairShareOptions {
   readonly maxInFlight: number;
   readonly maxBufferedBytes: number;
+  /**
+   * Bytes in flight shared between the operators that have calls in flight, while there are several: each may hold
+   * its part (at least one call). Bytes stand for the cost of a call (TLS, decoding, parsing), so an operator sending
+   * large documents is held to a few at a time while another operator waits, and not while it is alone.
+   */
+  readonly contendedBytes?: number;
   /** How long a call over its operator's cap waits for a place before being refused. */
   readonly queueMs: number;
   /** Calls of one operator waiting at most; beyond, refused at once. */
   readonly maxQueued: number;
-  /** Timers, injected by tests. */
+  /** Timers and the clock, injected by tests. */
   readonly setTimer?: (fn: () => void, ms: number) => { cancel(): void };
+  readonly now?: () => number;
 }
 
 export type ShareRefusal = { readonly refused: 'cap'; readonly inFlight: number; readonly limit: number } | { readonly refused: 'pressure'; readonly inFlight: number };
@@ -38,6 +45,9 @@ export interface FairShare {
 interface Waiter { readonly bytes: number; admit(slot: ShareSlot): void }
 interface Share { inFlight: number; bytes: number; readonly waiting: Waiter[] }
 
+/** How long an operator counts as competing for the instance after its last call. */
+export const CONTENTION_WINDOW_MS = 1000;
+
 const realTimer = (fn: () => void, ms: number) => {
   const t = setTimeout(fn, ms);
   return { cancel: () => clearTimeout(t) };
@@ -48,10 +58,26 @@ export function createFairShare(o: FairShareOptions): FairShare {
   const setTimer = o.setTimer ?? realTimer;
   let total = 0;
 
+  let active = 0; // operators with calls in flight
+  // Operators that had a call in the last CONTENTION_WINDOW_MS: a quiet operator's calls are short, so "in flight at
+  // this instant" would almost never see it; it competes as long as it keeps calling.
+  const lastCall = new Map<string, number>();
+  const clock = o.now ?? Date.now;
+  const competing = (): number => {
+    const since = clock() - CONTENTION_WINDOW_MS;
+    for (const [operator, at] of lastCall) if (at < since) lastCall.delete(operator);
+    return lastCall.size;
+  };
+  const byteCap = (): number => {
+    if (o.contendedBytes === undefined) return o.maxBufferedBytes;
+    const n = competing();
+    return n > 1 ? Math.min(o.maxBufferedBytes, Math.floor(o.contendedBytes / n)) : o.maxBufferedBytes;
+  };
   const fits = (s: Share, bytes: number): boolean =>
-    s.inFlight < o.maxInFlight && (s.inFlight === 0 || s.bytes + bytes <= o.maxBufferedBytes);
+    s.inFlight < o.maxInFlight && (s.inFlight === 0 || s.bytes + bytes <= byteCap());
 
   function take(operator: string, s: Share, bytes: number): ShareSlot {
+    if (s.inFlight === 0) active++;
     s.inFlight++;
     s.bytes += bytes;
     total++;
@@ -61,6 +87,7 @@ export function createFairShare(o: FairShareOptions): FairShare {
         if (released) return;
         released = true;
         s.inFlight--;
+        if (s.inFlight === 0) active--;
         s.bytes -= bytes;
         total--;
         // The oldest waiting calls of the same operator take the places they fit in, at once (no other call can
@@ -76,14 +103,13 @@ export function createFairShare(o: FairShareOptions): FairShare {
 
   return {
     async acquire(operator, bytes, underPressure, signal) {
+      lastCall.set(operator, clock());
       const s = shares.get(operator) ?? { inFlight: 0, bytes: 0, waiting: [] };
       const forget = (): void => { if (s.inFlight === 0 && s.waiting.length === 0) shares.delete(operator); };
       // Shed the heavy first: an operator below its fair part of the calls in flight (total ÷ operators with calls in
       // flight) is never refused for pressure; with nothing in flight here, the pressure comes from elsewhere and
       // nobody can be told apart: all are refused.
       if (underPressure) {
-        let active = 0;
-        for (const x of shares.values()) if (x.inFlight > 0) active++;
         if (s.inFlight * Math.max(active, 1) >= total) {
           forget();
           return { refused: 'pressure', inFlight: s.inFlight };

@@ -89,6 +89,17 @@ describe('fair shares between operators', () => {
     slot(await idle.acquire('B', 10, true));
   });
 
+  it('while several operators call, holds each to its part of the contended bytes (at least one call), not when alone', async () => {
+    let now = 0;
+    const timers = manualTimers();
+    const shares = createFairShare(options(timers, { maxInFlight: 100, maxBufferedBytes: 100_000, queueMs: 0, contendedBytes: 1000, now: () => now }));
+    for (let i = 0; i < 4; i++) slot(await shares.acquire('FLOOD', 400, false));
+    slot(await shares.acquire('QUIET', 1, false)).release();
+    expect(await shares.acquire('FLOOD', 400, false)).to.have.property('refused', 'cap');
+    now += 1500; // the quiet operator stopped calling a while ago: FLOOD is alone again
+    slot(await shares.acquire('FLOOD', 400, false));
+  });
+
   it('gives the places back once, however often release is called', async () => {
     const shares = createFairShare(options(manualTimers()));
     const a = slot(await shares.acquire('OPA', 10, false));
