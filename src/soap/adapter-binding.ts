@@ -38,7 +38,8 @@ export function bindAdapters(contracts: ContractSet, adapters: readonly ServiceA
       if (dialect) {
         const element = `{${dialect.element.namespace}}${dialect.element.name}`;
         for (const op of declared) {
-          if (!op.faults.includes(element)) problems.push(`${key}: faults are written as ${element}, which operation ${op.name} does not declare in wsdl:fault`);
+          if (op.faults.includes(element)) continue;
+          problems.push(`${key}: faults are written as ${element}, which operation ${op.name} does not declare in wsdl:fault`);
         }
       }
       bound.set(key, { handlers, faults: dialect });

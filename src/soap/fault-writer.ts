@@ -42,7 +42,8 @@ function dialectXml(err: EsavError, dialect: FaultDialect): string {
   // Such a detail has no list of fields: the fields in error are named in its message.
   const fields = err.detail.fields ?? [];
   const message = fields.length === 0 ? err.message : `${err.message} ${fields.map((f) => `${f.field} : ${f.message}`).join(' ; ')}`;
-  return `<d:${name} xmlns:d="${namespace}">${child(dialect.codeElement, escapeText(String(code)))}${child(dialect.messageElement, escapeText(message))}</d:${name}>`;
+  const children = child(dialect.codeElement, escapeText(String(code))) + child(dialect.messageElement, escapeText(message));
+  return `<d:${name} xmlns:d="${namespace}">${children}</d:${name}>`;
 }
 
 /** What the contract of the called version adds to its faults, once the call reached it. */

@@ -25,7 +25,9 @@ export interface FairShareOptions {
   readonly now?: () => number;
 }
 
-export type ShareRefusal = { readonly refused: 'cap'; readonly inFlight: number; readonly limit: number } | { readonly refused: 'pressure'; readonly inFlight: number };
+export type ShareRefusal =
+  | { readonly refused: 'cap'; readonly inFlight: number; readonly limit: number }
+  | { readonly refused: 'pressure'; readonly inFlight: number };
 
 export interface ShareSlot {
   /** Gives the place back; idempotent (called when the answer is sent or the connection closes). */

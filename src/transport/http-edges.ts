@@ -11,7 +11,9 @@ import { EsavError } from '../errors/esav-error.js';
 import { writeFault } from '../soap/fault-writer.js';
 import { parseMediaType, SOAP11 } from '../soap/soap-version.js';
 
-const REASONS: Readonly<Record<number, string>> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error' };
+const REASONS: Readonly<Record<number, string>> = {
+  400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error'
+};
 
 /** The fault for an error Node's HTTP parser raised before a request existed (Fastify's clientErrorHandler). */
 export function clientErrorFault(error: NodeJS.ErrnoException, requestTimeoutMs: number): EsavError | null {
@@ -42,7 +44,8 @@ export function clientErrorHandler(requestTimeoutMs: number) {
 /** Fastify's own refusals before routing (a URL with an invalid %-escape): a SOAP fault too (`frameworkErrors`). */
 export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const reason = error.code === 'FST_ERR_BAD_URL' ? 'adresse illisible (séquence % invalide)' : 'requête HTTP invalide';
-  const fault = writeFault(new EsavError('ESAV_SOAP_ENVELOPE', { params: { reason } }), request.id, parseMediaType(request.headers['content-type']).soap ?? SOAP11);
+  const soap = parseMediaType(request.headers['content-type']).soap ?? SOAP11;
+  const fault = writeFault(new EsavError('ESAV_SOAP_ENVELOPE', { params: { reason } }), request.id, soap);
   request.esavOutcome = fault;
   void reply.code(fault.status).headers({ ...fault.headers, 'x-request-id': request.id }).send(fault.body);
 }

@@ -47,7 +47,8 @@ function shareFault(refusal: ShareRefusal, pressure: string | null): EsavError {
     return new EsavError('ESAV_SERVICE_UNAVAILABLE', { params: { reason: pressure ?? 'surcharge de la passerelle', retryAfter: 5 }, retryAfterSeconds: 5 },
       { logReason: `overload: shed, ${refusal.inFlight} calls of this operator in flight` });
   }
-  return new EsavError('ESAV_OPERATOR_SHARE_EXCEEDED', { params: { inFlight: refusal.inFlight, limit: `limite ${refusal.limit}`, retryAfter: 1 }, retryAfterSeconds: 1 },
+  const params = { inFlight: refusal.inFlight, limit: `limite ${refusal.limit}`, retryAfter: 1 };
+  return new EsavError('ESAV_OPERATOR_SHARE_EXCEEDED', { params, retryAfterSeconds: 1 },
     { logReason: `fair share: ${refusal.inFlight} calls in flight, cap ${refusal.limit}` });
 }
 
