@@ -73,7 +73,7 @@ const FACET = /^\[facet '([^']+)'\] /;
 const ATOMIC = /is not a valid value of the (?:atomic|list|union) type '([^']+)'/;
 const EXPECTED = /Expected is(?: one of)? \( ([^)]+) \)/;
 
-const LAST_QUOTED = /'([^']*)'\.?\s*$/;
+const LAST_QUOTED = /'([^']*)'\)?\.?\s*$/; // libxml2 ends with 'X'. or, for bounds, ('X').
 const SET = /\{([^}]*)\}/;
 
 /** A French message for the XSD facets the contracts use; the constraint is read from libxml2's message. */

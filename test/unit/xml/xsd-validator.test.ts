@@ -37,4 +37,11 @@ describe('XSD validator', () => {
     const e = toFieldError({ message: "Element '{u}a': [facet 'maxLength'] The value has a length of '25'; this exceeds the allowed maximum length of '20'.", line: 1, str1: 'v' });
     expect(e.message).to.equal('la valeur dépasse la longueur maximale (20 caractère(s))');
   });
+
+  it('names the bound of a value out of range, which libxml2 writes in parentheses', () => {
+    const over = toFieldError({ message: "Element '{u}h': [facet 'maxInclusive'] The value '61' is greater than the maximum value allowed ('60').", line: 1, str1: '61' });
+    expect(over.message).to.equal('la valeur dépasse le maximum autorisé (60)');
+    const under = toFieldError({ message: "Element '{u}h': [facet 'minInclusive'] The value '0' is less than the minimum value allowed ('1').", line: 1, str1: '0' });
+    expect(under.message).to.equal('la valeur est inférieure au minimum autorisé (1)');
+  });
 });
