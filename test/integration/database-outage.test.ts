@@ -142,8 +142,11 @@ describe('database outage (one way into PostgreSQL)', function () {
     for (const pid of frozen) process.kill(pid, 'SIGSTOP');
     const frozenAt = Date.now();
     // Frozen longer than a call may wait, and long enough for every worker's call to meet the frozen server.
-    const longEnough = (): boolean => Date.now() - frozenAt > BOUND_MS + 1000 && l.outcomes.filter((o) => o.startedAt > frozenAt).length >= 16;
-    for (const deadline = Date.now() + 15_000; !longEnough() && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 20));
+    // Every operation must have met it: on a loaded machine one kind of call may start later than the others.
+    const metByEach = (): boolean => OPERATIONS.every((op) =>
+      l.outcomes.some((o) => o.op === op && o.startedAt > frozenAt && o.startedAt < Date.now() - BOUND_MS));
+    const longEnough = (): boolean => Date.now() - frozenAt > BOUND_MS + 1000 && l.outcomes.filter((o) => o.startedAt > frozenAt).length >= 16 && metByEach();
+    for (const deadline = Date.now() + 25_000; !longEnough() && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 20));
     const thawAt = Date.now();
     for (const pid of frozen) process.kill(pid, 'SIGCONT');
     frozen = [];

@@ -7,13 +7,12 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
-import { findRootDir } from '../../src/config/config.js';
+import { sharedPath } from '../support/shared.js';
 import { call, SOAP11_ENV, textOf } from '../support/soap-client.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 
-// The shared corpus sits next to the checkout (../shared); ESAV_ATTACK_CORPUS names another place.
-const CORPUS = [process.env.ESAV_ATTACK_CORPUS, path.resolve(findRootDir(), '..', 'shared', 'corpora', 'dtd-attacks'), '/work/shared/corpora/dtd-attacks']
-  .find((dir): dir is string => dir !== undefined && existsSync(dir)) ?? path.resolve(findRootDir(), '..', 'shared', 'corpora', 'dtd-attacks');
+// The shared corpus sits next to the checkout (../shared, see test/support/shared.ts); ESAV_ATTACK_CORPUS names another place.
+const CORPUS = process.env.ESAV_ATTACK_CORPUS ?? sharedPath('corpora', 'dtd-attacks');
 const SENTINEL = 'ESAV-SENTINEL-7c1e';
 const SENTINEL_FILES = ['/tmp/xxe.txt', '/tmp/xinclude_source.xml'];
 

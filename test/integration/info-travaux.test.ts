@@ -17,10 +17,11 @@ import { declareNetworkEvent } from '../../src/store/network-event-store.js';
 import type { IssuedCertificate } from '../../src/pki/certificate-authority.js';
 import { libxml } from '../../src/xml/libxml.js';
 import { sql } from '../support/database.js';
+import { sharedPath } from '../support/shared.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { call, SOAP11_ENV } from '../support/soap-client.js';
 
-const ORIGINAL = path.resolve(process.cwd(), '../shared/interop/info-travaux/infoTravauxFTTH.wsdl');
+const ORIGINAL = sharedPath('interop', 'info-travaux', 'infoTravauxFTTH.wsdl');
 const NS = 'http://interop-fibre.fr/wsdl/ftth/infoTravaux/v1-0';
 const NOW = '2026-12-02T10:00:00Z';
 const PBO = '21231-PBO-0042-117';
