@@ -1,15 +1,8 @@
 import { expect } from 'chai';
 import { fixedClock } from '../../src/domain/clock.js';
-import { adminRunner, type AdminRunner } from '../support/admin.js';
+import { adminRunner, ORDER, type AdminRunner } from '../support/admin.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { testPki } from '../support/pki.js';
-
-const ORDER = {
-  code: 'OPC', contractReference: 'ESAV-2026-0103', companyName: 'Opérateur C Fibre', siret: '55210055400013',
-  representative: { name: 'Jeanne Roux', title: 'Présidente' }, contact: { name: 'NOC', email: 'noc@opc.example', phone: '+33 1 23 45 67 89' },
-  address: { street: '3 rue du Port', postcode: '21000', city: 'Dijon' }, esavContact: null,
-  access: { online: false, integrated: true }, activationDate: '2026-12-01'
-};
 
 describe('esav-admin', () => {
   let db: TestDatabase;

@@ -11,17 +11,11 @@ import { expect } from 'chai';
 import { fixedClock } from '../../src/domain/clock.js';
 import { loadCertificateAuthority } from '../../src/pki/certificate-authority.js';
 import { loadDemoData } from '../../src/store/demo-data.js';
-import { adminRunner, type AdminRun, type AdminRunner } from '../support/admin.js';
+import { adminRunner, ORDER, type AdminRun, type AdminRunner } from '../support/admin.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { testPki, TEST_VALID_FROM, testValidUntil, type TestPki } from '../support/pki.js';
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-const ORDER = {
-  code: 'OPC', contractReference: 'ESAV-2026-0103', companyName: 'Opérateur C Fibre', siret: '55210055400013',
-  representative: { name: 'Jeanne Roux', title: 'Présidente' }, contact: { name: 'NOC', email: 'noc@opc.example', phone: '+33 1 23 45 67 89' },
-  address: { street: '3 rue du Port', postcode: '21000', city: 'Dijon' }, esavContact: null,
-  access: { online: false, integrated: true }, activationDate: '2026-12-01'
-};
 
 describe('esav-admin refuses invalid input in its own words', () => {
   let db: TestDatabase;

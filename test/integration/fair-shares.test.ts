@@ -33,7 +33,8 @@ describe('fair shares on a real listener', () => {
       s.write('POST /esav/prestation/v1 HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: 500\r\n\r\n');
       return s;
     }
-    const opa = () => gw.app.fairShare.state().get(String(gw.app.fairShare.state().keys().next().value));
+    /** OPA's share: the only operator calling this gateway, so the only one listed. */
+    const opa = () => [...gw.app.fairShare.state().values()][0];
 
     it('gives back the place of a call whose client left while it waited in its operator’s queue', async () => {
       const a = await hanging();

@@ -7,6 +7,14 @@ import { systemClock, type Clock } from '../../src/domain/clock.js';
 import { testDatabaseUrl } from './database.js';
 import type { TestPki } from './pki.js';
 
+/** A valid order form of a new operator (OPC), for `operators create` and the checks of its fields. */
+export const ORDER = {
+  code: 'OPC', contractReference: 'ESAV-2026-0103', companyName: 'Opérateur C Fibre', siret: '55210055400013',
+  representative: { name: 'Jeanne Roux', title: 'Présidente' }, contact: { name: 'NOC', email: 'noc@opc.example', phone: '+33 1 23 45 67 89' },
+  address: { street: '3 rue du Port', postcode: '21000', city: 'Dijon' }, esavContact: null,
+  access: { online: false, integrated: true }, activationDate: '2026-12-01'
+};
+
 export interface AdminRun { readonly code: number; readonly out: string; readonly err: string }
 
 export interface AdminRunner {
