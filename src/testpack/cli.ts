@@ -1,6 +1,7 @@
 /**
- * esav-test-pack: the operator test pack's command line. Exit 0 when every scenario run passed, 1 on a failure,
- * 2 on a usage error (bad option, unreadable file, bad scenario).
+ * esav-test-pack: the operator test pack's command line. Exit 0 when every scenario run passed, 1 on a failure (or,
+ * with --strict, a skipped scenario), 2 on a usage error (bad option, unreadable file, bad scenario), 3 when the first
+ * check failed (endpoint unreachable, certificate refused, operator code not the certificate's).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,8 +13,26 @@ import { runPack, type PackResult, type ScenarioResult } from './runner.js';
 import { loadScenarios, ScenarioError, type Scenario } from './scenario.js';
 import { textsOf } from './xml-text.js';
 
-/** test-pack/scenarios of the package, found upwards from this file (src/testpack/ or dist/src/testpack/). */
+export const PACKAGE_NAME = 'esav-test-pack';
+
+/** The folder of the installed package (its package.json is esav-test-pack's), when this file runs from one. */
+function installedPackage(): string | undefined {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 3; i++, dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    try { if ((JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === PACKAGE_NAME) return dir; } catch { /* not ours */ }
+  }
+  return undefined;
+}
+
+/**
+ * The scenarios: those of the installed package (scenarios/ next to its package.json), else the gateway checkout's
+ * test-pack/scenarios, found upwards from this file (src/testpack/ or dist/src/testpack/).
+ */
 function defaultScenarios(): string {
+  const pkg = installedPackage();
+  if (pkg) return path.join(pkg, 'scenarios');
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++, dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'test-pack', 'scenarios');
@@ -22,6 +41,12 @@ function defaultScenarios(): string {
   return path.resolve('test-pack', 'scenarios');
 }
 export const DEFAULT_SCENARIOS = defaultScenarios();
+
+function packVersion(): string {
+  const pkg = installedPackage();
+  const file = pkg ? path.join(pkg, 'package.json') : path.join(path.dirname(DEFAULT_SCENARIOS), '..', 'packages', PACKAGE_NAME, 'package.json');
+  try { return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version; } catch { return '(checkout)'; }
+}
 
 export const USAGE = `esav-test-pack --endpoint https://host:port --cert client.crt --key client.key --ca ca.crt [options]
   Le jeu de test e-SAV de l'opérateur : lit les versions publiées (GET ?wsdl), rejoue les scénarios de
@@ -41,9 +66,16 @@ export const USAGE = `esav-test-pack --endpoint https://host:port --cert client.
   --server-key <file>       its private key (PEM)
   --notifications-wait <s>  how long to wait for a notification after the scenarios (default 60)
   --poll-scale <x>          multiplies the lifecycle scenarios' polling timeouts (default 1)
+  --strict                  a skipped scenario fails the run (exit 1): for a CI that must run the whole pack
+  --version                 the pack's version
   --help                    this text
-  Exit status: 0 all passed (skipped scenarios say why), 1 a scenario failed, 2 usage error.
+  Before the scenarios, a first check stops the run when the endpoint cannot be reached, the certificate is refused
+  (TLS handshake or AUTHENTIFICATION_REFUSEE) or the operator's service is unknown to this certificate.
+  Exit status: 0 all passed (skipped scenarios say why), 1 a scenario failed (with --strict: or was skipped),
+  2 usage error, 3 the first check failed (endpoint, certificate, operator code).
 `;
+
+export const EXIT = { passed: 0, failed: 1, usage: 2, preflight: 3 } as const;
 
 /** The test pack imports nothing of the gateway (it is the operators' client), so its few codes live here. */
 export class UsageError extends Error {
@@ -93,7 +125,7 @@ export async function runTestPackCli(argv: readonly string[], io: CliIo): Promis
         help: { type: 'boolean', short: 'h' }, endpoint: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' }, ca: { type: 'string' },
         out: { type: 'string' }, only: { type: 'string' }, operator: { type: 'string' }, 'service-id': { type: 'string' }, var: { type: 'string', multiple: true },
         scenarios: { type: 'string' }, 'notifications-port': { type: 'string' }, 'server-cert': { type: 'string' }, 'server-key': { type: 'string' },
-        'notifications-wait': { type: 'string' }, 'poll-scale': { type: 'string' }
+        'notifications-wait': { type: 'string' }, 'poll-scale': { type: 'string' }, strict: { type: 'boolean' }, version: { type: 'boolean' }
       }
     }).values;
   } catch (e) {
@@ -101,6 +133,7 @@ export async function runTestPackCli(argv: readonly string[], io: CliIo): Promis
     return { code: 2 };
   }
   if (values.help) { io.out(USAGE); return { code: 0 }; }
+  if (values.version) { io.out(`${PACKAGE_NAME} ${packVersion()}\n`); return { code: 0 }; }
   let receiver: Receiver | undefined;
   try {
     if (!values.endpoint) throw new UsageError('--endpoint is required');
@@ -141,7 +174,7 @@ export async function runTestPackCli(argv: readonly string[], io: CliIo): Promis
       progress: (line) => io.out(`${line}\n`)
     });
     if (result.scenarios.length === 0) throw new UsageError(`--only ${values.only}: no scenario id matches`);
-    if (receiver) {
+    if (receiver && !result.preflight) {
       const wait = values['notifications-wait'] !== undefined ? Number(values['notifications-wait']) : 60;
       const n = await notificationResult(receiver, result, wait * 1000);
       io.out(`${n.status === 'passed' ? '✔' : n.status === 'failed' ? '✘' : '-'} ${n.id}${n.reason ? ` : ${n.reason}` : ''}\n`);
@@ -153,9 +186,15 @@ export async function runTestPackCli(argv: readonly string[], io: CliIo): Promis
     writeFileSync(junitFile, junitXml(result));
     writeFileSync(htmlFile, htmlReport(result));
     io.out(`\n${result.passed} réussi(s), ${result.failed} échoué(s), ${result.skipped} ignoré(s) en ${(result.durationMs / 1000).toFixed(1)} s\nrapports : ${htmlFile}\n          ${junitFile}\n`);
-    return { code: result.failed > 0 ? 1 : 0, result, htmlFile, junitFile };
+    if (result.preflight) {
+      io.out(`arrêt après le contrôle préalable : ${result.preflight.message}\n`);
+      return { code: EXIT.preflight, result, htmlFile, junitFile };
+    }
+    const strictFailure = values.strict === true && result.skipped > 0;
+    if (strictFailure) io.out(`--strict : ${result.skipped} scénario(s) ignoré(s), le passage est en échec\n`);
+    return { code: result.failed > 0 || strictFailure ? EXIT.failed : EXIT.passed, result, htmlFile, junitFile };
   } catch (e) {
-    if (e instanceof UsageError) { io.err(`esav-test-pack: ${e.message}\n(--help for the options)\n`); return { code: 2 }; }
+    if (e instanceof UsageError) { io.err(`esav-test-pack: ${e.message}\n(--help for the options)\n`); return { code: EXIT.usage }; }
     throw e;
   } finally {
     await receiver?.close();

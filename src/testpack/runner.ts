@@ -4,12 +4,13 @@
  */
 import { Http, type Tls } from './http.js';
 import { matchesGlob, type Check, type Scenario, type Step } from './scenario.js';
-import { describeCheck, outcomeOf, runCheck, textOf, xmlEscape } from './xml-text.js';
+import { checkAuthentication, classifyExchangeError, type PreflightFailure } from './preflight.js';
+import { envelope, NS_BASE } from './soap-envelope.js';
+import { describeCheck, faultLines, faultOf, outcomeOf, runCheck, textOf, xmlEscape, type FaultInfo } from './xml-text.js';
+
+export { envelope, NS_BASE };
 
 export const INTEGRATION_PLATFORM = 'integration-platform';
-const ENV11 = 'http://schemas.xmlsoap.org/soap/envelope/';
-const ENV12 = 'http://www.w3.org/2003/05/soap-envelope';
-export const NS_BASE = 'http://esav.bfc-fibre.fr';
 
 export interface Expectation {
   readonly expected: string;
@@ -29,6 +30,8 @@ export interface StepResult {
   readonly attempts: number;
   readonly expectations: readonly Expectation[];
   readonly error?: string;
+  /** The SOAP Fault received, when the answer is one. */
+  readonly fault?: FaultInfo;
   readonly ok: boolean;
 }
 
@@ -52,7 +55,11 @@ export interface LiveVersion {
   readonly version: number;
   readonly url: string;
   readonly status: number;
+  /** In production on the gateway's day: its WSDL is published and the gateway lists it among its versions in service. */
   readonly live: boolean;
+  /** dateMiseEnProduction and dateRetrait, as the gateway lists them for a version in service. */
+  readonly production?: string;
+  readonly sunset?: string;
   readonly note: string;
 }
 
@@ -61,6 +68,8 @@ export interface PackResult {
   readonly startedAt: string;
   readonly durationMs: number;
   readonly versions: readonly LiveVersion[];
+  /** The first check (reachable, certificate accepted, operator code): when it failed, no scenario ran. */
+  readonly preflight?: PreflightFailure;
   readonly scenarios: readonly ScenarioResult[];
   readonly passed: number;
   readonly failed: number;
@@ -96,32 +105,67 @@ function substitute(template: string, vars: Readonly<Record<string, string>>, es
   });
 }
 
-export function envelope(body: string, soapVersion: '1.1' | '1.2'): string {
-  const ns = soapVersion === '1.2' ? ENV12 : ENV11;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<soapenv:Envelope xmlns:soapenv="${ns}">\n  <soapenv:Header/>\n  <soapenv:Body>\n${body.replace(/^/gm, '    ')}\n  </soapenv:Body>\n</soapenv:Envelope>\n`;
+interface InService {
+  readonly production: string;
+  readonly sunset?: string;
 }
 
-/** The versions the endpoint publishes: the paths its SERVICE_INCONNU fault lists, plus those the scenarios name. */
-async function discoverVersions(http: Http, scenarios: readonly Scenario[]): Promise<LiveVersion[]> {
-  const candidates = new Map<string, { service: string; version: number }>();
+/**
+ * The versions of a service in production today, with their dates, as the gateway lists them: the versionEnService
+ * elements of the VERSION_INDISPONIBLE fault it answers for a version that does not exist (v999). Undefined when the
+ * endpoint does not answer such a list (then a published WSDL is taken as in service).
+ */
+async function versionsInService(http: Http, service: string): Promise<Map<number, InService> | undefined> {
   try {
-    const probe = await http.send('GET', '/esav/');
-    for (const m of probe.body.matchAll(/\/esav\/([a-z]+)\/v(\d+)/g)) candidates.set(`${m[1]}/v${m[2]}`, { service: m[1]!, version: Number(m[2]) });
-  } catch { /* reported below through each version */ }
+    const r = await http.send('GET', `/esav/${service}/v999?wsdl`);
+    if (outcomeOf(r.body) !== 'VERSION_INDISPONIBLE') return undefined;
+    const out = new Map<number, InService>();
+    for (const m of r.body.matchAll(/<(?:[\w.-]+:)?versionEnService[\s>][\s\S]*?<\/(?:[\w.-]+:)?versionEnService\s*>/g)) {
+      const version = Number(/^v?(\d+)$/.exec(textOf(m[0], 'version') ?? '')?.[1]);
+      const production = textOf(m[0], 'dateMiseEnProduction');
+      const sunset = textOf(m[0], 'dateRetrait');
+      if (Number.isInteger(version) && production) out.set(version, { production, ...(sunset ? { sunset } : {}) });
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The versions the endpoint publishes (the paths its SERVICE_INCONNU fault lists, plus those the scenarios name), each
+ * read with GET ?wsdl, and whether it is in production today: a version announced but not yet in production (its
+ * WSDL is readable so that operators build against it) or retired is not live.
+ */
+async function discoverVersions(http: Http, scenarios: readonly Scenario[], servicesAnswer: string): Promise<LiveVersion[]> {
+  const candidates = new Map<string, { service: string; version: number }>();
+  for (const m of servicesAnswer.matchAll(/\/esav\/([a-z][a-z0-9-]*)\/v(\d+)/g)) candidates.set(`${m[1]}/v${m[2]}`, { service: m[1]!, version: Number(m[2]) });
   for (const s of scenarios) for (const st of s.steps) {
     const service = st.service ?? s.service; const version = st.version ?? s.version;
     if (!candidates.has(`${service}/v${version}`) && !st.path) candidates.set(`${service}/v${version}`, { service, version });
   }
+  const inService = new Map<string, Map<number, InService> | undefined>();
   const out: LiveVersion[] = [];
   for (const { service, version } of [...candidates.values()].sort((a, b) => a.service.localeCompare(b.service) || a.version - b.version)) {
     const url = `/esav/${service}/v${version}?wsdl`;
+    if (!inService.has(service)) inService.set(service, await versionsInService(http, service));
+    const listed = inService.get(service);
     try {
       const r = await http.send('GET', url);
       const isWsdl = r.status === 200 && /<(?:\w+:)?definitions[\s>]/.test(r.body);
-      const note = isWsdl
-        ? (/<(?:\w+:)?service\s+name="([^"]+)"/.exec(r.body)?.[1] ?? 'WSDL')
-        : `${outcomeOf(r.body)}${textOf(r.body, 'message') ? ` — ${textOf(r.body, 'message')}` : ''}`;
-      out.push({ service, version, url, status: r.status, live: isWsdl, note });
+      if (!isWsdl) {
+        out.push({ service, version, url, status: r.status, live: false, note: `${outcomeOf(r.body)}${textOf(r.body, 'message') ? ` — ${textOf(r.body, 'message')}` : ''}` });
+        continue;
+      }
+      const name = /<(?:\w+:)?service\s+name="([^"]+)"/.exec(r.body)?.[1] ?? 'WSDL';
+      const dates = listed?.get(version);
+      if (listed && !dates) {
+        const live = [...listed.entries()].map(([v, d]) => `v${v} depuis le ${d.production}`).join(', ') || 'aucune';
+        out.push({ service, version, url, status: r.status, live: false, note: `${name} — contrat publié, pas en production ce jour (en service : ${live})` });
+        continue;
+      }
+      const when = dates ? ` — en production depuis le ${dates.production}${dates.sunset ? `, retrait le ${dates.sunset}` : ''}` : '';
+      out.push({ service, version, url, status: r.status, live: true, ...(dates ? { production: dates.production, ...(dates.sunset ? { sunset: dates.sunset } : {}) } : {}), note: `${name}${when}` });
     } catch (e) {
       out.push({ service, version, url, status: 0, live: false, note: (e as Error).message });
     }
@@ -160,7 +204,7 @@ async function runStep(http: Http, scenario: Scenario, step: Step, index: number
       const r = await http.send('POST', path, request, headers);
       status = r.status; response = r.body;
     } catch (e) {
-      return { name, operation: step.operation, url, soapAction, request, durationMs: performance.now() - started, attempts, expectations: [], error: `échec de l'échange : ${(e as Error).message}`, ok: false };
+      return { name, operation: step.operation, url, soapAction, request, durationMs: performance.now() - started, attempts, expectations: [], error: `échec de l'échange : ${classifyExchangeError(e, http.endpoint).message}`, ok: false };
     }
     const expectations: Expectation[] = [];
     const expectedStatus = step.expect.status ?? defaultStatus(step.expect.outcome, soapVersion);
@@ -186,17 +230,33 @@ async function runStep(http: Http, scenario: Scenario, step: Step, index: number
         expectations.push({ expected: `<${element}> à capturer dans \${${variable}}`, actual: 'absent de la réponse', ok: false });
       } else vars[variable] = v;
     }
-    return { name, operation: step.operation, url, soapAction, request, status, response, durationMs: performance.now() - started, attempts, expectations, ok: expectations.every((e) => e.ok) };
+    const fault = faultOf(response);
+    return { name, operation: step.operation, url, soapAction, request, status, response, durationMs: performance.now() - started, attempts, expectations, ...(fault ? { fault } : {}), ok: expectations.every((e) => e.ok) };
   }
+}
+
+/** The failed expectations of a step, the result (OK or fault code) first: the HTTP status alone says little. */
+function failedExpectations(s: StepResult): Expectation[] {
+  const failed = s.expectations.filter((x) => !x.ok);
+  return [...failed.filter((x) => x.expected.startsWith('résultat ')), ...failed.filter((x) => !x.expected.startsWith('résultat '))];
 }
 
 function firstFailure(steps: readonly StepResult[]): string | undefined {
   for (const s of steps) {
     if (s.error) return `${s.name} : ${s.error}`;
-    const e = s.expectations.find((x) => !x.ok);
+    const e = failedExpectations(s)[0];
     if (e) return `${s.name} : attendu ${e.expected}, obtenu ${e.actual}`;
   }
   return undefined;
+}
+
+/** What the console shows under a failed scenario: every failed expectation and the fault received, fields included. */
+export function failureDetails(steps: readonly StepResult[]): string[] {
+  const s = steps.find((x) => !x.ok);
+  if (!s || s.error) return [];
+  const lines = failedExpectations(s).slice(1).map((e) => `aussi : attendu ${e.expected}, obtenu ${e.actual}`);
+  if (s.fault) lines.push(...faultLines(s.fault));
+  return lines;
 }
 
 /** Is the sandbox back office there? The integration platform's nominal FTTH service answers for this operator. */
@@ -212,6 +272,11 @@ async function probeIntegrationPlatform(http: Http, vars: Readonly<Record<string
   }
 }
 
+/** The day in Paris (the gateway's business days), YYYY-MM-DD. */
+export function parisDay(d: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+}
+
 export async function runPack(o: RunOptions): Promise<PackResult> {
   const startedAt = new Date();
   const t0 = performance.now();
@@ -224,15 +289,34 @@ export async function runPack(o: RunOptions): Promise<PackResult> {
   }
   try {
     const selected = o.scenarios.filter((s) => !o.only || matchesGlob(s.id, o.only));
-    const versions = await discoverVersions(http, selected);
-    for (const v of versions) progress(`${v.live ? 'v' : '·'} ${v.service} v${v.version} ${v.live ? 'en service' : 'indisponible'} — ${v.note}`);
-    const liveSet = new Set(versions.filter((v) => v.live).map((v) => `${v.service}/v${v.version}`));
+    const stop = (failure: PreflightFailure, versions: readonly LiveVersion[]): PackResult => {
+      // One clear failure rather than a page of failed or skipped scenarios.
+      progress(`✘ contrôle préalable : ${failure.message}`);
+      const failed: ScenarioResult = { id: 'connexion', title: 'Contrôle préalable : connexion, certificat et code opérateur (TLS mutuel)', service: 'esav', version: 0, file: '(intégré)', status: 'failed', reason: failure.message, durationMs: performance.now() - t0, steps: [] };
+      return { endpoint: o.endpoint, startedAt: startedAt.toISOString(), durationMs: performance.now() - t0, versions, preflight: failure, scenarios: [failed], passed: 0, failed: 1, skipped: 0 };
+    };
+    let servicesAnswer: string;
+    try {
+      servicesAnswer = (await http.send('GET', '/esav/')).body;
+    } catch (e) {
+      return stop(classifyExchangeError(e, o.endpoint), []);
+    }
+    const versions = await discoverVersions(http, selected, servicesAnswer);
+    const live = versions.filter((v) => v.live);
+    progress(`Versions en production le ${parisDay(new Date())} (liste publiée par le point d'accès) :`);
+    for (const v of live) progress(`  v ${v.service} v${v.version} — ${v.note}`);
+    if (live.length === 0) progress('  (aucune)');
+    const others = versions.filter((v) => !v.live);
+    if (others.length > 0) progress('Autres versions (pas en production ce jour) :');
+    for (const v of others) progress(`  · ${v.service} v${v.version} — ${v.note}`);
+    const liveSet = new Set(live.map((v) => `${v.service}/v${v.version}`));
     if (liveSet.size === 0) {
-      // Nothing answered a WSDL: a wrong address, certificate or CA. One clear failure rather than a page of skips.
-      const reason = `aucun WSDL lu sur ${o.endpoint} : ${versions[0]?.note ?? 'aucune version'} — vérifiez l'adresse, le certificat client et l'AC`;
-      progress(`✘ connexion : ${reason}`);
-      const failed: ScenarioResult = { id: 'connexion', title: 'Connexion au point d’accès et lecture des WSDL (TLS mutuel)', service: 'esav', version: 0, file: '(intégré)', status: 'failed', reason, durationMs: performance.now() - t0, steps: [] };
-      return { endpoint: o.endpoint, startedAt: startedAt.toISOString(), durationMs: performance.now() - t0, versions, scenarios: [failed], passed: 0, failed: 1, skipped: 0 };
+      return stop({ problem: 'unreachable', message: `aucun WSDL lu sur ${o.endpoint} : ${versions[0]?.note ?? 'aucune version'} — vérifiez l'adresse, le certificat client et l'AC` }, versions);
+    }
+    if (liveSet.has('prestation/v1')) {
+      const refused = await checkAuthentication(http, base.serviceId, base.operator);
+      if (refused) return stop(refused, versions);
+      progress(`✔ contrôle préalable : certificat accepté${base.serviceId ? `, prestation ${base.serviceId} de l'opérateur${base.operator ? ` ${base.operator}` : ''}` : ''}`);
     }
     let platformMissing: string | null | undefined;
     const results: ScenarioResult[] = [];
@@ -276,7 +360,8 @@ export async function runPack(o: RunOptions): Promise<PackResult> {
       const failure = missing !== undefined ? `variable \${${missing}} non définie à l'étape ${steps.length + 1}` : firstFailure(steps);
       const status: ScenarioStatus = failure ? 'failed' : 'passed';
       results.push({ ...common, status, ...(failure ? { reason: failure } : {}), durationMs, steps });
-      progress(`${status === 'passed' ? '✔' : '✘'} ${s.id} (${Math.round(durationMs)} ms)${failure ? `\n    ${failure}` : ''}`);
+      const details = failure ? [failure, ...failureDetails(steps)].map((l) => `\n    ${l}`).join('') : '';
+      progress(`${status === 'passed' ? '✔' : '✘'} ${s.id} (${Math.round(durationMs)} ms)${details}`);
     }
     const count = (st: ScenarioStatus): number => results.filter((r) => r.status === st).length;
     return { endpoint: o.endpoint, startedAt: startedAt.toISOString(), durationMs: performance.now() - t0, versions, scenarios: results, passed: count('passed'), failed: count('failed'), skipped: count('skipped') };

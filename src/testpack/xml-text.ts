@@ -61,3 +61,44 @@ export function runCheck(xml: string, c: Check, resolve: (s: string) => string):
   }
   return { check: resolved, ok, actual, expected: describeCheck(resolved) };
 }
+
+export interface FaultField {
+  readonly field: string;
+  readonly message?: string;
+  readonly value?: string;
+}
+
+/** What a SOAP Fault says, for people: its code, message, request id and the fields in error (DetailErreur). */
+export interface FaultInfo {
+  readonly code: string;
+  readonly message?: string;
+  readonly requestId?: string;
+  readonly fields: readonly FaultField[];
+}
+
+const FIELD = /<(?:[\w.-]+:)?champEnErreur[\s>][\s\S]*?<\/(?:[\w.-]+:)?champEnErreur\s*>/g;
+
+export function faultOf(xml: string): FaultInfo | undefined {
+  if (!/<(?:[\w.-]+:)?Fault[\s>]/.test(xml)) return undefined;
+  const code = outcomeOf(xml);
+  const detail = /<(?:[\w.-]+:)?DetailErreur[\s>][\s\S]*?<\/(?:[\w.-]+:)?DetailErreur\s*>/.exec(xml)?.[0];
+  if (!detail) {
+    const message = textOf(xml, 'faultstring') ?? textOf(xml, 'Text');
+    return { code, ...(message ? { message } : {}), fields: [] };
+  }
+  const fields = [...detail.matchAll(FIELD)].map((m) => {
+    const f = m[0];
+    const message = textOf(f, 'message'); const value = textOf(f, 'valeur');
+    return { field: textOf(f, 'champ') ?? '?', ...(message ? { message } : {}), ...(value !== undefined ? { value } : {}) };
+  });
+  const own = detail.replace(FIELD, '');
+  const message = textOf(own, 'message'); const requestId = textOf(own, 'idRequete');
+  return { code, ...(message ? { message } : {}), ...(requestId ? { requestId } : {}), fields };
+}
+
+/** The fault in a few lines for the console: « CODE — message (idRequete …) » then each field in error. */
+export function faultLines(f: FaultInfo): string[] {
+  const lines = [`faute ${f.code}${f.message ? ` — ${f.message}` : ''}${f.requestId ? ` (idRequete ${f.requestId})` : ''}`];
+  for (const x of f.fields) lines.push(`  champ ${x.field}${x.message ? ` : ${x.message}` : ''}`);
+  return lines;
+}
