@@ -9,6 +9,8 @@ import { createServer, request, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_SCENARIOS, runTestPackCli, type CliOutcome } from '../../src/testpack/cli.js';
+import { fixedClock } from '../../src/domain/clock.js';
+import { parisMidnight } from '../../src/domain/calendar.js';
 import { loadScenarios, matchesGlob, parseScenario } from '../../src/testpack/scenario.js';
 import { createSandboxBackOffice } from '../../src/jobs/sandbox-back-office.js';
 import { loadSandboxData } from '../../src/store/sandbox-data.js';
@@ -44,9 +46,9 @@ describe('operator test pack (npm run test-pack)', function () {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const run = async (endpoint: string, extra: string[], out: string): Promise<CliOutcome & { text: string; errText: string }> => {
+  const run = async (endpoint: string, extra: string[], out: string, pem: Partial<Record<'cert' | 'key' | 'ca', string>> = {}): Promise<CliOutcome & { text: string; errText: string }> => {
     let text = ''; let errText = '';
-    const o = await runTestPackCli(['--endpoint', endpoint, '--cert', files.cert, '--key', files.key, '--ca', files.ca, '--operator', 'OPA', '--service-id', 'FTTH-21-0000001', '--out', path.join(dir, out), ...extra],
+    const o = await runTestPackCli(['--endpoint', endpoint, '--cert', pem.cert ?? files.cert, '--key', pem.key ?? files.key, '--ca', pem.ca ?? files.ca, '--operator', 'OPA', '--service-id', 'FTTH-21-0000001', '--out', path.join(dir, out), ...extra],
       { out: (t) => { text += t; }, err: (t) => { errText += t; } });
     return { ...o, text, errText };
   };
@@ -227,11 +229,83 @@ describe('operator test pack (npm run test-pack)', function () {
     expect((await runTestPackCli(['--help'], io)).code).to.equal(0);
     expect(errs.join('')).to.include('--endpoint is required').and.include('--cert is required').and.include('--notifications-port');
     const down = await run('https://localhost:1', [], 'down');
-    expect(down.code).to.equal(1);
+    expect(down.code).to.equal(3);
     expect(down.result!.scenarios).to.have.length(1);
-    expect(down.result!.scenarios[0]!.reason).to.match(/^aucun WSDL lu sur https:\/\/localhost:1 : .*ECONNREFUSED/);
+    expect(down.result!.preflight?.problem).to.equal('unreachable');
+    expect(down.result!.scenarios[0]!.reason).to.match(/^le point d'accès https:\/\/localhost:1 ne répond pas \(.*ECONNREFUSED/);
     const o = await run(gw.url, ['--only', 'nothing-matches-*'], 'none');
     expect(o.code).to.equal(2);
     expect(readdirSync(dir)).to.not.include('none');
+  });
+
+  it('a first check stops the run at once when the certificate is refused or the operator code is not the certificate\'s (exit 3)', async () => {
+    const pem = (name: string, text: string): string => { const f = path.join(dir, name); writeFileSync(f, text); return f; };
+    const cases: Array<{ what: string; pem: Partial<Record<'cert' | 'key' | 'ca', string>>; extra?: string[]; problem: string; says: RegExp }> = [
+      { what: 'a CA the gateway does not trust', pem: { cert: pem('untrusted.crt', gw.pki.untrusted.certPem), key: pem('untrusted.key', gw.pki.untrusted.keyPem) },
+        problem: 'client-certificate', says: /^certificat client refusé par https:\/\/localhost:\d+ lors de la poignée de main TLS/ },
+      { what: 'an expired certificate', pem: { cert: pem('expired.crt', gw.pki.expired.certPem), key: pem('expired.key', gw.pki.expired.keyPem) },
+        problem: 'client-certificate', says: /^certificat client refusé/ },
+      { what: 'a certificate the OI never registered', pem: { cert: pem('unregistered.crt', gw.pki.unregistered.certPem), key: pem('unregistered.key', gw.pki.unregistered.keyPem) },
+        problem: 'authentication', says: /^la passerelle refuse ce certificat : AUTHENTIFICATION_REFUSEE — / },
+      { what: 'the wrong CA for the server', pem: { ca: pem('wrong-ca.crt', gw.pki.untrustedCa) }, problem: 'server-certificate', says: /^le certificat serveur de https:\/\/localhost:\d+ n'est pas reconnu/ },
+      { what: 'another operator\'s code and service', extra: ['--operator', 'OPB', '--service-id', 'FTTH-25-0000002'], pem: {},
+        problem: 'operator', says: /^la prestation FTTH-25-0000002 est inconnue pour ce certificat \(RESSOURCE_INCONNUE\) : le code opérateur --operator OPB n'est pas celui du certificat/ },
+      { what: 'an operator code without sandbox services here', extra: ['--operator', 'OPX', '--service-id', 'SBX-FTTH-NOMINAL-OPX'], pem: {},
+        problem: 'operator', says: /--operator OPX n'est pas celui du certificat/ }
+    ];
+    for (const c of cases) {
+      const o = await run(gw.url, c.extra ?? [], `preflight-${c.problem}`, c.pem);
+      expect(o.code, `${c.what}\n${o.text}${o.errText}`).to.equal(3);
+      expect(o.result!.preflight?.problem, c.what).to.equal(c.problem);
+      expect(o.result!.preflight!.message, c.what).to.match(c.says);
+      expect(o.result!.scenarios.map((s) => s.id), c.what).to.deep.equal(['connexion']);
+      expect(o.text, c.what).to.include(`✘ contrôle préalable : ${o.result!.preflight!.message}`).and.not.include('✔ prestation-');
+    }
+  });
+
+  it('shows each failure\'s fault code, message, request id and fields in error on the console, not only the HTTP status', async () => {
+    const scen = path.join(dir, 'scenarios-expect-ok');
+    mkdirSync(scen);
+    for (const id of ['prestation-v1-consultation-inconnue', 'prestation-v1-schema-invalide']) {
+      const json = JSON.parse(readFileSync(path.join(DEFAULT_SCENARIOS, `${id}.json`), 'utf8')) as { expect: { outcome: string; status?: number; checks?: unknown } };
+      json.expect = { outcome: 'OK' };
+      writeFileSync(path.join(scen, `${id}.json`), JSON.stringify(json));
+    }
+    const o = await run(gw.url, ['--scenarios', scen], 'expect-ok');
+    expect(o.code).to.equal(1);
+    const unknown = o.result!.scenarios.find((s) => s.id === 'prestation-v1-consultation-inconnue')!;
+    expect(unknown.reason).to.match(/^consultationPrestation \(1\) : attendu résultat OK, obtenu résultat RESSOURCE_INCONNUE \(.+\)$/);
+    expect(o.text).to.match(/✘ prestation-v1-consultation-inconnue \(\d+ ms\)\n    consultationPrestation \(1\) : attendu résultat OK, obtenu résultat RESSOURCE_INCONNUE/);
+    expect(o.text).to.include('aussi : attendu statut HTTP 200, obtenu statut HTTP 500');
+    expect(o.text).to.match(/\n    faute RESSOURCE_INCONNUE — [^\n]*FTTH-00-9999999[^\n]* \(idRequete [^)]+\)\n/);
+    expect(o.text).to.match(/\n    faute MESSAGE_NON_CONFORME — [^\n]+\n      champ [^\n]*identifiantPrestation[^\n]* : [^\n]+\n      champ [^\n]*commentaire/);
+  });
+
+  it('lists as live only the versions in production on the gateway\'s day, with the dates the gateway publishes', async () => {
+    // The dates come from the contracts' declarations (wsdl/<service>/service.json), as the gateway reads them.
+    type Plan = { versions: Array<{ version: number; production: string; sunset: string | null }> };
+    const plan = (service: string): Plan => JSON.parse(readFileSync(path.join(DEFAULT_SCENARIOS, '..', '..', 'wsdl', service, 'service.json'), 'utf8')) as Plan;
+    const notificationV2 = plan('notification').versions.find((v) => v.version === 2)!;
+    const signalisationV1 = plan('signalisation').versions.find((v) => v.version === 1)!;
+    const noon = (day: string, days = 0): Date => new Date(parisMidnight(day).getTime() + days * 86_400_000 + 12 * 3_600_000);
+    const versionsOn = async (at: Date): Promise<Map<string, { live: boolean; note: string; production?: string }>> => {
+      const g = await startGateway({ clock: fixedClock(at) });
+      try {
+        const o = await run(g.url, ['--only', 'prestation-v1-consultation-nominal'], `versions-${at.getTime()}`);
+        expect(o.code, o.text).to.equal(0);
+        expect(o.text).to.include(`Versions en production le ${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date())}`);
+        return new Map(o.result!.versions.map((v) => [`${v.service}/v${v.version}`, v]));
+      } finally {
+        await g.close();
+      }
+    };
+    const before = await versionsOn(noon(notificationV2.production, -1));
+    expect(before.get('notification/v2')?.live, 'announced, not yet in production').to.equal(false);
+    expect(before.get('notification/v2')?.note).to.match(/pas en production ce jour \(en service : v1 depuis le \d{4}-\d{2}-\d{2}\)/);
+    expect(before.get('notification/v1')?.live).to.equal(true);
+    const after = await versionsOn(noon(notificationV2.production));
+    expect(after.get('notification/v2')?.live, 'in production from its day').to.equal(true);
+    expect(after.get('notification/v2')?.production).to.equal(notificationV2.production);
+    expect(after.get('signalisation/v1')?.live, 'retired').to.equal(noon(notificationV2.production) < parisMidnight(signalisationV1.sunset!));
   });
 });
