@@ -31,7 +31,8 @@ module.exports = {
     { name: 'jobs-off-the-request-path', severity: 'error', comment: 'background work: store, domain, xml helpers, errors, config and contract types; never the SOAP layer, the transport or the adapters',
       from: { path: layer('jobs') }, to: { path: ['^src/(soap|transport|services|admin|cli|catalog)/', 'node_modules/fastify/'] } },
     { name: 'testpack-is-a-client', severity: 'error',
-      comment: 'the operator test pack runs from the operator\'s network and ships alone (packages/esav-test-pack): it imports nothing of the gateway and no package, only Node\'s built-ins',
+      comment: 'the operator test pack runs from the operator\'s network and ships alone (packages/esav-test-pack): '
+        + 'it imports nothing of the gateway and no package, only Node\'s built-ins',
       from: { path: layer('testpack') }, to: { pathNot: layer('testpack'), dependencyTypesNot: ['core'] } },
     { name: 'one-way-into-postgresql', severity: 'error', comment: 'pg (types included) is imported by src/store/database.ts alone: every statement gets its timeout and outage mapping there',
       from: { pathNot: '^src/store/database\\.ts$' }, to: { path: ['node_modules/(pg|pg-pool|pg-protocol|@types/pg)/', '^(pg|pg-pool)$'] } },

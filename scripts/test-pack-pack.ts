@@ -56,7 +56,9 @@ export interface PackOutcome {
 export function packTestPack(outDir: string): PackOutcome {
   const manifest = JSON.parse(readFileSync(path.join(PACKAGE_DIR, 'package.json'), 'utf8')) as Record<string, unknown> & { version: string };
   for (const k of ['dependencies', 'optionalDependencies', 'peerDependencies', 'bundleDependencies', 'bundledDependencies']) {
-    if (manifest[k] !== undefined) throw new PackCheckError(`packages/esav-test-pack/package.json: "${k}": the test pack depends on nothing beyond Node's built-ins`);
+    if (manifest[k] !== undefined) {
+      throw new PackCheckError(`packages/esav-test-pack/package.json: "${k}": the test pack depends on nothing beyond Node's built-ins`);
+    }
   }
   const stage = mkdtempSync(path.join(tmpdir(), 'esav-test-pack-stage-'));
   try {
@@ -90,7 +92,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   if (values.help) { process.stdout.write(USAGE); process.exit(0); }
   try {
     const o = packTestPack(path.resolve(values.out ?? path.join(ROOT, 'dist')));
-    process.stdout.write(`${o.tarball}\n  ${o.files.length} files, no dependency; install: npm install -g ${o.tarball.startsWith(process.cwd() + path.sep) ? `./${path.relative(process.cwd(), o.tarball)}` : o.tarball}\n`);
+    const shown = o.tarball.startsWith(process.cwd() + path.sep) ? `./${path.relative(process.cwd(), o.tarball)}` : o.tarball;
+    process.stdout.write(`${o.tarball}\n  ${o.files.length} files, no dependency; install: npm install -g ${shown}\n`);
   } catch (e) {
     process.stderr.write(`test-pack:pack: ${(e as Error).message}\n`);
     process.exit(1);

@@ -187,7 +187,7 @@ export async function runTestPackCli(argv: readonly string[], io: CliIo): Promis
     writeFileSync(htmlFile, htmlReport(result));
     io.out(`\n${result.passed} réussi(s), ${result.failed} échoué(s), ${result.skipped} ignoré(s) en ${(result.durationMs / 1000).toFixed(1)} s\nrapports : ${htmlFile}\n          ${junitFile}\n`);
     if (result.preflight) {
-      io.out(`arrêt après le contrôle préalable : ${result.preflight.message}\n`);
+      io.out(`arrêt après le contrôle préalable (code de sortie ${EXIT.preflight}) : aucun scénario rejoué\n`);
       return { code: EXIT.preflight, result, htmlFile, junitFile };
     }
     const strictFailure = values.strict === true && result.skipped > 0;

@@ -31,7 +31,11 @@ export function classifyExchangeError(e: unknown, endpoint: string): PreflightFa
     return { problem: 'unreachable', message: `le point d'accès ${endpoint} ne répond pas (${detail}) — vérifiez l'adresse, le port et le filtrage réseau` };
   }
   if (SERVER_CERT_CODES.has(code)) {
-    return { problem: 'server-certificate', message: `le certificat serveur de ${endpoint} n'est pas reconnu (${detail}) — --ca doit être le certificat de l'AC de l'OI, et l'adresse le nom du serveur` };
+    return {
+      problem: 'server-certificate',
+      message: `le certificat serveur de ${endpoint} n'est pas reconnu (${detail}) — --ca doit être le certificat de l'AC de l'OI, `
+        + `et l'adresse le nom du serveur`
+    };
   }
   if (/KEY_VALUES_MISMATCH|key values mismatch|bad decrypt|PEM_read_bio|DECODER routines/i.test(`${code} ${err.message}`)) {
     return { problem: 'local-key', message: `la clé privée --key ne correspond pas au certificat --cert, ou n'est pas lisible (${detail})` };
@@ -58,10 +62,12 @@ export const PROBE_SERVICE_ID = 'FTTH-00-9999999';
  */
 export async function checkAuthentication(http: Http, serviceId: string | undefined, operator: string | undefined): Promise<PreflightFailure | null> {
   const id = serviceId ?? PROBE_SERVICE_ID;
-  const body = `<p:ConsultationPrestationRequete xmlns:p="${NS_BASE}/prestation/v1"><p:identifiantPrestation>${xmlEscape(id)}</p:identifiantPrestation></p:ConsultationPrestationRequete>`;
+  const body = `<p:ConsultationPrestationRequete xmlns:p="${NS_BASE}/prestation/v1">`
+    + `<p:identifiantPrestation>${xmlEscape(id)}</p:identifiantPrestation></p:ConsultationPrestationRequete>`;
+  const headers = { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${NS_BASE}/prestation/v1/consultationPrestation"` };
   let answer: string;
   try {
-    answer = (await http.send('POST', '/esav/prestation/v1', envelope(body, '1.1'), { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${NS_BASE}/prestation/v1/consultationPrestation"` })).body;
+    answer = (await http.send('POST', '/esav/prestation/v1', envelope(body, '1.1'), headers)).body;
   } catch (e) {
     return classifyExchangeError(e, http.endpoint);
   }

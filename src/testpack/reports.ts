@@ -85,7 +85,9 @@ ${c.reason ? `<p class="reason">${h(c.reason)}</p>` : ''}${c.steps.map(stepHtml)
 
 export function htmlReport(r: PackResult): string {
   const rows = r.scenarios.map((c) => `<tr class="${c.status}" data-scenario="${h(c.id)}"><td><span class="badge ${c.status}">${STATUS_FR[c.status]}</span></td><td><a href="#${h(c.id)}">${h(c.id)}</a></td><td>${h(c.title)}</td><td>${h(c.service)} v${c.version}</td><td>${Math.round(c.durationMs)} ms</td><td>${h(c.reason ?? '')}</td></tr>`).join('\n');
-  const versions = r.versions.map((v) => `<tr><td>${h(v.service)}</td><td>v${v.version}</td><td class="${v.live ? 'passed' : 'skipped'}">${v.live ? 'en production' : 'pas en production'}</td><td><code>${h(v.url)}</code></td><td>${h(v.note)}</td></tr>`).join('\n');
+  const versions = r.versions.map((v) => `<tr><td>${h(v.service)}</td><td>v${v.version}</td>`
+    + `<td class="${v.live ? 'passed' : 'skipped'}">${v.live ? 'en production' : 'pas en production'}</td>`
+    + `<td><code>${h(v.url)}</code></td><td>${h(v.note)}</td></tr>`).join('\n');
   return `<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="generator" content="esav-test-pack"><title>Jeu de test e-SAV — ${h(r.endpoint)}</title><style>${STYLE}</style></head>
@@ -93,7 +95,8 @@ export function htmlReport(r: PackResult): string {
 <main><section class="totals"><span class="passed">${r.passed} réussi(s)</span><span class="failed">${r.failed} échoué(s)</span><span class="skipped">${r.skipped} ignoré(s)</span></section>
 ${r.preflight ? `<section id="preflight"><h2>Contrôle préalable</h2><p class="reason">${h(r.preflight.message)}</p></section>` : ''}
 ${r.failed > 0 ? `<section id="failures"><h2>Échecs</h2>${r.scenarios.filter((c) => c.status === 'failed').map(scenarioHtml).join('\n')}</section>` : ''}
-<section><h2>Versions publiées (GET ?wsdl) et en production ce jour (liste du point d'accès)</h2><table id="versions"><thead><tr><th>Service</th><th>Version</th><th>État</th><th>Adresse</th><th>Détail</th></tr></thead><tbody>${versions}</tbody></table></section>
+<section><h2>Versions publiées (GET ?wsdl) et en production ce jour (liste du point d'accès)</h2><table id="versions">
+<thead><tr><th>Service</th><th>Version</th><th>État</th><th>Adresse</th><th>Détail</th></tr></thead><tbody>${versions}</tbody></table></section>
 <section><h2>Scénarios</h2><table id="scenarios"><thead><tr><th>Résultat</th><th>Scénario</th><th>Titre</th><th>Service</th><th>Durée</th><th>Motif</th></tr></thead><tbody>${rows}</tbody></table></section>
 <section><h2>Détail des échanges</h2>${r.scenarios.filter((c) => c.status !== 'failed').map(scenarioHtml).join('\n')}</section>
 </main></body></html>

@@ -154,7 +154,8 @@ async function discoverVersions(http: Http, scenarios: readonly Scenario[], serv
       const r = await http.send('GET', url);
       const isWsdl = r.status === 200 && /<(?:\w+:)?definitions[\s>]/.test(r.body);
       if (!isWsdl) {
-        out.push({ service, version, url, status: r.status, live: false, note: `${outcomeOf(r.body)}${textOf(r.body, 'message') ? ` — ${textOf(r.body, 'message')}` : ''}` });
+        const message = textOf(r.body, 'message');
+        out.push({ service, version, url, status: r.status, live: false, note: `${outcomeOf(r.body)}${message ? ` — ${message}` : ''}` });
         continue;
       }
       const name = /<(?:\w+:)?service\s+name="([^"]+)"/.exec(r.body)?.[1] ?? 'WSDL';
@@ -165,7 +166,8 @@ async function discoverVersions(http: Http, scenarios: readonly Scenario[], serv
         continue;
       }
       const when = dates ? ` — en production depuis le ${dates.production}${dates.sunset ? `, retrait le ${dates.sunset}` : ''}` : '';
-      out.push({ service, version, url, status: r.status, live: true, ...(dates ? { production: dates.production, ...(dates.sunset ? { sunset: dates.sunset } : {}) } : {}), note: `${name}${when}` });
+      const known = dates ? { production: dates.production, ...(dates.sunset ? { sunset: dates.sunset } : {}) } : {};
+      out.push({ service, version, url, status: r.status, live: true, ...known, note: `${name}${when}` });
     } catch (e) {
       out.push({ service, version, url, status: 0, live: false, note: (e as Error).message });
     }
@@ -204,7 +206,9 @@ async function runStep(http: Http, scenario: Scenario, step: Step, index: number
       const r = await http.send('POST', path, request, headers);
       status = r.status; response = r.body;
     } catch (e) {
-      return { name, operation: step.operation, url, soapAction, request, durationMs: performance.now() - started, attempts, expectations: [], error: `échec de l'échange : ${classifyExchangeError(e, http.endpoint).message}`, ok: false };
+      const error = `échec de l'échange : ${classifyExchangeError(e, http.endpoint).message}`;
+      const durationMs = performance.now() - started;
+      return { name, operation: step.operation, url, soapAction, request, durationMs, attempts, expectations: [], error, ok: false };
     }
     const expectations: Expectation[] = [];
     const expectedStatus = step.expect.status ?? defaultStatus(step.expect.outcome, soapVersion);
@@ -231,7 +235,10 @@ async function runStep(http: Http, scenario: Scenario, step: Step, index: number
       } else vars[variable] = v;
     }
     const fault = faultOf(response);
-    return { name, operation: step.operation, url, soapAction, request, status, response, durationMs: performance.now() - started, attempts, expectations, ...(fault ? { fault } : {}), ok: expectations.every((e) => e.ok) };
+    return {
+      name, operation: step.operation, url, soapAction, request, status, response, durationMs: performance.now() - started, attempts, expectations,
+      ...(fault ? { fault } : {}), ok: expectations.every((e) => e.ok)
+    };
   }
 }
 
@@ -292,8 +299,14 @@ export async function runPack(o: RunOptions): Promise<PackResult> {
     const stop = (failure: PreflightFailure, versions: readonly LiveVersion[]): PackResult => {
       // One clear failure rather than a page of failed or skipped scenarios.
       progress(`✘ contrôle préalable : ${failure.message}`);
-      const failed: ScenarioResult = { id: 'connexion', title: 'Contrôle préalable : connexion, certificat et code opérateur (TLS mutuel)', service: 'esav', version: 0, file: '(intégré)', status: 'failed', reason: failure.message, durationMs: performance.now() - t0, steps: [] };
-      return { endpoint: o.endpoint, startedAt: startedAt.toISOString(), durationMs: performance.now() - t0, versions, preflight: failure, scenarios: [failed], passed: 0, failed: 1, skipped: 0 };
+      const failed: ScenarioResult = {
+        id: 'connexion', title: 'Contrôle préalable : connexion, certificat et code opérateur (TLS mutuel)', service: 'esav', version: 0, file: '(intégré)',
+        status: 'failed', reason: failure.message, durationMs: performance.now() - t0, steps: []
+      };
+      return {
+        endpoint: o.endpoint, startedAt: startedAt.toISOString(), durationMs: performance.now() - t0, versions, preflight: failure,
+        scenarios: [failed], passed: 0, failed: 1, skipped: 0
+      };
     };
     let servicesAnswer: string;
     try {
@@ -311,12 +324,14 @@ export async function runPack(o: RunOptions): Promise<PackResult> {
     for (const v of others) progress(`  · ${v.service} v${v.version} — ${v.note}`);
     const liveSet = new Set(live.map((v) => `${v.service}/v${v.version}`));
     if (liveSet.size === 0) {
-      return stop({ problem: 'unreachable', message: `aucun WSDL lu sur ${o.endpoint} : ${versions[0]?.note ?? 'aucune version'} — vérifiez l'adresse, le certificat client et l'AC` }, versions);
+      const message = `aucun WSDL lu sur ${o.endpoint} : ${versions[0]?.note ?? 'aucune version'} — vérifiez l'adresse, le certificat client et l'AC`;
+      return stop({ problem: 'unreachable', message }, versions);
     }
     if (liveSet.has('prestation/v1')) {
       const refused = await checkAuthentication(http, base.serviceId, base.operator);
       if (refused) return stop(refused, versions);
-      progress(`✔ contrôle préalable : certificat accepté${base.serviceId ? `, prestation ${base.serviceId} de l'opérateur${base.operator ? ` ${base.operator}` : ''}` : ''}`);
+      const service = base.serviceId ? `, prestation ${base.serviceId} de l'opérateur${base.operator ? ` ${base.operator}` : ''}` : '';
+      progress(`✔ contrôle préalable : certificat accepté${service}`);
     }
     let platformMissing: string | null | undefined;
     const results: ScenarioResult[] = [];

@@ -5,5 +5,6 @@ export const NS_BASE = 'http://esav.bfc-fibre.fr';
 
 export function envelope(body: string, soapVersion: '1.1' | '1.2'): string {
   const ns = soapVersion === '1.2' ? ENV12 : ENV11;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<soapenv:Envelope xmlns:soapenv="${ns}">\n  <soapenv:Header/>\n  <soapenv:Body>\n${body.replace(/^/gm, '    ')}\n  </soapenv:Body>\n</soapenv:Envelope>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<soapenv:Envelope xmlns:soapenv="${ns}">\n  <soapenv:Header/>\n  <soapenv:Body>\n`
+    + `${body.replace(/^/gm, '    ')}\n  </soapenv:Body>\n</soapenv:Envelope>\n`;
 }

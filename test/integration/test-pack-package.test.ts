@@ -50,7 +50,10 @@ describe('the test pack as its own package (npm run test-pack:pack, npm install 
     expect(install.code, install.err).to.equal(0);
     bin = path.join(prefix, 'bin', 'esav-test-pack');
     installed = path.join(prefix, 'lib', 'node_modules', 'esav-test-pack');
-    pem = { cert: path.join(dir, 'opa.crt'), key: path.join(dir, 'opa.key'), ca: path.join(dir, 'ca.crt'), untrustedCert: path.join(dir, 'untrusted.crt'), untrustedKey: path.join(dir, 'untrusted.key') };
+    pem = {
+      cert: path.join(dir, 'opa.crt'), key: path.join(dir, 'opa.key'), ca: path.join(dir, 'ca.crt'),
+      untrustedCert: path.join(dir, 'untrusted.crt'), untrustedKey: path.join(dir, 'untrusted.key')
+    };
     writeFileSync(pem.cert, gw.pki.opa.certPem);
     writeFileSync(pem.key, gw.pki.opa.keyPem);
     writeFileSync(pem.ca, gw.pki.ca);
@@ -65,7 +68,8 @@ describe('the test pack as its own package (npm run test-pack:pack, npm install 
   /** The installed command, from a folder outside the checkout (nothing of the gateway's node_modules is reachable). */
   const pack = (args: readonly string[], certs: { cert?: string; key?: string } = {}): Promise<Ran> => {
     const work = mkdtempSync(path.join(dir, 'run-'));
-    return exec(bin, ['--endpoint', gw.url, '--cert', certs.cert ?? pem.cert, '--key', certs.key ?? pem.key, '--ca', pem.ca, '--operator', 'OPA', '--service-id', 'FTTH-21-0000001', ...args], work);
+    const tls = ['--cert', certs.cert ?? pem.cert, '--key', certs.key ?? pem.key, '--ca', pem.ca];
+    return exec(bin, ['--endpoint', gw.url, ...tls, '--operator', 'OPA', '--service-id', 'FTTH-21-0000001', ...args], work);
   };
 
   it('is a package with no dependency: its bin, its compiled code, the scenarios, a French README', () => {
