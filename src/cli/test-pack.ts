@@ -2,4 +2,4 @@
 /** The esav-test-pack process (`npm run test-pack -- …`, also bin/esav-test-pack.mjs). See src/testpack/cli.ts. */
 import { main } from '../testpack/main.js';
 
-main();
+process.exit(await main());

@@ -2,4 +2,4 @@
 // The installed esav-test-pack command: lib/ is src/testpack/ of the e-SAV gateway compiled (npm run test-pack:pack).
 import { main } from '../lib/main.js';
 
-main();
+process.exit(await main());
