@@ -52,7 +52,6 @@ export interface ScenarioResult {
   readonly steps: readonly StepResult[];
 }
 
-
 export interface PackResult {
   readonly endpoint: string;
   readonly startedAt: string;
