@@ -5,6 +5,8 @@ export interface OptionSpec {
   readonly type: 'string' | 'boolean';
   readonly description: string;
   readonly default?: string | boolean;
+  /** A usage error (exit code 2) when absent: checked before the database is opened. */
+  readonly required?: boolean;
 }
 
 export interface CommandArgs {
@@ -30,7 +32,16 @@ export interface CommandGroup {
   readonly commands: readonly Command[];
 }
 
-export const CSV_OPTION: Readonly<Record<string, OptionSpec>> = Object.freeze({ csv: { type: 'boolean', description: 'CSV instead of a table' } });
+export const CSV_OPTION: Readonly<Record<string, OptionSpec>> = Object.freeze({
+  csv: { type: 'boolean', description: 'CSV instead of a table' },
+  json: { type: 'boolean', description: 'JSON instead of a table: an array of objects keyed by the column names' }
+});
+
+/** The output format a list command was asked for (--csv, --json, else a table). */
+export function outputFormat(args: CommandArgs): 'table' | 'csv' | 'json' {
+  if (args.values.json === true) return 'json';
+  return args.values.csv === true ? 'csv' : 'table';
+}
 
 export function stringOption(args: CommandArgs, name: string): string | undefined {
   const v = args.values[name];

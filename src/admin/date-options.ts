@@ -24,7 +24,7 @@ export function instantOption(args: CommandArgs, name: string): Date | undefined
 /** The same, required. */
 export function requiredInstantOption(args: CommandArgs, name: string): Date {
   const at = instantOption(args, name);
-  if (at === undefined) throw new AdminError('ADMIN_INVALID_INPUT', `--${name} is required (ISO date-time with its offset, e.g. 2026-12-02T22:00:00+01:00)`);
+  if (at === undefined) throw new AdminError('ADMIN_USAGE', `--${name} is required (ISO date-time with its offset, e.g. 2026-12-02T22:00:00+01:00)`);
   return at;
 }
 

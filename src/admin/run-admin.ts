@@ -1,7 +1,9 @@
 /**
  * The administration command line: `esav-admin <group> <command> [arguments]`, `--help` at every level.
- * Exit codes: 0 done, 1 refused (the message says why), 2 usage error.
+ * Exit codes: 0 done, 1 refused (the message says why), 2 usage error (unknown group, command or option — with the
+ * nearest known name —, a missing argument or required option, ADMIN_USAGE).
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { ContractError } from '../contracts/contract-loader.js';
@@ -32,7 +34,45 @@ export interface AdminIo {
 /** An agent's name (a login, "Prénom Nom"): 200 characters are plenty, as the network events' OI contact. */
 const ACTOR_MAX_LENGTH = 200;
 
-const GLOBAL = '  --actor <name>   who is recorded in the audit trail (default: the system user)\n  --help           this help';
+const GLOBAL = '  --actor <name>   who is recorded in the audit trail (default: the system user)\n  --help           this help\n  --version        the gateway\'s version';
+
+/** Edit distance (insertions, deletions, substitutions): enough for "did you mean" over a few dozen names. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** « did you mean … » for the nearest known name, when one is near enough (a third of the word, at least 2 edits). */
+export function didYouMean(word: string, known: readonly string[]): string {
+  const scored = known.map((k) => ({ k, d: Math.min(distance(word, k), k.startsWith(word) && word.length >= 3 ? 1 : Infinity) }));
+  const best = scored.sort((x, y) => x.d - y.d)[0];
+  return best && best.d <= Math.max(2, Math.floor(word.length / 3)) ? ` — did you mean "${best.k}"?` : '';
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+  return `${pkg.name} ${pkg.version} (node ${process.version})`;
+}
+
+/** parseArgs's English for an unknown option or a missing value, in our words. */
+function optionProblem(e: Error, c: Command): string {
+  const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(e.message);
+  if (unknown) {
+    const name = unknown[1]!.replace(/^-+/, '');
+    const hint = didYouMean(name, [...Object.keys(c.options), 'actor', 'help']);
+    return `unknown option ${unknown[1]}${hint.replace(/"([^"]+)"/, '"--$1"')}`;
+  }
+  const noValue = /Option '(-{1,2}[^' ]+)[^']*' argument missing/.exec(e.message);
+  if (noValue) return `option ${noValue[1]} needs a value`;
+  const noArg = /Option '(-{1,2}[^' ]+)[^']*' does not take an argument/.exec(e.message);
+  if (noArg) return `option ${noArg[1]} takes no value`;
+  return e.message;
+}
 
 function topHelp(): string {
   return ['esav-admin — administration of the e-SAV gateway (works on the embedded database or DATABASE_URL)', '',
@@ -46,22 +86,28 @@ function groupHelp(g: CommandGroup): string {
 }
 
 function commandHelp(g: CommandGroup, c: Command): string {
-  const options = Object.entries(c.options).map(([k, o]) => `  --${k}${o.type === 'string' ? ' <value>' : ''}`.padEnd(28) + `${o.description}${o.default !== undefined ? ` (default ${String(o.default)})` : ''}`);
+  const options = Object.entries(c.options).map(([k, o]) => `  --${k}${o.type === 'string' ? ' <value>' : ''}`.padEnd(28) + `${o.description}${o.required === true ? ' (required)' : ''}${o.default !== undefined ? ` (default ${String(o.default)})` : ''}`);
   return [`usage: esav-admin ${g.name} ${c.name} ${c.usage}`, '', c.summary, ...(c.details ? ['', c.details] : []), '', ...options, GLOBAL].join('\n');
 }
 
 export async function runAdmin(argv: readonly string[], io: AdminIo): Promise<number> {
   const [groupName, firstWord, ...after] = argv;
   if (!groupName || groupName === '--help' || groupName === 'help') { io.out(topHelp()); return groupName ? 0 : 2; }
+  if (groupName === '--version') { io.out(version()); return 0; }
   const group = GROUPS.find((g) => g.name === groupName);
-  if (!group) { io.err(`unknown group "${groupName}"\n\n${topHelp()}`); return 2; }
+  if (!group) { io.err(`unknown group "${groupName}"${didYouMean(groupName, GROUPS.map((g) => g.name))}\n\n${topHelp()}`); return 2; }
   if (!firstWord || firstWord === '--help') { io.out(groupHelp(group)); return firstWord ? 0 : 2; }
   // A command name may have two words ("load limit set"): the two-word name wins.
   const twoWords = group.commands.find((c) => c.name === `${firstWord} ${after[0]}`);
   const command = twoWords ?? group.commands.find((c) => c.name === firstWord);
   const commandName = twoWords ? twoWords.name : firstWord;
   const rest = twoWords ? after.slice(1) : after;
-  if (!command) { io.err(`unknown command "${groupName} ${commandName}"\n\n${groupHelp(group)}`); return 2; }
+  if (!command) {
+    const hint = didYouMean(after[0] ? `${firstWord} ${after[0]}` : firstWord, group.commands.map((c) => c.name));
+    const single = hint || didYouMean(firstWord, group.commands.map((c) => c.name));
+    io.err(`unknown command "${groupName} ${commandName}"${single}\n\n${groupHelp(group)}`);
+    return 2;
+  }
 
   let parsed;
   try {
@@ -70,10 +116,15 @@ export async function runAdmin(argv: readonly string[], io: AdminIo): Promise<nu
       options: { ...Object.fromEntries(Object.entries(command.options).map(([k, o]) => [k, { type: o.type }])), actor: { type: 'string' }, help: { type: 'boolean' } }
     });
   } catch (e) {
-    io.err(`${(e as Error).message}\n\n${commandHelp(group, command)}`);
+    io.err(`${optionProblem(e as Error, command)}\n\n${commandHelp(group, command)}`);
     return 2;
   }
   if (parsed.values.help) { io.out(commandHelp(group, command)); return 0; }
+  const missing = Object.entries(command.options).filter(([k, o]) => o.required === true && typeof (parsed.values as Record<string, unknown>)[k] !== 'string').map(([k]) => `--${k}`);
+  if (missing.length > 0) {
+    io.err(`ADMIN_USAGE: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} required\n\n${commandHelp(group, command)}`);
+    return 2;
+  }
   if (parsed.positionals.length !== command.positionals.length) {
     io.err(`expected ${command.positionals.length ? command.positionals.map((p) => `<${p}>`).join(' ') : 'no argument'}, got ${parsed.positionals.length ? parsed.positionals.join(' ') : 'none'}\n\n${commandHelp(group, command)}`);
     return 2;
@@ -94,7 +145,7 @@ export async function runAdmin(argv: readonly string[], io: AdminIo): Promise<nu
     await command.run(ctx, { positionals: parsed.positionals, values: parsed.values as Record<string, string | boolean | undefined> });
     return 0;
   } catch (e) {
-    if (e instanceof AdminError) { io.err(`${e.code}: ${e.message}`); return 1; }
+    if (e instanceof AdminError) { io.err(`${e.code}: ${e.message}`); return e.code === 'ADMIN_USAGE' ? 2 : 1; }
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EACCES') { io.err(`cannot read ${(e as NodeJS.ErrnoException).path}: ${code}`); return 1; }
     throw e;

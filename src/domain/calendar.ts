@@ -86,3 +86,12 @@ function computeParisMidnight(isoDate: string): Date {
 export function parisDate(at: Date): string {
   return new Date(at.getTime() + parisOffsetMinutes(at) * 60000).toISOString().slice(0, 10);
 }
+
+/** An instant as Paris wall-clock time with its offset, to the second: 2026-12-02T10:45:00+01:00 (what the OI's staff read). */
+export function parisTimestamp(at: Date): string {
+  const offset = parisOffsetMinutes(at);
+  const local = new Date(at.getTime() + offset * 60000).toISOString().slice(0, 19);
+  const sign = offset >= 0 ? '+' : '-';
+  const abs = Math.abs(offset);
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}

@@ -59,7 +59,8 @@ export const internalCodes = Object.freeze({
   ADMIN_NOT_FOUND: internal({ raisedBy: 'admin', description: 'no such operator, certificate, profile or CA' }),
   ADMIN_CONFLICT: internal({ raisedBy: 'admin', description: 'the change conflicts with what is registered' }),
   ADMIN_TRUST: internal({ raisedBy: 'admin', description: 'the certificate does not chain to a trusted CA' }),
-  ADMIN_FORBIDDEN: internal({ raisedBy: 'admin', description: 'not allowed in this environment' })
+  ADMIN_FORBIDDEN: internal({ raisedBy: 'admin', description: 'not allowed in this environment' }),
+  ADMIN_USAGE: internal({ raisedBy: 'admin', description: 'the command is used wrongly: a required option is missing (exit code 2, with the usage)' })
 } satisfies Record<string, InternalCodeDefinition>);
 
 type Internal = typeof internalCodes;

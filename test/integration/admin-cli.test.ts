@@ -21,6 +21,29 @@ describe('esav-admin', () => {
     expect((await admin(['operators', 'list', '--bogus'])).code).to.equal(2);
   });
 
+  it('answers usage errors in its own words, with the nearest name, exit code 2, before touching the database', async () => {
+    const group = await admin(['certificats', 'list']);
+    expect(group.code).to.equal(2);
+    expect(group.err).to.match(/^unknown group "certificats" — did you mean "certificates"\?/);
+    const command = await admin(['tickets', 'lsit']);
+    expect(command.code).to.equal(2);
+    expect(command.err).to.match(/^unknown command "tickets lsit" — did you mean "list"\?/);
+    const option = await admin(['operators', 'list', '--cvs']);
+    expect(option.code).to.equal(2);
+    expect(option.err).to.match(/^unknown option --cvs — did you mean "--csv"\?/);
+    const far = await admin(['operators', 'list', '--zzzzzzzz']);
+    expect(far.err).to.match(/^unknown option --zzzzzzzz\n/);
+    // A required option is a usage error, not a refusal by the ticket's state (#19: it was ADMIN_CONFLICT, exit 1).
+    const reason = await admin(['tickets', 'close', 'SIG-2026-0000001']);
+    expect(reason.code).to.equal(2);
+    expect(reason.err).to.match(/^ADMIN_USAGE: --reason is required\n/).and.include('usage: esav-admin tickets close');
+    expect((await admin(['tickets', 'close', '--help'])).out).to.match(/--reason <value>\s+.*\(required\)/);
+    const version = await admin(['--version']);
+    expect(version.code).to.equal(0);
+    expect(version.out).to.match(/^esav-gateway \d+\.\d+\.\d+ \(node v\d+/);
+  });
+
+
   it('creates an operator from a JSON order form, and refuses an invalid one listing every problem', async () => {
     const ok = await admin(['operators', 'create', '--file', admin.file('opc.json', JSON.stringify(ORDER))], clock);
     expect(ok.code, ok.err).to.equal(0);
@@ -70,5 +93,16 @@ describe('esav-admin', () => {
     const out = (await admin(['operators', 'list', '--csv'], clock)).out.split('\n');
     expect(out[0]).to.equal('code,name,contract,siret,activation,end,status');
     expect(out.some((l) => l.startsWith('OPC,Opérateur C Fibre,ESAV-2026-0103,55210055400013,2026-12-01,,starts on 2026-12-01'))).to.equal(true);
+  });
+
+  it('prints lists as JSON (after the operators above were created) with --json, instants in Paris time with their offset', async () => {
+    const r = await admin(['operators', 'list', '--json'], clock);
+    expect(r.code, r.err).to.equal(0);
+    const rows = JSON.parse(r.out) as Record<string, unknown>[];
+    expect(rows).to.be.an('array').that.is.not.empty;
+    expect(rows[0]).to.have.keys('code', 'name', 'contract', 'siret', 'activation', 'end', 'status');
+    const audit = JSON.parse((await admin(['audit', 'list', '--json'], clock)).out) as Record<string, unknown>[];
+    expect(audit.length).to.be.greaterThan(0);
+    for (const row of audit) expect(String(row.at)).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00$/);
   });
 });

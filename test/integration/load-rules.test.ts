@@ -120,7 +120,7 @@ describe('load rules across two gateway instances (L1, L2)', () => {
       const trail = await admin(['audit', 'list', '--entity', 'load_limit', '--csv'], clock);
       expect(trail.out).to.include('announcement-required').and.include('declare');
       const list = await admin(['load', 'limit', 'list', '--csv'], clock);
-      expect(list.out).to.match(new RegExp(`^${id},OPA,ALL,3,2026-11-26T10:01:10Z,,upcoming,"by usual channel \\(its endpoint implements notification v1: notification v1 has no operation notificationLimiteDebit`, 'm'));
+      expect(list.out).to.match(new RegExp(`^${id},OPA,ALL,3,2026-11-26T11:01:10\\+01:00,,upcoming,"by usual channel \\(its endpoint implements notification v1: notification v1 has no operation notificationLimiteDebit`, 'm'));
     });
 
     it('is not applied before its start', async () => {

@@ -91,7 +91,7 @@ describe('esav-admin network (inventory)', () => {
       'PTO;TST-PTO-1;TST-PBO-1;;IMB-1;;', 'PTO;TST-PTO-2;TST-PBO-1;;IMB-9;;', 'PTO;TST-PTO-4;TST-PBO-1;;IMB-9;;'].join('\n');
     const r = await admin(['network', 'import', admin.file('later.csv', later)], clock);
     expect(r.out, r.err).to.include('1 created, 1 updated, 2 retired');
-    expect((await admin(['network', 'show', 'TST-PTO-3'])).out).to.include('(retired 2026-12-01T09:00:00.000Z)');
+    expect((await admin(['network', 'show', 'TST-PTO-3'])).out).to.include('(retired 2026-12-01T10:00:00+01:00)');
     expect((await admin(['network', 'show', 'TST-PM-1'])).out).to.include('PBO 1: TST-PBO-1').and.include('PTO 3: TST-PTO-1 TST-PTO-2 TST-PTO-4');
     // Another PM's elements are out of this file's scope: untouched.
     expect((await admin(['network', 'show', 'W-PM-1'])).out).to.include('PTO 1: W-PTO-1');

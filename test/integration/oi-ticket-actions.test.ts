@@ -130,7 +130,8 @@ describe('OI ticket actions on 1,200 tickets (CLI and internal API)', () => {
     const CONFLICT = { admin: 'ADMIN_CONFLICT', status: 409 } as const;
     const events = (i: number): string => `/tickets/${reference(i)}/events`;
     const comments = (i: number): string => `/tickets/${reference(i)}/comments`;
-    type Case = [cli: string[], method: string, path: string, body: unknown, expected: { admin: string; status: number }, error: string];
+    // usage: the CLI refuses before it opens the database (exit 2, ADMIN_USAGE naming the option); the API says the same kind as above.
+    type Case = [cli: string[], method: string, path: string, body: unknown, expected: { admin: string; status: number }, error: string, usage?: string];
     const cases: Case[] = [
       [['list', '--operator', 'OPZ'], 'GET', '/tickets?operator=OPZ', undefined, INVALID, 'UNKNOWN_OPERATOR'],
       [['list', '--state', 'OUVERT'], 'GET', '/tickets?state=OUVERT', undefined, INVALID, 'BAD_STATE'],
@@ -140,21 +141,28 @@ describe('OI ticket actions on 1,200 tickets (CLI and internal API)', () => {
       [['show', 'SIG-2026-9999999'], 'GET', '/tickets/SIG-2026-9999999', undefined, NOT_FOUND, 'NOT_FOUND'],
       [['accept', 'SIG-2026-9999999'], 'POST', '/tickets/SIG-2026-9999999/events', { event: 'accept' }, NOT_FOUND, 'NOT_FOUND'],
       // Ticket 3 is EN_COURS (3 % 9): closing it needs a reason, freezing it what is awaited, starting it is not possible.
-      [['close', reference(3)], 'POST', events(3), { event: 'close' }, INVALID, 'REASON_REQUIRED'],
-      [['freeze', reference(3), '--reason', 'x'], 'POST', events(3), { event: 'freeze', reason: 'x' }, INVALID, 'BAD_AWAITING'],
+      [['close', reference(3)], 'POST', events(3), { event: 'close' }, INVALID, 'REASON_REQUIRED', '--reason'],
+      [['freeze', reference(3), '--reason', 'x'], 'POST', events(3), { event: 'freeze', reason: 'x' }, INVALID, 'BAD_AWAITING', '--awaiting'],
+      [['freeze', reference(3), '--awaiting', 'PLUS_TARD', '--reason', 'x'], 'POST', events(3),
+        { event: 'freeze', awaiting: 'PLUS_TARD', reason: 'x' }, INVALID, 'BAD_AWAITING'],
       [['start', reference(3)], 'POST', events(3), { event: 'start' }, CONFLICT, 'TRANSITION_INTERDITE'],
       [['comment', reference(3)], 'POST', comments(3), {}, INVALID, 'BAD_TEXT'],
       // Ticket 2 is EN_REJET: terminal, no comment any more.
       [['comment', reference(2), '--text', 'x'], 'POST', comments(2), { text: 'x' }, CONFLICT, 'TRANSITION_INTERDITE']
     ];
-    for (const [args, method, path, body, expected, error] of cases) {
+    for (const [args, method, path, body, expected, error, usage] of cases) {
       const cli = await admin(['tickets', ...args], clock);
-      expect(cli.code, args.join(' ')).to.equal(1);
-      expect(cli.err, args.join(' ')).to.match(new RegExp(`^${expected.admin}: ${error}: `));
+      if (usage) {
+        expect(cli.code, args.join(' ')).to.equal(2);
+        expect(cli.err, args.join(' ')).to.match(new RegExp(`^ADMIN_USAGE: ${usage} is required\\n`));
+      } else {
+        expect(cli.code, args.join(' ')).to.equal(1);
+        expect(cli.err, args.join(' ')).to.match(new RegExp(`^${expected.admin}: ${error}: `));
+      }
       const r = await json(port, pki.ca, agent, method, path, body);
       expect(r.status, path).to.equal(expected.status);
       expect(r.body, path).to.have.keys('error', 'message').and.include({ error });
-      expect(cli.err).to.include(r.body!.message as string);
+      if (!usage) expect(cli.err).to.include(r.body!.message as string);
     }
     const untouched = await sql(db.pool, 'SELECT count(*)::int AS n FROM ticket_transition');
     expect(untouched.rows[0].n, 'no refusal writes anything').to.equal(0);

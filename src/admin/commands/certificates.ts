@@ -1,4 +1,5 @@
 /** esav-admin certificates …: the registry (DOMAIN.md A2, A3). */
+import { parisTimestamp } from '../../domain/calendar.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AdminError } from '../../errors/admin-error.js';
@@ -7,7 +8,7 @@ import { issuerOf } from '../../pki/chain.js';
 import { clientCertificateProblems } from '../../pki/client-certificate-profile.js';
 import { certificates, expiringWithin, registerCertificate, revokeCertificate } from '../../store/registry/certificates.js';
 import { assignProfile } from '../../store/registry/profiles.js';
-import { CSV_OPTION, stringOption, type CommandGroup, type OptionSpec } from '../command.js';
+import { CSV_OPTION, stringOption, type CommandGroup, type OptionSpec, outputFormat } from '../command.js';
 import type { AdminContext } from '../context.js';
 import { render } from '../output.js';
 
@@ -25,7 +26,7 @@ async function register(ctx: AdminContext, code: string, certPem: string, profil
     throw new AdminError('ADMIN_TRUST', `the certificate's CA is not in the trust store (issuer: ${facts.issuer}). Add the CA first with: esav-admin trust add <ca.pem>`);
   }
   await registerCertificate(ctx.pool, { operatorCode: code, facts, source: issuer.kind === 'oi' ? 'oi_ca' : 'recognised_ca', profileName: profile }, ctx.actor, ctx.clock.now());
-  ctx.out(`registered for ${code} (profile ${profile}, ${issuer.kind === 'oi' ? "OI's CA" : 'recognised CA'}):\n  fingerprint  ${facts.fingerprint256}\n  subject      ${facts.subject}\n  valid until  ${facts.notAfter.toISOString()}`);
+  ctx.out(`registered for ${code} (profile ${profile}, ${issuer.kind === 'oi' ? "OI's CA" : 'recognised CA'}):\n  fingerprint  ${facts.fingerprint256}\n  subject      ${facts.subject}\n  valid until  ${parisTimestamp(facts.notAfter)}`);
 }
 
 function days(args: { values: Readonly<Record<string, string | boolean | undefined>> }): number {
@@ -49,7 +50,7 @@ export const certificateCommands: CommandGroup = {
       positionals: ['operator'], options: { cert: { type: 'string', description: 'PEM certificate' }, ...PROFILE },
       async run(ctx, args) {
         const file = stringOption(args, 'cert');
-        if (!file) throw new AdminError('ADMIN_INVALID_INPUT', '--cert is required');
+        if (!file) throw new AdminError('ADMIN_USAGE', '--cert is required');
         await register(ctx, args.positionals[0]!, readFileSync(file, 'utf8'), stringOption(args, 'profile') ?? 'complet', `--cert ${file}`);
       }
     },
@@ -72,7 +73,7 @@ export const certificateCommands: CommandGroup = {
         if (args.values['generate-key'] === true) {
           if (ctx.config.env === 'production') throw new AdminError('ADMIN_FORBIDDEN', 'in production the operator generates its key and sends a CSR (--csr)');
           const dir = stringOption(args, 'out-dir');
-          if (!dir) throw new AdminError('ADMIN_INVALID_INPUT', '--out-dir is required with --generate-key');
+          if (!dir) throw new AdminError('ADMIN_USAGE', '--out-dir is required with --generate-key');
           const now = ctx.clock.now();
           const issued = await issueCertificate(ca, { subject: `CN=${code} e-SAV integre, O=${code}`, kind: 'client', notAfter: new Date(now.getTime() + validityDays * 86_400_000) }, now);
           mkdirSync(dir, { recursive: true });
@@ -84,7 +85,7 @@ export const certificateCommands: CommandGroup = {
         } else {
           const csr = stringOption(args, 'csr');
           const out = stringOption(args, 'out');
-          if (!csr || !out) throw new AdminError('ADMIN_INVALID_INPUT', '--csr and --out are required (or --generate-key --out-dir)');
+          if (!csr || !out) throw new AdminError('ADMIN_USAGE', '--csr and --out are required (or --generate-key --out-dir)');
           try {
             certPem = await issueFromCsr(ca, readFileSync(csr, 'utf8'), { validityDays }, ctx.clock.now());
           } catch (e) {
@@ -98,12 +99,12 @@ export const certificateCommands: CommandGroup = {
       }
     },
     {
-      name: 'list', usage: '[--operator <code>] [--csv]', summary: 'registered certificates', positionals: [],
+      name: 'list', usage: '[--operator <code>] [--csv|--json]', summary: 'registered certificates', positionals: [],
       options: { operator: { type: 'string', description: 'only this operator' }, ...CSV_OPTION },
       async run(ctx, args) {
         const rows = (await certificates(ctx.pool, stringOption(args, 'operator') ?? null)).map((c) =>
           [c.operator, c.fingerprint_sha256.slice(0, 16), c.subject, c.source === 'oi_ca' ? 'OI CA' : 'recognised', c.profile, c.state, c.not_after, c.revoked_reason]);
-        ctx.out(render(['operator', 'fingerprint', 'subject', 'source', 'profile', 'state', 'not after', 'revocation'], rows, args.values.csv === true));
+        ctx.out(render(['operator', 'fingerprint', 'subject', 'source', 'profile', 'state', 'not after', 'revocation'], rows, outputFormat(args)));
       }
     },
     {
@@ -115,7 +116,7 @@ export const certificateCommands: CommandGroup = {
       }
     },
     {
-      name: 'expiring', usage: '[--working-days N] [--csv]', summary: 'certificates to renew: expiring within 15 French working days (A3)',
+      name: 'expiring', usage: '[--working-days N] [--csv|--json]', summary: 'certificates to renew: expiring within 15 French working days (A3)',
       positionals: [], options: { 'working-days': { type: 'string', description: 'the window', default: '15' }, ...CSV_OPTION },
       async run(ctx, args) {
         const n = Number(stringOption(args, 'working-days') ?? '15');
@@ -123,7 +124,7 @@ export const certificateCommands: CommandGroup = {
         const { limit, certificates: list } = await expiringWithin(ctx.pool, ctx.clock.now(), n);
         const rows = list.map((c) => [c.operator, c.fingerprint_sha256.slice(0, 16), c.subject, c.not_after]);
         if (args.values.csv !== true) ctx.out(`active certificates expiring by ${limit} (${n} working days, French public holidays excluded):`);
-        ctx.out(render(['operator', 'fingerprint', 'subject', 'not after'], rows, args.values.csv === true));
+        ctx.out(render(['operator', 'fingerprint', 'subject', 'not after'], rows, outputFormat(args)));
       }
     },
     {

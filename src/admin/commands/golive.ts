@@ -4,13 +4,14 @@
  * production side checks the signature with the OI CA's certificate and opens the web services to the operator.
  * When both platforms share one database, `grant` validates from the recorded calls directly.
  */
+import { parisTimestamp } from '../../domain/calendar.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { AdminError } from '../../errors/admin-error.js';
 import { signGoLiveRecord, verifyGoLiveRecord, GO_LIVE_FORMAT, type GoLiveRecord } from '../../pki/golive-record.js';
 import { transaction } from '../../store/database.js';
 import { goLiveValidation, saveGoLiveValidation, successfulCalls, type SuccessfulCalls } from '../../store/golive-store.js';
 import { recordChange } from '../../store/registry/audit.js';
-import { stringOption, type CommandGroup } from '../command.js';
+import { CSV_OPTION, stringOption, type CommandGroup, outputFormat } from '../command.js';
 import type { AdminContext } from '../context.js';
 import { render } from '../output.js';
 
@@ -44,14 +45,14 @@ export const goLiveCommands: CommandGroup = {
   summary: 'go-live validation (A4): successful integration calls, signed export, import on the production side',
   commands: [
     {
-      name: 'status', usage: '<operator> [--csv]', summary: 'the successful calls recorded here and the validation, if any',
-      positionals: ['operator'], options: { csv: { type: 'boolean', description: 'CSV instead of a table' } },
+      name: 'status', usage: '<operator> [--csv|--json]', summary: 'the successful calls recorded here and the validation, if any',
+      positionals: ['operator'], options: CSV_OPTION,
       async run(ctx, args) {
         const c = await calls(ctx, args.positionals[0]!);
         const v = await goLiveValidation(ctx.pool, c.operatorId);
-        ctx.out(v ? `${c.operatorCode}: validated for production (record of ${v.validated_at.toISOString()}, ${v.signature ? 'signed, imported' : 'granted on a shared database'} on ${v.imported_at.toISOString()} by ${v.imported_by})`
+        ctx.out(v ? `${c.operatorCode}: validated for production (record of ${parisTimestamp(v.validated_at)}, ${v.signature ? 'signed, imported' : 'granted on a shared database'} on ${v.imported_at.toISOString()} by ${v.imported_by})`
           : `${c.operatorCode}: not validated — production refuses its web-service calls with INTEGRATION_NON_VALIDEE`);
-        ctx.out(render(['service', 'first success', 'last success', 'calls'], c.services.map((s) => [s.service, s.firstSuccess, s.lastSuccess, s.calls]), args.values.csv === true));
+        ctx.out(render(['service', 'first success', 'last success', 'calls'], c.services.map((s) => [s.service, s.firstSuccess, s.lastSuccess, s.calls]), outputFormat(args)));
       }
     },
     {
@@ -60,7 +61,7 @@ export const goLiveCommands: CommandGroup = {
       positionals: ['operator'], options: { out: { type: 'string', description: 'the record file to write' } },
       async run(ctx, args) {
         const out = stringOption(args, 'out');
-        if (!out) throw new AdminError('ADMIN_INVALID_INPUT', '--out <file.json> is required');
+        if (!out) throw new AdminError('ADMIN_USAGE', '--out <file.json> is required');
         const record = recordOf(await calls(ctx, args.positionals[0]!), ctx.clock.now(), ctx.actor);
         const ca = await ctx.certificateAuthority();
         writeFileSync(out, JSON.stringify(signGoLiveRecord(record, ca.certPem, ca.keyPem), null, 2) + '\n');

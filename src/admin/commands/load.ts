@@ -9,7 +9,7 @@ import { isLimitScope, LIMIT_SCOPES, type LimitScope } from '../../domain/load-r
 import { AdminError } from '../../errors/admin-error.js';
 import { declareLimit, listLimits, removeLimit, type LimitListing, type Telling } from '../../store/load/limit-store.js';
 import { volumetry, type VolumetryQuery } from '../../store/load/volumetry-store.js';
-import { CSV_OPTION, stringOption, type CommandArgs, type CommandGroup } from '../command.js';
+import { CSV_OPTION, stringOption, type CommandArgs, type CommandGroup, outputFormat } from '../command.js';
 import { dateOption, instantOption, monthOption, requiredInstantOption } from '../date-options.js';
 import { render } from '../output.js';
 
@@ -48,7 +48,7 @@ export const loadCommands: CommandGroup = {
   summary: 'load rules: volumetry per operator and category (L1), per-minute limits announced the day before (L2)',
   commands: [
     {
-      name: 'volumetry', usage: '[--from YYYY-MM-DD] [--to YYYY-MM-DD] [--month YYYY-MM] [--operator <code>] [--csv]',
+      name: 'volumetry', usage: '[--from YYYY-MM-DD] [--to YYYY-MM-DD] [--month YYYY-MM] [--operator <code>] [--csv|--json]',
       summary: 'calls per operator and category: daily totals, or one month\'s totals',
       details: 'Categories (L1): LINE_TEST, WORKS_INFO, FILING, STATE, HISTORY; OTHER = calls outside the five (counted, not requests).\n' +
         'requests = ok + faults: every call that reached its operation (refused before, e.g. by a schema or a limit, it is not counted).\n' +
@@ -62,7 +62,7 @@ export const loadCommands: CommandGroup = {
         const q = volumetryQuery(args, ctx.clock.now());
         const rows = await volumetry(ctx.pool, q);
         if (args.values.csv !== true) ctx.out(`calls ${q.per === 'day' ? 'per day' : 'in the month'}, ${q.from} to ${q.to} (Paris dates), all instances${q.operator ? `, operator ${q.operator}` : ''}`);
-        ctx.out(render([q.per, 'operator', 'category', 'requests', 'ok', 'faults'], rows.map((r) => [r.period, r.operator, r.category, r.requests, r.ok, r.fault]), args.values.csv === true));
+        ctx.out(render([q.per, 'operator', 'category', 'requests', 'ok', 'faults'], rows.map((r) => [r.period, r.operator, r.category, r.requests, r.ok, r.fault]), outputFormat(args)));
       }
     },
     {
@@ -96,7 +96,7 @@ export const loadCommands: CommandGroup = {
       }
     },
     {
-      name: 'limit list', usage: '[--operator <code>] [--all] [--csv]', summary: 'limits announced or in force, with their announcement (--all: removed and ended ones too)',
+      name: 'limit list', usage: '[--operator <code>] [--all] [--csv|--json]', summary: 'limits announced or in force, with their announcement (--all: removed and ended ones too)',
       details: 'announcement: pushed <when>, pending (attempts, last error), by usual channel (why), or none needed; NOT ANNOUNCED IN TIME\n' +
         'when the operator had not acknowledged it 24 h before its start (the limit then binds 24 h after the acknowledgement,\n' +
         'not at all while undelivered). lift: how the operator is told of a removal.',
@@ -106,7 +106,7 @@ export const loadCommands: CommandGroup = {
         const rows = await listLimits(ctx.pool, { operator: stringOption(args, 'operator') ?? null, all: args.values.all === true }, now);
         ctx.out(render(['id', 'operator', 'category', 'per minute', 'from', 'until', 'state', 'announcement', 'lift', 'declared', 'by'],
           rows.map((l) => [l.id, l.operatorCode, l.scope, l.perMinute, l.start, l.end, limitState(l, now), announcementStatus(l.start, l.announcement, now),
-            l.removedAt ? liftStatus(l.lift) : '', l.declaredAt, l.declaredBy]), args.values.csv === true));
+            l.removedAt ? liftStatus(l.lift) : '', l.declaredAt, l.declaredBy]), outputFormat(args)));
       }
     },
     {

@@ -1,7 +1,8 @@
 /** esav-admin maintenance …: planned maintenance windows (DOMAIN.md M2), announced 2 working days ahead at least. */
+import { parisTimestamp } from '../../domain/calendar.js';
 import { MAX_PLANNED_MAINTENANCE_DAYS } from '../../domain/maintenance.js';
 import { cancelMaintenance, planMaintenance, upcomingPlannedWindows } from '../../store/maintenance-store.js';
-import { CSV_OPTION, stringOption, type CommandGroup } from '../command.js';
+import { CSV_OPTION, stringOption, type CommandGroup, outputFormat } from '../command.js';
 import { requiredInstantOption } from '../date-options.js';
 import { render } from '../output.js';
 
@@ -16,14 +17,14 @@ export const maintenanceCommands: CommandGroup = {
       positionals: [], options: { from: { type: 'string', description: 'start' }, to: { type: 'string', description: 'end' }, reason: { type: 'string', description: 'shown to operators' } },
       async run(ctx, args) {
         const w = await planMaintenance(ctx.pool, requiredInstantOption(args, 'from'), requiredInstantOption(args, 'to'), stringOption(args, 'reason') ?? '', ctx.actor, ctx.clock.now());
-        ctx.out(`planned #${w.id}: ${w.start.toISOString()} → ${w.end.toISOString()} (${w.reason})`);
+        ctx.out(`planned #${w.id}: ${parisTimestamp(w.start)} → ${parisTimestamp(w.end)} (${w.reason})`);
       }
     },
     {
-      name: 'list', usage: '[--csv]', summary: 'the planned windows not over yet', positionals: [], options: CSV_OPTION,
+      name: 'list', usage: '[--csv|--json]', summary: 'the planned windows not over yet', positionals: [], options: CSV_OPTION,
       async run(ctx, args) {
         const rows = (await upcomingPlannedWindows(ctx.pool, ctx.clock.now())).map((w) => [w.id, w.start, w.end, w.reason, w.announcedAt]);
-        ctx.out(render(['id', 'start', 'end', 'reason', 'announced'], rows, args.values.csv === true));
+        ctx.out(render(['id', 'start', 'end', 'reason', 'announced'], rows, outputFormat(args)));
       }
     },
     {

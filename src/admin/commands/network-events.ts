@@ -7,7 +7,7 @@ import { EQUIPMENT_KINDS, INTERVENTION_NATURES, isEquipmentKind, isNature, type 
 import type { NetworkEventMove } from '../../domain/network-event-lifecycle.js';
 import { AdminError } from '../../errors/admin-error.js';
 import { declareNetworkEvent, listNetworkEvents, moveNetworkEventInStore, viewNetworkEvent } from '../../store/network-event-store.js';
-import { CSV_OPTION, stringOption, type CommandArgs, type Command, type OptionSpec } from '../command.js';
+import { CSV_OPTION, stringOption, type CommandArgs, type Command, type OptionSpec, outputFormat } from '../command.js';
 import { instantOption } from '../date-options.js';
 import { render } from '../output.js';
 
@@ -87,7 +87,7 @@ function commandsOf(group: string, category: EventCategory): Command[] {
         const kind = stringOption(args, 'equipment-type') ?? '';
         const ref = stringOption(args, 'equipment');
         if (!isEquipmentKind(kind)) throw new AdminError('ADMIN_INVALID_INPUT', `--equipment-type: one of ${EQUIPMENT_KINDS.join(', ')}`);
-        if (!ref) throw new AdminError('ADMIN_INVALID_INPUT', '--equipment: the reference of the element is required');
+        if (!ref) throw new AdminError('ADMIN_USAGE', '--equipment: the reference of the element is required');
         const f = givenFields(args);
         const e = await declareNetworkEvent(ctx.pool, {
           category, equipmentKind: kind, equipmentRef: ref, nature: f.nature ?? null, start: f.start ?? null, end: f.end ?? null, curative: f.curative ?? false,
@@ -102,13 +102,13 @@ function commandsOf(group: string, category: EventCategory): Command[] {
     moveCommand(group, category, 'close', `close a ${what}: done, restored (state CLOTURE; the end defaults to now)`, ['end', 'comments']),
     moveCommand(group, category, 'cancel', `cancel a ${what} that will not happen (state ANNULE)`, ['comments']),
     {
-      name: `${group} list`, usage: '[--all] [--csv]', summary: `the open ${what}s (--all: with the closed ones not yet purged)`, positionals: [],
+      name: `${group} list`, usage: '[--all] [--csv|--json]', summary: `the open ${what}s (--all: with the closed ones not yet purged)`, positionals: [],
       options: { all: { type: 'boolean', description: 'closed and cancelled too' }, ...CSV_OPTION },
       async run(ctx, args) {
         const rows = (await listNetworkEvents(ctx.pool, args.values.all !== true, category, 1000))
           .map((e) => [e.reference, e.state, `${e.equipmentKind} ${e.equipmentRef}`, e.nature, e.start, e.end, oui(e.interventionRequired),
             e.prises, e.services]);
-        ctx.out(render(['reference', 'state', 'equipment', 'nature', 'start', 'end', 'intervention', 'prises', 'services'], rows, args.values.csv === true));
+        ctx.out(render(['reference', 'state', 'equipment', 'nature', 'start', 'end', 'intervention', 'prises', 'services'], rows, outputFormat(args)));
       }
     },
     {

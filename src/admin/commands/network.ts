@@ -2,6 +2,7 @@
  * esav-admin network …: the OI's network inventory (issue 15 part 1), imported from CSV files, and the planned works
  * and incidents declared on it (network-events.ts).
  */
+import { parisTimestamp } from '../../domain/calendar.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -81,7 +82,7 @@ const showCommand: Command = {
     if (!v) throw new AdminError('ADMIN_NOT_FOUND', `no network element ${args.positionals[0]!}`);
     const e = v.element;
     const up = [e.pm_ref && `PM ${e.pm_ref}`, e.pmt_ref && `PMT ${e.pmt_ref}`, e.pbo_ref && `PBO ${e.pbo_ref}`].filter(Boolean).join(' → ');
-    ctx.out([`${e.kind} ${e.ref}${e.label ? ` — ${e.label}` : ''}${e.retired_at ? ` (retired ${e.retired_at.toISOString()})` : ''}`,
+    ctx.out([`${e.kind} ${e.ref}${e.label ? ` — ${e.label}` : ''}${e.retired_at ? ` (retired ${parisTimestamp(e.retired_at)})` : ''}`,
       `  upstream:   ${up || '—'}`,
       ...(e.building_id ? [`  building:   ${e.building_id}`] : []),
       ...(e.insee_code ? [`  INSEE:      ${e.insee_code}`] : []),

@@ -3,15 +3,16 @@
  * the operator, in the version its endpoint implements) and the delivery log. Changes are audited and apply to every
  * gateway instance at their next poll.
  */
+import { parisTimestamp } from '../../domain/calendar.js';
 import { sendProblem } from '../../domain/limit-announcement.js';
 import { AdminError } from '../../errors/admin-error.js';
 import { deliveryLog, disableEndpoint, endpointStatus, retryNow, setEndpoint, type EndpointRecord } from '../../store/notification-endpoints.js';
-import { CSV_OPTION, stringOption, type CommandGroup } from '../command.js';
+import { CSV_OPTION, stringOption, type CommandGroup, outputFormat } from '../command.js';
 import { render } from '../output.js';
 
 /** https only, with a host, no credentials or fragment: the gateway authenticates by certificate, never in a URL. */
 function endpointUrl(raw: string | undefined): string {
-  if (!raw) throw new AdminError('ADMIN_INVALID_INPUT', '--url is required');
+  if (!raw) throw new AdminError('ADMIN_USAGE', '--url is required');
   let url: URL;
   try {
     url = new URL(raw);
@@ -28,7 +29,7 @@ function endpointUrl(raw: string | undefined): string {
   return url.toString();
 }
 
-const when = (d: Date | null): string => (d ? d.toISOString() : '—');
+const when = (d: Date | null): string => (d ? parisTimestamp(d) : '—');
 
 function describe(e: EndpointRecord): string[] {
   return [
@@ -103,7 +104,7 @@ export const notificationCommands: CommandGroup = {
       }
     },
     {
-      name: 'log', usage: '[--operator <code>] [--ticket <reference>] [--limit 50] [--csv]', summary: 'the delivery log, newest first',
+      name: 'log', usage: '[--operator <code>] [--ticket <reference>] [--limit 50] [--csv|--json]', summary: 'the delivery log, newest first',
       positionals: [],
       options: { operator: { type: 'string', description: 'operator code' }, ticket: { type: 'string', description: 'ticket reference' }, limit: { type: 'string', description: 'rows', default: '50' }, ...CSV_OPTION },
       async run(ctx, args) {
@@ -111,7 +112,7 @@ export const notificationCommands: CommandGroup = {
         if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new AdminError('ADMIN_INVALID_INPUT', '--limit: an integer from 1 to 10000');
         const rows = await deliveryLog(ctx.pool, { operator: stringOption(args, 'operator') ?? null, ticket: stringOption(args, 'ticket') ?? null, limit });
         ctx.out(render(['at', 'operator', 'ticket', 'no', 'event', 'type', 'attempt', 'outcome', 'http', 'ms', 'error'],
-          rows.map((a) => [a.at, a.operator_code, a.reference, a.ticket_sequence, a.event_id, a.kind, a.attempt, a.outcome, a.http_status, a.duration_ms, a.error]), args.values.csv === true));
+          rows.map((a) => [a.at, a.operator_code, a.reference, a.ticket_sequence, a.event_id, a.kind, a.attempt, a.outcome, a.http_status, a.duration_ms, a.error]), outputFormat(args)));
       }
     },
     {

@@ -4,7 +4,7 @@ import { parisDate } from '../../domain/calendar.js';
 import { AdminError } from '../../errors/admin-error.js';
 import { operatorStatus } from '../../domain/operator-subscription.js';
 import { createOperator, findOperator, listOperators, terminateOperator, type OperatorRecord } from '../../store/registry/operators.js';
-import { CSV_OPTION, stringOption, type CommandGroup } from '../command.js';
+import { CSV_OPTION, stringOption, type CommandGroup, outputFormat } from '../command.js';
 import { dateOption } from '../date-options.js';
 import { parseOrderForm } from '../order-form.js';
 import { render } from '../output.js';
@@ -45,7 +45,7 @@ export const operatorCommands: CommandGroup = {
       positionals: [], options: { file: { type: 'string', description: 'the order form' } },
       async run(ctx, args) {
         const file = stringOption(args, 'file');
-        if (!file) throw new AdminError('ADMIN_INVALID_INPUT', '--file is required');
+        if (!file) throw new AdminError('ADMIN_USAGE', '--file is required');
         const created = await createOperator(ctx.pool, parseOrderForm(readFileSync(file, 'utf8'), file), ctx.actor);
         ctx.out(`created:\n${describe(created, parisDate(ctx.clock.now()))}`);
       }
@@ -56,11 +56,11 @@ export const operatorCommands: CommandGroup = {
       async run(ctx, args) { ctx.out(describe(await findOperator(ctx.pool, args.positionals[0]!), parisDate(ctx.clock.now()))); }
     },
     {
-      name: 'list', usage: '[--csv]', summary: 'all operators with their status', positionals: [], options: CSV_OPTION,
+      name: 'list', usage: '[--csv|--json]', summary: 'all operators with their status', positionals: [], options: CSV_OPTION,
       async run(ctx, args) {
         const today = parisDate(ctx.clock.now());
         const rows = (await listOperators(ctx.pool)).map((o) => [o.code, o.name, o.contract_reference, o.siret, o.activation_date, o.end_date, status(o, today)]);
-        ctx.out(render(['code', 'name', 'contract', 'siret', 'activation', 'end', 'status'], rows, args.values.csv === true));
+        ctx.out(render(['code', 'name', 'contract', 'siret', 'activation', 'end', 'status'], rows, outputFormat(args)));
       }
     },
     {
@@ -71,7 +71,7 @@ export const operatorCommands: CommandGroup = {
       options: { 'notified-on': { type: 'string', description: 'date the termination was notified' }, 'end-date': { type: 'string', description: 'requested end date' } },
       async run(ctx, args) {
         const notified = dateOption(args, 'notified-on');
-        if (!notified) throw new AdminError('ADMIN_INVALID_INPUT', '--notified-on is required');
+        if (!notified) throw new AdminError('ADMIN_USAGE', '--notified-on is required');
         const o = await terminateOperator(ctx.pool, args.positionals[0]!, notified, dateOption(args, 'end-date') ?? null, ctx.actor);
         ctx.out(`${o.code}: termination notified on ${o.termination_notified_on}, service ends on ${o.end_date}`);
       }

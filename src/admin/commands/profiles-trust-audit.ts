@@ -4,7 +4,7 @@ import { auditTrail } from '../../store/registry/audit.js';
 import { setProfile, showProfiles } from '../../store/registry/profiles.js';
 import { addTrustedCa, removeTrustedCa, trustedCas } from '../../store/registry/trust.js';
 import { AdminError } from '../../errors/admin-error.js';
-import { CSV_OPTION, stringOption, type CommandGroup } from '../command.js';
+import { CSV_OPTION, stringOption, type CommandGroup, outputFormat } from '../command.js';
 import { render } from '../output.js';
 
 const list = (v: string | undefined): string[] => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -26,10 +26,10 @@ export const profileCommands: CommandGroup = {
       }
     },
     {
-      name: 'show', usage: '<operator> [--csv]', summary: "an operator's profiles", positionals: ['operator'], options: CSV_OPTION,
+      name: 'show', usage: '<operator> [--csv|--json]', summary: "an operator's profiles", positionals: ['operator'], options: CSV_OPTION,
       async run(ctx, args) {
         const rows = (await showProfiles(ctx.pool, args.positionals[0]!)).map((p) => [p.name, p.operations.join(','), p.offers.join(','), p.certificates]);
-        ctx.out(render(['profile', 'operations', 'offers', 'active certificates'], rows, args.values.csv === true));
+        ctx.out(render(['profile', 'operations', 'offers', 'active certificates'], rows, outputFormat(args)));
       }
     }
   ]
@@ -54,11 +54,11 @@ export const trustCommands: CommandGroup = {
       }
     },
     {
-      name: 'list', usage: '[--csv]', summary: 'the trust store: configured CAs and those added at run time', positionals: [], options: CSV_OPTION,
+      name: 'list', usage: '[--csv|--json]', summary: 'the trust store: configured CAs and those added at run time', positionals: [], options: CSV_OPTION,
       async run(ctx, args) {
         const rows = (await trustedCas(ctx.pool)).map((c) => [c.fingerprint_sha256.slice(0, 16), c.subject, c.not_after, c.added_at, c.removed_at ? `removed ${c.removed_at.toISOString()}` : 'trusted']);
         if (args.values.csv !== true) ctx.out(`configured: OI CA ${ctx.oiCaFile()}${ctx.config.trustedCaFiles.length ? `; ESAV_TRUSTED_CAS ${ctx.config.trustedCaFiles.join(', ')}` : ''}`);
-        ctx.out(render(['fingerprint', 'subject', 'not after', 'added', 'state'], rows, args.values.csv === true));
+        ctx.out(render(['fingerprint', 'subject', 'not after', 'added', 'state'], rows, outputFormat(args)));
       }
     }
   ]
@@ -69,7 +69,7 @@ export const auditCommands: CommandGroup = {
   summary: 'the audit trail of administrative changes',
   commands: [
     {
-      name: 'list', usage: '[--entity operator|certificate|profile|trusted_ca] [--key <key>] [--limit N] [--csv]', summary: 'latest changes first',
+      name: 'list', usage: '[--entity operator|certificate|profile|trusted_ca] [--key <key>] [--limit N] [--csv|--json]', summary: 'latest changes first',
       positionals: [],
       options: { entity: { type: 'string', description: 'kind of thing changed' }, key: { type: 'string', description: 'its key' }, limit: { type: 'string', description: 'rows', default: '50' }, ...CSV_OPTION },
       async run(ctx, args) {
@@ -77,7 +77,7 @@ export const auditCommands: CommandGroup = {
         if (!Number.isInteger(limit) || limit < 1) throw new AdminError('ADMIN_INVALID_INPUT', '--limit must be a positive integer');
         const rows = (await auditTrail(ctx.pool, stringOption(args, 'entity') ?? null, stringOption(args, 'key') ?? null, limit))
           .map((r) => [r.at, r.actor, r.action, r.entity, r.entity_key, JSON.stringify(r.before), JSON.stringify(r.after)]);
-        ctx.out(render(['at', 'actor', 'action', 'entity', 'key', 'before', 'after'], rows, args.values.csv === true));
+        ctx.out(render(['at', 'actor', 'action', 'entity', 'key', 'before', 'after'], rows, outputFormat(args)));
       }
     }
   ]

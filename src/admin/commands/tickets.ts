@@ -9,7 +9,7 @@ import { FREEZE_REASONS, TICKET_STATES, type TicketEvent } from '../../domain/ti
 import { AdminError, type AdminErrorCode } from '../../errors/admin-error.js';
 import { isTicketActionRefusal, type RefusalKind, type TicketActionRefusal } from '../../errors/ticket-action-refusal.js';
 import { createOiTicketPorts } from '../../store/oi-ticket-store.js';
-import { CSV_OPTION, stringOption, type Command, type CommandArgs, type CommandGroup } from '../command.js';
+import { CSV_OPTION, outputFormat, stringOption, type Command, type CommandArgs, type CommandGroup } from '../command.js';
 import type { AdminContext } from '../context.js';
 import { render } from '../output.js';
 
@@ -41,7 +41,7 @@ const REASON = { type: 'string', description: 'recorded with the transition, sho
 function eventCommand(name: TicketEvent, summary: string, withReason: 'required' | 'optional' | 'none'): Command {
   return ticketCommand({
     name, usage: `<reference>${withReason === 'required' ? ' --reason <text>' : withReason === 'optional' ? ' [--reason <text>]' : ''}`,
-    summary, positionals: ['reference'], options: withReason === 'none' ? {} : { reason: REASON }
+    summary, positionals: ['reference'], options: withReason === 'none' ? {} : { reason: { ...REASON, required: withReason === 'required' } }
   }, async (actions, ctx, args) => {
     const request: MoveRequest = { event: name, reason: stringOption(args, 'reason'), awaiting: stringOption(args, 'awaiting') };
     ctx.out(`${args.positionals[0]}: ${await actions.move(args.positionals[0]!, request, { name: ctx.actor }, ctx.clock.now())}`);
@@ -53,7 +53,7 @@ export const ticketCommands: CommandGroup = {
   summary: "the OI's after-sales side: move tickets through their lifecycle, comment, archive",
   commands: [
     ticketCommand({
-      name: 'list', usage: '[--state <state>] [--operator <code>] [--limit <n>] [--page <n>] [--csv]',
+      name: 'list', usage: '[--state <state>] [--operator <code>] [--limit <n>] [--page <n>] [--csv|--json]',
       summary: 'tickets, newest first (all operators unless --operator), one page at a time',
       details: `Filtered and paged by the database: --limit tickets per page (default ${LIST_DEFAULT_LIMIT}, at most ${LIST_MAX_LIMIT}), `
         + '--page from 1. The table ends with the page, the number of pages and the total; --csv prints the rows only.',
@@ -66,10 +66,10 @@ export const ticketCommands: CommandGroup = {
     }, async (actions, ctx, args) => {
       const [state, operator, limit, page] = ['state', 'operator', 'limit', 'page'].map((o) => stringOption(args, o));
       const p = await actions.list({ state, operator, limit, page });
-      const csv = args.values.csv === true;
+      const format = outputFormat(args);
       ctx.out(render(['reference', 'operator', 'service', 'state', 'accepted', 'since'],
-        p.tickets.map((t) => [t.reference, t.operatorCode, t.serviceId, t.state, t.acceptedAt, t.stateChangedAt]), csv));
-      if (!csv) ctx.out(p.total === 0 ? '0 ticket(s)' : `page ${p.page} of ${p.pages}, ${p.total} ticket(s), ${p.limit} per page`);
+        p.tickets.map((t) => [t.reference, t.operatorCode, t.serviceId, t.state, t.acceptedAt, t.stateChangedAt]), format));
+      if (format === 'table') ctx.out(p.total === 0 ? '0 ticket(s)' : `page ${p.page} of ${p.pages}, ${p.total} ticket(s), ${p.limit} per page`);
     }),
     ticketCommand({
       name: 'show', usage: '<reference>', summary: 'a ticket with its form fields, transitions and comments', positionals: ['reference'], options: {}
@@ -89,7 +89,10 @@ export const ticketCommands: CommandGroup = {
     {
       ...eventCommand('freeze', 'en cours → gelé, saying what the operator must do', 'required'),
       usage: `<reference> --awaiting <${Object.keys(FREEZE_REASONS).join('|')}> --reason <text>`,
-      options: { awaiting: { type: 'string', description: 'what is awaited' }, reason: { type: 'string', description: 'details for the operator' } }
+      options: {
+        awaiting: { type: 'string', description: 'what is awaited', required: true },
+        reason: { type: 'string', description: 'details for the operator', required: true }
+      }
     },
     eventCommand('unfreeze', 'gelé → en cours', 'optional'),
     eventCommand('close', 'handled: en cours → clos (the operator may accept or refuse it within the delay)', 'required'),

@@ -58,7 +58,7 @@ describe('coded internal errors', () => {
   });
 
   it('keeps the ADMIN_* codes as they were issued', () => {
-    expect(Object.keys(adminErrorCodes)).to.deep.equal(['ADMIN_INVALID_INPUT', 'ADMIN_NOT_FOUND', 'ADMIN_CONFLICT', 'ADMIN_TRUST', 'ADMIN_FORBIDDEN']);
+    expect(Object.keys(adminErrorCodes)).to.deep.equal(['ADMIN_INVALID_INPUT', 'ADMIN_NOT_FOUND', 'ADMIN_CONFLICT', 'ADMIN_TRUST', 'ADMIN_FORBIDDEN', 'ADMIN_USAGE']);
     expect(new AdminError('ADMIN_INVALID_INPUT', 'bad', ['a', 'b']).message).to.equal('bad\n  - a\n  - b');
   });
 
