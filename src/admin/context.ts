@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Config } from '../config/config.js';
+import { loadCatalog } from '../catalog/catalog-loader.js';
 import { loadContracts } from '../contracts/contract-loader.js';
 import { notificationContractFacts } from '../contracts/notification-contract.js';
 import type { Clock } from '../domain/clock.js';
@@ -31,6 +32,10 @@ export interface AdminContext {
   trustAnchors(): Promise<TrustAnchor[]>;
   /** The notification contract's versions and operations, read from wsdl/ (as the gateway reads it at boot). */
   notificationContract(): NotificationContractFacts | null;
+  /** The services the gateway implements and their operations, read from wsdl/ (what a profile may name). */
+  gatewayOperations(): ReadonlyMap<string, ReadonlySet<string>>;
+  /** The offers the form catalogue (catalog/) has forms for. */
+  catalogueOffers(): ReadonlySet<string>;
   close(): Promise<void>;
 }
 
@@ -44,6 +49,8 @@ export async function openAdminContext(config: Config, clock: Clock, actor: stri
     if (!existsSync(file)) throw new AdminError('ADMIN_NOT_FOUND', `no OI CA certificate: set ESAV_TLS_CA (or start the gateway once in development to create ${dev.caCert})`);
     return file;
   };
+  let contracts: ReturnType<typeof loadContracts> | undefined;
+  const contractSet = (): ReturnType<typeof loadContracts> => (contracts ??= loadContracts(config.rootDir));
   let notification: { facts: NotificationContractFacts | null } | undefined;
   return {
     config, pool, clock, out,
@@ -64,8 +71,19 @@ export async function openAdminContext(config: Config, clock: Clock, actor: stri
       ];
     },
     notificationContract() {
-      notification ??= { facts: notificationContractFacts(loadContracts(config.rootDir)) };
+      notification ??= { facts: notificationContractFacts(contractSet()) };
       return notification.facts;
+    },
+    gatewayOperations() {
+      const known = new Map<string, Set<string>>();
+      for (const [name, service] of contractSet().services) {
+        if (service.implementedBy !== 'gateway') continue;
+        known.set(name, new Set([...service.versions.values()].flatMap((d) => [...d.operations.values()].map((o) => o.name))));
+      }
+      return known;
+    },
+    catalogueOffers() {
+      return new Set([...loadCatalog(config.rootDir).forms.values()].map((f) => f.offer));
     },
     async close() {
       await pool.end();

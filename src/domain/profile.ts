@@ -31,3 +31,27 @@ export function profileProblems(p: Profile): string[] {
   for (const o of p.offers) if (!OFFER.test(o)) problems.push(`offre invalide : « ${o} »`);
   return problems;
 }
+
+/** What a profile may name: the gateway's services and their operations (from wsdl/), the offers of the catalogue. */
+export interface ProfileVocabulary {
+  readonly operations: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly offers: ReadonlySet<string>;
+}
+
+/** Entries of a well-formed profile that name nothing that exists (a typo would grant nothing, silently). */
+export function profileReferenceProblems(p: Profile, known: ProfileVocabulary): string[] {
+  const problems: string[] = [];
+  for (const o of p.operations) {
+    if (o === '*') continue;
+    const [service, operation] = o.split('.') as [string, string];
+    const operations = known.operations.get(service);
+    if (!operations) problems.push(`service inconnu : « ${service} » dans « ${o} » (services : ${[...known.operations.keys()].sort().join(', ')})`);
+    else if (operation !== '*' && !operations.has(operation)) {
+      problems.push(`opération inconnue : « ${o} » (${service} : ${[...operations].sort().join(', ')})`);
+    }
+  }
+  for (const o of p.offers) {
+    if (o !== '*' && !known.offers.has(o)) problems.push(`offre inconnue : « ${o} » (offres : ${[...known.offers].sort().join(', ')})`);
+  }
+  return problems;
+}

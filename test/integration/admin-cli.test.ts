@@ -86,6 +86,12 @@ describe('esav-admin', () => {
     expect((await admin(['profiles', 'show', 'OPC'])).out).to.match(/ftth-lecture\s+prestation\.consultationPrestation\s+FTTH/);
     const bad = await admin(['profiles', 'set', 'OPC', 'x', '--operations', 'drop table', '--offers', '']);
     expect(bad.err).to.include('opération invalide').and.include('au moins une offre');
+    // Well-formed but naming nothing that exists: a typo would grant nothing, silently (#19).
+    const typo = await admin(['profiles', 'set', 'OPC', 'y', '--operations', 'prestation.consultationPrestaton,factures.*', '--offers', 'FTTX']);
+    expect(typo.code).to.equal(1);
+    expect(typo.err).to.include('opération inconnue : « prestation.consultationPrestaton »').and.include('consultationPrestation')
+      .and.include('service inconnu : « factures »').and.include('offre inconnue : « FTTX »');
+    expect((await admin(['profiles', 'show', 'OPC'])).out).not.to.match(/^y\s/m);
     expect((await admin(['audit', 'list', '--entity', 'profile'])).out).to.match(/alice\s+create\s+profile\s+OPC\/ftth-lecture/);
   });
 

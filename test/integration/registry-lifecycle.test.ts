@@ -4,7 +4,7 @@
  * applies the changes within the test is the LISTEN/NOTIFY path of the registry watcher.
  */
 import { once } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { expect } from 'chai';
 import { createSigningRequest, type IssuedCertificate } from '../../src/pki/certificate-authority.js';
@@ -62,6 +62,14 @@ describe('registry changes while the gateway runs (A2, A3, A5, O1)', () => {
       const third = await admin(['certificates', 'register', 'OPA', '--cert', admin.file('third.crt', gw.pki.unregistered.certPem)], clock);
       expect(third.code).to.equal(1);
       expect(third.err).to.include('already has 2 active certificates').and.include(gw.pki.facts(gw.pki.opa).fingerprint256).and.include('CN=OPA renewed');
+    });
+
+    it('refuses to issue a third certificate before signing anything (no key, no certificate written)', async () => {
+      const out = `${admin.dir}/opa-third`;
+      const r = await admin(['certificates', 'issue', 'OPA', '--generate-key', '--out-dir', out], clock);
+      expect(r.code).to.equal(1);
+      expect(r.err).to.match(/^ADMIN_CONFLICT: OPA already has 2 active certificates/);
+      expect(existsSync(out), 'nothing written').to.equal(false);
     });
 
     it('refuses the revoked old certificate on the next request of an already open keep-alive connection', async () => {
@@ -147,6 +155,22 @@ describe('registry changes while the gateway runs (A2, A3, A5, O1)', () => {
       expect(mask(forbidden.body)).to.equal(mask(unknown.body));
       await new Promise((r) => setImmediate(r));
       expect(gw.logLines.join('\n')).to.include('does not allow offer FTTE');
+    });
+
+    it('finds a certificate by the 16 characters its list shows, and deletes a profile only once no certificate carries it', async () => {
+      const listed = (await admin(['certificates', 'list', '--operator', 'OPA', '--json'], clock)).out;
+      const row = (JSON.parse(listed) as { fingerprint: string; subject: string }[]).find((c) => c.subject.includes('OPA profiled'))!;
+      expect(row.fingerprint).to.have.length(16);
+      await change(['profiles', 'set', 'OPA', 'spare', '--operations', 'catalogue.*', '--offers', 'FTTH']);
+      await change(['certificates', 'set-profile', row.fingerprint, 'spare']);
+      const refused = await admin(['profiles', 'delete', 'OPA', 'spare'], clock);
+      expect(refused.code).to.equal(1);
+      expect(refused.err).to.match(/^ADMIN_CONFLICT: profile spare is carried by 1 certificate/).and.include(row.fingerprint);
+      await change(['certificates', 'set-profile', row.fingerprint, 'ftth']);
+      await change(['profiles', 'delete', 'OPA', 'spare']);
+      expect((await admin(['profiles', 'show', 'OPA'], clock)).out).not.to.include('spare');
+      expect((await admin(['audit', 'list', '--entity', 'profile'], clock)).out).to.match(/delete\s+profile\s+OPA\/spare/);
+      expect((await admin(['certificates', 'set-profile', 'abcdef', 'ftth'], clock)).err).to.include('prefix of 12+ hex digits');
     });
 
     it('answers an operation outside the profile like an unknown resource, and logs the refusal', async () => {

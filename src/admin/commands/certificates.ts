@@ -6,7 +6,7 @@ import { AdminError } from '../../errors/admin-error.js';
 import { certificateFacts, CsrError, issueCertificate, issueFromCsr } from '../../pki/certificate-authority.js';
 import { issuerOf } from '../../pki/chain.js';
 import { clientCertificateProblems } from '../../pki/client-certificate-profile.js';
-import { certificates, expiringWithin, registerCertificate, revokeCertificate } from '../../store/registry/certificates.js';
+import { assertRoomForCertificate, certificates, expiringWithin, registerCertificate, revokeCertificate } from '../../store/registry/certificates.js';
 import { assignProfile } from '../../store/registry/profiles.js';
 import { CSV_OPTION, stringOption, type CommandGroup, type OptionSpec, outputFormat } from '../command.js';
 import type { AdminContext } from '../context.js';
@@ -67,6 +67,8 @@ export const certificateCommands: CommandGroup = {
       },
       async run(ctx, args) {
         const code = args.positionals[0]!;
+        // Refused before anything is signed or written: a key and certificate the registry would then refuse help nobody.
+        await assertRoomForCertificate(ctx.pool, code, ctx.clock.now());
         const ca = await ctx.certificateAuthority();
         const validityDays = days(args);
         let certPem: string;
@@ -123,7 +125,7 @@ export const certificateCommands: CommandGroup = {
         if (!Number.isInteger(n) || n < 0 || n > 260) throw new AdminError('ADMIN_INVALID_INPUT', '--working-days must be an integer from 0 to 260');
         const { limit, certificates: list } = await expiringWithin(ctx.pool, ctx.clock.now(), n);
         const rows = list.map((c) => [c.operator, c.fingerprint_sha256.slice(0, 16), c.subject, c.not_after]);
-        if (args.values.csv !== true) ctx.out(`active certificates expiring by ${limit} (${n} working days, French public holidays excluded):`);
+        if (outputFormat(args) === 'table') ctx.out(`active certificates expiring by ${limit} (${n} working days, French public holidays excluded):`);
         ctx.out(render(['operator', 'fingerprint', 'subject', 'not after'], rows, outputFormat(args)));
       }
     },
@@ -131,7 +133,7 @@ export const certificateCommands: CommandGroup = {
       name: 'set-profile', usage: '<fingerprint> <profile>', summary: 'give a certificate another profile of its operator',
       positionals: ['fingerprint', 'profile'], options: {},
       async run(ctx, args) {
-        await assignProfile(ctx.pool, args.positionals[0]!.replace(/:/g, '').toLowerCase(), args.positionals[1]!, ctx.actor);
+        await assignProfile(ctx.pool, args.positionals[0]!, args.positionals[1]!, ctx.actor);
         ctx.out(`certificate ${args.positionals[0]} now has profile ${args.positionals[1]}`);
       }
     }

@@ -61,7 +61,7 @@ export const loadCommands: CommandGroup = {
       async run(ctx, args) {
         const q = volumetryQuery(args, ctx.clock.now());
         const rows = await volumetry(ctx.pool, q);
-        if (args.values.csv !== true) ctx.out(`calls ${q.per === 'day' ? 'per day' : 'in the month'}, ${q.from} to ${q.to} (Paris dates), all instances${q.operator ? `, operator ${q.operator}` : ''}`);
+        if (outputFormat(args) === 'table') ctx.out(`calls ${q.per === 'day' ? 'per day' : 'in the month'}, ${q.from} to ${q.to} (Paris dates), all instances${q.operator ? `, operator ${q.operator}` : ''}`);
         ctx.out(render([q.per, 'operator', 'category', 'requests', 'ok', 'faults'], rows.map((r) => [r.period, r.operator, r.category, r.requests, r.ok, r.fault]), outputFormat(args)));
       }
     },

@@ -1,7 +1,7 @@
 /** esav-admin profiles … (A5), trust … (A2) and audit. */
 import { readFileSync } from 'node:fs';
 import { auditTrail } from '../../store/registry/audit.js';
-import { setProfile, showProfiles } from '../../store/registry/profiles.js';
+import { deleteProfile, setProfile, showProfiles } from '../../store/registry/profiles.js';
 import { addTrustedCa, removeTrustedCa, trustedCas } from '../../store/registry/trust.js';
 import { AdminError } from '../../errors/admin-error.js';
 import { CSV_OPTION, stringOption, type CommandGroup, outputFormat } from '../command.js';
@@ -21,8 +21,17 @@ export const profileCommands: CommandGroup = {
       positionals: ['operator', 'name'],
       options: { operations: { type: 'string', description: 'comma-separated' }, offers: { type: 'string', description: 'comma-separated' } },
       async run(ctx, args) {
-        const p = await setProfile(ctx.pool, args.positionals[0]!, { name: args.positionals[1]!, operations: list(stringOption(args, 'operations')), offers: list(stringOption(args, 'offers')) }, ctx.actor);
+        const profile = { name: args.positionals[1]!, operations: list(stringOption(args, 'operations')), offers: list(stringOption(args, 'offers')) };
+        const p = await setProfile(ctx.pool, args.positionals[0]!, profile, ctx.actor, { operations: ctx.gatewayOperations(), offers: ctx.catalogueOffers() });
         ctx.out(`profile ${p.name}: operations ${p.operations.join(', ')}; offers ${p.offers.join(', ')}`);
+      }
+    },
+    {
+      name: 'delete', usage: '<operator> <name>', summary: 'delete a profile no certificate carries (refused, naming them, otherwise)',
+      positionals: ['operator', 'name'], options: {},
+      async run(ctx, args) {
+        await deleteProfile(ctx.pool, args.positionals[0]!, args.positionals[1]!, ctx.actor);
+        ctx.out(`profile ${args.positionals[1]} of ${args.positionals[0]} deleted`);
       }
     },
     {
@@ -57,7 +66,7 @@ export const trustCommands: CommandGroup = {
       name: 'list', usage: '[--csv|--json]', summary: 'the trust store: configured CAs and those added at run time', positionals: [], options: CSV_OPTION,
       async run(ctx, args) {
         const rows = (await trustedCas(ctx.pool)).map((c) => [c.fingerprint_sha256.slice(0, 16), c.subject, c.not_after, c.added_at, c.removed_at ? `removed ${c.removed_at.toISOString()}` : 'trusted']);
-        if (args.values.csv !== true) ctx.out(`configured: OI CA ${ctx.oiCaFile()}${ctx.config.trustedCaFiles.length ? `; ESAV_TRUSTED_CAS ${ctx.config.trustedCaFiles.join(', ')}` : ''}`);
+        if (outputFormat(args) === 'table') ctx.out(`configured: OI CA ${ctx.oiCaFile()}${ctx.config.trustedCaFiles.length ? `; ESAV_TRUSTED_CAS ${ctx.config.trustedCaFiles.join(', ')}` : ''}`);
         ctx.out(render(['fingerprint', 'subject', 'not after', 'added', 'state'], rows, outputFormat(args)));
       }
     }

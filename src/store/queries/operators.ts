@@ -80,3 +80,21 @@ export function profilesOfOperator(operatorId: string): Query {
     values: [operatorId]
   };
 }
+
+/** The offers of the catalogue, by code. */
+export function offerCodes(): Query {
+  return { text: 'SELECT code FROM offer ORDER BY code', values: [] };
+}
+
+/** The certificates (any state) that carry a profile, locked with it for its deletion. */
+export function certificatesWithProfile(operatorId: string, name: string): Query {
+  return {
+    text: `SELECT c.fingerprint_sha256, c.state FROM client_certificate c JOIN profile p ON p.id = c.profile_id
+      WHERE p.operator_id = $1 AND p.name = $2 ORDER BY c.id`,
+    values: [operatorId, name]
+  };
+}
+
+export function deleteProfile(operatorId: string, name: string): Query {
+  return { text: 'DELETE FROM profile WHERE operator_id = $1 AND name = $2', values: [operatorId, name] };
+}

@@ -37,11 +37,7 @@ export async function registerCertificate(pool: Pool, r: RegisterRequest, actor:
     const known = (await run<{ code: string }>(client, certificateOwner(r.facts.fingerprint256)))[0];
     if (known) throw new AdminError('ADMIN_CONFLICT', `this certificate (${r.facts.fingerprint256}) is already registered to ${known.code}`);
     const active = await run<{ fingerprint_sha256: string; subject: string; not_after: Date }>(client, activeCertificatesOf(op.id, now));
-    if (active.length >= MAX_ACTIVE_CERTIFICATES) {
-      throw new AdminError('ADMIN_CONFLICT',
-        `${r.operatorCode} already has ${active.length} active certificates (the renewal overlap allows ${MAX_ACTIVE_CERTIFICATES}); revoke one first:`,
-        active.map((a) => `${a.fingerprint_sha256}  ${a.subject}  expires ${a.not_after.toISOString()}`));
-    }
+    if (active.length >= MAX_ACTIVE_CERTIFICATES) throw tooManyCertificates(r.operatorCode, active);
     const [row] = await run<{ id: string }>(client, insertCertificate({ ...r.facts, operatorId: op.id, profileId: profile.id, source: r.source }));
     await recordChange(client, {
       actor, action: 'register', entity: 'certificate', entityKey: r.facts.fingerprint256, operatorId: op.id,
@@ -49,6 +45,20 @@ export async function registerCertificate(pool: Pool, r: RegisterRequest, actor:
     }, 'certificates');
     return { id: String(row!.id) };
   });
+}
+
+/** The two-certificate rule checked before issuing (registration checks it again, under the operator's lock). */
+export async function assertRoomForCertificate(pool: Pool, operatorCode: string, now: Date): Promise<void> {
+  const op = (await run<{ id: string }>(pool, operatorIdByCode(operatorCode)))[0];
+  if (!op) throw new AdminError('ADMIN_NOT_FOUND', `no operator ${operatorCode}`);
+  const active = await run<{ fingerprint_sha256: string; subject: string; not_after: Date }>(pool, activeCertificatesOf(op.id, now));
+  if (active.length >= MAX_ACTIVE_CERTIFICATES) throw tooManyCertificates(operatorCode, active);
+}
+
+function tooManyCertificates(code: string, active: readonly { fingerprint_sha256: string; subject: string; not_after: Date }[]): AdminError {
+  return new AdminError('ADMIN_CONFLICT',
+    `${code} already has ${active.length} active certificates (the renewal overlap allows ${MAX_ACTIVE_CERTIFICATES}); revoke one first:`,
+    active.map((a) => `${a.fingerprint_sha256}  ${a.subject}  expires ${a.not_after.toISOString()}`));
 }
 
 export interface CertificateListing {
