@@ -22,7 +22,7 @@ import { certificateFacts, type CertificateFacts } from './pki/certificate-autho
 import { ensureDevPki, type DevPki } from './pki/dev-pki.js';
 import { createListener, createPool } from './store/database.js';
 import { loadDemoData } from './store/demo-data.js';
-import { startEmbeddedPostgres, type EmbeddedServer } from './store/embedded-postgres.js';
+import { lockDataDir, startEmbeddedPostgres, type DataDirLock, type EmbeddedServer } from './store/embedded-postgres.js';
 import { migrate } from './store/migrate.js';
 import type { TlsMaterial } from './transport/tls.js';
 
@@ -40,6 +40,8 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const started = performance.now();
 
+  // Before anything touches var/: a second `npm start` here must leave the running gateway and its database alone.
+  const dataDirLock: DataDirLock | null = config.databaseUrl === null ? lockDataDir(config.dataDir) : null;
   const pki = config.tls === null ? await ensureDevPki(config.pkiDir) : null;
   if (pki?.created) log.info({ dir: pki.dir }, 'development PKI created');
 
@@ -143,6 +145,7 @@ async function main(): Promise<void> {
     await ops.close();
     await pool.end();
     await embedded?.stop();
+    dataDirLock?.release();
     log.info('stopped');
     process.exit(0);
   };

