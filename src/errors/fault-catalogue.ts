@@ -11,7 +11,7 @@ export function faultCatalogueMarkdown(): string {
   const definitions: Readonly<Record<string, ErrorDefinition>> = errorRegistry;
   const rows = Object.entries(definitions).map(([code, d]) => {
     const soapCode = d.soapCode ?? ROLE[d.role];
-    const http = d.transport ? `${d.httpStatus}` : `500 (1.1) / ${d.soapCode ? 500 : d.role === 'Client' ? d.httpStatus : 500} (1.2)`;
+    const http = d.transport ? `${d.httpStatus}` : `500 (1.1) / ${d.soapCode ? 500 : d.role === 'Client' || d.httpStatus === 503 ? d.httpStatus : 500} (1.2)`;
     return `| \`${d.wireCode}\` | ${d.phase} | ${soapCode} | ${http} | ${retiredMark(d.retired)}${cell(d.message)} | \`${code}\` |`;
   });
   const internals: Readonly<Record<string, InternalCodeDefinition>> = internalCodes;
@@ -27,7 +27,7 @@ export function faultCatalogueMarkdown(): string {
     '`reessayerApres` (seconds), `versionEnService` (the live versions of the service), `prochaineFenetre`.',
     '',
     'SOAP 1.1 faults are answered with HTTP 500 (WS-I Basic Profile R1126); SOAP 1.2 faults with 400 (Sender) or 500',
-    '(Receiver). Refusals before the SOAP layer keep their HTTP status (404, 405, 413, 415) and still carry a SOAP 1.1',
+    '(Receiver; 503 for a Receiver fault asking to come back later: maintenance, unavailable). Refusals before the SOAP layer keep their HTTP status (404, 405, 413, 415) and still carry a SOAP 1.1',
     'fault. A code is never reused once retired. `{name}` marks a value of the request in the message.',
     '',
     '| code | phase | SOAP fault code | HTTP status | message (French, as sent) | internal code |',

@@ -1,6 +1,7 @@
 /**
  * The single place where an error becomes a SOAP Fault (ARCHITECTURE.md §4). SOAP 1.1 faults go out with HTTP 500
- * (WS-I Basic Profile R1126); SOAP 1.2 faults with 400 for Sender, 500 for Receiver (SOAP 1.2 part 2, §7.5.1).
+ * (WS-I Basic Profile R1126); SOAP 1.2 faults with 400 for Sender, 500 for Receiver (SOAP 1.2 part 2, §7.5.1), 503 for
+ * a Receiver fault that asks to come back later (maintenance, unavailable).
  * Transport refusals (405, 413, 415, 404) keep their own status. An unknown error becomes ERREUR_INTERNE: no stack,
  * no message, no internals reach the wire.
  */
@@ -68,7 +69,9 @@ export function writeFault(error: unknown, requestId: string, soap: SoapVersion 
   } else {
     fault = `<soap:Fault><soap:Code><soap:Value>soap:${code}</soap:Value></soap:Code><soap:Reason><soap:Text xml:lang="fr">${reason}</soap:Text></soap:Reason><soap:Detail>${detail}</soap:Detail></soap:Fault>`;
   }
-  const status = def.transport ? def.httpStatus : soap.id === '1.1' ? 500 : def.soapCode ? 500 : def.role === 'Client' ? def.httpStatus : 500;
+  // SOAP 1.2: a Receiver fault that means "not now" (maintenance, unavailable: 503 with Retry-After) keeps its 503, which
+  // HTTP clients and load balancers understand; SOAP 1.1 stays 500 (WS-I BP R1126), Retry-After in both.
+  const status = def.transport ? def.httpStatus : soap.id === '1.1' ? 500 : def.soapCode ? 500 : def.role === 'Client' || def.httpStatus === 503 ? def.httpStatus : 500;
   const headers: Record<string, string> = { 'content-type': soap.contentType, ...shape.httpHeaders };
   if (err.detail.retryAfterSeconds !== undefined) headers['retry-after'] = String(err.detail.retryAfterSeconds);
   return {

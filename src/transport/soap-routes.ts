@@ -75,7 +75,7 @@ export function soapRoutes(pipeline: SoapPipeline, port: number, bodyLimit: numb
         const url = request.url;
         const q = url.indexOf('?');
         const query: Record<string, string> = {};
-        if (q !== -1) for (const [k, v] of new URLSearchParams(url.slice(q + 1))) query[k] = v;
+        if (q !== -1) for (const [k, v] of new URLSearchParams(url.slice(q + 1))) query[k.toLowerCase()] = v; // ?WSDL like ?wsdl (SoapUI, some .NET tools)
         const pending = await pipeline.begin({
           method: request.method,
           path: q === -1 ? url : url.slice(0, q),

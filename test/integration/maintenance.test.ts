@@ -9,7 +9,7 @@ import { fixedClock } from '../../src/domain/clock.js';
 import { adminRunner, type AdminRunner } from '../support/admin.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
-import { call, consultation, SOAP11_ENV, textOf } from '../support/soap-client.js';
+import { call, consultation, SOAP11_ENV, SOAP12_ENV, textOf } from '../support/soap-client.js';
 
 const EXPLOITATION = 'http://esav.bfc-fibre.fr/exploitation/v1';
 
@@ -40,6 +40,20 @@ describe('maintenance windows (M1, M2)', () => {
     expect(textOf(r.body, 'faultstring')).to.include("jusqu'à 24/11/2026 04:15");
     clock.set('2026-11-24T03:15:00Z');
     expect((await read()).status).to.equal(200);
+  });
+
+  it('answers 500 in SOAP 1.1 (WS-I BP) and 503 in SOAP 1.2 during the window, with Retry-After in both', async () => {
+    clock.set('2026-11-24T03:05:00Z');
+    const soap12 = consultation('FTTH-21-0000001', SOAP12_ENV);
+    const r12 = await call(gw.url, { path: '/esav/prestation/v1', body: soap12, contentType: 'application/soap+xml; charset=utf-8', client: gw.pki.opa, ca: gw.pki.ca });
+    expect(r12.status).to.equal(503);
+    expect(r12.headers['retry-after']).to.equal('600');
+    expect(textOf(r12.body, 'Value')).to.equal('soap:Receiver');
+    expect(textOf(r12.body, 'code')).to.equal('SERVICE_EN_MAINTENANCE');
+    const r11 = await read();
+    expect(r11.status).to.equal(500);
+    expect(r11.headers['retry-after']).to.equal('600');
+    clock.set('2026-11-24T10:00:00Z');
   });
 
   it('keeps the window at 04:00 Paris on both daylight-saving days', async () => {

@@ -54,6 +54,17 @@ describe('strict edges of the SOAP listener', () => {
     }
   });
 
+  it('publishes the contract on ?WSDL and ?XSD= like on ?wsdl and ?xsd= (SoapUI and .NET tools write it in capitals)', async () => {
+    const get = (q: string): Promise<{ status: number; body: string }> => call(gw.url, { path: `/esav/prestation/v1${q}`, client: gw.pki.opa, ca: gw.pki.ca });
+    const [lower, upper] = [await get('?wsdl'), await get('?WSDL')];
+    expect(upper.status).to.equal(200);
+    expect(upper.body).to.equal(lower.body).and.include('wsdl:definitions');
+    const xsd = await get('?XSD=prestation.xsd');
+    expect(xsd.status).to.equal(200);
+    expect(xsd.body).to.equal((await get('?xsd=prestation.xsd')).body).and.include('schema');
+    expect((await post('/esav/prestation/v1?WSDL', consultation('FTTH-21-0000001'))).status, 'a POST to it is refused the same').to.equal(405);
+  });
+
   it('answers a URL with an invalid %-escape with a SOAP fault, not Fastify’s JSON', async () => {
     const r = await call(gw.url, { path: '/esav/%ZZ/v1?wsdl', client: gw.pki.opa, ca: gw.pki.ca });
     expect(String(r.headers['content-type'])).to.match(/^text\/xml/);
