@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pemFiles } from '../support/pki.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -50,15 +51,10 @@ describe('the test pack as its own package (npm run test-pack:pack, npm install 
     expect(install.code, install.err).to.equal(0);
     bin = path.join(prefix, 'bin', 'esav-test-pack');
     installed = path.join(prefix, 'lib', 'node_modules', 'esav-test-pack');
-    pem = {
-      cert: path.join(dir, 'opa.crt'), key: path.join(dir, 'opa.key'), ca: path.join(dir, 'ca.crt'),
-      untrustedCert: path.join(dir, 'untrusted.crt'), untrustedKey: path.join(dir, 'untrusted.key')
-    };
-    writeFileSync(pem.cert, gw.pki.opa.certPem);
-    writeFileSync(pem.key, gw.pki.opa.keyPem);
-    writeFileSync(pem.ca, gw.pki.ca);
-    writeFileSync(pem.untrustedCert, gw.pki.untrusted.certPem);
-    writeFileSync(pem.untrustedKey, gw.pki.untrusted.keyPem);
+    pem = pemFiles(dir, {
+      cert: { file: 'opa.crt', pem: gw.pki.opa.certPem }, key: { file: 'opa.key', pem: gw.pki.opa.keyPem }, ca: { file: 'ca.crt', pem: gw.pki.ca },
+      untrustedCert: { file: 'untrusted.crt', pem: gw.pki.untrusted.certPem }, untrustedKey: { file: 'untrusted.key', pem: gw.pki.untrusted.keyPem }
+    });
   });
   after(async () => {
     await gw?.close();

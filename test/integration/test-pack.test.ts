@@ -19,6 +19,7 @@ import { systemClock } from '../../src/domain/clock.js';
 import { createHttpsTransport } from '../../src/jobs/notification-sender.js';
 import { createNotificationWorker } from '../../src/jobs/notification-worker.js';
 import { createPool } from '../../src/store/database.js';
+import { pemFiles } from '../support/pki.js';
 import { adminRunner } from '../support/admin.js';
 import { freshDatabase, testDatabaseUrl } from '../support/database.js';
 import { realNotificationContract } from '../support/notifications.js';
@@ -34,12 +35,10 @@ describe('operator test pack (npm run test-pack)', function () {
   before(async () => {
     gw = await startGateway();
     dir = mkdtempSync(path.join(tmpdir(), 'esav-test-pack-'));
-    files = { cert: path.join(dir, 'client.crt'), key: path.join(dir, 'client.key'), ca: path.join(dir, 'ca.crt'), serverCert: path.join(dir, 'server.crt'), serverKey: path.join(dir, 'server.key') };
-    writeFileSync(files.cert, gw.pki.opa.certPem);
-    writeFileSync(files.key, gw.pki.opa.keyPem);
-    writeFileSync(files.ca, gw.pki.ca);
-    writeFileSync(files.serverCert, gw.pki.server.certPem);
-    writeFileSync(files.serverKey, gw.pki.server.keyPem);
+    files = pemFiles(dir, {
+      cert: { file: 'client.crt', pem: gw.pki.opa.certPem }, key: { file: 'client.key', pem: gw.pki.opa.keyPem }, ca: { file: 'ca.crt', pem: gw.pki.ca },
+      serverCert: { file: 'server.crt', pem: gw.pki.server.certPem }, serverKey: { file: 'server.key', pem: gw.pki.server.keyPem }
+    });
   });
   after(async () => {
     await gw?.close();

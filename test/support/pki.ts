@@ -3,6 +3,8 @@
  * OPB, a client signed by the CA but unregistered, an expired client, a client of an untrusted CA, and the gateway's
  * own client certificate for push notifications.
  */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import {
   certificateFacts, createCertificateAuthority, issueCertificate, type CertificateFacts, type IssuedCertificate
 } from '../../src/pki/certificate-authority.js';
@@ -64,4 +66,14 @@ async function build(): Promise<TestPki> {
 export function testPki(): Promise<TestPki> {
   pki ??= build();
   return pki;
+}
+
+/** Writes PEM texts as files in `dir` (what a command-line client is given) and answers their paths, by the same names. */
+export function pemFiles<K extends string>(dir: string, pems: Readonly<Record<K, { readonly file: string; readonly pem: string }>>): Record<K, string> {
+  const paths = {} as Record<K, string>;
+  for (const [name, { file, pem }] of Object.entries(pems) as [K, { file: string; pem: string }][]) {
+    paths[name] = path.join(dir, file);
+    writeFileSync(paths[name], pem);
+  }
+  return paths;
 }

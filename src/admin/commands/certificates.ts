@@ -47,7 +47,7 @@ export const certificateCommands: CommandGroup = {
         '`trust add`). At most two active certificates per operator (renewal overlap): revoke one to register a third.\n' +
         'It must be a client certificate: basic constraints cA=FALSE (or absent), key usage digitalSignature, extended key\n' +
         'usage clientAuth; a CA certificate is refused.',
-      positionals: ['operator'], options: { cert: { type: 'string', description: 'PEM certificate' }, ...PROFILE },
+      positionals: ['operator'], options: { cert: { type: 'string', description: 'PEM certificate', required: true }, ...PROFILE },
       async run(ctx, args) {
         const file = stringOption(args, 'cert');
         if (!file) throw new AdminError('ADMIN_USAGE', '--cert is required');

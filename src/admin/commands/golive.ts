@@ -50,7 +50,7 @@ export const goLiveCommands: CommandGroup = {
       async run(ctx, args) {
         const c = await calls(ctx, args.positionals[0]!);
         const v = await goLiveValidation(ctx.pool, c.operatorId);
-        ctx.out(v ? `${c.operatorCode}: validated for production (record of ${parisTimestamp(v.validated_at)}, ${v.signature ? 'signed, imported' : 'granted on a shared database'} on ${v.imported_at.toISOString()} by ${v.imported_by})`
+        ctx.out(v ? `${c.operatorCode}: validated for production (record of ${parisTimestamp(v.validated_at)}, ${v.signature ? 'signed, imported' : 'granted on a shared database'} on ${parisTimestamp(v.imported_at)} by ${v.imported_by})`
           : `${c.operatorCode}: not validated — production refuses its web-service calls with INTEGRATION_NON_VALIDEE`);
         ctx.out(render(['service', 'first success', 'last success', 'calls'], c.services.map((s) => [s.service, s.firstSuccess, s.lastSuccess, s.calls]), outputFormat(args)));
       }
@@ -58,7 +58,7 @@ export const goLiveCommands: CommandGroup = {
     {
       name: 'export', usage: '<operator> --out <file.json>', summary: 'integration side: write the signed validation record of the operator',
       details: 'Signed with the OI CA key (ESAV_CA_KEY; the development PKI\'s in development and integration), ECDSA P-256 SHA-256.\nRefused while the operator has no successful call recorded on this platform.',
-      positionals: ['operator'], options: { out: { type: 'string', description: 'the record file to write' } },
+      positionals: ['operator'], options: { out: { type: 'string', description: 'the record file to write', required: true } },
       async run(ctx, args) {
         const out = stringOption(args, 'out');
         if (!out) throw new AdminError('ADMIN_USAGE', '--out <file.json> is required');

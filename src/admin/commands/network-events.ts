@@ -81,8 +81,8 @@ function commandsOf(group: string, category: EventCategory): Command[] {
       details: category === 'TP' ? 'A planned work needs --nature, --start and --end.'
         : 'An incident needs --start; --end is the expected restoration, if known.',
       positionals: [],
-      options: { 'equipment-type': { type: 'string', description: 'equipementConcerne; LIENPMPBO names the PBO whose link to its PM is concerned' },
-        equipment: { type: 'string', description: 'the reference of the PM, PMT or PBO' }, ...OPTIONS },
+      options: { 'equipment-type': { type: 'string', description: 'equipementConcerne; LIENPMPBO names the PBO whose link to its PM is concerned', required: true },
+        equipment: { type: 'string', description: 'the reference of the PM, PMT or PBO', required: true }, ...OPTIONS },
       async run(ctx, args) {
         const kind = stringOption(args, 'equipment-type') ?? '';
         const ref = stringOption(args, 'equipment');

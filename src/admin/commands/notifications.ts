@@ -55,7 +55,7 @@ export const notificationCommands: CommandGroup = {
         'Events before the registration are not sent (the operator reads them by polling). Deliveries still pending go to the new URL.',
       positionals: ['operator'],
       options: {
-        url: { type: 'string', description: 'https URL of the endpoint' }, 'soap-version': { type: 'string', description: '1.1 or 1.2', default: '1.1' },
+        url: { type: 'string', description: 'https URL of the endpoint', required: true }, 'soap-version': { type: 'string', description: '1.1 or 1.2', default: '1.1' },
         'contract-version': { type: 'string', description: 'version of the notification contract the endpoint implements (new endpoint: 1)' }
       },
       async run(ctx, args) {

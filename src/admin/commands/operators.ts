@@ -42,7 +42,7 @@ export const operatorCommands: CommandGroup = {
         'The XML form is <bonDeCommande> with codeOperateur, referenceContrat, raisonSociale, siret, representant{nom,qualite},\n' +
         'contact{nom,courriel,telephone}, adresse{voie,codePostal,commune}, correspondantESAV, accesDemande{enLigne,integre}, dateActivation.\n' +
         'See docs/order-form.example.json and .xml. The operator gets the profile "complet" (all operations, all offers).',
-      positionals: [], options: { file: { type: 'string', description: 'the order form' } },
+      positionals: [], options: { file: { type: 'string', description: 'the order form', required: true } },
       async run(ctx, args) {
         const file = stringOption(args, 'file');
         if (!file) throw new AdminError('ADMIN_USAGE', '--file is required');
@@ -68,7 +68,7 @@ export const operatorCommands: CommandGroup = {
       summary: 'record a termination; the service ends two months after notice at the earliest (O1)',
       details: 'Without --end-date the service ends exactly two months after the notice. From the end date every call of the\noperator gets the fault OPERATEUR_INACTIF.',
       positionals: ['code'],
-      options: { 'notified-on': { type: 'string', description: 'date the termination was notified' }, 'end-date': { type: 'string', description: 'requested end date' } },
+      options: { 'notified-on': { type: 'string', description: 'date the termination was notified', required: true }, 'end-date': { type: 'string', description: 'requested end date' } },
       async run(ctx, args) {
         const notified = dateOption(args, 'notified-on');
         if (!notified) throw new AdminError('ADMIN_USAGE', '--notified-on is required');
