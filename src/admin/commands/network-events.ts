@@ -6,7 +6,7 @@ import { EQUIPMENT_KINDS, INTERVENTION_NATURES, isEquipmentKind, isNature, type 
   from '../../domain/network-event.js';
 import type { NetworkEventMove } from '../../domain/network-event-lifecycle.js';
 import { AdminError } from '../../errors/admin-error.js';
-import { declareNetworkEvent, listNetworkEvents, moveNetworkEventInStore, viewNetworkEvent } from '../../store/network-event-store.js';
+import { declareNetworkEvent, listNetworkEvents, moveNetworkEventInStore, viewNetworkEvent, type OperatorTold } from '../../store/network-event-store.js';
 import { CSV_OPTION, stringOption, type CommandArgs, type Command, type OptionSpec, outputFormat } from '../command.js';
 import { instantOption } from '../date-options.js';
 import { render } from '../output.js';
@@ -59,6 +59,12 @@ function checkCategory(category: EventCategory, reference: string): void {
   if (!reference.startsWith(`${category}-`)) throw new AdminError('ADMIN_NOT_FOUND', `no ${category === 'TP' ? 'planned work' : 'incident'} ${reference}`);
 }
 
+/** Who was told of the change (notificationTravaux): pushed, or not and why (the operator reads it with infoTravaux). */
+function toldLine(told: readonly OperatorTold[]): string {
+  if (told.length === 0) return '  operators told: none (no operator has a service behind this equipment)';
+  return `  operators told: ${told.map((t) => (t.pushed ? `${t.operator} (pushed)` : `${t.operator} (not pushed: ${t.reason ?? '?'}; infoTravaux only)`)).join(', ')}`;
+}
+
 function moveCommand(group: string, category: EventCategory, move: NetworkEventMove, summary: string, options: readonly string[]): Command {
   return {
     name: `${group} ${move}`, usage: `<reference> ${options.map((o) => `[--${o} <value>]`).join(' ')}`, summary,
@@ -66,8 +72,8 @@ function moveCommand(group: string, category: EventCategory, move: NetworkEventM
     async run(ctx, args) {
       const reference = args.positionals[0]!;
       checkCategory(category, reference);
-      const m = await moveNetworkEventInStore(ctx.pool, reference, move, givenFields(args), ctx.actor, ctx.clock.now());
-      ctx.out(`${reference}: ${m.from} → ${m.to}\n${describe(m.event)}`);
+      const m = await moveNetworkEventInStore(ctx.pool, reference, move, givenFields(args), ctx.actor, ctx.clock.now(), ctx.notificationContract());
+      ctx.out(`${reference}: ${m.from} → ${m.to}\n${describe(m.event)}\n${toldLine(m.told)}`);
     }
   };
 }
@@ -89,11 +95,11 @@ function commandsOf(group: string, category: EventCategory): Command[] {
         if (!isEquipmentKind(kind)) throw new AdminError('ADMIN_INVALID_INPUT', `--equipment-type: one of ${EQUIPMENT_KINDS.join(', ')}`);
         if (!ref) throw new AdminError('ADMIN_USAGE', '--equipment: the reference of the element is required');
         const f = givenFields(args);
-        const e = await declareNetworkEvent(ctx.pool, {
+        const { event: e, told } = await declareNetworkEvent(ctx.pool, {
           category, equipmentKind: kind, equipmentRef: ref, nature: f.nature ?? null, start: f.start ?? null, end: f.end ?? null, curative: f.curative ?? false,
           interventionRequired: f.interventionRequired ?? false, comments: f.comments ?? null, oiContact: f.oiContact ?? null
-        }, ctx.actor, ctx.clock.now());
-        ctx.out(`declared ${describe(e)}`);
+        }, ctx.actor, ctx.clock.now(), ctx.notificationContract());
+        ctx.out(`declared ${describe(e)}\n${toldLine(told)}`);
       }
     },
     moveCommand(group, category, 'update', `update a ${what}'s fields other than its dates (state MAJ)`,
