@@ -7,11 +7,12 @@ import { EQUIPMENT_ELEMENT, eventFieldProblems, type EventDeclaration, type Even
   type VisibleNetworkEvent } from '../domain/network-event.js';
 import { moveNetworkEvent, purgeBefore, refusalText, type NetworkEventMove, type NetworkEventState } from '../domain/network-event-lifecycle.js';
 import { announcementChannel, type NotificationContractFacts } from '../domain/limit-announcement.js';
+import type { TicketState } from '../domain/ticket-lifecycle.js';
 import { AdminError } from '../errors/admin-error.js';
 import { run, transaction, type Executor, type Pool, type Transaction } from './database.js';
 import {
-  clearImpacts, computeImpacts, equipmentForEvent, eventByReference, eventImpactSummary, insertEvent, listEvents, openEventsForService,
-  purgeClosedEvents, updateEvent, type EventRow
+  clearImpacts, commentLinkedTickets, computeImpacts, equipmentForEvent, eventByReference, eventImpactSummary, insertEvent, listEvents, openEventsForService,
+  purgeClosedEvents, ticketsLinkedToEvent, updateEvent, type EventRow
 } from './queries/network-events.js';
 import { impactedOperatorEndpoints, recordWorksNotices } from './queries/notification-outbox.js';
 import { visibleEvents } from './queries/network-visibility.js';
@@ -91,7 +92,12 @@ export async function declareNetworkEvent(pool: Pool, d: EventDeclaration, actor
   });
 }
 
-export interface MovedEvent extends DeclaredEvent { readonly from: NetworkEventState; readonly to: NetworkEventState }
+export interface MovedEvent extends DeclaredEvent {
+  readonly from: NetworkEventState;
+  readonly to: NetworkEventState;
+  /** On closure or cancellation: the linked tickets, not closed yet, that got the OI's comment. */
+  readonly commented: readonly string[];
+}
 
 /**
  * One move of the lifecycle with the fields it changes (absent ones kept). A refused move is ADMIN_CONFLICT with
@@ -118,7 +124,10 @@ export async function moveNetworkEventInStore(pool: Pool, reference: string, mov
     const [after] = await run<EventRow>(client, eventByReference(reference, false));
     const event = toNetworkEvent(after!);
     await recordChange(client, { actor, action: move, entity: 'network_event', entityKey: reference, before, after: event }, null);
-    return { event, from: outcome.from, to: outcome.to, told: await tellImpactedOperators(client, row.id, event, contract, now) };
+    const told = await tellImpactedOperators(client, row.id, event, contract, now);
+    const final = outcome.to === 'CLOTURE' || outcome.to === 'ANNULE';
+    const commented = final ? (await run<{ reference: string }>(client, commentLinkedTickets(row.id, now))).map((r) => r.reference) : [];
+    return { event, from: outcome.from, to: outcome.to, told, commented };
   });
 }
 
@@ -151,6 +160,13 @@ export async function visibleNetworkEvents(pool: Pool, operatorId: string, filte
     ...toNetworkEvent(r), pmtRef: r.pmt_ref, pboRef: r.pbo_ref, pmPrestations: r.pm_prestations ?? [],
     impactedPrises: r.impacted_prises ?? [], impactedServices: r.impacted_services ?? [], buildings: r.buildings ?? []
   }));
+}
+
+export interface LinkedTicket { readonly reference: string; readonly operator: string; readonly state: TicketState }
+
+/** The tickets filed inside this event (issue 15 part 5), oldest first. */
+export function ticketsLinkedTo(pool: Executor, reference: string): Promise<LinkedTicket[]> {
+  return run<LinkedTicket>(pool, ticketsLinkedToEvent(reference));
 }
 
 /** The open events impacting this operator's service (the filing cross-check, issue 15 part 5). */

@@ -5,9 +5,16 @@
 import { EQUIPMENT_KINDS, INTERVENTION_NATURES, isEquipmentKind, isNature, type EventCategory, type EventFields, type NetworkEvent }
   from '../../domain/network-event.js';
 import type { NetworkEventMove } from '../../domain/network-event-lifecycle.js';
+import { oiTicketActions } from '../../domain/oi-ticket-actions.js';
+import { oiStepsToClose } from '../../domain/ticket-lifecycle.js';
 import { AdminError } from '../../errors/admin-error.js';
-import { declareNetworkEvent, listNetworkEvents, moveNetworkEventInStore, viewNetworkEvent, type OperatorTold } from '../../store/network-event-store.js';
+import { isTicketActionRefusal } from '../../errors/ticket-action-refusal.js';
+import {
+  declareNetworkEvent, listNetworkEvents, moveNetworkEventInStore, ticketsLinkedTo, viewNetworkEvent, type LinkedTicket, type OperatorTold
+} from '../../store/network-event-store.js';
+import { createOiTicketPorts } from '../../store/oi-ticket-store.js';
 import { CSV_OPTION, stringOption, type CommandArgs, type Command, type OptionSpec, outputFormat } from '../command.js';
+import type { AdminContext } from '../context.js';
 import { instantOption } from '../date-options.js';
 import { render } from '../output.js';
 
@@ -65,15 +72,58 @@ function toldLine(told: readonly OperatorTold[]): string {
   return `  operators told: ${told.map((t) => (t.pushed ? `${t.operator} (pushed)` : `${t.operator} (not pushed: ${t.reason ?? '?'}; infoTravaux only)`)).join(', ')}`;
 }
 
+/** The tickets filed inside the event (the first n), with their operator and state. */
+function linkedLine(linked: readonly LinkedTicket[], first: number): string {
+  if (linked.length === 0) return '  tickets filed inside it: none';
+  const shown = linked.slice(0, first).map((t) => `${t.reference} (${t.operator}, ${t.state})`).join(' ');
+  return `  tickets filed inside it: ${linked.length} — ${shown}${linked.length > first ? ' …' : ''}`;
+}
+
+const CLOSE_TICKETS: OptionSpec = {
+  type: 'boolean', description: 'also close the tickets filed inside it that are still open (accepted, started, unfrozen as needed)'
+};
+
+/**
+ * --close-tickets (issue 15 part 5): each ticket linked to the event and not closed yet is moved to CLOS by the OI's
+ * ticket actions, one move at a time (each one a transition pushed to its operator), with the event named as the
+ * reason. A ticket another agent moved meanwhile is reported, not forced.
+ */
+async function closeLinkedTickets(ctx: AdminContext, e: NetworkEvent): Promise<string[]> {
+  const actions = oiTicketActions(createOiTicketPorts(ctx.pool));
+  const reason = `${e.category === 'DERCO' ? 'Incident réseau' : 'Travaux programmés'} ${e.reference} ${e.category === 'DERCO' ? 'clos' : 'terminés'}` +
+    `${e.comments ? ` : ${e.comments}` : ''}`;
+  const lines: string[] = [];
+  for (const t of await ticketsLinkedTo(ctx.pool, e.reference)) {
+    const steps = oiStepsToClose(t.state);
+    if (steps.length === 0) continue;
+    try {
+      let state: string = t.state;
+      for (const event of steps) state = await actions.move(t.reference, { event, reason: event === 'close' ? reason : null }, { name: ctx.actor }, ctx.clock.now());
+      lines.push(`  ${t.reference} (${t.operator}): ${t.state} → ${state}`);
+    } catch (err) {
+      if (!isTicketActionRefusal(err)) throw err;
+      lines.push(`  ${t.reference} (${t.operator}): left ${t.state} — ${err.code}: ${err.message}`);
+    }
+  }
+  return lines;
+}
+
 function moveCommand(group: string, category: EventCategory, move: NetworkEventMove, summary: string, options: readonly string[]): Command {
+  const closing = move === 'close';
   return {
-    name: `${group} ${move}`, usage: `<reference> ${options.map((o) => `[--${o} <value>]`).join(' ')}`, summary,
-    positionals: ['reference'], options: pick(options),
+    name: `${group} ${move}`, usage: `<reference> ${options.map((o) => `[--${o} <value>]`).join(' ')}${closing ? ' [--close-tickets]' : ''}`, summary,
+    ...(closing ? { details: 'The tickets filed inside it that are not closed get the closure as a comment of the OI; --close-tickets also closes them.' } : {}),
+    positionals: ['reference'], options: { ...pick(options), ...(closing ? { 'close-tickets': CLOSE_TICKETS } : {}) },
     async run(ctx, args) {
       const reference = args.positionals[0]!;
       checkCategory(category, reference);
       const m = await moveNetworkEventInStore(ctx.pool, reference, move, givenFields(args), ctx.actor, ctx.clock.now(), ctx.notificationContract());
       ctx.out(`${reference}: ${m.from} → ${m.to}\n${describe(m.event)}\n${toldLine(m.told)}`);
+      if (m.to === 'CLOTURE' || m.to === 'ANNULE') ctx.out(`  linked tickets commented: ${m.commented.length ? m.commented.join(' ') : 'none'}`);
+      if (closing && args.values['close-tickets'] === true) {
+        const closed = await closeLinkedTickets(ctx, m.event);
+        ctx.out(closed.length ? ['  linked tickets closed:', ...closed].join('\n') : '  linked tickets closed: none (none was open)');
+      }
     }
   };
 }
@@ -129,7 +179,8 @@ function commandsOf(group: string, category: EventCategory): Command[] {
         if (!v) throw new AdminError('ADMIN_NOT_FOUND', `no ${what} ${reference}`);
         const more = v.prises > v.firstPrises.length ? ' …' : '';
         ctx.out([describe(v.event), `  impacted prises: ${v.prises}${v.firstPrises.length ? ` — ${v.firstPrises.join(' ')}${more}` : ''}`,
-          `  impacted services: ${v.perOperator.length ? v.perOperator.map((o) => `${o.operator} ${o.count}`).join(', ') : '—'}`].join('\n'));
+          `  impacted services: ${v.perOperator.length ? v.perOperator.map((o) => `${o.operator} ${o.count}`).join(', ') : '—'}`,
+          linkedLine(await ticketsLinkedTo(ctx.pool, reference), first)].join('\n'));
       }
     }
   ];

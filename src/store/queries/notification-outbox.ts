@@ -8,10 +8,13 @@ import type { LimitAnnouncement, TicketEventKind } from '../notification-outbox.
 /**
  * The pending deliveries of the ticket events of a CTE named e (id, ticket_id, operator_id, at) whose operator has an
  * enabled endpoint: a statement to put after the CTE that inserted the events (the filing writes its ticket, its
- * first transition and its event in one statement with it).
+ * first transition and its events in one statement with it). The rank of an event (numeroOrdre) is the count of the
+ * ticket's earlier events (the CTE's own inserts are not visible to the sub-select) plus its rank among the CTE's
+ * events of the same ticket (a filing inside a network incident writes two: its state and the OI's comment).
  */
 export const DELIVERIES_OF_EVENTS = `INSERT INTO notification_delivery (event_pk, operator_id, ticket_id, ticket_sequence, next_attempt_at)
-           SELECT e.id, e.operator_id, e.ticket_id, (SELECT count(*) + 1 FROM ticket_event x WHERE x.ticket_id = e.ticket_id)::int, e.at
+           SELECT e.id, e.operator_id, e.ticket_id,
+                  ((SELECT count(*) FROM ticket_event x WHERE x.ticket_id = e.ticket_id) + row_number() OVER (PARTITION BY e.ticket_id ORDER BY e.id))::int, e.at
              FROM e JOIN notification_endpoint n ON n.operator_id = e.operator_id AND n.enabled`;
 
 /**
