@@ -63,7 +63,9 @@ export interface Config {
   readonly maxDatabaseWaiting: number;
   /** Fair shares of one instance per operator (issue 14): calls in flight, bytes announced, queue wait and depth. */
   readonly fairShare: {
-    readonly maxInFlight: number; readonly maxBufferedBytes: number; readonly contendedBytes: number; readonly queueMs: number; readonly maxQueued: number
+    readonly maxInFlight: number; readonly maxBufferedBytes: number; readonly contendedBytes: number; readonly queueMs: number; readonly maxQueued: number;
+    /** Undefined: no contended rate (ESAV_CONTENDED_BYTES_PER_SECOND=0). */
+    readonly contendedBytesPerSecond: number | undefined; readonly rateWaitMs: number;
   };
   /** A4: refuse the web services to an operator with no go-live validation (production; development if asked). */
   readonly requireGoLive: boolean;
@@ -242,7 +244,9 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
       maxBufferedBytes: int('ESAV_OPERATOR_MAX_BUFFERED_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
       contendedBytes: int('ESAV_CONTENDED_BUFFERED_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
       queueMs: int('ESAV_OPERATOR_QUEUE_MS', 250, 0, 10000),
-      maxQueued: int('ESAV_OPERATOR_MAX_QUEUED', 200, 0, 100000)
+      maxQueued: int('ESAV_OPERATOR_MAX_QUEUED', 200, 0, 100000),
+      contendedBytesPerSecond: int('ESAV_CONTENDED_BYTES_PER_SECOND', 8 * 1024 * 1024, 0, 1024 * 1024 * 1024) || undefined,
+      rateWaitMs: int('ESAV_CONTENDED_RATE_WAIT_MS', 2000, 0, 60000)
     }),
     drainDelayMs: int('ESAV_DRAIN_DELAY_MS', environment === 'development' ? 0 : 2000, 0, 60000),
     notifications,
