@@ -93,7 +93,9 @@ async function main(): Promise<void> {
       (e) => log.error({ err: e.message }, 'sandbox back office failed'))
     : null;
   let serving = true;
-  const ops = await buildOpsApp({ pool, clock: systemClock, serving: () => serving, load: app.load, requests: app.requestMetrics });
+  const { version } = JSON.parse(readFileSync(path.join(config.rootDir, 'package.json'), 'utf8')) as { version: string };
+  const ops = await buildOpsApp({ pool, clock: systemClock, serving: () => serving, load: app.load, requests: app.requestMetrics,
+    build: { version, commit: config.buildCommit ?? '' }, stalledAfterAttempts: config.notifications.stalledAfterAttempts });
   await ops.listen({ host: config.opsHost, port: config.opsPort });
   log.info({ url: `http://${config.opsHost}:${config.opsPort}`, routes: ['/health/live', '/health/ready', '/metrics'] }, 'ops listener');
   // The internal API for the OI's systems, on its own listener, trusting only the OI's internal CA.
