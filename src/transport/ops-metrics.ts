@@ -43,6 +43,8 @@ export interface OpsMetricsSources {
   readonly merge?: readonly Registry[];
 }
 
+export const DEFAULT_GAUGES_NAMED_AS_COUNTERS: readonly string[] = Object.freeze(['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']);
+
 export interface OpsMetrics {
   readonly contentType: string;
   render(): Promise<string>;
@@ -56,6 +58,9 @@ export function createOpsMetrics(s: OpsMetricsSources): OpsMetrics {
   const registry = new Registry();
   // process_cpu_seconds_total, process_resident_memory_bytes, nodejs_eventloop_lag_seconds, nodejs_heap_size_*…
   collectDefaultMetrics({ register: registry });
+  // prom-client also exposes the sums of three of them as gauges named `…_total`, a suffix Prometheus keeps for
+  // counters (promtool check metrics says so): the per-type gauges stay, sum() over them gives the same figure.
+  for (const sum of DEFAULT_GAUGES_NAMED_AS_COUNTERS) registry.removeSingleMetric(sum);
   let current: OpsSnapshot = EMPTY_SNAPSHOT;
   const registers = [registry];
 
