@@ -29,15 +29,18 @@ export interface RequestMetrics {
   render(): Promise<string>;
 }
 
-interface Children { readonly count: { inc(): void }; readonly duration: { observe(v: number): void } }
+/** One series: its labels, its call count (read by the counter at scrape time) and its histogram child. */
+interface Series { readonly labels: Record<(typeof LABELS)[number], string>; calls: number; readonly duration: { observe(v: number): void } }
 
 const LABELS = ['service', 'version', 'operation', 'outcome'] as const;
 
 export function createRequestMetrics(): RequestMetrics {
   const registry = new Registry();
-  const calls = new Counter({
+  const series = new Map<string, Series>();
+  new Counter({
     name: 'esav_soap_requests_total', help: 'SOAP calls answered, by service, version, operation and outcome (OK or the fault code).',
-    labelNames: LABELS, registers: [registry]
+    labelNames: LABELS, registers: [registry],
+    collect() { this.reset(); for (const s of series.values()) this.inc(s.labels, s.calls); }
   });
   const duration = new Histogram({
     name: 'esav_soap_request_duration_seconds', help: 'Time to answer a SOAP call, in seconds.',
@@ -47,8 +50,8 @@ export function createRequestMetrics(): RequestMetrics {
     name: 'esav_tls_handshake_failures_total', help: 'TLS handshakes that failed, by reason (no certificate, unknown CA, expired…).',
     labelNames: ['reason'], registers: [registry]
   });
-  // The per-request cost: one string key and a map lookup; prom-client's own label hashing runs once per series.
-  const children = new Map<string, Children>();
+  // The per-request cost (about a microsecond, README "Observability"): one string key, a map lookup, a count, and
+  // the histogram's observe; the counter reads the counts at scrape time instead of hashing labels per call.
   return {
     registry,
     observe(l, durationMs) {
@@ -56,14 +59,14 @@ export function createRequestMetrics(): RequestMetrics {
       const version = l.version ?? '';
       const operation = l.operation ?? '';
       const key = `${service}\u0000${version}\u0000${operation}\u0000${l.outcome}`;
-      let c = children.get(key);
-      if (c === undefined) {
+      let s = series.get(key);
+      if (s === undefined) {
         const labels = { service, version, operation, outcome: l.outcome };
-        c = { count: calls.labels(labels), duration: duration.labels(labels) };
-        children.set(key, c);
+        s = { labels, calls: 0, duration: duration.labels(labels) };
+        series.set(key, s);
       }
-      c.count.inc();
-      c.duration.observe(durationMs / 1000);
+      s.calls++;
+      s.duration.observe(durationMs / 1000);
     },
     tlsFailure(reason) {
       tls.inc({ reason });
