@@ -103,7 +103,8 @@ async function main(): Promise<void> {
   let internal: Awaited<ReturnType<typeof buildInternalApp>> | null = null;
   if (internalCaFile) {
     const own = tlsMaterial(config, pki);
-    internal = await buildInternalApp({ pool, clock: systemClock, tls: { cert: own.cert, key: own.key, ca: [readFileSync(internalCaFile, 'utf8')] } });
+    internal = await buildInternalApp({ pool, clock: systemClock, tls: { cert: own.cert, key: own.key, ca: [readFileSync(internalCaFile, 'utf8')] },
+      logger: log.child({ listener: 'internal-api' }), version });
     await internal.listen({ host: config.internalHost, port: config.internalPort });
     log.info({ url: `https://${config.internalHost}:${config.internalPort}` }, 'internal API for the OI listening');
   } else {
