@@ -55,14 +55,17 @@ async function readSnapshot(deps: OpsAppDeps, stalledAfter: number): Promise<Ops
   const active = all.filter((c) => c.state === 'active' && c.not_after.getTime() > now.getTime());
   return {
     certificatesInRenewalWindow: expiring.length,
-    activeCertificates: active.map((c) => ({ operator: c.operator, fingerprint: c.fingerprint_sha256.slice(0, 16), notAfterSeconds: Math.floor(c.not_after.getTime() / 1000) })),
+    activeCertificates: active.map((c) => ({
+      operator: c.operator, fingerprint: c.fingerprint_sha256.slice(0, 16), notAfterSeconds: Math.floor(c.not_after.getTime() / 1000)
+    })),
     // The delivery lag: how old the oldest waiting notification (ticket event or limit announcement) is.
     notifications: queue.map((q) => ({
       operator: q.code, pending: Number(q.pending), stalled: Number(q.stalled),
       lagSeconds: q.oldest ? Math.max(0, Math.round((now.getTime() - q.oldest.getTime()) / 1000)) : 0
     })),
     requests: deps.load?.totals().map((t) => ({ operator: t.operator, category: t.category, outcome: t.outcome, value: t.value })) ?? [],
-    limits: deps.load?.limits().filter((l) => inForce(l, now)).map((l) => ({ operator: l.operatorCode, scope: l.scope, id: String(l.id), perMinute: l.perMinute })) ?? []
+    limits: deps.load?.limits().filter((l) => inForce(l, now))
+      .map((l) => ({ operator: l.operatorCode, scope: l.scope, id: String(l.id), perMinute: l.perMinute })) ?? []
   };
 }
 

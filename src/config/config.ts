@@ -185,7 +185,9 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
     problems.push(`ESAV_DEMO_DATA=${demo}: expected true or false`);
   }
   const commit = str('ESAV_BUILD_COMMIT');
-  if (commit !== undefined && !/^[0-9a-f]{7,40}$/.test(commit)) problems.push(`ESAV_BUILD_COMMIT=${commit}: expected a git commit id (7 to 40 lowercase hex digits)`);
+  if (commit !== undefined && !/^[0-9a-f]{7,40}$/.test(commit)) {
+    problems.push(`ESAV_BUILD_COMMIT=${commit}: expected a git commit id (7 to 40 lowercase hex digits)`);
+  }
   const notifyCert = file('ESAV_NOTIFY_CLIENT_CERT');
   const notifyKey = file('ESAV_NOTIFY_CLIENT_KEY');
   if ((notifyCert === undefined) !== (notifyKey === undefined)) problems.push('ESAV_NOTIFY_CLIENT_CERT and ESAV_NOTIFY_CLIENT_KEY go together: set both or none');

@@ -21,7 +21,8 @@ function named<S extends JsonSchema>(name: string, schema: S): S {
 
 const instant = { type: 'string', format: 'date-time' } as const;
 /** The schema or null (an enum then lists null too, as JSON Schema asks). */
-const nullable = (s: JsonSchema): JsonSchema => ({ ...s, type: [s.type, 'null'], ...(Array.isArray(s.enum) ? { enum: [...(s.enum as unknown[]), null] } : {}) });
+const nullable = (s: JsonSchema): JsonSchema =>
+  ({ ...s, type: [s.type, 'null'], ...(Array.isArray(s.enum) ? { enum: [...(s.enum as unknown[]), null] } : {}) });
 const states = { type: 'string', enum: [...TICKET_STATES] } as const;
 const freezeReasons = { type: 'string', enum: Object.keys(FREEZE_REASONS) } as const;
 
@@ -37,11 +38,12 @@ export const ERROR_SCHEMA = named('Error', {
   }
 });
 
-const FORM_FIELD = { type: 'object', required: ['path', 'label', 'value'], properties: { path: { type: 'string' }, label: { type: 'string' }, value: { type: 'string' } } };
+const text = { type: 'string' } as const;
+const FORM_FIELD = { type: 'object', required: ['path', 'label', 'value'], properties: { path: text, label: text, value: text } };
 
 const TICKET_PROPERTIES = {
   id: { type: 'string' }, reference: { type: 'string', examples: ['SIG-2026-0000042'] }, operatorId: { type: 'string' }, operatorCode: { type: 'string' },
-  serviceId: { type: 'string' }, offerCode: { type: 'string' }, operatorReference: { type: 'string' }, formId: { type: 'string' }, formVersion: { type: 'integer' },
+  serviceId: text, offerCode: text, operatorReference: text, formId: text, formVersion: { type: 'integer' },
   formFields: { type: 'array', items: FORM_FIELD }, state: states, acceptedAt: instant, stateChangedAt: instant, closedAt: nullable(instant),
   freezeReason: nullable(freezeReasons), freezeDetail: nullable({ type: 'string' })
 } as const;
@@ -91,7 +93,8 @@ export const LIST_TICKETS: RouteSchema = {
     type: 'object',
     properties: {
       state: states,
-      operator: { type: 'string', pattern: '^[A-Z0-9]{2,16}$', description: 'An operator code; an unknown one is refused (UNKNOWN_OPERATOR), never an empty list.' },
+      operator: { type: 'string', pattern: '^[A-Z0-9]{2,16}$',
+        description: 'An operator code; an unknown one is refused (UNKNOWN_OPERATOR), never an empty list.' },
       limit: { type: 'integer', minimum: 1, maximum: LIST_MAX_LIMIT, default: LIST_DEFAULT_LIMIT },
       page: { type: 'integer', minimum: 1, default: 1, description: 'A page past the last is empty, not an error.' }
     }

@@ -66,7 +66,10 @@ export function openApiCollector(app: FastifyInstance, info: OpenApiInfo, named:
           (paths[url] ??= {})[method.toLowerCase()] = operation(schema);
         }
       }
-      return { openapi: '3.1.0', info, paths, components: { schemas: components, securitySchemes: security }, security: Object.keys(security).map((k) => ({ [k]: [] })) };
+      return {
+        openapi: '3.1.0', info, paths,
+        components: { schemas: components, securitySchemes: security }, security: Object.keys(security).map((k) => ({ [k]: [] }))
+      };
     }
   };
 }

@@ -43,7 +43,8 @@ export interface OpsMetricsSources {
   readonly merge?: readonly Registry[];
 }
 
-export const DEFAULT_GAUGES_NAMED_AS_COUNTERS: readonly string[] = Object.freeze(['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']);
+export const DEFAULT_GAUGES_NAMED_AS_COUNTERS: readonly string[] =
+  Object.freeze(['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']);
 
 export interface OpsMetrics {
   readonly contentType: string;
@@ -74,20 +75,25 @@ export function createOpsMetrics(s: OpsMetricsSources): OpsMetrics {
     collect() { this.set(s.pool.total()); } });
   new Gauge({ name: 'esav_db_pool_connections_idle', help: 'Open connections of the database pool that no statement uses.', registers,
     collect() { this.set(s.pool.idle()); } });
-  new Gauge({ name: 'esav_db_pool_waiting_requests', help: 'Statements waiting for a connection of the pool (the overload guard sheds above ESAV_MAX_DB_WAITING).',
-    registers, collect() { this.set(s.pool.waiting()); } });
+  new Gauge({ name: 'esav_db_pool_waiting_requests', registers,
+    help: 'Statements waiting for a connection of the pool (the overload guard sheds above ESAV_MAX_DB_WAITING).',
+    collect() { this.set(s.pool.waiting()); } });
 
   new Gauge({ name: 'esav_certificates_in_renewal_window', registers,
     help: `Active client certificates expiring within ${s.renewalWindowWorkingDays} French working days (DOMAIN.md A3).`,
     collect() { this.set(current.certificatesInRenewalWindow); } });
   new Gauge({ name: 'esav_certificate_expiry_timestamp_seconds', help: 'notAfter of each active client certificate, in Unix seconds.',
     labelNames: ['operator', 'fingerprint'], registers,
-    collect() { this.reset(); for (const c of current.activeCertificates) this.set({ operator: c.operator, fingerprint: c.fingerprint }, c.notAfterSeconds); } });
+    collect() {
+      this.reset();
+      for (const c of current.activeCertificates) this.set({ operator: c.operator, fingerprint: c.fingerprint }, c.notAfterSeconds);
+    } });
   new Gauge({ name: 'esav_certificates_active', help: 'Active, unexpired client certificates.', registers,
     collect() { this.set(current.activeCertificates.length); } });
 
   new Counter({ name: 'esav_requests_total', labelNames: ['operator', 'category', 'outcome'], registers,
-    help: 'Calls that reached their operation on this instance, per operator, contract category (DOMAIN.md L1; OTHER: outside the five) and outcome (ok, fault, limited: refused by an L2 limit).',
+    help: 'Calls that reached their operation on this instance, per operator, contract category (DOMAIN.md L1; OTHER: outside the five) '
+      + 'and outcome (ok, fault, limited: refused by an L2 limit).',
     collect() { this.reset(); for (const r of current.requests) this.inc({ operator: r.operator, category: r.category, outcome: r.outcome }, r.value); } });
   new Gauge({ name: 'esav_load_limit_per_minute', help: 'Per-minute limits in force (DOMAIN.md L2), per operator and scope.',
     labelNames: ['operator', 'scope', 'id'], registers,
@@ -95,10 +101,12 @@ export function createOpsMetrics(s: OpsMetricsSources): OpsMetrics {
 
   new Gauge({ name: 'esav_notification_queue_depth', help: 'Push notifications waiting for delivery, per operator.', labelNames: ['operator'], registers,
     collect() { this.reset(); for (const n of current.notifications) this.set({ operator: n.operator }, n.pending); } });
-  new Gauge({ name: 'esav_notification_lag_seconds', help: 'Age of the oldest notification waiting for delivery, per operator.', labelNames: ['operator'], registers,
+  new Gauge({ name: 'esav_notification_lag_seconds', help: 'Age of the oldest notification waiting for delivery, per operator.',
+    labelNames: ['operator'], registers,
     collect() { this.reset(); for (const n of current.notifications) this.set({ operator: n.operator }, n.lagSeconds); } });
   new Gauge({ name: 'esav_notification_deliveries_stalled', labelNames: ['operator'], registers,
-    help: `Notifications waiting after ${s.stalledAfterAttempts} failed attempts or more (ESAV_NOTIFY_STALLED_AFTER), retried at the longest interval, per operator.`,
+    help: `Notifications waiting after ${s.stalledAfterAttempts} failed attempts or more (ESAV_NOTIFY_STALLED_AFTER), `
+      + 'retried at the longest interval, per operator.',
     collect() { this.reset(); for (const n of current.notifications) this.set({ operator: n.operator }, n.stalled); } });
 
   const exposed = s.merge && s.merge.length > 0 ? Registry.merge([registry, ...s.merge]) : registry;
