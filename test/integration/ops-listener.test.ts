@@ -3,7 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { fixedClock } from '../../src/domain/clock.js';
 import { createServer, type Server } from 'node:net';
 import { buildOpsApp, READINESS_PING_MS } from '../../src/ops-app.js';
-import { createPool } from '../../src/store/database.js';
+import { createPool, run } from '../../src/store/database.js';
+import { adminRunner } from '../support/admin.js';
+import { call, textOf } from '../support/soap-client.js';
+import { filing, formExample } from '../support/tickets.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { testPki } from '../support/pki.js';
@@ -61,5 +64,31 @@ describe('ops listener: health and certificate metrics', () => {
     clock.set(new Date());
     expect((await ops.inject({ url: '/metrics' })).body).to.match(/^esav_certificates_in_renewal_window 0$/m);
     expect(res.body).to.include('# TYPE esav_notification_queue_depth gauge').and.include('# TYPE esav_notification_lag_seconds gauge');
+  });
+
+  it('counts the waiting notifications per operator, those stalled after the threshold, and the pool', async () => {
+    const admin = adminRunner(db.schema, gw.pki);
+    // An endpoint nobody answers on: the filing's event waits for delivery (no worker runs in this test).
+    expect((await admin(['notifications', 'set-endpoint', 'OPA', '--url', 'https://127.0.0.1:9/esav'])).code).to.equal(0);
+    const r = await call(gw.url, { path: '/esav/signalisation/v2', body: filing(2, 'FTTH-21-0000001', 'OPA-OPS-1', formExample('ftth', 2, 'valid-minimal.xml')),
+      client: gw.pki.opa, ca: gw.pki.ca });
+    expect(textOf(r.body, 'referenceSignalisation')).to.match(/^SIG-/);
+    const stalled = await buildOpsApp({ pool: db.pool, clock: fixedClock(new Date()), serving: () => true, stalledAfterAttempts: 3 });
+    try {
+      const before = (await stalled.inject({ url: '/metrics' })).body;
+      expect(before).to.match(/^esav_notification_queue_depth\{operator="OPA"\} [1-9]\d*$/m);
+      expect(before).to.match(/^esav_notification_deliveries_stalled\{operator="OPA"\} 0$/m);
+      await run(db.pool, { text: "UPDATE notification_delivery SET attempts = 3 WHERE state = 'pending'", values: [] });
+      const after = (await stalled.inject({ url: '/metrics' })).body;
+      const depth = /^esav_notification_queue_depth\{operator="OPA"\} (\d+)$/m.exec(after)![1];
+      expect(after).to.match(new RegExp(`^esav_notification_deliveries_stalled\\{operator="OPA"\\} ${depth}$`, 'm'));
+      expect(after).to.include('HELP esav_notification_deliveries_stalled Notifications waiting after 3 failed attempts or more');
+      // The test pool (5 connections): open ones, idle ones, none waiting.
+      expect(after).to.match(/^esav_db_pool_connections_max 5$/m);
+      expect(after).to.match(/^esav_db_pool_connections [1-5]$/m);
+      expect(after).to.match(/^esav_db_pool_waiting_requests 0$/m);
+    } finally {
+      await stalled.close();
+    }
   });
 });
