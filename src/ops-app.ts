@@ -21,6 +21,16 @@ export const RENEWAL_WINDOW_WORKING_DAYS = 15;
  * (PostgreSQL frozen, pool saturated) is "not ready"; the ping itself stays bounded by the statement timeout.
  */
 export const READINESS_PING_MS = 800;
+/** A scrape's database reads give up after this (Prometheus' scrape timeout is 10 s by default): the rest is still served. */
+export const METRICS_DATABASE_READ_MS = 2000;
+
+/** `p`, or a rejection if it did not settle before `ms` (its own later failure is then ignored). */
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms); });
+  p.catch(() => undefined);
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
 
 /** True if `p` settled (its rejection passed on) before `ms`, false if it did not answer by then. */
 function answeredWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
@@ -83,7 +93,7 @@ export async function buildOpsApp(deps: OpsAppDeps): Promise<FastifyInstance> {
     pool: { max: deps.pool.options.poolSize, total: () => deps.pool.totalCount, idle: () => deps.pool.idleCount, waiting: () => deps.pool.waitingCount },
     renewalWindowWorkingDays: RENEWAL_WINDOW_WORKING_DAYS,
     stalledAfterAttempts: stalledAfter,
-    snapshot: () => readSnapshot(deps, stalledAfter),
+    snapshot: () => within(readSnapshot(deps, stalledAfter), METRICS_DATABASE_READ_MS),
     ...(deps.requests ? { merge: [deps.requests.registry] } : {})
   });
   return buildOpsServer({

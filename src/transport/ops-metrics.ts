@@ -37,7 +37,7 @@ export interface OpsMetricsSources {
   readonly pool: PoolStats;
   readonly renewalWindowWorkingDays: number;
   readonly stalledAfterAttempts: number;
-  /** Read once per scrape. */
+  /** Read once per scrape; when it fails, the scrape still answers: esav_metrics_database_up 0 and the last values read. */
   snapshot(): Promise<OpsSnapshot>;
   /** Other registries whose metrics the listener exposes too (this instance's request metrics). */
   readonly merge?: readonly Registry[];
@@ -63,7 +63,13 @@ export function createOpsMetrics(s: OpsMetricsSources): OpsMetrics {
   // counters (promtool check metrics says so): the per-type gauges stay, sum() over them gives the same figure.
   for (const sum of DEFAULT_GAUGES_NAMED_AS_COUNTERS) registry.removeSingleMetric(sum);
   let current: OpsSnapshot = EMPTY_SNAPSHOT;
+  let databaseUp = 0;
   const registers = [registry];
+
+  // A database that fails or freezes must not take the process, pool and request metrics down with it.
+  new Gauge({ name: 'esav_metrics_database_up', registers,
+    help: '1 if this scrape read the certificates and the notification queue from the database, 0 if it failed or gave no answer in time.',
+    collect() { this.set(databaseUp); } });
 
   new Gauge({ name: 'esav_build_info', help: 'The gateway\'s version, the commit it was built from (when known) and the Node.js version; always 1.',
     labelNames: ['version', 'commit', 'node_version'], registers })
@@ -113,7 +119,14 @@ export function createOpsMetrics(s: OpsMetricsSources): OpsMetrics {
   return {
     contentType: Registry.PROMETHEUS_CONTENT_TYPE,
     async render() {
-      current = await s.snapshot();
+      try {
+        current = await s.snapshot();
+        databaseUp = 1;
+      } catch {
+        // The last values read stay (an alert on them neither fires nor resolves on a database outage); their
+        // freshness is esav_metrics_database_up's business.
+        databaseUp = 0;
+      }
       return exposed.metrics();
     }
   };

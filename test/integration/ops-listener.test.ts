@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { FastifyInstance } from 'fastify';
 import { fixedClock } from '../../src/domain/clock.js';
 import { createServer, type Server } from 'node:net';
-import { buildOpsApp, READINESS_PING_MS } from '../../src/ops-app.js';
+import { buildOpsApp, METRICS_DATABASE_READ_MS, READINESS_PING_MS } from '../../src/ops-app.js';
 import { createPool, run } from '../../src/store/database.js';
 import { adminRunner } from '../support/admin.js';
 import { call, textOf } from '../support/soap-client.js';
@@ -48,6 +48,12 @@ describe('ops listener: health and certificate metrics', () => {
       const ready = await frozen.inject({ url: '/health/ready' });
       expect(ready.statusCode).to.equal(503);
       expect(ready.json().checks.database).to.equal(`unreachable: no answer within ${READINESS_PING_MS} ms`);
+      // The scrape still answers, in time, with what does not need the database.
+      const started = Date.now();
+      const metrics = await frozen.inject({ url: '/metrics' });
+      expect(Date.now() - started).to.be.lessThan(METRICS_DATABASE_READ_MS + 1000);
+      expect(metrics.statusCode).to.equal(200);
+      expect(metrics.body).to.match(/^esav_metrics_database_up 0$/m).and.match(/^process_resident_memory_bytes \d+$/m).and.match(/^esav_db_pool_connections_max 1$/m);
     } finally {
       await frozen.close();
       await pool.end().catch(() => undefined);
@@ -60,6 +66,7 @@ describe('ops listener: health and certificate metrics', () => {
     expect(res.headers['content-type']).to.include('text/plain; version=0.0.4');
     // OPA (two: valid and expired-in-TLS test certificate registered) and OPB: the expired one is not active.
     expect(res.body).to.match(/^esav_certificates_in_renewal_window 2$/m);
+    expect(res.body).to.match(/^esav_metrics_database_up 1$/m);
     expect(res.body).to.match(/^esav_certificate_expiry_timestamp_seconds\{operator="OPB",fingerprint="[0-9a-f]{16}"\} \d{10}$/m);
     clock.set(new Date());
     expect((await ops.inject({ url: '/metrics' })).body).to.match(/^esav_certificates_in_renewal_window 0$/m);
