@@ -37,8 +37,11 @@ export interface OpsMetricsSources {
   readonly pool: PoolStats;
   readonly renewalWindowWorkingDays: number;
   readonly stalledAfterAttempts: number;
-  /** Read once per scrape; when it fails, the scrape still answers: esav_metrics_database_up 0 and the last values read. */
-  snapshot(): Promise<OpsSnapshot>;
+  /**
+   * Read once per scrape; null when the database gave no answer in time. When it fails or times out, the scrape
+   * still answers: esav_metrics_database_up 0 and the last values read.
+   */
+  snapshot(): Promise<OpsSnapshot | null>;
   /** Other registries whose metrics the listener exposes too (this instance's request metrics). */
   readonly merge?: readonly Registry[];
 }
@@ -120,8 +123,9 @@ export function createOpsMetrics(s: OpsMetricsSources): OpsMetrics {
     contentType: Registry.PROMETHEUS_CONTENT_TYPE,
     async render() {
       try {
-        current = await s.snapshot();
-        databaseUp = 1;
+        const read = await s.snapshot();
+        databaseUp = read === null ? 0 : 1;
+        current = read ?? current;
       } catch {
         // The last values read stay (an alert on them neither fires nor resolves on a database outage); their
         // freshness is esav_metrics_database_up's business.
