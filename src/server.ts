@@ -13,6 +13,7 @@ import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { isCodedError } from './errors/coded-error.js';
 import { CatalogError, loadCatalog } from './catalog/catalog-loader.js';
 import { ContractError, loadContracts } from './contracts/contract-loader.js';
+import { notificationContractFacts } from './contracts/notification-contract.js';
 import { scheduleNightlyJobs } from './jobs/nightly-jobs.js';
 import { startSandboxBackOffice } from './jobs/sandbox-back-office.js';
 import { parisDate } from './domain/calendar.js';
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
   if (internalCaFile) {
     const own = tlsMaterial(config, pki);
     internal = await buildInternalApp({ pool, clock: systemClock, tls: { cert: own.cert, key: own.key, ca: [readFileSync(internalCaFile, 'utf8')] },
-      logger: log.child({ listener: 'internal-api' }), version: build.version });
+      logger: log.child({ listener: 'internal-api' }), version: build.version, notificationContract: notificationContractFacts(contracts) });
     await internal.listen({ host: config.internalHost, port: config.internalPort });
     log.info({ url: `https://${config.internalHost}:${config.internalPort}` }, 'internal API for the OI listening');
   } else {

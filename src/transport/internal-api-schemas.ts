@@ -7,6 +7,8 @@
 import { LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT } from '../domain/oi-ticket-actions.js';
 import { TEXT_MAX_LENGTH } from '../domain/free-text.js';
 import { FREEZE_REASONS, TICKET_STATES, TRANSITIONS } from '../domain/ticket-lifecycle.js';
+import { EQUIPMENT_KINDS, EVENT_CATEGORIES, INTERVENTION_NATURES, COMMENT_MAX } from '../domain/network-event.js';
+import { NETWORK_EVENT_MOVES, NETWORK_EVENT_STATES } from '../domain/network-event-lifecycle.js';
 import { internalApiErrors } from '../errors/internal-api-errors.js';
 import { ticketActionRefusals } from '../errors/ticket-action-refusal.js';
 
@@ -131,6 +133,95 @@ export const COMMENT_TICKET: RouteSchema = {
   params: REFERENCE_PARAMS,
   body: { type: 'object', required: ['text'], properties: { text: { type: 'string', minLength: 1, maxLength: TEXT_MAX_LENGTH.comment } } },
   response: { 204: { description: 'Recorded.', type: 'null' }, ...errors(400, 404, 409, 413, 415, 503, 500) }
+};
+
+// Planned works (TP) and network incidents (DERCO), issue 15: the same actions as esav-admin network works|incidents.
+const category = { type: 'string', enum: [...EVENT_CATEGORIES] } as const;
+const eventState = { type: 'string', enum: [...NETWORK_EVENT_STATES] } as const;
+const NETWORK_EVENT_PROPERTIES = {
+  reference: { type: 'string', examples: ['DERCO-0000012'] }, category, equipmentKind: { type: 'string', enum: [...EQUIPMENT_KINDS] },
+  equipmentRef: text, pmRef: text, state: eventState, nature: nullable({ type: 'string', enum: [...INTERVENTION_NATURES] }),
+  start: nullable(instant), end: nullable(instant), curative: { type: 'boolean' }, interventionRequired: { type: 'boolean' },
+  comments: nullable(text), oiContact: nullable(text), createdAt: instant, modifiedAt: instant, closedAt: nullable(instant)
+} as const;
+const NETWORK_EVENT = named('NetworkEvent', { type: 'object', required: Object.keys(NETWORK_EVENT_PROPERTIES), properties: NETWORK_EVENT_PROPERTIES });
+const NETWORK_EVENT_LISTED = named('NetworkEventListed', {
+  type: 'object', required: [...Object.keys(NETWORK_EVENT_PROPERTIES), 'prises', 'services'],
+  properties: { ...NETWORK_EVENT_PROPERTIES, prises: { type: 'integer' }, services: { type: 'integer' } }
+});
+const OPERATOR_TOLD = named('OperatorTold', {
+  type: 'object', required: ['operator', 'pushed', 'reason'], description: 'How an impacted operator was told of the change (notificationTravaux).',
+  properties: { operator: text, pushed: { type: 'boolean' }, reason: nullable(text) }
+});
+const EVENT_FIELDS_BODY = {
+  nature: { type: 'string', enum: [...INTERVENTION_NATURES] }, start: { ...instant, description: 'ISO 8601 with its offset.' },
+  end: { ...instant, description: 'For an incident, the expected restoration.' }, curative: { type: 'boolean' },
+  interventionRequired: { type: 'boolean', description: 'The operator must intervene.' }, comments: { type: 'string', maxLength: COMMENT_MAX },
+  contact: { type: 'string', maxLength: 200, description: 'The OI contact (coordonneesContactOI).' }
+} as const;
+const EVENT_REFERENCE_PARAMS = { type: 'object', required: ['reference'], properties: { reference: { type: 'string', description: 'TP-… or DERCO-….' } } };
+
+export const LIST_NETWORK_EVENTS: RouteSchema = {
+  operationId: 'listNetworkEvents', tags: ['network'], summary: 'The open planned works and incidents (all=true: the closed ones not purged yet), newest first',
+  querystring: { type: 'object', properties: { category, all: { type: 'boolean', default: false }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 1000 } } },
+  response: { 200: { type: 'object', required: ['events'], properties: { events: { type: 'array', items: NETWORK_EVENT_LISTED } } }, ...errors(400, 503, 500) }
+};
+
+export const SHOW_NETWORK_EVENT: RouteSchema = {
+  operationId: 'showNetworkEvent', tags: ['network'], summary: 'A planned work or incident: its impacted prises (the first n), services per operator, tickets filed inside it',
+  params: EVENT_REFERENCE_PARAMS,
+  querystring: { type: 'object', properties: { first: { type: 'integer', minimum: 0, maximum: 10_000, default: 20 } } },
+  response: {
+    200: named('NetworkEventView', {
+      type: 'object', required: ['event', 'prises', 'firstPrises', 'perOperator', 'tickets'],
+      properties: {
+        event: NETWORK_EVENT, prises: { type: 'integer' }, firstPrises: { type: 'array', items: text },
+        perOperator: { type: 'array', items: { type: 'object', required: ['operator', 'count'], properties: { operator: text, count: { type: 'integer' } } } },
+        tickets: { type: 'array', items: { type: 'object', required: ['reference', 'operator', 'state'], properties: { reference: text, operator: text, state: states } } }
+      }
+    }),
+    ...errors(400, 404, 503, 500)
+  }
+};
+
+export const DECLARE_NETWORK_EVENT: RouteSchema = {
+  operationId: 'declareNetworkEvent', tags: ['network'], summary: 'Declares a planned work or incident on an element of the inventory (state NOUVEAU)',
+  description: 'A TP needs its nature, start and end; a DERCO its start. The impacted prises and services are computed; every impacted operator is told '
+    + '(notificationTravaux). Recorded in the audit trail under the agent\'s certificate CN.',
+  body: {
+    type: 'object', required: ['category', 'equipmentType', 'equipment'],
+    properties: { category, equipmentType: { type: 'string', enum: [...EQUIPMENT_KINDS] }, equipment: { type: 'string', maxLength: 64 }, ...EVENT_FIELDS_BODY }
+  },
+  response: {
+    201: { type: 'object', required: ['event', 'told'], properties: { event: NETWORK_EVENT, told: { type: 'array', items: OPERATOR_TOLD } } },
+    ...errors(400, 404, 413, 415, 503, 500)
+  }
+};
+
+export const MOVE_NETWORK_EVENT: RouteSchema = {
+  operationId: 'moveNetworkEvent', tags: ['network'], summary: 'Updates, replans, closes or cancels a planned work or incident',
+  description: 'update: fields other than the dates (MAJ); replan: a new start and/or end (REPLANIFICATION); close (CLOTURE, the end defaulting to now); '
+    + 'cancel (ANNULE). On close or cancel, the tickets filed inside it and not closed get the OI\'s comment; closeTickets (close only) also closes them.',
+  params: EVENT_REFERENCE_PARAMS,
+  body: {
+    type: 'object', required: ['move'],
+    properties: { move: { type: 'string', enum: [...NETWORK_EVENT_MOVES] }, closeTickets: { type: 'boolean', default: false }, ...EVENT_FIELDS_BODY }
+  },
+  response: {
+    200: named('NetworkEventMoved', {
+      type: 'object', required: ['event', 'from', 'to', 'told', 'commented', 'closed'],
+      properties: {
+        event: NETWORK_EVENT, from: eventState, to: eventState, told: { type: 'array', items: OPERATOR_TOLD }, commented: { type: 'array', items: text },
+        closed: {
+          type: 'array', items: {
+            type: 'object', required: ['reference', 'operator', 'from', 'to', 'refusal'],
+            properties: { reference: text, operator: text, from: states, to: nullable(states), refusal: nullable(text) }
+          }
+        }
+      }
+    }),
+    ...errors(400, 404, 409, 413, 415, 503, 500)
+  }
 };
 
 export const OPENAPI_DOCUMENT: RouteSchema = {

@@ -15,11 +15,21 @@
 import type { TLSSocket } from 'node:tls';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Clock } from '../domain/clock.js';
+import {
+  readEventDeclaration, readEventFields, type EventDeclaration, type EventFields, type LinkedTicket, type NetworkEvent, type OperatorTold,
+  type RequestProblem, type TicketClosure
+} from '../domain/network-event.js';
+import { NETWORK_EVENT_MOVES, type NetworkEventMove, type NetworkEventState } from '../domain/network-event-lifecycle.js';
 import type { OiTicketActions } from '../domain/oi-ticket-actions.js';
+import { isCodedError } from '../errors/coded-error.js';
+import { AdminError } from '../errors/admin-error.js';
 import { isEsavError } from '../errors/esav-error.js';
 import { internalApiErrors, type InternalApiErrorCode } from '../errors/internal-api-errors.js';
 import { isTicketActionRefusal, type RefusalKind } from '../errors/ticket-action-refusal.js';
-import { COMMENT_TICKET, LIST_TICKETS, MOVE_TICKET, NAMED_SCHEMAS, OPENAPI_DOCUMENT, SHOW_TICKET } from './internal-api-schemas.js';
+import {
+  COMMENT_TICKET, DECLARE_NETWORK_EVENT, LIST_NETWORK_EVENTS, LIST_TICKETS, MOVE_NETWORK_EVENT, MOVE_TICKET, NAMED_SCHEMAS, OPENAPI_DOCUMENT,
+  SHOW_NETWORK_EVENT, SHOW_TICKET
+} from './internal-api-schemas.js';
 import { openApiCollector } from './openapi.js';
 import type { TlsMaterial } from './tls.js';
 import { httpsOptions } from './tls.js';
@@ -34,7 +44,37 @@ export function httpStatusOf(kind: RefusalKind): 400 | 404 | 409 {
   return HTTP_STATUS_OF[kind];
 }
 
+/**
+ * What the internal API serves of planned works and incidents (issue 15): the store's actions, as esav-admin network
+ * works|incidents runs them. Their refusals are AdminErrors (ADMIN_INVALID_INPUT, ADMIN_NOT_FOUND, ADMIN_CONFLICT).
+ */
+export interface InternalNetworkPort {
+  list(openOnly: boolean, category: 'TP' | 'DERCO' | null, limit: number): Promise<(NetworkEvent & { prises: number; services: number })[]>;
+  show(reference: string, first: number): Promise<{
+    event: NetworkEvent; prises: number; firstPrises: readonly string[]; perOperator: readonly { operator: string; count: number }[];
+    tickets: readonly LinkedTicket[];
+  } | null>;
+  declare(d: EventDeclaration, actor: string, now: Date): Promise<{ event: NetworkEvent; told: readonly OperatorTold[] }>;
+  move(reference: string, move: NetworkEventMove, changes: Partial<EventFields>, actor: string, now: Date, closeTickets: boolean): Promise<{
+    event: NetworkEvent; from: NetworkEventState; to: NetworkEventState; told: readonly OperatorTold[]; commented: readonly string[];
+    closed: readonly TicketClosure[];
+  }>;
+}
+
+/** The store's refusals of the network routes, under the API's codes. */
+const NETWORK_REFUSAL: Readonly<Record<string, InternalApiErrorCode>> = Object.freeze({
+  ADMIN_INVALID_INPUT: 'NETWORK_EVENT_INVALID', ADMIN_USAGE: 'NETWORK_EVENT_INVALID', ADMIN_NOT_FOUND: 'NETWORK_EVENT_NOT_FOUND',
+  ADMIN_CONFLICT: 'NETWORK_EVENT_CONFLICT'
+});
+
+/** A request to the network routes that cannot be read (its fields named), before the store is asked. */
+class RequestRefusal extends AdminError {
+  constructor(readonly fields: readonly RequestProblem[]) { super('ADMIN_INVALID_INPUT', fields.map((p) => p.message).join('; ')); }
+}
+
 export interface InternalApiOptions {
+  /** Planned works and incidents (issue 15); their routes answer NO_ROUTE without it. */
+  readonly network?: InternalNetworkPort;
   /** The request log (one line per request at info); none when absent. */
   readonly logger?: FastifyBaseLogger;
   /** The gateway's version, shown by the OpenAPI document. */
@@ -81,6 +121,11 @@ export async function buildInternalApi(tls: TlsMaterial, port: InternalTicketPor
   }, NAMED_SCHEMAS, { internalCertificate: { type: 'mutualTLS', description: 'A client certificate issued by the OI\'s internal CA (ESAV_INTERNAL_CA).' } });
 
   api.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof RequestRefusal) {
+      refusals.set(request, 'NETWORK_EVENT_INVALID');
+      return reply.code(400).send({ error: 'NETWORK_EVENT_INVALID', message: error.message, ...(error.fields.length === 1 ? { field: error.fields[0]!.field } : {}) });
+    }
+    if (isCodedError(error) && NETWORK_REFUSAL[error.code] !== undefined) return refuse(request, reply, NETWORK_REFUSAL[error.code]!, error.message);
     if (isTicketActionRefusal(error)) {
       refusals.set(request, error.code);
       return reply.code(httpStatusOf(error.kind)).send({ error: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) });
@@ -119,6 +164,50 @@ export async function buildInternalApi(tls: TlsMaterial, port: InternalTicketPor
     await port.comment(referenceOf(request), (request.body as { text?: unknown } | null)?.text, { name: agentOf(request) }, clock.now());
     return reply.code(204).send();
   });
+  const network = options.network;
+  if (network) {
+    const body = (request: FastifyRequest): Record<string, unknown> => {
+      const b = request.body;
+      if (typeof b !== 'object' || b === null || Array.isArray(b)) throw new RequestRefusal([{ field: 'body', message: 'a JSON object is expected' }]);
+      return b as Record<string, unknown>;
+    };
+    const wholeNumber = (field: string, v: unknown, dflt: number, max: number): number => {
+      if (v === undefined || v === '') return dflt;
+      const n = typeof v === 'number' ? v : typeof v === 'string' && /^[0-9]{1,6}$/.test(v) ? Number(v) : NaN;
+      if (!Number.isInteger(n) || n < 0 || n > max) throw new RequestRefusal([{ field, message: `${field}: a whole number from 0 to ${max}` }]);
+      return n;
+    };
+    api.get('/network/events', { schema: LIST_NETWORK_EVENTS }, async (request) => {
+      const q = (request.query ?? {}) as Record<string, unknown>;
+      if (q.category !== undefined && q.category !== 'TP' && q.category !== 'DERCO') throw new RequestRefusal([{ field: 'category', message: 'category: TP or DERCO' }]);
+      if (q.all !== undefined && q.all !== 'true' && q.all !== 'false') throw new RequestRefusal([{ field: 'all', message: 'all: true or false' }]);
+      const events = await network.list(q.all !== 'true', (q.category as 'TP' | 'DERCO' | undefined) ?? null, Math.max(1, wholeNumber('limit', q.limit, 1000, 1000)));
+      return { events };
+    });
+    api.get('/network/events/:reference', { schema: SHOW_NETWORK_EVENT }, async (request) => {
+      const first = wholeNumber('first', ((request.query ?? {}) as Record<string, unknown>).first, 20, 10_000);
+      const view = await network.show(referenceOf(request), first);
+      if (!view) throw new AdminError('ADMIN_NOT_FOUND', `no planned work or incident ${referenceOf(request)}`);
+      return view;
+    });
+    api.post('/network/events', { schema: DECLARE_NETWORK_EVENT }, async (request, reply) => {
+      const { declaration, problems } = readEventDeclaration(body(request));
+      if (!declaration) throw new RequestRefusal(problems);
+      return reply.code(201).send(await network.declare(declaration, agentOf(request), clock.now()));
+    });
+    api.post('/network/events/:reference/moves', { schema: MOVE_NETWORK_EVENT }, async (request) => {
+      const b = body(request);
+      if (typeof b.move !== 'string' || !(NETWORK_EVENT_MOVES as readonly string[]).includes(b.move)) {
+        throw new RequestRefusal([{ field: 'move', message: `move: one of ${NETWORK_EVENT_MOVES.join(', ')}` }]);
+      }
+      if (b.closeTickets !== undefined && (typeof b.closeTickets !== 'boolean' || (b.closeTickets && b.move !== 'close'))) {
+        throw new RequestRefusal([{ field: 'closeTickets', message: 'closeTickets: true or false, true with move close only' }]);
+      }
+      const { fields, problems } = readEventFields(b);
+      if (problems.length > 0) throw new RequestRefusal(problems);
+      return network.move(referenceOf(request), b.move as NetworkEventMove, fields, agentOf(request), clock.now(), b.closeTickets === true);
+    });
+  }
   let document: Record<string, unknown> | null = null;
   api.get('/openapi.json', { schema: OPENAPI_DOCUMENT }, async () => (document ??= openApi.document()));
   return api;
