@@ -43,7 +43,12 @@ function metricsOf(expr: string): string[] {
   return [...expr.matchAll(/\b((?:esav|process|nodejs)_[a-z0-9_]+)/g)].map((m) => m[1]!.replace(/_(bucket|sum|count)$/, ''));
 }
 
-interface DashboardPanel { readonly type: string; readonly title: string; readonly targets?: ReadonlyArray<{ readonly expr: string }> }
+interface DashboardPanel {
+  readonly id: number; readonly type: string; readonly title: string;
+  readonly gridPos: { readonly x: number; readonly y: number; readonly w: number; readonly h: number };
+  readonly datasource?: { readonly uid: string };
+  readonly targets?: ReadonlyArray<{ readonly expr: string; readonly datasource?: { readonly uid: string } }>;
+}
 
 describe('observability: metrics, alert rules and dashboard checked by promtool against a running gateway', function () {
   this.timeout(180_000);
@@ -128,6 +133,20 @@ describe('observability: metrics, alert rules and dashboard checked by promtool 
   it('ships a Grafana dashboard whose queries are valid PromQL over metrics this gateway exposes', () => {
     const dashboard = JSON.parse(readFileSync(ops('grafana', 'esav-gateway.json'), 'utf8')) as { uid: string; panels: DashboardPanel[] };
     expect(dashboard.uid).to.equal('esav-gateway');
+    // Importable as it is: unique panel ids, panels within the 24-column grid that never overlap, every query on the
+    // data source picked at import (the ${datasource} variable), not on a uid of our machine.
+    expect(new Set(dashboard.panels.map((p) => p.id)).size).to.equal(dashboard.panels.length);
+    const cells = new Set<string>();
+    for (const p of dashboard.panels) {
+      expect(p.gridPos.x + p.gridPos.w, p.title).to.be.at.most(24);
+      for (let x = p.gridPos.x; x < p.gridPos.x + p.gridPos.w; x++) {
+        for (let y = p.gridPos.y; y < p.gridPos.y + p.gridPos.h; y++) {
+          expect(cells.has(`${x},${y}`), `${p.title} overlaps another panel at ${x},${y}`).to.equal(false);
+          cells.add(`${x},${y}`);
+        }
+      }
+      for (const t of p.targets ?? []) expect(t.datasource?.uid, p.title).to.equal('${datasource}');
+    }
     const exprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr })));
     expect(exprs.length).to.be.greaterThan(20);
     for (const { panel, expr } of exprs) {
