@@ -115,6 +115,12 @@ export const errorRegistry = Object.freeze({
     wireCode: 'MESSAGE_NON_CONFORME', role: 'Client', httpStatus: 400, phase: 'validate',
     message: 'Le message ne respecte pas le schéma du service {service} v{version} : {count} erreur(s), détaillées dans champEnErreur.'
   }),
+  // A field the request's own other fields make mandatory (reponseCloture REFUSEE needs its motif): a validation
+  // fault naming the field, raised before the ticket is read, like a schema error (issue 19 item 4).
+  ESAV_FIELD_REQUIRED: def({
+    wireCode: 'CHAMP_OBLIGATOIRE', role: 'Client', httpStatus: 400, phase: 'validate',
+    message: 'La demande est incomplète : {count} champ(s) obligatoire(s) dans ce cas manque(nt), détaillé(s) dans champEnErreur.'
+  }),
   ESAV_FORM_UNKNOWN: def({
     wireCode: 'FORMULAIRE_INCONNU', role: 'Client', httpStatus: 400, phase: 'validate',
     message: "L'élément {element} n'est pas un formulaire du catalogue. Formulaires en service : {forms}."

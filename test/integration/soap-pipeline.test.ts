@@ -128,8 +128,8 @@ describe('the SOAP request pipeline', () => {
       expect(detail.code).to.equal('MESSAGE_NON_CONFORME');
       const fields = detail.champEnErreur as Array<{ champ: string; regle: string; valeur?: string }>;
       expect(fields.map((f) => [f.champ, f.regle])).to.deep.equal([
-        [`{${PRESTATION_NS}}identifiantPrestation`, 'pattern'],
-        [`{${PRESTATION_NS}}extra`, 'inattendu']
+        ['identifiantPrestation', 'pattern'],
+        ['extra', 'inattendu']
       ]);
       expect(fields[0]!.valeur).to.equal('ftth 1');
     });
