@@ -76,7 +76,9 @@ function facetMessage(facet: string, text: string): string {
  */
 function typeMessage(typeName: string | undefined): string {
   const local = typeName ? parseName(typeName).local : '';
-  if (/dateTime|DateHeure/i.test(local)) return "la valeur n'est pas une date et heure valide (AAAA-MM-JJThh:mm:ss suivi du fuseau, par exemple 2026-12-02T08:30:00+01:00)";
+  if (/dateTime|DateHeure/i.test(local)) {
+    return "la valeur n'est pas une date et heure valide (AAAA-MM-JJThh:mm:ss suivi du fuseau, par exemple 2026-12-02T08:30:00+01:00)";
+  }
   if (/^date$|Date(Type)?$/i.test(local)) return "la valeur n'est pas une date valide (AAAA-MM-JJ)";
   if (/^time$|Heure(Type)?$/i.test(local)) return "la valeur n'est pas une heure valide (hh:mm:ss)";
   if (/boolean|Booleen/i.test(local)) return 'la valeur doit être true ou false';
@@ -115,19 +117,31 @@ export function readSchemaError(e: StructuredError): SchemaFinding {
       message: expected.length > 0 ? `élément inattendu à cet endroit ; attendu : ${describeExpected(expected)}` : 'élément inattendu à cet endroit'
     };
   }
-  if (rest.startsWith('No matching global declaration')) return { ...at, kind: 'unexpected', rule: 'inattendu', message: 'élément inconnu du schéma de ce service' };
+  if (rest.startsWith('No matching global declaration')) {
+    return { ...at, kind: 'unexpected', rule: 'inattendu', message: 'élément inconnu du schéma de ce service' };
+  }
   const required = REQUIRED_ATTRIBUTE.exec(rest);
   if (required) {
     const missing = parseName(required[1]!);
     return { element, attribute: missing, kind: 'missing-attribute', rule: 'obligatoire', message: `attribut obligatoire absent : ${missing.local}` };
   }
   if (/attribute/i.test(rest) && /not allowed/.test(rest)) return { ...at, kind: 'unexpected', rule: 'inattendu', message: 'attribut non autorisé' };
-  if (rest.startsWith('Element content is not allowed')) return { ...at, kind: 'value', rule: 'type', message: 'cet élément attend une valeur, pas des éléments' };
-  if (rest.startsWith('Character content other than whitespace is not allowed')) return { ...at, kind: 'value', rule: 'type', message: 'cet élément attend des éléments, pas du texte' };
-  if (/no corresponding namespace declaration/.test(rest)) return { ...at, kind: 'value', rule: 'type', ...(value !== undefined ? { value } : {}), message: "le préfixe de la valeur n'est pas déclaré" };
+  if (rest.startsWith('Element content is not allowed')) {
+    return { ...at, kind: 'value', rule: 'type', message: 'cet élément attend une valeur, pas des éléments' };
+  }
+  if (rest.startsWith('Character content other than whitespace is not allowed')) {
+    return { ...at, kind: 'value', rule: 'type', message: 'cet élément attend des éléments, pas du texte' };
+  }
+  if (/no corresponding namespace declaration/.test(rest)) {
+    return { ...at, kind: 'value', rule: 'type', ...(value !== undefined ? { value } : {}), message: "le préfixe de la valeur n'est pas déclaré" };
+  }
   if (/not 'nillable'/.test(rest)) return { ...at, kind: 'value', rule: 'nillable', message: 'cet élément ne peut pas être déclaré vide (xsi:nil)' };
   if (/Duplicate key-sequence/.test(rest)) return { ...at, kind: 'value', rule: 'unicite', message: 'valeur en double' };
-  if (/No match found for key-sequence/.test(rest)) return { ...at, kind: 'value', rule: 'reference', message: 'la valeur ne désigne aucun élément du message' };
-  if (/no document element/.test(rest)) return { element: null, kind: 'missing-element', expected: [], rule: 'obligatoire', message: 'le message ne contient aucun élément' };
+  if (/No match found for key-sequence/.test(rest)) {
+    return { ...at, kind: 'value', rule: 'reference', message: 'la valeur ne désigne aucun élément du message' };
+  }
+  if (/no document element/.test(rest)) {
+    return { element: null, kind: 'missing-element', expected: [], rule: 'obligatoire', message: 'le message ne contient aucun élément' };
+  }
   return { ...at, kind: 'other', rule: 'schema', message: 'le contenu de cet élément ne respecte pas le schéma' };
 }
