@@ -143,6 +143,8 @@ describe('registry changes while the gateway runs (A2, A3, A5, O1)', () => {
       expect(r.status).to.equal(500);
       expect(textOf(r.body, 'code')).to.equal('ACCES_INTEGRE_NON_SOUSCRIT');
       expect(textOf(r.body, 'faultstring')).to.include("l'opérateur OPW ne demande que l'accès en ligne");
+      // The request's log line is written once the answer is sent: it may follow the answer by a few turns.
+      for (let i = 0; i < 100 && !gw.logLines.join('\n').includes('order form: online access only'); i++) await new Promise((r) => setTimeout(r, 20));
       expect(gw.logLines.join('\n')).to.include('order form: online access only');
       const soap12 = await call(gw.url, { path: '/esav/prestation/v1', body: consultation('FTTH-21-0000001', SOAP12_ENV),
         contentType: `application/soap+xml; charset=utf-8; action="${PRESTATION_ACTION}"`, client: cert, ca: gw.pki.ca });
