@@ -137,7 +137,7 @@ export function parseMoveRequest(r: MoveRequest): Move {
   const given = textOf(r.reason);
   const reason = given === null ? null : sendable('reason', given);
   if (reason === null && TRANSITIONS[event as TicketEvent].reasonRequired) {
-    throw new TicketActionRefusal('REASON_REQUIRED', `${event} needs a reason (it is recorded with the transition and shown to the operator)`);
+    throw new TicketActionRefusal('REASON_REQUIRED', `${event} needs a reason (it is recorded with the transition and shown to the operator)`, { field: 'reason' });
   }
   return { event: event as TicketEvent, reason, freezeReason: awaiting as FreezeReason | null };
 }
