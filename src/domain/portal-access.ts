@@ -98,6 +98,17 @@ export function signInRefusal(p: Person, operatorActive: boolean, onlineAccess: 
   return null;
 }
 
+/**
+ * Why a signed-in person's session must end now, or null. A lockout stops new sign-ins only: someone guessing a
+ * password must not sign the person out.
+ */
+export function sessionRefusal(p: Person, operatorActive: boolean, onlineAccess: boolean): 'disabled' | 'invited' | 'operator' | null {
+  if (p.state === 'disabled') return 'disabled';
+  if (p.state === 'invited') return 'invited';
+  if (!operatorActive || !onlineAccess) return 'operator';
+  return null;
+}
+
 /** A session's next expiry: idle timeout from now, never past its absolute end. */
 export function sessionExpiry(now: Date, absoluteEnd: Date): Date {
   return new Date(Math.min(now.getTime() + SESSION_IDLE_MS, absoluteEnd.getTime()));

@@ -7,7 +7,7 @@ import type { PersonCredentials, PortalDirectory, SessionStage } from '../../dom
 import { recordChange } from '../registry/audit.js';
 import { count, run, transaction, type Pool } from '../database.js';
 import {
-  endSession, insertSession, linkByToken, liveSession, personById, personByLogin, recordFailure, recordSignIn, searchServices, setCredentials,
+  endSession, insertSession, offerOnlineFiling, linkByToken, liveSession, personById, personByLogin, recordFailure, recordSignIn, searchServices, setCredentials,
   touchSession, useLink
 } from '../queries/portal.js';
 import { personFromRow, type PersonRow } from './person-rows.js';
@@ -97,4 +97,10 @@ export function createPortalDirectory(pool: Pool): PortalDirectory {
       };
     }
   };
+}
+
+/** S6: an unknown offer is not filed on the portal. */
+export async function offerAllowsOnlineFiling(pool: Pool, offerCode: string): Promise<boolean> {
+  const row = (await run<{ online_filing_allowed: boolean }>(pool, offerOnlineFiling(offerCode)))[0];
+  return row?.online_filing_allowed === true;
 }

@@ -147,3 +147,8 @@ export function searchServices(operatorId: string, text: string | null, offers: 
     values: [operatorId, text, limit, offers, offset]
   };
 }
+
+/** S6: whether the offer's tickets may be filed on the portal. */
+export function offerOnlineFiling(offerCode: string): Query {
+  return { name: 'portal-offer-online-filing', text: 'SELECT online_filing_allowed FROM offer WHERE code = $1', values: [offerCode] };
+}
