@@ -108,11 +108,20 @@ async function detailPage(r: PageRequest, reference: string, problem: { form: st
       <dt>Prestation</dt><dd>${r.may('prestation.consultationPrestation') ? html`<a href="/prestations/${t.serviceId}">${t.serviceId}</a>` : t.serviceId} (${t.offerCode})</dd>
       ${t.closedAt ? html`<dt>Close le</dt><dd>${frenchDateTime(t.closedAt)}</dd>` : null}</dl>
     ${actions.length ? html`<h2>Actions</h2><div class="actions">${actions}</div>` : null}
-    <h2>Défaut déclaré</h2><dl class="fiche">${t.formFields.map((f) => html`<dt>${f.label}</dt><dd>${f.value}</dd>`)}</dl>
+    <h2>Défaut déclaré</h2><dl class="fiche">${t.formFields.map((f) => html`<dt>${f.label}</dt><dd>${shown(r, t.formId, t.formVersion, f.path, f.value)}</dd>`)}</dl>
     <h2>Historique</h2><ol class="historique">${transitions.map((h) => html`<li>${frenchDateTime(h.at)} — ${h.from ? `${STATE_LABELS[h.from]} → ` : ''}<strong>${STATE_LABELS[h.to]}</strong>
       (${ACTOR_KIND[h.actorKind] ?? h.actorKind})${h.reason ? ` : ${h.reason}` : ''}</li>`)}</ol>
     <h2>Commentaires</h2>${comments.length ? html`<ul class="historique">${comments.map((c) => html`<li>${frenchDateTime(c.at)} — <strong>${c.authorKind === 'oi' ? 'SAV BFC Fibre' : c.author}</strong> : ${c.text}</li>`)}</ul>`
       : html`<p>Aucun commentaire.</p>`}`, problem ? 422 : 200);
+}
+
+/** A form field's value as a person reads it: a code by its label in the catalogue, an instant in Paris time. */
+function shown(r: PageRequest, formId: string, version: number, path: string, value: string): string {
+  const def = r.deps.catalog.forms.get(formId)?.versions.find((v) => v.version === version)?.definition.fields.find((f) => f.path === path);
+  if (def?.type === 'code' && def.codeList) return r.deps.catalog.codeLists.get(def.codeList)?.codes.find((c) => c.code === value)?.label ?? value;
+  if (def?.type === 'dateTime' && !Number.isNaN(Date.parse(value))) return frenchDateTime(new Date(value));
+  if (def?.type === 'boolean') return value === 'true' || value === '1' ? 'Oui' : 'Non';
+  return value;
 }
 
 /** A text the person typed, or the problem to show beside its field. */
