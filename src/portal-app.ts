@@ -11,7 +11,7 @@ import type { PortalDeps, PortalLoad } from './portal/page.js';
 import { PORTAL_PAGES } from './portal/pages/index.js';
 import type { Pool } from './store/database.js';
 import type { MaintenanceSchedule } from './store/maintenance-store.js';
-import { createPortalDirectory, offerAllowsOnlineFiling } from './store/portal/portal-directory-store.js';
+import { createPortalDirectory, offerAllowsOnlineFiling, sharedCookieSecret } from './store/portal/portal-directory-store.js';
 import { createServiceRepository } from './store/service-repository.js';
 import { createTicketStore } from './store/ticket-store.js';
 
@@ -23,6 +23,7 @@ export interface PortalAppDeps {
   readonly load: PortalLoad;
   readonly maintenance: MaintenanceSchedule;
   readonly tls: { readonly cert: string; readonly key: string };
+  /** null: the one kept in PostgreSQL for every instance. */
   readonly cookieSecret: string | null;
 }
 
@@ -37,5 +38,6 @@ export async function buildPortalApp(d: PortalAppDeps): Promise<FastifyInstance>
     clock: d.clock,
     onlineFilingAllowed: (offer) => offerAllowsOnlineFiling(d.pool, offer)
   };
-  return buildPortalServer(deps, { tls: d.tls, cookieSecret: d.cookieSecret, logger: d.logger, pages: PORTAL_PAGES });
+  const cookieSecret = d.cookieSecret ?? await sharedCookieSecret(d.pool);
+  return buildPortalServer(deps, { tls: d.tls, cookieSecret, logger: d.logger, pages: PORTAL_PAGES });
 }

@@ -81,10 +81,7 @@ export interface PortalConfig {
   readonly port: number;
   /** The address people reach, written in invitation and reset links (default https://localhost:<port>). */
   readonly publicUrl: string;
-  /**
-   * Signs the CSRF cookie: the same on every instance behind one address. null: a random one per process
-   * (development; a restart then asks forms to be reloaded). Required in production.
-   */
+  /** Signs the CSRF cookie. null: a random key made once and kept in PostgreSQL, shared by every instance. */
   readonly cookieSecret: string | null;
 }
 
@@ -227,7 +224,6 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
   const cookieSecret = str('ESAV_PORTAL_COOKIE_SECRET') ?? null;
   if (cookieSecret !== null && cookieSecret.length < 32) problems.push('ESAV_PORTAL_COOKIE_SECRET: at least 32 characters');
   const portalOn = portalEnabled === undefined || portalEnabled === '1' || portalEnabled === 'true';
-  if (portalOn && cookieSecret === null && environment === 'production') problems.push('ESAV_PORTAL_COOKIE_SECRET is required in production (the same on every instance)');
   const publicUrl = str('ESAV_PORTAL_URL') ?? `https://localhost:${portalPort}`;
   if (!/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(publicUrl)) problems.push(`ESAV_PORTAL_URL=${publicUrl}: expected an https:// URL`);
   const portal: PortalConfig = Object.freeze({

@@ -9,7 +9,6 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { randomBytes } from 'node:crypto';
 import { sessionRefusal } from '../domain/portal-access.js';
 import { allowsOperation } from '../domain/profile.js';
 import { isEsavError } from '../errors/esav-error.js';
@@ -23,7 +22,7 @@ const CSRF_COOKIE = '__Host-esav-csrf';
 
 export interface PortalServerOptions {
   readonly tls: { readonly cert: string; readonly key: string };
-  readonly cookieSecret: string | null;
+  readonly cookieSecret: string;
   readonly logger: Logger;
   readonly pages: readonly PortalPage[];
 }
@@ -67,7 +66,7 @@ export async function buildPortalServer(deps: PortalDeps, o: PortalServerOptions
     strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true }
   });
   await app.register(fastifyFormbody);
-  await app.register(fastifyCookie, { secret: o.cookieSecret ?? randomBytes(32).toString('hex') });
+  await app.register(fastifyCookie, { secret: o.cookieSecret });
   await app.register(fastifyCsrf, {
     sessionPlugin: '@fastify/cookie',
     cookieKey: CSRF_COOKIE,
@@ -130,14 +129,17 @@ export async function buildPortalServer(deps: PortalDeps, o: PortalServerOptions
       const counted = p.function !== undefined && (p.counted ?? true) && complete !== null;
       const [service, operation] = p.function ? split(p.function) : ['', ''];
       let result: PageResult;
+      let admitted = false;
       try {
-        // L2: the same per-minute limits as the web services, on the same shared counters.
+        // L2: the same per-minute limits as the web services, on the same shared counters; a refused call is
+        // counted as limited by the admission itself, as on the web services, and not again below.
         if (counted) await deps.load.admit(complete!.person.operator.id, service, operation, now);
+        admitted = true;
         result = await p.handle(request);
       } catch (e) {
         result = failure(e, req);
       }
-      if (counted) deps.load.count(complete!.person.operator.id, complete!.person.operator.code, service, operation, result.kind === 'page' && (result.status ?? 200) >= 400 ? 'fault' : 'ok', now);
+      if (counted && admitted) deps.load.count(complete!.person.operator.id, complete!.person.operator.code, service, operation, result.kind === 'page' && (result.status ?? 200) >= 400 ? 'fault' : 'ok', now);
       return send(reply, req, complete, csrf, result);
     };
     const failure = (e: unknown, req: FastifyRequest): PageResult => {

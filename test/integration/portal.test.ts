@@ -176,3 +176,38 @@ describe('e-SAV en ligne over HTTPS (issue 21: A1, A5, A6, S6, L1, M1)', () => {
     }
   });
 });
+
+describe('e-SAV en ligne under a per-minute limit (L2)', () => {
+  let p: TestPortal;
+  const clock = fixedClock('2026-12-02T10:00:00Z');
+  after(async () => { await p.close(); });
+
+  it('refuses a filing past the limit in force, as the web services do, on the same counters', async () => {
+    p = await startPortal({ clock });
+    const limit = await p.admin(['load', 'limit', 'set', 'OPA', '--per-minute', '1', '--category', 'FILING', '--from', '2026-12-03T11:00:00Z'], clock);
+    expect(limit.code, limit.err).to.equal(0);
+    clock.set('2026-12-03T11:00:05Z');
+    await p.gateway.app.load.refreshLimits();
+    const invite = await p.admin(['users', 'invite', 'OPA', 'opa.paul', '--name', 'Paul Simon', '--email', 'paul@opa.example'], clock);
+    const paul = new PortalClient(p.url, p.ca);
+    try {
+      const secret = await activate(paul, linkIn(invite.out), PASSWORD, clock);
+      clock.advance(30_000);
+      expect((await signIn(paul, 'opa.paul', PASSWORD, secret, clock)).status).to.equal(303);
+      const file = async (ref: string): Promise<number> => {
+        const form = await paul.get('/prestations/FTTE-21-0000101/signalisation');
+        return (await paul.post('/prestations/FTTE-21-0000101/signalisation', { ...FTTE_VALID, _csrf: PortalClient.csrf(form.body), referenceOperateur: ref })).status;
+      };
+      expect(await file('L2-1')).to.equal(303);
+      const form = await paul.get('/prestations/FTTE-21-0000101/signalisation');
+      const refused = await paul.post('/prestations/FTTE-21-0000101/signalisation', { ...FTTE_VALID, _csrf: PortalClient.csrf(form.body), referenceOperateur: 'L2-2' });
+      expect(refused.status).to.equal(429);
+      expect(refused.body).to.include('Trop de requêtes');
+      const limited = p.gateway.app.load.totals().find((t) => t.operator === 'OPA' && t.category === 'FILING' && t.outcome === 'limited');
+      expect(limited?.value).to.equal(1);
+      expect((await sql(p.db.pool, "SELECT count(*)::int AS n FROM ticket WHERE operator_reference = 'L2-2'")).rows[0]!.n).to.equal(0);
+    } finally {
+      await paul.close();
+    }
+  });
+});

@@ -56,3 +56,11 @@ CREATE TABLE portal_session (
   ended_reason         text
 );
 CREATE INDEX portal_session_user ON portal_session (user_id) WHERE ended_at IS NULL;
+
+-- Secrets every instance of the portal shares (the CSRF cookie's signing key), made once by the first instance
+-- that needs one, unless the configuration gives its own (ESAV_PORTAL_COOKIE_SECRET).
+CREATE TABLE portal_secret (
+  name        text PRIMARY KEY CHECK (name ~ '^[a-z][a-z-]{0,39}$'),
+  value       text NOT NULL CHECK (length(value) >= 32),
+  created_at  timestamptz NOT NULL DEFAULT now()
+);

@@ -7,10 +7,11 @@ import type { PersonCredentials, PortalDirectory, SessionStage } from '../../dom
 import { recordChange } from '../registry/audit.js';
 import { count, run, transaction, type Pool } from '../database.js';
 import {
-  endSession, insertSession, offerOnlineFiling, linkByToken, liveSession, personById, personByLogin, recordFailure, recordSignIn, searchServices, setCredentials,
+  endSession, insertSecretIfAbsent, insertSession, offerOnlineFiling, secretByName, linkByToken, liveSession, personById, personByLogin, recordFailure, recordSignIn, searchServices, setCredentials,
   touchSession, useLink
 } from '../queries/portal.js';
 import { personFromRow, type PersonRow } from './person-rows.js';
+import { randomBytes } from 'node:crypto';
 import { newToken, sha256 } from './people.js';
 
 const auditOf = (p: Person, action: string, after: Record<string, unknown>): Parameters<typeof recordChange>[1] =>
@@ -103,4 +104,10 @@ export function createPortalDirectory(pool: Pool): PortalDirectory {
 export async function offerAllowsOnlineFiling(pool: Pool, offerCode: string): Promise<boolean> {
   const row = (await run<{ online_filing_allowed: boolean }>(pool, offerOnlineFiling(offerCode)))[0];
   return row?.online_filing_allowed === true;
+}
+
+/** The CSRF cookie's signing key shared by every portal instance (ARCHITECTURE.md §6: what instances share is in PostgreSQL). */
+export async function sharedCookieSecret(pool: Pool): Promise<string> {
+  await run(pool, insertSecretIfAbsent('cookie-secret', randomBytes(32).toString('hex')));
+  return (await run<{ value: string }>(pool, secretByName('cookie-secret')))[0]!.value;
 }

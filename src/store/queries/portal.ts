@@ -152,3 +152,12 @@ export function searchServices(operatorId: string, text: string | null, offers: 
 export function offerOnlineFiling(offerCode: string): Query {
   return { name: 'portal-offer-online-filing', text: 'SELECT online_filing_allowed FROM offer WHERE code = $1', values: [offerCode] };
 }
+
+/** Keeps the first value written under a name: instances starting together agree on one. */
+export function insertSecretIfAbsent(name: string, value: string): Query {
+  return { text: 'INSERT INTO portal_secret (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', values: [name, value] };
+}
+
+export function secretByName(name: string): Query {
+  return { text: 'SELECT value FROM portal_secret WHERE name = $1', values: [name] };
+}
