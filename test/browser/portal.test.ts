@@ -135,6 +135,17 @@ describe('e-SAV en ligne in Chromium (issue 21: invitation to freeze answer, S6,
     expect(await page.textContent('main')).to.include('Baie 3, salle serveurs du 2e étage.');
   });
 
+  it('is usable with the keyboard: the skip link comes first and leads to the content', async () => {
+    await go('/signalisations');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).to.equal('Aller au contenu');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).to.equal('contenu');
+    await page.keyboard.press('Tab');
+    const next = await page.evaluate(() => document.activeElement?.tagName);
+    expect(['INPUT', 'A', 'BUTTON', 'SELECT']).to.include(next);
+  });
+
   it('refuses an FTTH filing with a message pointing to the web services (S6)', async () => {
     expect(await go('/prestations/FTTH-21-0000001/signalisation')).to.equal(403);
     expect(await page.textContent('main')).to.include('uniquement par les web services');
