@@ -190,7 +190,7 @@ export function oiTicketActions(ports: OiTicketPorts, policy: LifecyclePolicy = 
       if (t === null) throw new TicketActionRefusal('BAD_TEXT', 'text is required');
       sendable('text', t);
       if (!TICKET_REFERENCE.test(reference)) throw notFound(reference);
-      await refusing(reference, () => oiComment(tickets, reference, actor.name, t, now));
+      await refusing(reference, () => oiComment(tickets, reference, actor.name, t, now, actor.kind ?? 'oi'));
     },
 
     archiveDue(actorName, now) {

@@ -3,11 +3,14 @@
  * inventory, moved through the lifecycle of src/domain/network-event-lifecycle.ts, every change in the audit trail,
  * impacts stored with the event; the operator's view (A6) and the purge after retention.
  */
-import { EQUIPMENT_ELEMENT, eventFieldProblems, type EventDeclaration, type EventFields, type NetworkEvent, type NetworkEventFilter,
+import { EQUIPMENT_ELEMENT, eventFieldProblems, type EventDeclaration, type EventFields, type LinkedTicket, type NetworkEvent, type NetworkEventFilter,
+  type OperatorTold, type TicketClosure,
   type VisibleNetworkEvent } from '../domain/network-event.js';
 import { moveNetworkEvent, purgeBefore, refusalText, type NetworkEventMove, type NetworkEventState } from '../domain/network-event-lifecycle.js';
 import { announcementChannel, type NotificationContractFacts } from '../domain/limit-announcement.js';
-import type { TicketState } from '../domain/ticket-lifecycle.js';
+import { oiTicketActions } from '../domain/oi-ticket-actions.js';
+import { oiStepsToClose, type TicketState } from '../domain/ticket-lifecycle.js';
+import { isTicketActionRefusal } from '../errors/ticket-action-refusal.js';
 import { AdminError } from '../errors/admin-error.js';
 import { run, transaction, type Executor, type Pool, type Transaction } from './database.js';
 import {
@@ -16,6 +19,7 @@ import {
 } from './queries/network-events.js';
 import { impactedOperatorEndpoints, recordWorksNotices } from './queries/notification-outbox.js';
 import { visibleEvents } from './queries/network-visibility.js';
+import { createOiTicketPorts } from './oi-ticket-store.js';
 import { recordChange } from './registry/audit.js';
 
 export function toNetworkEvent(r: EventRow): NetworkEvent {
@@ -35,12 +39,6 @@ async function recompute(client: Transaction, id: string): Promise<void> {
   await run(client, computeImpacts([id]));
 }
 
-/** How one impacted operator is told of a change: pushed (notificationTravaux), or not, and why. */
-export interface OperatorTold {
-  readonly operator: string;
-  readonly pushed: boolean;
-  readonly reason: string | null;
-}
 
 /** The operator's impacted services listed in a push message (the rest is counted, and read with infoTravaux). */
 export const NOTICE_LISTED_SERVICES = 1000;
@@ -162,11 +160,35 @@ export async function visibleNetworkEvents(pool: Pool, operatorId: string, filte
   }));
 }
 
-export interface LinkedTicket { readonly reference: string; readonly operator: string; readonly state: TicketState }
 
 /** The tickets filed inside this event (issue 15 part 5), oldest first. */
 export function ticketsLinkedTo(pool: Executor, reference: string): Promise<LinkedTicket[]> {
   return run<LinkedTicket>(pool, ticketsLinkedToEvent(reference));
+}
+
+/**
+ * The tickets filed inside a closed event and still open, moved to CLOS by the OI's ticket actions (issue 15 part 5:
+ * `close --close-tickets`, or the internal API's closeTickets), one move at a time (each a transition pushed to its
+ * operator), the event named as the closure's reason. A ticket another agent moved meanwhile is left, with why.
+ */
+export async function closeTicketsOfEvent(pool: Pool, e: NetworkEvent, actorName: string, now: Date): Promise<TicketClosure[]> {
+  const actions = oiTicketActions(createOiTicketPorts(pool));
+  const reason = `${e.category === 'DERCO' ? 'Incident réseau' : 'Travaux programmés'} ${e.reference} ${e.category === 'DERCO' ? 'clos' : 'terminés'}` +
+    `${e.comments ? ` : ${e.comments}` : ''}`;
+  const out: TicketClosure[] = [];
+  for (const t of await ticketsLinkedTo(pool, e.reference)) {
+    const steps = oiStepsToClose(t.state as TicketState);
+    if (steps.length === 0) continue;
+    try {
+      let state: string = t.state;
+      for (const event of steps) state = await actions.move(t.reference, { event, reason: event === 'close' ? reason : null }, { name: actorName }, now);
+      out.push({ reference: t.reference, operator: t.operator, from: t.state, to: state, refusal: null });
+    } catch (err) {
+      if (!isTicketActionRefusal(err)) throw err;
+      out.push({ reference: t.reference, operator: t.operator, from: t.state, to: null, refusal: `${err.code}: ${err.message}` });
+    }
+  }
+  return out;
 }
 
 /** The open events impacting this operator's service (the filing cross-check, issue 15 part 5). */

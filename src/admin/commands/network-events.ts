@@ -2,19 +2,14 @@
  * esav-admin network works|incidents …: the OI declares and follows its planned works (TP) and network incidents
  * (DERCO) on an element of the inventory (issue 15 part 2). The fields are Interop'Fibre infoTravauxFTTH's.
  */
-import { EQUIPMENT_KINDS, INTERVENTION_NATURES, isEquipmentKind, isNature, type EventCategory, type EventFields, type NetworkEvent }
-  from '../../domain/network-event.js';
+import { EQUIPMENT_KINDS, INTERVENTION_NATURES, isEquipmentKind, isNature, type EventCategory, type EventFields, type LinkedTicket, type NetworkEvent,
+  type OperatorTold } from '../../domain/network-event.js';
 import type { NetworkEventMove } from '../../domain/network-event-lifecycle.js';
-import { oiTicketActions } from '../../domain/oi-ticket-actions.js';
-import { oiStepsToClose } from '../../domain/ticket-lifecycle.js';
 import { AdminError } from '../../errors/admin-error.js';
-import { isTicketActionRefusal } from '../../errors/ticket-action-refusal.js';
 import {
-  declareNetworkEvent, listNetworkEvents, moveNetworkEventInStore, ticketsLinkedTo, viewNetworkEvent, type LinkedTicket, type OperatorTold
+  closeTicketsOfEvent, declareNetworkEvent, listNetworkEvents, moveNetworkEventInStore, ticketsLinkedTo, viewNetworkEvent
 } from '../../store/network-event-store.js';
-import { createOiTicketPorts } from '../../store/oi-ticket-store.js';
 import { CSV_OPTION, stringOption, type CommandArgs, type Command, type OptionSpec, outputFormat } from '../command.js';
-import type { AdminContext } from '../context.js';
 import { instantOption } from '../date-options.js';
 import { render } from '../output.js';
 
@@ -83,31 +78,6 @@ const CLOSE_TICKETS: OptionSpec = {
   type: 'boolean', description: 'also close the tickets filed inside it that are still open (accepted, started, unfrozen as needed)'
 };
 
-/**
- * --close-tickets (issue 15 part 5): each ticket linked to the event and not closed yet is moved to CLOS by the OI's
- * ticket actions, one move at a time (each one a transition pushed to its operator), with the event named as the
- * reason. A ticket another agent moved meanwhile is reported, not forced.
- */
-async function closeLinkedTickets(ctx: AdminContext, e: NetworkEvent): Promise<string[]> {
-  const actions = oiTicketActions(createOiTicketPorts(ctx.pool));
-  const reason = `${e.category === 'DERCO' ? 'Incident réseau' : 'Travaux programmés'} ${e.reference} ${e.category === 'DERCO' ? 'clos' : 'terminés'}` +
-    `${e.comments ? ` : ${e.comments}` : ''}`;
-  const lines: string[] = [];
-  for (const t of await ticketsLinkedTo(ctx.pool, e.reference)) {
-    const steps = oiStepsToClose(t.state);
-    if (steps.length === 0) continue;
-    try {
-      let state: string = t.state;
-      for (const event of steps) state = await actions.move(t.reference, { event, reason: event === 'close' ? reason : null }, { name: ctx.actor }, ctx.clock.now());
-      lines.push(`  ${t.reference} (${t.operator}): ${t.state} → ${state}`);
-    } catch (err) {
-      if (!isTicketActionRefusal(err)) throw err;
-      lines.push(`  ${t.reference} (${t.operator}): left ${t.state} — ${err.code}: ${err.message}`);
-    }
-  }
-  return lines;
-}
-
 function moveCommand(group: string, category: EventCategory, move: NetworkEventMove, summary: string, options: readonly string[]): Command {
   const closing = move === 'close';
   return {
@@ -121,7 +91,8 @@ function moveCommand(group: string, category: EventCategory, move: NetworkEventM
       ctx.out(`${reference}: ${m.from} → ${m.to}\n${describe(m.event)}\n${toldLine(m.told)}`);
       if (m.to === 'CLOTURE' || m.to === 'ANNULE') ctx.out(`  linked tickets commented: ${m.commented.length ? m.commented.join(' ') : 'none'}`);
       if (closing && args.values['close-tickets'] === true) {
-        const closed = await closeLinkedTickets(ctx, m.event);
+        const closed = (await closeTicketsOfEvent(ctx.pool, m.event, ctx.actor, ctx.clock.now()))
+          .map((t) => (t.to !== null ? `  ${t.reference} (${t.operator}): ${t.from} → ${t.to}` : `  ${t.reference} (${t.operator}): left ${t.from} — ${t.refusal ?? ''}`));
         ctx.out(closed.length ? ['  linked tickets closed:', ...closed].join('\n') : '  linked tickets closed: none (none was open)');
       }
     }
