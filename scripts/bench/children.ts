@@ -26,6 +26,8 @@ export interface ChildOptions {
   readonly env: Readonly<Record<string, string>>;
   /** The gateway child only: its own PostgreSQL, or another child's. */
   readonly gateway?: GatewayStart;
+  /** The same-work peers: the gateway child's PostgreSQL. */
+  readonly connectionString?: string;
   /** When set, the child runs with --cpu-prof and writes its profile here on a graceful exit. */
   readonly cpuProfDir?: string;
   readonly startTimeoutMs?: number;
@@ -75,7 +77,8 @@ export function startServerChild(o: ChildOptions): ServerChild {
       clearTimeout(timer);
       reject(new Error(`${path.basename(o.script)} exited (code ${code}) before it listened`));
     });
-    post(child, { type: 'start', pki: o.pki, workDir: o.workDir, env: o.env, ...(o.gateway ? { gateway: o.gateway } : {}) });
+    post(child, { type: 'start', pki: o.pki, workDir: o.workDir, env: o.env, ...(o.gateway ? { gateway: o.gateway } : {}),
+      ...(o.connectionString ? { connectionString: o.connectionString } : {}) });
   }).catch(async (e: unknown) => {
     await stop();
     throw e;
