@@ -68,7 +68,8 @@ Options:
                      4 connections, 2 handshake loops, 1 cold start run, 2,000 tickets per operator
   --runs <n>         whole runs one after the other; prints the median and the spread of every figure,
                      the JSON keeps every run (default 1)
-  --max-stable-warmup <s>  longest warm-up of a load warmed until stable (default 90; --smoke: none)
+  --max-stable-warmup <s>  longest warm-up of a load warmed until stable (default 90, --quick 30,
+                     --smoke none)
   --connections <n>  keep-alive connections, one request in flight on each (default 50)
   --handshake-concurrency <n>  parallel connect loops of the handshake measurement (default 8)
   --coldstart-runs <n>         runs per way of starting, the median is reported (default 3)
@@ -155,7 +156,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     profile: values.profile,
     smoke,
     runs: positive('runs', values.runs, 1, true),
-    maxStableWarmupS: smoke ? 0 : positive('max-stable-warmup', values['max-stable-warmup'], 90, false),
+    maxStableWarmupS: smoke ? 0 : positive('max-stable-warmup', values['max-stable-warmup'], values.quick ? 30 : 90, false),
     tsx: values.tsx,
     out: values.out ?? null,
     help: values.help
