@@ -40,7 +40,7 @@ export async function timedRun(o: TimedRunOptions, worker: (i: number, state: Ru
   let measureEnd = 0;
   let warmupMs = 0;
   const progress = o.onProgress && o.progressEveryMs
-    ? setInterval(() => o.onProgress!(state.phase, performance.now() - phaseStart, state.phase === 'warm-up' ? o.warmupMs : o.durationMs), o.progressEveryMs)
+    ? setInterval(() => o.onProgress!(state.phase, performance.now() - phaseStart, state.phase === 'warm-up' ? Math.max(o.warmupMs, o.untilStable?.maxMs ?? 0) : o.durationMs), o.progressEveryMs)
     : null;
   let abort: () => void = () => undefined;
   const aborted = new Promise<never>((_, reject) => {
