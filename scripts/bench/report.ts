@@ -298,6 +298,9 @@ export function buildReport(startedAt: Date, settings: BenchSettings, m: Measure
   const ratios: Record<string, number | null> = {};
   for (const [x, y] of RATIOS) ratios[`${x}/${y}`] = ratioOf(byLetter(m, x)?.requestsPerSecond, byLetter(m, y)?.requestsPerSecond);
   for (const [key, x, y] of SAME_WORK) ratios[key] = ratioOf(byId(m, x)?.requestsPerSecond, byId(m, y)?.requestsPerSecond);
+  // The read on two gateway instances on one PostgreSQL (the instances measurement) ÷ each peer's read: what two
+  // instances per host would give against a JVM that uses both cores (on 2 shared cores, about what one gives).
+  for (const n of ['1', '2'] as const) ratios[`read(2 instances)/p${n}`] = ratioOf(m.instances?.two.requestsPerSecond, byId(m, `p${n}-read`)?.requestsPerSecond);
   const errored = (id: string): boolean => {
     const load = ({ 'p99 read': 'read', 'p99 filing': 'filing' } as Record<string, LoadId>)[id];
     return load !== undefined && (byId(m, load)?.errors ?? 0) > 0;
