@@ -382,7 +382,7 @@ async function main(): Promise<number> {
         const loads = LOADS.filter((l) => l.server === server.id && wants(l.id));
         if (loads.length === 0) continue;
         results.push(...await withServer(server, server.id, o, pki, workDir, cleanup, signal, {},
-          (s) => runLoads(loads, s, o, pki, server.id === 'peer')));
+          (s) => runLoads(loads, s, o, pki, true)));
       }
       const gatewayLoads = LOADS.filter((l) => l.server === 'gateway' && wants(l.id));
       const peersWanted = PEER_SERVERS.filter((p) => peerLoadsWanted(p.id).length > 0);

@@ -61,6 +61,8 @@ export interface ColdStartReport {
 export interface MemoryReport {
   /** The gateway child during the measured phases of (c), (d) and (e). */
   readonly gateway: MemorySummary;
+  /** The ceiling's child during (a). */
+  readonly ceiling: MemorySummary;
   /** The peer's child during (b). */
   readonly peer: MemorySummary;
   /** The same-work peers during their loads (p2: its JVM). */
@@ -320,6 +322,7 @@ export function buildReport(startedAt: Date, settings: BenchSettings, m: Measure
   for (const id of ['soap-pg', 'jaxws'] as const) if (m.results.some((r) => r.server === id)) peerMemory[id] = ofServer(id);
   const memory: MemoryReport = {
     gateway: ofServer('gateway'),
+    ceiling: ofServer('ceiling'),
     peer: ofServer('peer'),
     peers: peerMemory,
     tsxOverheadMB: tsxRss === null || builtRss === null ? null : Math.round((tsxRss - builtRss) * 10) / 10
@@ -448,7 +451,7 @@ export function formatReport(r: BenchReport): string {
     lines.push(`headline: ${Object.entries(r.headline).map(([k, v]) => `${k} ${v === null ? 'n/a' : v}`).join(', ')}`);
     if (r.memory.gateway.samples > 0 || r.memory.peer.samples > 0) {
       lines.push(`memory (RSS, MB = 10^6 bytes): gateway under (c)–(h) max ${r.memory.gateway.maxMB ?? 'n/a'}, mean ${r.memory.gateway.meanMB ?? 'n/a'}; `
-        + `peer under (b) max ${r.memory.peer.maxMB ?? 'n/a'}, mean ${r.memory.peer.meanMB ?? 'n/a'}`
+        + `ceiling under (a) max ${r.memory.ceiling.maxMB ?? 'n/a'}; peer under (b) max ${r.memory.peer.maxMB ?? 'n/a'}, mean ${r.memory.peer.meanMB ?? 'n/a'}`
         + Object.entries(r.memory.peers).map(([id, x]) => `; ${id} max ${x?.maxMB ?? 'n/a'}, mean ${x?.meanMB ?? 'n/a'}`).join(''));
       for (const t of r.results) {
         const b = t.memory?.breakdown;

@@ -18,7 +18,7 @@ import { createServer, type Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import { listen } from 'soap';
 import { mtlsOptions, serveChild } from './protocol.js';
@@ -27,14 +27,9 @@ import { mtlsOptions, serveChild } from './protocol.js';
 function wsdlPath(): string {
   // From scripts/bench (tsx) or <build>/scripts/bench (compiled): the repository's wsdl/ is found upwards.
   let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < 6; i++, dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'wsdl', 'signalisation', 'v2', 'signalisation.wsdl');
-    try {
-      readFileSync(candidate);
-      return candidate;
-    } catch {
-      dir = path.dirname(dir);
-    }
+    if (existsSync(candidate)) return candidate;
   }
   throw new Error('wsdl/signalisation/v2/signalisation.wsdl not found above the peer');
 }
@@ -87,10 +82,7 @@ function services(pool: pg.Pool) {
         const { rows } = await client.query<{ id: string; operator_id: string; reference: string; accepted_at: Date }>(INSERT_TICKET,
           [fingerprintOf(req), args.identifiantPrestation ?? '', args.referenceOperateur ?? '', createHash('sha256').update(form).digest('hex'), form]);
         const t = rows[0];
-        if (!t) {
-          await client.query('ROLLBACK');
-          throw fault('Client', 'Prestation inconnue');
-        }
+        if (!t) throw fault('Client', 'Prestation inconnue');
         await client.query(INSERT_TRANSITION, [t.id, t.operator_id, t.accepted_at]);
         await client.query(INSERT_EVENT, [t.id, t.operator_id, t.reference, t.accepted_at]);
         await client.query('COMMIT');
