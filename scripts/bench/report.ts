@@ -360,7 +360,7 @@ export function figuresOf(r: BenchReport): Record<string, number | null> {
 function spreadOf(values: readonly (number | null)[]): Spread | null {
   const xs = values.filter((v): v is number => v !== null && Number.isFinite(v));
   if (xs.length === 0) return null;
-  const med = median(xs)!;
+  const med = round3(median(xs)!);
   const [min, max] = [Math.min(...xs), Math.max(...xs)];
   return { median: med, min, max, spread: med === 0 ? 0 : round3((max - min) / Math.abs(med)), values };
 }
@@ -509,7 +509,7 @@ export function formatReport(r: BenchReport): string {
     ])).map((l) => `  ${l}`));
   }
   lines.push('', 'targets:',
-    ...r.goals.map((g) => `  ${g.id.padEnd(8)} ${g.target.padEnd(6)} ${g.value === null ? 'not measured' : String(g.value).padEnd(8)} ${g.met === null ? '' : g.met ? 'met' : 'NOT MET'}   (${g.what})`));
+    ...r.goals.map((g) => `  ${g.id.padEnd(11)} ${g.target.padEnd(7)} ${g.value === null ? 'not measured' : String(g.value).padEnd(12)} ${g.met === null ? '' : g.met ? 'met' : 'NOT MET'}   (${g.what})`));
   for (const t of r.results) if (t.firstError !== null) lines.push(`first error of ${t.id}: ${t.firstError}`);
   for (const x of h?.rows ?? []) if (x.firstError !== null) lines.push(`first error of ${x.id}: ${x.firstError}`);
   if (i?.one.firstError) lines.push(`first error of instances (one): ${i.one.firstError}`);
