@@ -454,6 +454,10 @@ export function formatReport(r: BenchReport): string {
         + `ceiling under (a) max ${r.memory.ceiling.maxMB ?? 'n/a'}; peer under (b) max ${r.memory.peer.maxMB ?? 'n/a'}, mean ${r.memory.peer.meanMB ?? 'n/a'}`
         + Object.entries(r.memory.peers).map(([id, x]) => `; ${id} max ${x?.maxMB ?? 'n/a'}, mean ${x?.meanMB ?? 'n/a'}`).join(''));
       for (const t of r.results) {
+        const x = t.memory;
+        if (x?.maxAnonMB != null) lines.push(`  (${t.letter}) RSS max ${x.maxMB}: anonymous (heaps, stacks) up to ${x.maxAnonMB}, file-backed (the runtime's code and libraries) up to ${x.maxFileMB ?? 'n/a'}`);
+      }
+      for (const t of r.results) {
         const b = t.memory?.breakdown;
         if (!b?.atEnd) continue;
         const part = (x: MemoryBreakdown): string => `RSS ${x.rssMB}, V8 heap ${x.heapUsedMB} used of ${x.heapTotalMB}, external ${x.externalMB}`
