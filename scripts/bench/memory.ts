@@ -18,6 +18,12 @@ export interface MemorySummary {
    */
   readonly maxAnonMB?: number | null;
   readonly maxFileMB?: number | null;
+  /**
+   * The largest proportional set size (Pss of /proc/<pid>/smaps_rollup): the RSS with each shared page divided
+   * between the processes that map it. The node binary's code (about 50 MB) is shared by every node process on the
+   * host (the load generator's among them), so Pss is what this process costs the host beyond what is shared.
+   */
+  readonly maxPssMB?: number | null;
   /** Where the memory is, as the child sees it: when the load ended, and after a full garbage collection. */
   readonly breakdown?: { readonly atEnd: MemoryBreakdown | null; readonly afterGc: MemoryBreakdown | null };
 }
@@ -50,7 +56,7 @@ export function breakdown(m: { usage: { rss: number; heapTotal: number; heapUsed
 
 const SAMPLE_EVERY_MS = 100;
 
-interface RssSample { readonly rss: number; readonly anon: number | null; readonly file: number | null }
+interface RssSample { readonly rss: number; readonly anon: number | null; readonly file: number | null; readonly pss: number | null }
 
 /** VmRSS, RssAnon and RssFile of a process in bytes, or null when they cannot be read. */
 async function rssSample(pid: number): Promise<RssSample | null> {
@@ -61,7 +67,10 @@ async function rssSample(pid: number): Promise<RssSample | null> {
       return m ? Number(m[1]) * 1024 : null;
     };
     const rss = kB('VmRSS');
-    return rss === null ? null : { rss, anon: kB('RssAnon'), file: kB('RssFile') };
+    if (rss === null) return null;
+    const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
+    const pss = /^Pss:\s+(\d+)\s+kB$/m.exec(rollup);
+    return { rss, anon: kB('RssAnon'), file: kB('RssFile'), pss: pss ? Number(pss[1]) * 1024 : null };
   } catch {
     return null;
   }
@@ -115,7 +124,9 @@ export function sampleRss(pid: number): RssSampler {
         const known = xs.filter((x): x is number => x !== null);
         return known.length === 0 ? null : toMB(Math.max(...known));
       };
-      return summary.samples === 0 ? summary : { ...summary, maxAnonMB: max(parts.map((x) => x.anon)), maxFileMB: max(parts.map((x) => x.file)) };
+      return summary.samples === 0 ? summary : {
+        ...summary, maxAnonMB: max(parts.map((x) => x.anon)), maxFileMB: max(parts.map((x) => x.file)), maxPssMB: max(parts.map((x) => x.pss))
+      };
     }
   };
 }
@@ -142,6 +153,7 @@ export function combine(parts: readonly MemorySummary[]): MemorySummary {
     samples,
     maxAnonMB: largest((p) => p.maxAnonMB),
     maxFileMB: largest((p) => p.maxFileMB),
+    maxPssMB: largest((p) => p.maxPssMB),
     maxMB: Math.max(...measured.map((p) => p.maxMB!)),
     meanMB: Math.round((measured.reduce((a, p) => a + p.meanMB! * p.samples, 0) / samples) * 10) / 10
   };

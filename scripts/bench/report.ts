@@ -455,7 +455,8 @@ export function formatReport(r: BenchReport): string {
         + Object.entries(r.memory.peers).map(([id, x]) => `; ${id} max ${x?.maxMB ?? 'n/a'}, mean ${x?.meanMB ?? 'n/a'}`).join(''));
       for (const t of r.results) {
         const x = t.memory;
-        if (x?.maxAnonMB != null) lines.push(`  (${t.letter}) RSS max ${x.maxMB}: anonymous (heaps, stacks) up to ${x.maxAnonMB}, file-backed (the runtime's code and libraries) up to ${x.maxFileMB ?? 'n/a'}`);
+        if (x?.maxAnonMB != null) lines.push(`  (${t.letter}) RSS max ${x.maxMB}: anonymous (heaps, stacks) up to ${x.maxAnonMB}, file-backed (the runtime's code and libraries) up to ${x.maxFileMB ?? 'n/a'}; `
+          + `proportional (shared pages divided between their processes) up to ${x.maxPssMB ?? 'n/a'}`);
       }
       for (const t of r.results) {
         const b = t.memory?.breakdown;
