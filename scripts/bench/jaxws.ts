@@ -33,7 +33,7 @@ function onPath(command: string): boolean {
 export function jaxwsUnavailable(): string | null {
   const missing = ['java', 'javac', 'wsimport'].filter((c) => !onPath(c));
   if (missing.length > 0) {
-    return `no ${missing.join(', ')} on the PATH (a JDK and Debian's jaxws: apt-get install default-jdk-headless jaxws libpostgresql-jdbc-java libhikaricp-java)`;
+    return `no ${missing.join(', ')} on the PATH (a JDK and Debian's jaxws: apt-get install default-jdk-headless jaxws libpostgresql-jdbc-java libhikaricp-java libgmbal-pfl-java)`;
   }
   const jars = JAXWS_JARS.filter((j) => !existsSync(j));
   if (jars.length > 0) return `missing ${jars.join(', ')} (apt-get install jaxws libpostgresql-jdbc-java libhikaricp-java libslf4j-java libgmbal-pfl-java)`;
