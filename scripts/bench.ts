@@ -109,7 +109,8 @@ async function withServer<T>(server: ServerDefinition, name: string, o: BenchOpt
     script: compiled(server.script, o), cwd: ROOT, pki, workDir, env: isGateway ? o.gatewayEnv : extra.env ?? {},
     ...(extra.gateway ? { gateway: extra.gateway } : {}),
     ...(extra.connectionString ? { connectionString: extra.connectionString } : {}),
-    ...(extra.profile ? { cpuProfDir: RESULTS_DIR } : {})
+    ...(extra.profile ? { cpuProfDir: RESULTS_DIR } : {}),
+    ...(isGateway ? { nodeFlags: o.gatewayNodeFlags, processEnv: o.gatewayProcessEnv } : {})
   });
   const ownsPostgres = isGateway && extra.gateway?.database !== 'connect';
   const stopChild = cleanup.add(`${name} server`, async () => {
@@ -324,7 +325,7 @@ async function main(): Promise<number> {
   const wants = (id: BenchId): boolean => o.only.includes(id);
   const settings = {
     connections: o.connections, pipelining: 1 as const, warmupS: o.warmupS, durationS: o.durationS,
-    gatewayEnv: o.gatewayEnv, gatewayProfiled: o.profile, handshakeConcurrency: o.handshakeConcurrency,
+    gatewayEnv: o.gatewayEnv, gatewayNodeFlags: o.gatewayNodeFlags, gatewayProcessEnv: o.gatewayProcessEnv, gatewayProfiled: o.profile, handshakeConcurrency: o.handshakeConcurrency,
     coldStartRuns: o.coldStartRuns, historyPerOperator: o.historyPerOperator, smoke: o.smoke, serversCompiled: !o.tsx,
     runs: o.runs, maxStableWarmupS: o.maxStableWarmupS
   };

@@ -16,6 +16,10 @@ export interface BenchOptions {
   readonly tsx: boolean;
   /** Configuration variables for the gateway on top of its defaults, to try a setting without editing src/. */
   readonly gatewayEnv: Readonly<Record<string, string>>;
+  /** Node flags for the gateway child on top of the deployed ones (--gateway-node-flag), to try one without editing. */
+  readonly gatewayNodeFlags: readonly string[];
+  /** Process environment of the gateway child (--gateway-process-env, e.g. MALLOC_ARENA_MAX=2). */
+  readonly gatewayProcessEnv: Readonly<Record<string, string>>;
   /** Parallel connect loops of the handshake measurement. */
   readonly handshakeConcurrency: number;
   readonly coldStartRuns: number;
@@ -81,6 +85,10 @@ Options:
   --out <file>       write the JSON report to this file only (neither latest.json nor a timestamped copy)
   --gateway-env K=V  a configuration variable for the gateway (repeatable), e.g. ESAV_DB_POOL_SIZE=20;
                      the reference figures are taken with none
+  --gateway-node-flag <flag>   a Node/V8 flag for the gateway child on top of the deployed ones (repeatable),
+                     e.g. --gateway-node-flag=--max-semi-space-size=4; not reference figures
+  --gateway-process-env K=V    an environment variable of the gateway child's process (repeatable), e.g.
+                     MALLOC_ARENA_MAX=2 (glibc); not reference figures
   --profile          run the gateway child with --cpu-prof (profile in benchmarks/results/) and print
                      where its CPU time goes
   -h, --help         this text
@@ -124,6 +132,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         out: { type: 'string' },
         profile: { type: 'boolean', default: false },
         'gateway-env': { type: 'string', multiple: true },
+        'gateway-node-flag': { type: 'string', multiple: true },
+        'gateway-process-env': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false }
       }
     }));
@@ -138,6 +148,14 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     if (!m) throw new UsageError(`--gateway-env ${kv}: expected NAME=value`);
     gatewayEnv[m[1]!] = m[2]!;
   }
+  const gatewayProcessEnv: Record<string, string> = {};
+  for (const kv of values['gateway-process-env'] ?? []) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(kv);
+    if (!m) throw new UsageError(`--gateway-process-env ${kv}: expected NAME=value`);
+    gatewayProcessEnv[m[1]!] = m[2]!;
+  }
+  const gatewayNodeFlags = values['gateway-node-flag'] ?? [];
+  for (const f of gatewayNodeFlags) if (!f.startsWith('--')) throw new UsageError(`--gateway-node-flag ${f}: expected a flag (--name or --name=value)`);
   const smoke = values.smoke;
   if (smoke && values.quick) throw new UsageError('--smoke and --quick: choose one');
   const connections = positive('connections', values.connections, smoke ? 4 : 50, true);
@@ -146,6 +164,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   }
   return {
     gatewayEnv,
+    gatewayNodeFlags,
+    gatewayProcessEnv,
     warmupS: positive('warmup', values.warmup, smoke ? 0.3 : values.quick ? 1 : 3, false),
     durationS: positive('duration', values.duration, smoke ? 0.5 : values.quick ? 2 : 10, false),
     connections,

@@ -100,6 +100,9 @@ export interface BenchSettings {
   readonly connections: number; readonly pipelining: 1; readonly warmupS: number; readonly durationS: number;
   /** Configuration given to the gateway on top of the defaults (--gateway-env); empty for the reference figures. */
   readonly gatewayEnv: Readonly<Record<string, string>>;
+  /** --gateway-node-flag, --gateway-process-env: empty for the reference figures. */
+  readonly gatewayNodeFlags: readonly string[];
+  readonly gatewayProcessEnv: Readonly<Record<string, string>>;
   /** The gateway ran under --cpu-prof, which slows it: such figures are not reference figures. */
   readonly gatewayProfiled: boolean;
   readonly handshakeConcurrency: number;
@@ -423,6 +426,8 @@ export function formatReport(r: BenchReport): string {
     ...(r.settings.smoke ? ['smoke:   --smoke run: these figures only show that every measurement works'] : []),
     ...(Object.keys(r.settings.gatewayEnv).length > 0
       ? [`gateway: ${Object.entries(r.settings.gatewayEnv).map(([k, v]) => `${k}=${v}`).join(' ')} (not the defaults)`] : []),
+    ...(r.settings.gatewayNodeFlags.length > 0 || Object.keys(r.settings.gatewayProcessEnv).length > 0
+      ? [`gateway: process ${[...r.settings.gatewayNodeFlags, ...Object.entries(r.settings.gatewayProcessEnv).map(([k, v]) => `${k}=${v}`)].join(' ')} (not as deployed)`] : []),
     ...(r.settings.gatewayProfiled ? ['gateway: under --cpu-prof (slower than it is: not reference figures)'] : [])
   ];
   if (r.results.length > 0) {
