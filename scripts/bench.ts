@@ -392,7 +392,10 @@ async function main(): Promise<number> {
         await withServer(gateway, 'gateway', o, pki, workDir, cleanup, signal,
           { gateway: { database: 'own', historyPerOperator: o.historyPerOperator }, profile: o.profile }, async (g1) => {
             gatewayPid = g1.pid;
-            results.push(...await runLoads(gatewayLoads, g1, o, pki, true));
+            // The compared loads (c), (d) first, then the peers right after them (on a shared machine, the closer in
+            // time, the more alike the background load), then the gateway's other loads.
+            const compared = gatewayLoads.filter((l) => l.untilStable === true);
+            results.push(...await runLoads(compared, g1, o, pki, true));
             // The same-work peers, on the gateway's PostgreSQL (its seeded tickets, its schema), the gateway idle.
             for (const peer of peersWanted) {
               if (peer.id === 'jaxws' && jaxws !== null && 'skipped' in jaxws) {
@@ -408,6 +411,7 @@ async function main(): Promise<number> {
                 ...(peer.id === 'jaxws' && jaxws && 'build' in jaxws ? { build: jaxws.build, flags: JVM_FLAGS } : {})
               });
             }
+            results.push(...await runLoads(gatewayLoads.filter((l) => !compared.includes(l)), g1, o, pki, true));
             let across: boolean | null = null;
             if (wants('instances')) {
               instances = await withServer(gateway, 'gateway 2', o, pki, workDir, cleanup, g1.signal,

@@ -51,7 +51,7 @@ const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length
 export type ServerId = 'ceiling' | 'peer' | 'gateway' | 'tls' | 'soap-pg' | 'jaxws';
 export type LoadId = 'ceiling' | 'peer' | 'read' | 'filing' | 'filing-events' | 'filing-inside' | 'works' | 'search'
   | 'p1-read' | 'p1-filing' | 'p2-read' | 'p2-filing';
-/** The same-work peers of issue 20, run on the gateway child's PostgreSQL once the gateway's own loads are done. */
+/** The same-work peers of issue 20, run on the gateway child's PostgreSQL right after the gateway's (c) and (d). */
 export type PeerServerId = 'soap-pg' | 'jaxws';
 
 export interface ServerDefinition {
@@ -127,7 +127,7 @@ export const SERVERS: readonly ServerDefinition[] = [
   { id: 'gateway', script: path.join(HERE, 'server-gateway.ts'), starting: 'embedded PostgreSQL, migrations, demo data, ticket history' }
 ];
 
-/** The same-work peers: started with the gateway child's connection string, after the gateway's own loads. */
+/** The same-work peers: started with the gateway child's connection string, right after the gateway's (c) and (d). */
 export const PEER_SERVERS: readonly (ServerDefinition & { readonly id: PeerServerId })[] = [
   { id: 'soap-pg', script: path.join(HERE, 'server-soap-pg.ts'), starting: 'soap package server + pg pool on the gateway\'s PostgreSQL' },
   { id: 'jaxws', script: path.join(HERE, 'server-jaxws.ts'), starting: 'JAX-WS endpoint (JVM) + HikariCP on the gateway\'s PostgreSQL' }
