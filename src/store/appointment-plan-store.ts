@@ -1,0 +1,111 @@
+/**
+ * The OI's capacity plan on PostgreSQL (issue 16 part 1): zones of INSEE codes, a grid per zone and kind, closures,
+ * the capacity of made slots. Used by `esav-admin appointments …` and the demo data; every change is one statement
+ * or one transaction, refused (AppointmentPlanRefusal) rather than half-written.
+ */
+import type { AppointmentKind } from '../domain/appointments.js';
+import { gridRuleProblem, parisInstant, planSlots, type GridRule } from '../domain/appointment-slots.js';
+import { CodedError } from '../errors/coded-error.js';
+import { count, run, transaction, type Pool } from './database.js';
+import {
+  addClosure, closeSlotsOfDay, deleteClosure, reopenSlotsOfDay, setCommuneZone, setDaySlotsCapacity, slotsOfPeriod, upsertGrid, upsertZone,
+  zoneByCode, zoneList, communesTakenElsewhere
+} from './queries/appointment-plan.js';
+import { closedDays, insertSlots } from './queries/appointments.js';
+import { toGridRule } from './appointment-store.js';
+import { gridOfZone } from './queries/appointments.js';
+
+/** A plan change refused on its input or on the plan's state; the admin command maps it to its exit status. */
+export class AppointmentPlanRefusal extends CodedError<'ESAV_APPOINTMENT_PLAN_REFUSED'> {
+  constructor(message: string, readonly kind: 'invalid' | 'not-found' | 'conflict') {
+    super('ESAV_APPOINTMENT_PLAN_REFUSED', message);
+  }
+}
+
+const INSEE = /^[0-9][0-9AB][0-9]{3}$/;
+
+async function zoneId(pool: Pool, code: string): Promise<string> {
+  const [z] = await run<{ id: string }>(pool, zoneByCode(code));
+  if (!z) throw new AppointmentPlanRefusal(`no zone ${code}`, 'not-found');
+  return String(z.id);
+}
+
+/** Creates or renames a zone and gives it communes; a commune already in another zone is refused (one zone each). */
+export async function defineZone(pool: Pool, code: string, label: string, inseeCodes: readonly string[]): Promise<void> {
+  if (!/^[A-Z0-9][A-Z0-9_-]{0,31}$/.test(code)) throw new AppointmentPlanRefusal('zone code: capitals, digits, - and _, 32 at most', 'invalid');
+  const bad = inseeCodes.filter((c) => !INSEE.test(c));
+  if (bad.length > 0) throw new AppointmentPlanRefusal(`not INSEE codes: ${bad.join(', ')}`, 'invalid');
+  await transaction(pool, async (tx) => {
+    const [z] = await run<{ id: string }>(tx, upsertZone(code, label));
+    const taken = await run<{ insee_code: string; code: string }>(tx, communesTakenElsewhere(String(z!.id), inseeCodes));
+    if (taken.length > 0) {
+      throw new AppointmentPlanRefusal(`already in another zone: ${taken.map((t) => `${t.insee_code} (${t.code})`).join(', ')}`, 'conflict');
+    }
+    await run(tx, setCommuneZone(String(z!.id), inseeCodes));
+  });
+}
+
+export async function setGrid(pool: Pool, zoneCode: string, rule: GridRule): Promise<void> {
+  const problem = gridRuleProblem(rule);
+  if (problem) throw new AppointmentPlanRefusal(problem, 'invalid');
+  await run(pool, upsertGrid(await zoneId(pool, zoneCode), rule));
+}
+
+/** Makes the slots of a zone's grid for Paris dates from..to (what a search would make), for the plan's display. */
+export async function makeSlots(pool: Pool, zoneCode: string, kind: AppointmentKind, from: string, to: string): Promise<number> {
+  const id = await zoneId(pool, zoneCode);
+  const grid = (await run<Parameters<typeof toGridRule>[0]>(pool, gridOfZone(id, kind))).map(toGridRule);
+  const closed = new Set((await run<{ day: string }>(pool, closedDays(id, from, to))).map((r) => r.day));
+  const planned = planSlots(grid, from, to, closed);
+  if (planned.length > 0) await run(pool, insertSlots(id, planned));
+  return planned.length;
+}
+
+/** Sets the capacity of a zone's slots of one kind on one Paris date (made first); refused below what is booked. */
+export async function setDayCapacity(pool: Pool, zoneCode: string, kind: AppointmentKind, date: string, capacity: number): Promise<number> {
+  if (!Number.isInteger(capacity) || capacity < 0 || capacity > 1000) throw new AppointmentPlanRefusal('capacity: 0 to 1000 technicians', 'invalid');
+  await makeSlots(pool, zoneCode, kind, date, date);
+  const id = await zoneId(pool, zoneCode);
+  return transaction(pool, async (tx) => {
+    const rows = await run<{ over: boolean }>(tx, setDaySlotsCapacity(id, kind, parisInstant(date, 0), parisInstant(nextDay(date), 0), capacity));
+    if (rows.some((r) => r.over)) throw new AppointmentPlanRefusal(`some slots of ${date} have more than ${capacity} appointments booked`, 'conflict');
+    return rows.length;
+  });
+}
+
+function nextDay(date: string): string {
+  return new Date(new Date(`${date}T12:00:00Z`).getTime() + 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Closes a day (one zone, or every zone): no more slots made, the made ones take no more bookings. */
+export async function closeDay(pool: Pool, zoneCode: string | null, date: string, reason: string): Promise<number> {
+  const id = zoneCode === null ? null : await zoneId(pool, zoneCode);
+  return transaction(pool, async (tx) => {
+    if ((await count(tx, addClosure(id, date, reason))) === 0) throw new AppointmentPlanRefusal(`${date} is already closed`, 'conflict');
+    return count(tx, closeSlotsOfDay(id, parisInstant(date, 0), parisInstant(nextDay(date), 0)));
+  });
+}
+
+export async function reopenDay(pool: Pool, zoneCode: string | null, date: string): Promise<void> {
+  const id = zoneCode === null ? null : await zoneId(pool, zoneCode);
+  await transaction(pool, async (tx) => {
+    if ((await count(tx, deleteClosure(id, date))) === 0) throw new AppointmentPlanRefusal(`${date} is not closed`, 'not-found');
+    await run(tx, reopenSlotsOfDay(id, parisInstant(date, 0), parisInstant(nextDay(date), 0)));
+  });
+}
+
+export interface ZoneSummary { readonly code: string; readonly label: string; readonly communes: string[]; readonly kinds: string[] }
+export async function listZones(pool: Pool): Promise<ZoneSummary[]> {
+  return (await run<{ code: string; label: string; communes: string[] | null; kinds: string[] | null }>(pool, zoneList()))
+    .map((r) => ({ code: r.code, label: r.label, communes: r.communes ?? [], kinds: r.kinds ?? [] }));
+}
+
+export interface SlotLine { readonly kind: string; readonly start: Date; readonly end: Date; readonly capacity: number; readonly booked: number; readonly closed: boolean }
+/** A zone's made slots of a period with their free capacity (made from the grid first). */
+export async function slotsOf(pool: Pool, zoneCode: string, kind: AppointmentKind, from: string, to: string): Promise<SlotLine[]> {
+  await makeSlots(pool, zoneCode, kind, from, to);
+  const rows = await run<{ kind: string; starts_at: Date; ends_at: Date; capacity: number; booked: number; closed: boolean }>(pool,
+    slotsOfPeriod(await zoneId(pool, zoneCode), kind, parisInstant(from, 0), parisInstant(nextDay(to), 0)));
+  return rows.map((r) => ({ kind: r.kind, start: r.starts_at, end: r.ends_at, capacity: r.capacity, booked: r.booked, closed: r.closed }));
+}
+
