@@ -20,9 +20,10 @@ import { loadCommands } from './commands/load.js';
 import { maintenanceCommands } from './commands/maintenance.js';
 import { goLiveCommands } from './commands/golive.js';
 import { networkCommands } from './commands/network.js';
+import { appointmentCommands } from './commands/appointments.js';
 import { openAdminContext } from './context.js';
 
-export const GROUPS: readonly CommandGroup[] = [operatorCommands, certificateCommands, profileCommands, trustCommands, ticketCommands, notificationCommands, maintenanceCommands, loadCommands, goLiveCommands, networkCommands, auditCommands];
+export const GROUPS: readonly CommandGroup[] = [operatorCommands, certificateCommands, profileCommands, trustCommands, ticketCommands, notificationCommands, maintenanceCommands, loadCommands, goLiveCommands, networkCommands, appointmentCommands, auditCommands];
 
 export interface AdminIo {
   readonly env: Readonly<Record<string, string | undefined>>;

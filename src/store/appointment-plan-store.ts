@@ -6,7 +6,8 @@
 import type { AppointmentKind } from '../domain/appointments.js';
 import { gridRuleProblem, parisInstant, planSlots, type GridRule } from '../domain/appointment-slots.js';
 import { CodedError } from '../errors/coded-error.js';
-import { count, run, transaction, type Pool } from './database.js';
+import { count, run, transaction, type Pool, type Transaction } from './database.js';
+import { recordChange } from './registry/audit.js';
 import {
   addClosure, closeSlotsOfDay, deleteClosure, reopenSlotsOfDay, setCommuneZone, setDaySlotsCapacity, slotsOfPeriod, upsertGrid, upsertZone,
   zoneByCode, zoneList, communesTakenElsewhere
@@ -24,6 +25,11 @@ export class AppointmentPlanRefusal extends CodedError<'ESAV_APPOINTMENT_PLAN_RE
 
 const INSEE = /^[0-9][0-9AB][0-9]{3}$/;
 
+/** Every plan change is audited in its own transaction (esav-admin audit), as the other administrative changes. */
+function audit(tx: Transaction, actor: string, action: string, key: string, after: unknown): Promise<void> {
+  return recordChange(tx, { actor, action, entity: 'appointment_plan', entityKey: key, after }, null);
+}
+
 async function zoneId(pool: Pool, code: string): Promise<string> {
   const [z] = await run<{ id: string }>(pool, zoneByCode(code));
   if (!z) throw new AppointmentPlanRefusal(`no zone ${code}`, 'not-found');
@@ -31,7 +37,7 @@ async function zoneId(pool: Pool, code: string): Promise<string> {
 }
 
 /** Creates or renames a zone and gives it communes; a commune already in another zone is refused (one zone each). */
-export async function defineZone(pool: Pool, code: string, label: string, inseeCodes: readonly string[]): Promise<void> {
+export async function defineZone(pool: Pool, code: string, label: string, inseeCodes: readonly string[], actor: string): Promise<void> {
   if (!/^[A-Z0-9][A-Z0-9_-]{0,31}$/.test(code)) throw new AppointmentPlanRefusal('zone code: capitals, digits, - and _, 32 at most', 'invalid');
   const bad = inseeCodes.filter((c) => !INSEE.test(c));
   if (bad.length > 0) throw new AppointmentPlanRefusal(`not INSEE codes: ${bad.join(', ')}`, 'invalid');
@@ -42,13 +48,18 @@ export async function defineZone(pool: Pool, code: string, label: string, inseeC
       throw new AppointmentPlanRefusal(`already in another zone: ${taken.map((t) => `${t.insee_code} (${t.code})`).join(', ')}`, 'conflict');
     }
     await run(tx, setCommuneZone(String(z!.id), inseeCodes));
+    await audit(tx, actor, 'zone define', code, { label, communes: inseeCodes });
   });
 }
 
-export async function setGrid(pool: Pool, zoneCode: string, rule: GridRule): Promise<void> {
+export async function setGrid(pool: Pool, zoneCode: string, rule: GridRule, actor: string): Promise<void> {
   const problem = gridRuleProblem(rule);
   if (problem) throw new AppointmentPlanRefusal(problem, 'invalid');
-  await run(pool, upsertGrid(await zoneId(pool, zoneCode), rule));
+  const id = await zoneId(pool, zoneCode);
+  await transaction(pool, async (tx) => {
+    await run(tx, upsertGrid(id, rule));
+    await audit(tx, actor, 'grid set', `${zoneCode}/${rule.kind}`, rule);
+  });
 }
 
 /** Makes the slots of a zone's grid for Paris dates from..to (what a search would make), for the plan's display. */
@@ -62,13 +73,14 @@ export async function makeSlots(pool: Pool, zoneCode: string, kind: AppointmentK
 }
 
 /** Sets the capacity of a zone's slots of one kind on one Paris date (made first); refused below what is booked. */
-export async function setDayCapacity(pool: Pool, zoneCode: string, kind: AppointmentKind, date: string, capacity: number): Promise<number> {
+export async function setDayCapacity(pool: Pool, zoneCode: string, kind: AppointmentKind, date: string, capacity: number, actor: string): Promise<number> {
   if (!Number.isInteger(capacity) || capacity < 0 || capacity > 1000) throw new AppointmentPlanRefusal('capacity: 0 to 1000 technicians', 'invalid');
   await makeSlots(pool, zoneCode, kind, date, date);
   const id = await zoneId(pool, zoneCode);
   return transaction(pool, async (tx) => {
     const rows = await run<{ over: boolean }>(tx, setDaySlotsCapacity(id, kind, parisInstant(date, 0), parisInstant(nextDay(date), 0), capacity));
     if (rows.some((r) => r.over)) throw new AppointmentPlanRefusal(`some slots of ${date} have more than ${capacity} appointments booked`, 'conflict');
+    await audit(tx, actor, 'capacity set', `${zoneCode}/${kind}/${date}`, { capacity, slots: rows.length });
     return rows.length;
   });
 }
@@ -78,19 +90,22 @@ function nextDay(date: string): string {
 }
 
 /** Closes a day (one zone, or every zone): no more slots made, the made ones take no more bookings. */
-export async function closeDay(pool: Pool, zoneCode: string | null, date: string, reason: string): Promise<number> {
+export async function closeDay(pool: Pool, zoneCode: string | null, date: string, reason: string, actor: string): Promise<number> {
   const id = zoneCode === null ? null : await zoneId(pool, zoneCode);
   return transaction(pool, async (tx) => {
     if ((await count(tx, addClosure(id, date, reason))) === 0) throw new AppointmentPlanRefusal(`${date} is already closed`, 'conflict');
-    return count(tx, closeSlotsOfDay(id, parisInstant(date, 0), parisInstant(nextDay(date), 0)));
+    const closed = await count(tx, closeSlotsOfDay(id, parisInstant(date, 0), parisInstant(nextDay(date), 0)));
+    await audit(tx, actor, 'closure add', `${zoneCode ?? '*'}/${date}`, { reason, slotsClosed: closed });
+    return closed;
   });
 }
 
-export async function reopenDay(pool: Pool, zoneCode: string | null, date: string): Promise<void> {
+export async function reopenDay(pool: Pool, zoneCode: string | null, date: string, actor: string): Promise<void> {
   const id = zoneCode === null ? null : await zoneId(pool, zoneCode);
   await transaction(pool, async (tx) => {
     if ((await count(tx, deleteClosure(id, date))) === 0) throw new AppointmentPlanRefusal(`${date} is not closed`, 'not-found');
     await run(tx, reopenSlotsOfDay(id, parisInstant(date, 0), parisInstant(nextDay(date), 0)));
+    await audit(tx, actor, 'closure remove', `${zoneCode ?? '*'}/${date}`, null);
   });
 }
 

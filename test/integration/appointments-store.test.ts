@@ -87,7 +87,7 @@ describe('appointments store: capacity, idCreneau, tickets', () => {
     expect((await refused(book(opa, offer!.token, new Date(NOW.getTime() + 31 * 60_000)))).code).to.equal('ESAV_SLOT_STALE');
     // Closed by the OI after the search: stale too, and no longer offered.
     const [friday] = await search(opa, 'SAV', '21231', '2026-12-11T00:00:00Z', '2026-12-11T23:00:00Z');
-    await closeDay(db.pool, 'DIJON', '2026-12-11', 'Formation des techniciens');
+    await closeDay(db.pool, 'DIJON', '2026-12-11', 'Formation des techniciens', 'agent.plan');
     const stale = await refused(book(opa, friday!.token));
     expect(stale.code).to.equal('ESAV_SLOT_STALE');
     expect(stale.message).to.match(/fermé/);
@@ -97,9 +97,9 @@ describe('appointments store: capacity, idCreneau, tickets', () => {
   });
 
   it('refuses to lower a capacity below what is booked', async () => {
-    const e = await refused(setDayCapacity(db.pool, 'DIJON', 'SAV', DAY, 2));
+    const e = await refused(setDayCapacity(db.pool, 'DIJON', 'SAV', DAY, 2, 'agent.plan'));
     expect(e.message).to.match(/more than 2/);
-    expect(await setDayCapacity(db.pool, 'DIJON', 'SAV', DAY, 4)).to.equal(5);
+    expect(await setDayCapacity(db.pool, 'DIJON', 'SAV', DAY, 4, 'agent.plan')).to.equal(5);
   });
 
   it('moves, confirms, cancels within cut-offs, and hides an appointment from another operator (A6)', async () => {
