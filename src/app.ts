@@ -16,6 +16,7 @@ import { catalogueV1 } from './services/catalogue/v1/catalogue-v1.js';
 import { exploitationV1 } from './services/exploitation/v1/exploitation-v1.js';
 import { infoTravauxV1 } from './services/info-travaux/v1/info-travaux-v1.js';
 import { planChargeSavV1 } from './services/plan-charge-sav/v1/plan-charge-sav-v1.js';
+import { rendezvousV1 } from './services/rendezvous/v1/rendezvous-v1.js';
 import { createAppointmentStore } from './store/appointment-store.js';
 import { prestationV1 } from './services/prestation/v1/prestation-v1.js';
 import { signalisationV1 } from './services/signalisation/v1/signalisation-v1.js';
@@ -82,6 +83,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
         visibleEvents: (operatorId, filter, limit) => visibleNetworkEvents(deps.pool, operatorId, filter, limit),
         callerIdentifiers: async (caller) => [caller.operator.code, (await findOperator(deps.pool, caller.operator.code)).siren]
       }),
+      rendezvousV1(appointments),
       planChargeSavV1({ appointments, oiSiren: config.oiSiren, callerSiren: async (caller) => (await findOperator(deps.pool, caller.operator.code)).siren }),
       ...(deps.extraAdapters ?? [])],
     authenticator,

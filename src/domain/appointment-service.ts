@@ -201,12 +201,11 @@ export async function cancelAppointment(store: AppointmentStore, caller: Caller,
 export async function moveAppointment(store: AppointmentStore, caller: Caller, reference: string, token: string, nature: ReportNature | null,
   now: Date): Promise<AppointmentRecord> {
   const offer = decodeSlotToken(token, caller.operator.id, await store.slotSecret(), now);
-  let event: AppointmentEvent = 'move';
-  if (nature !== null) {
-    const current = await store.find(caller.operator.id, reference);
-    if (!current) throw notFound(reference);
-    event = reportEvent(current, nature);
-  }
+  const current = await store.find(caller.operator.id, reference);
+  if (!current) throw notFound(reference);
+  // Without a natureReport (rendezvous v1), the state says which: a new slot after a miss or an absence, else a move.
+  const event: AppointmentEvent = nature !== null ? reportEvent(current, nature)
+    : current.state === 'MANQUE_OI' || current.state === 'ECHEC_CLIENT' ? 'rebook' : 'move';
   return change(store, caller.operator.id, reference, event, 'operator', operatorActor(caller), now, { newSlot: { token, slotId: offer.slotId } });
 }
 
