@@ -112,3 +112,11 @@ export interface AppointmentFilter {
   readonly from?: Date | null;
   readonly to?: Date | null;
 }
+
+/** A zone of the plan, as the OI's tools list it. */
+export interface ZoneSummary { readonly code: string; readonly label: string; readonly communes: string[]; readonly kinds: string[] }
+
+/** A made slot and its free capacity, as the OI's tools show it. */
+export interface SlotLine {
+  readonly kind: string; readonly start: Date; readonly end: Date; readonly capacity: number; readonly booked: number; readonly closed: boolean;
+}

@@ -3,9 +3,10 @@
  * the capacity of made slots. Used by `esav-admin appointments …` and the demo data; every change is one statement
  * or one transaction, refused (AppointmentPlanRefusal) rather than half-written.
  */
+import type { SlotLine, ZoneSummary } from '../domain/appointment-records.js';
 import type { AppointmentKind } from '../domain/appointments.js';
 import { gridRuleProblem, parisInstant, planSlots, type GridRule } from '../domain/appointment-slots.js';
-import { CodedError } from '../errors/coded-error.js';
+import { AppointmentPlanRefusal } from '../errors/appointment-plan-refusal.js';
 import { count, run, transaction, type Pool, type Transaction } from './database.js';
 import { recordChange } from './registry/audit.js';
 import {
@@ -13,15 +14,9 @@ import {
   zoneByCode, zoneList, communesTakenElsewhere
 } from './queries/appointment-plan.js';
 import { closedDays, insertSlots } from './queries/appointments.js';
-import { toGridRule } from './appointment-store.js';
+import { createAppointmentStore, toGridRule } from './appointment-store.js';
+import type { AppointmentPlanPorts } from '../domain/appointment-plan-actions.js';
 import { gridOfZone } from './queries/appointments.js';
-
-/** A plan change refused on its input or on the plan's state; the admin command maps it to its exit status. */
-export class AppointmentPlanRefusal extends CodedError<'ESAV_APPOINTMENT_PLAN_REFUSED'> {
-  constructor(message: string, readonly kind: 'invalid' | 'not-found' | 'conflict') {
-    super('ESAV_APPOINTMENT_PLAN_REFUSED', message);
-  }
-}
 
 const INSEE = /^[0-9][0-9AB][0-9]{3}$/;
 
@@ -109,13 +104,11 @@ export async function reopenDay(pool: Pool, zoneCode: string | null, date: strin
   });
 }
 
-export interface ZoneSummary { readonly code: string; readonly label: string; readonly communes: string[]; readonly kinds: string[] }
 export async function listZones(pool: Pool): Promise<ZoneSummary[]> {
   return (await run<{ code: string; label: string; communes: string[] | null; kinds: string[] | null }>(pool, zoneList()))
     .map((r) => ({ code: r.code, label: r.label, communes: r.communes ?? [], kinds: r.kinds ?? [] }));
 }
 
-export interface SlotLine { readonly kind: string; readonly start: Date; readonly end: Date; readonly capacity: number; readonly booked: number; readonly closed: boolean }
 /** A zone's made slots of a period with their free capacity (made from the grid first). */
 export async function slotsOf(pool: Pool, zoneCode: string, kind: AppointmentKind, from: string, to: string): Promise<SlotLine[]> {
   await makeSlots(pool, zoneCode, kind, from, to);
@@ -124,3 +117,17 @@ export async function slotsOf(pool: Pool, zoneCode: string, kind: AppointmentKin
   return rows.map((r) => ({ kind: r.kind, start: r.starts_at, end: r.ends_at, capacity: r.capacity, booked: r.booked, closed: r.closed }));
 }
 
+
+/** The plan's store as the domain's ports (src/domain/appointment-plan-actions.ts). */
+export function createAppointmentPlanPorts(pool: Pool): AppointmentPlanPorts {
+  return {
+    appointments: createAppointmentStore(pool),
+    defineZone: (code, label, communes, actor) => defineZone(pool, code, label, communes, actor),
+    setGrid: (zone, rule, actor) => setGrid(pool, zone, rule, actor),
+    setDayCapacity: (zone, kind, date, capacity, actor) => setDayCapacity(pool, zone, kind, date, capacity, actor),
+    closeDay: (zone, date, reason, actor) => closeDay(pool, zone, date, reason, actor),
+    reopenDay: (zone, date, actor) => reopenDay(pool, zone, date, actor),
+    listZones: () => listZones(pool),
+    slotsOf: (zone, kind, from, to) => slotsOf(pool, zone, kind, from, to)
+  };
+}

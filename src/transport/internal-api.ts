@@ -8,7 +8,9 @@
  */
 import type { TLSSocket } from 'node:tls';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { AppointmentPlanActions } from '../domain/appointment-plan-actions.js';
 import type { Clock } from '../domain/clock.js';
+import { isAppointmentPlanRefusal, type PlanRefusalKind } from '../errors/appointment-plan-refusal.js';
 import type { OiTicketActions } from '../domain/oi-ticket-actions.js';
 import { isEsavError } from '../errors/esav-error.js';
 import { isTicketActionRefusal, type RefusalKind } from '../errors/ticket-action-refusal.js';
@@ -32,9 +34,16 @@ function agentOf(request: FastifyRequest): string {
 
 const referenceOf = (request: FastifyRequest): string => (request.params as { reference: string }).reference;
 
-export async function buildInternalApi(tls: TlsMaterial, port: InternalTicketPort, clock: Clock): Promise<FastifyInstance> {
+const PLAN_STATUS: Readonly<Record<PlanRefusalKind, 400 | 404 | 409>> = Object.freeze({ invalid: 400, 'not-found': 404, conflict: 409 });
+
+/** @param appointments the appointment routes' actions (absent: no such routes, as in a test of the ticket routes). */
+export async function buildInternalApi(tls: TlsMaterial, port: InternalTicketPort, clock: Clock,
+  appointments?: AppointmentPlanActions): Promise<FastifyInstance> {
   const api = Fastify({ https: httpsOptions(tls), logger: false, bodyLimit: 64 * 1024 });
   api.setErrorHandler((error, _request, reply) => {
+    if (isAppointmentPlanRefusal(error)) {
+      return reply.code(PLAN_STATUS[error.kind]).send({ error: 'PLAN_REFUSE', message: error.message, ...(error.field ? { field: error.field } : {}) });
+    }
     if (isTicketActionRefusal(error)) {
       return reply.code(httpStatusOf(error.kind)).send({ error: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) });
     }
@@ -61,5 +70,33 @@ export async function buildInternalApi(tls: TlsMaterial, port: InternalTicketPor
     await port.comment(referenceOf(request), (request.body as { text?: unknown } | null)?.text, { name: agentOf(request) }, clock.now());
     return reply.code(204).send();
   });
+  if (appointments) appointmentRoutes(api, appointments, clock);
   return api;
+}
+
+type Body = Record<string, unknown>;
+const bodyOf = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
+const paramOf = (request: FastifyRequest, name: string): string => (request.params as Record<string, string>)[name] ?? '';
+
+/** The appointments' capacity plan and outcomes (issue 16), the same actions as esav-admin appointments. */
+function appointmentRoutes(api: FastifyInstance, actions: AppointmentPlanActions, clock: Clock): void {
+  api.get('/appointments/zones', async () => actions.zones());
+  api.put('/appointments/zones/:zone', async (request, reply) => {
+    await actions.defineZone(paramOf(request, 'zone'), bodyOf(request), agentOf(request));
+    return reply.code(204).send();
+  });
+  api.put('/appointments/zones/:zone/grid', async (request) => actions.setGrid(paramOf(request, 'zone'), bodyOf(request), agentOf(request)));
+  api.put('/appointments/zones/:zone/capacity', async (request) =>
+    ({ slots: await actions.setCapacity(paramOf(request, 'zone'), bodyOf(request), agentOf(request)) }));
+  api.get('/appointments/zones/:zone/slots', async (request) => actions.slots(paramOf(request, 'zone'), (request.query ?? {}) as Body));
+  api.post('/appointments/closures', async (request) => ({ slotsClosed: await actions.closeDay(bodyOf(request), agentOf(request)) }));
+  api.delete('/appointments/closures', async (request, reply) => {
+    await actions.reopenDay((request.query ?? {}) as Body, agentOf(request));
+    return reply.code(204).send();
+  });
+  api.get('/appointments', async (request) => actions.list((request.query ?? {}) as Body));
+  api.post('/appointments/:reference/outcome', async (request) => {
+    const a = await actions.outcome(paramOf(request, 'reference'), bodyOf(request), agentOf(request), clock.now());
+    return { reference: a.reference, state: a.state, ticket: a.ticketReference };
+  });
 }
