@@ -23,7 +23,10 @@ import { networkCommands } from './commands/network.js';
 import { appointmentCommands } from './commands/appointments.js';
 import { openAdminContext } from './context.js';
 
-export const GROUPS: readonly CommandGroup[] = [operatorCommands, certificateCommands, profileCommands, trustCommands, ticketCommands, notificationCommands, maintenanceCommands, loadCommands, goLiveCommands, networkCommands, appointmentCommands, auditCommands];
+export const GROUPS: readonly CommandGroup[] = [
+  operatorCommands, certificateCommands, profileCommands, trustCommands, ticketCommands, notificationCommands, maintenanceCommands, loadCommands,
+  goLiveCommands, networkCommands, appointmentCommands, auditCommands
+];
 
 export interface AdminIo {
   readonly env: Readonly<Record<string, string | undefined>>;

@@ -76,7 +76,10 @@ export interface AppointmentChange {
 export interface AppointmentTransaction {
   /** The appointment, locked; scoped to the operator (null: the OI's side). */
   lockAppointment(operatorId: string | null, reference: string): Promise<AppointmentRecord | null>;
-  /** Takes one place in a slot of this zone (and kind, when given: Interop'Fibre's reservation names none) if it has one, is open and starts after `now` (row lock + CHECK). */
+  /**
+   * Takes one place in a slot of this zone (and kind, when given: Interop'Fibre's reservation names none) if it has
+   * one, is open and starts after `now` (row lock + CHECK).
+   */
   takeSlot(slotId: string, zoneId: string, kind: AppointmentKind | null, now: Date): Promise<TakeOutcome>;
   releaseSlot(slotId: string): Promise<void>;
   insertAppointment(a: NewAppointment): Promise<{ readonly id: string; readonly reference: string }>;

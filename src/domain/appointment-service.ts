@@ -111,7 +111,8 @@ export async function bookSlot(store: AppointmentStore, caller: Caller, r: Booki
       operatorId: caller.operator.id, slotId: slot.slot.id, kind: slot.slot.kind, inseeCode: r.inseeCode, marketSegment: r.marketSegment,
       ticketId: ticket?.ticket.id ?? null, at: now
     });
-    await tx.record(created.id, caller.operator.id, { event: 'book', from: null, to: 'CREE', fromSlotId: null, toSlotId: slot.slot.id, actor, reason: null, at: now });
+    await tx.record(created.id, caller.operator.id,
+      { event: 'book', from: null, to: 'CREE', fromSlotId: null, toSlotId: slot.slot.id, actor, reason: null, at: now });
     if (ticket) await unfreezeForAppointment(ticket, actor, `du ${parisTimestamp(slot.slot.start)}`, now);
     return created.reference;
   });
@@ -128,9 +129,11 @@ export async function consultAppointment(store: AppointmentStore, caller: Caller
   return { appointment: a, history: await store.history(a.id) };
 }
 
+interface ChangeOptions { readonly reason?: string | null; readonly note?: string | null; readonly newSlot?: { token: string; slotId: string } }
+
 /** One change of an appointment in its transaction: the lifecycle, the cut-off, the slots and the ticket. */
 async function change(store: AppointmentStore, scope: string | null, reference: string, event: AppointmentEvent, actorKind: AppointmentActor,
-  actor: Actor, now: Date, opts: { reason?: string | null; note?: string | null; newSlot?: { token: string; slotId: string } } = {}): Promise<AppointmentRecord> {
+  actor: Actor, now: Date, opts: ChangeOptions = {}): Promise<AppointmentRecord> {
   await store.inTransaction(async (tx) => {
     const a = await tx.lockAppointment(scope, reference);
     if (!a) throw notFound(reference);
@@ -162,7 +165,8 @@ async function change(store: AppointmentStore, scope: string | null, reference: 
  * closure (started first if it was waiting), a new appointment lifts a RENDEZ_VOUS freeze, the customer's absence
  * freezes it again awaiting a new appointment (S2), a miss by the OI is written on it as the OI's comment.
  */
-async function ticketEffect(locked: TicketTransaction, event: AppointmentEvent, reference: string, actor: Actor, now: Date, note: string | null): Promise<void> {
+async function ticketEffect(locked: TicketTransaction, event: AppointmentEvent, reference: string, actor: Actor, now: Date,
+  note: string | null): Promise<void> {
   let t = locked;
   if (TERMINAL_STATES.has(t.ticket.state) || t.ticket.state === 'CLOS' || t.ticket.state === 'VALIDE') return;
   const state = (): string => t.ticket.state;
@@ -193,7 +197,8 @@ export async function confirmAppointment(store: AppointmentStore, caller: Caller
   return change(store, caller.operator.id, reference, 'confirm', 'operator', operatorActor(caller), now);
 }
 
-export async function cancelAppointment(store: AppointmentStore, caller: Caller, reference: string, reason: string | null, now: Date): Promise<AppointmentRecord> {
+export async function cancelAppointment(store: AppointmentStore, caller: Caller, reference: string, reason: string | null,
+  now: Date): Promise<AppointmentRecord> {
   return change(store, caller.operator.id, reference, 'cancel', 'operator', operatorActor(caller), now, { reason });
 }
 

@@ -23,7 +23,8 @@ function mac(secret: Buffer, body: string): string {
 }
 
 export function encodeSlotToken(offer: SlotOffer, secret: Buffer): string {
-  const body = `${PREFIX}-${BigInt(offer.slotId).toString(36)}-${BigInt(offer.operatorId).toString(36)}-${Math.floor(offer.expiresAt.getTime() / 1000).toString(36)}`;
+  const expires = Math.floor(offer.expiresAt.getTime() / 1000).toString(36);
+  const body = `${PREFIX}-${BigInt(offer.slotId).toString(36)}-${BigInt(offer.operatorId).toString(36)}-${expires}`;
   return `${body}-${mac(secret, body)}`;
 }
 

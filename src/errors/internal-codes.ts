@@ -58,7 +58,8 @@ export const internalCodes = Object.freeze({
     raisedBy: 'store', description: 'a gateway already runs on this data directory (embedded PostgreSQL): a second start is refused, touching nothing'
   }),
   ESAV_APPOINTMENT_PLAN_REFUSED: internal({
-    raisedBy: 'domain', description: "a change of the appointments' capacity plan or an OI outcome is refused (bad input, unknown zone, or it conflicts with bookings)"
+    raisedBy: 'domain',
+    description: "a change of the appointments' capacity plan or an OI outcome is refused (bad input, unknown zone, or a conflict with bookings)"
   }),
   // The administration commands (src/admin, src/cli): codes kept as they were first issued, without the ESAV_ prefix.
   ADMIN_INVALID_INPUT: internal({ raisedBy: 'admin', description: 'the input is invalid (each problem is listed)' }),

@@ -33,7 +33,9 @@ const toAppointment = (r: AppointmentRow): AppointmentRecord => ({
   ticketReference: r.ticket_reference, outcomeNote: r.outcome_note, createdAt: r.created_at, stateChangedAt: r.state_changed_at
 });
 
-interface GridRow { kind: AppointmentKind; weekdays: number[]; first_start_minute: number; slot_minutes: number; slots_per_day: number; capacity: number; on_holidays: boolean }
+interface GridRow {
+  kind: AppointmentKind; weekdays: number[]; first_start_minute: number; slot_minutes: number; slots_per_day: number; capacity: number; on_holidays: boolean;
+}
 export const toGridRule = (r: GridRow): GridRule => ({
   kind: r.kind, weekdays: r.weekdays.map(Number), firstStartMinute: r.first_start_minute, slotMinutes: r.slot_minutes, slotsPerDay: r.slots_per_day,
   capacity: r.capacity, onHolidays: r.on_holidays

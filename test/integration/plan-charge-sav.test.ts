@@ -178,6 +178,15 @@ describe('planChargeSav v1: a client generated from the original Interop’Fibre
     }
   });
 
+  it('counts its calls as OTHER (L1: none of the five request categories), faults of the operations included', async () => {
+    await gw.app.load.flush();
+    const { rows } = await sql<{ category: string; ok: string; fault: string }>(gw.pool,
+      `SELECT v.category, sum(v.ok)::text AS ok, sum(v.fault)::text AS fault FROM call_volume v GROUP BY v.category`);
+    expect(rows.map((r) => r.category)).to.deep.equal(['OTHER']);
+    expect(Number(rows[0]!.ok)).to.be.greaterThan(10);
+    expect(Number(rows[0]!.fault)).to.be.greaterThan(3);
+  });
+
   it('dispatches by the body element with an empty SOAPAction, and refuses a call without EnteteType', async () => {
     const body = `<s:Envelope xmlns:s="${SOAP11_ENV}" xmlns:tns="${NS}"><s:Body><tns:ConsultationRdvRequete><idRendezVous>RDV-2026-0000001</idRendezVous>` +
       `</tns:ConsultationRdvRequete></s:Body></s:Envelope>`;

@@ -95,7 +95,8 @@ export const appointmentCommands: CommandGroup = {
         technicians: { type: 'string', description: 'capacity of each slot', required: true }
       }
     }, async (actions, ctx, args) => {
-      const n = await actions.setCapacity(args.positionals[0], { kind: opt(args, 'kind'), date: opt(args, 'date'), technicians: opt(args, 'technicians') }, ctx.actor);
+      const input = { kind: opt(args, 'kind'), date: opt(args, 'date'), technicians: opt(args, 'technicians') };
+      const n = await actions.setCapacity(args.positionals[0], input, ctx.actor);
       ctx.out(`${n} slot(s) set`);
     }),
     command({
@@ -122,8 +123,9 @@ export const appointmentCommands: CommandGroup = {
       }
     }, async (actions, ctx, args) => {
       const slots = await actions.slots(args.positionals[0], { kind: opt(args, 'kind'), from: opt(args, 'from'), to: opt(args, 'to') });
-      ctx.out(render(['start', 'end', 'capacity', 'booked', 'free', 'closed'], slots.map((s) =>
-        [parisTimestamp(s.start), parisTimestamp(s.end), s.capacity, s.booked, s.closed ? 0 : s.capacity - s.booked, s.closed ? 'yes' : '']), outputFormat(args)));
+      const lines = slots.map((s) =>
+        [parisTimestamp(s.start), parisTimestamp(s.end), s.capacity, s.booked, s.closed ? 0 : s.capacity - s.booked, s.closed ? 'yes' : '']);
+      ctx.out(render(['start', 'end', 'capacity', 'booked', 'free', 'closed'], lines, outputFormat(args)));
     }),
     command({
       name: 'list', usage: '[--operator <code>] [--zone <code>] [--state <state>] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--csv|--json]',
@@ -134,7 +136,9 @@ export const appointmentCommands: CommandGroup = {
         to: { type: 'string', description: 'last Paris date' }, ...CSV_OPTION
       }
     }, async (actions, ctx, args) => {
-      const rows = await actions.list({ operator: opt(args, 'operator'), zone: opt(args, 'zone'), state: opt(args, 'state'), from: opt(args, 'from'), to: opt(args, 'to') });
+      const rows = await actions.list({
+        operator: opt(args, 'operator'), zone: opt(args, 'zone'), state: opt(args, 'state'), from: opt(args, 'from'), to: opt(args, 'to')
+      });
       ctx.out(render(['reference', 'operator', 'kind', 'zone', 'commune', 'start', 'state', 'ticket', 'note'], rows.map((a) =>
         [a.reference, a.operatorCode, a.kind, a.zoneCode, a.inseeCode, parisTimestamp(a.slotStart), a.state, a.ticketReference ?? '', a.outcomeNote ?? '']),
       outputFormat(args)));

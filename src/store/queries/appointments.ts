@@ -17,7 +17,8 @@ export function zoneOfCommune(inseeCode: string): Query {
 export function gridOfZone(zoneId: string, kind: AppointmentKind): Query {
   return {
     name: 'appointment-grid-of-zone',
-    text: `SELECT kind, weekdays, first_start_minute, slot_minutes, slots_per_day, capacity, on_holidays FROM appointment_grid WHERE zone_id = $1 AND kind = $2`,
+    text: `SELECT kind, weekdays, first_start_minute, slot_minutes, slots_per_day, capacity, on_holidays
+             FROM appointment_grid WHERE zone_id = $1 AND kind = $2`,
     values: [zoneId, kind]
   };
 }
@@ -105,7 +106,8 @@ export function updateAppointment(appointmentId: string, c: AppointmentChange): 
 export function insertAppointmentTransition(appointmentId: string, operatorId: string, c: AppointmentChange): Query {
   return {
     name: 'appointment-transition-insert',
-    text: `INSERT INTO appointment_transition (appointment_id, operator_id, from_state, to_state, from_slot_id, to_slot_id, event, at, actor_kind, actor, reason)
+    text: `INSERT INTO appointment_transition
+             (appointment_id, operator_id, from_state, to_state, from_slot_id, to_slot_id, event, at, actor_kind, actor, reason)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
     values: [appointmentId, operatorId, c.from, c.to, c.fromSlotId, c.toSlotId, c.event, c.at, c.actor.kind, c.actor.name, c.reason]
   };
@@ -127,7 +129,11 @@ export function appointmentByReference(operatorId: string | null, reference: str
 }
 
 export function ticketIdOfAppointment(appointmentId: string): Query {
-  return { name: 'appointment-ticket-reference', text: `SELECT t.reference, t.operator_id FROM appointment a JOIN ticket t ON t.id = a.ticket_id WHERE a.id = $1`, values: [appointmentId] };
+  return {
+    name: 'appointment-ticket-reference',
+    text: `SELECT t.reference, t.operator_id FROM appointment a JOIN ticket t ON t.id = a.ticket_id WHERE a.id = $1`,
+    values: [appointmentId]
+  };
 }
 
 export function appointmentHistory(appointmentId: string): Query {

@@ -32,7 +32,9 @@ export interface PlanChargeSavPorts {
 
 const KIND_OF: Readonly<Record<string, AppointmentKind>> = Object.freeze({ S: 'SAV', E: 'EXPERTISE' });
 const TYPE_OF: Readonly<Record<AppointmentKind, string>> = Object.freeze({ SAV: 'S', SAV_PLUS: 'S', EXPERTISE: 'E' });
-const STATUS_OF: Readonly<Partial<Record<AppointmentState, string>>> = Object.freeze({ CREE: 'CREE', CONFIRME: 'CONFIRME', EN_COURS: 'CONFIRME', TERMINE: 'CONFIRME' });
+const STATUS_OF: Readonly<Partial<Record<AppointmentState, string>>> = Object.freeze({
+  CREE: 'CREE', CONFIRME: 'CONFIRME', EN_COURS: 'CONFIRME', TERMINE: 'CONFIRME'
+});
 
 const text = (el: XmlTreeElement, local: string): string => childText(el, local) ?? '';
 
@@ -49,7 +51,8 @@ async function checkHeader(ctx: OperationContext, ports: PlanChargeSavPorts): Pr
   }
   const oi = text(h, 'sirenOI');
   if (oi !== ports.oiSiren) {
-    throw new EsavError('ESAV_CALLER_HEADER_MISMATCH', { params: { header: HEADER, why: `désigne dans sirenOI « ${oi} », qui n'est pas le SIREN de l'OI (${ports.oiSiren})` } });
+    const why = `désigne dans sirenOI « ${oi} », qui n'est pas le SIREN de l'OI (${ports.oiSiren})`;
+    throw new EsavError('ESAV_CALLER_HEADER_MISMATCH', { params: { header: HEADER, why } });
   }
 }
 
@@ -97,7 +100,10 @@ export function planChargeSavV1(ports: PlanChargeSavPorts): ServiceAdapter {
         const status = STATUS_OF[a.state];
         if (status === undefined) {
           throw new EsavError('ESAV_APPOINTMENT_TRANSITION', {
-            params: { reference: a.reference, state: a.state, why: "cet état n'a pas d'équivalent dans statutRendezVous (CREE, CONFIRME) : le service rendezvous v1 le donne" }
+            params: {
+              reference: a.reference, state: a.state,
+              why: "cet état n'a pas d'équivalent dans statutRendezVous (CREE, CONFIRME) : le service rendezvous v1 le donne"
+            }
           });
         }
         return answer(ctx, 'ConsultationRdvReponse', `${element('idRendezVous', a.reference)}${element('dateDebut', parisTimestamp(a.slotStart))}` +
