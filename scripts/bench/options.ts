@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { LoadId } from './targets.js';
 
 /** The measurements beyond the five loads; memory has no id: it is taken during every load of the peer and the gateway. */
-export type MeasurementId = 'handshakes' | 'instances' | 'coldstart';
+export type MeasurementId = 'handshakes' | 'instances' | 'booking' | 'coldstart';
 export type BenchId = LoadId | MeasurementId;
 
 export interface BenchOptions {
@@ -35,6 +35,7 @@ Loads, one after the other, over mutual TLS with keep-alive (certificates genera
   (c) read     the gateway: state of one of OPA's open tickets (consultationEtat, signalisation v2)
   (d) filing   the gateway: a new FTTH ticket (depotSignalisation: form validation, durable commit)
   (e) search   the gateway: one day of OPA's tickets, first page (rechercheSignalisations)
+  (f) slots    the gateway: a month of the DIJON zone's SAV slots (rendezvous v1 rechercheCreneaux)
 (c)–(e) run against one gateway on an embedded PostgreSQL holding 90 days of history (20,000 tickets
 per operator). The resident memory (RSS) of the peer and of the gateway is sampled during each measured phase.
 Every server runs compiled by tsc (src/ and scripts/bench, as npm run build and the Docker image do), unless --tsx.
@@ -42,6 +43,8 @@ Then, with the same gateway and database:
   instances    the read (c) on one instance, then split over two instances on the same PostgreSQL
   handshakes   new mTLS connections per second, full and resumed, against a bare Node https server
                with the gateway's TLS options (h1) and against the gateway's listener (h2)
+  booking      every place of a month of SAV slots booked at once (rendezvous v1 priseRendezVous), one attempt
+               too many per slot: p50, p99, and exactly as many appointments as places
   coldstart    spawn → ready of the real server (src/server.ts, tsx as npm start runs it, and the
                npm run build output), on the already migrated database, median of 3 runs
 Prints requests/s, p50, p99 and errors per load, the ratios, the other measurements, the targets met or
@@ -56,7 +59,7 @@ Options:
   --connections <n>  keep-alive connections, one request in flight on each (default 50)
   --handshake-concurrency <n>  parallel connect loops of the handshake measurement (default 8)
   --coldstart-runs <n>         runs per way of starting, the median is reported (default 3)
-  --only <ids>       comma-separated subset of ceiling,peer,read,filing,search,instances,handshakes,coldstart
+  --only <ids>       comma-separated subset of ceiling,peer,read,filing,search,slots,instances,handshakes,booking,coldstart
                      (default: all)
   --tsx              run the server children through tsx instead of compiled (no build; not as deployed:
                      the loader thread adds memory)
@@ -70,7 +73,7 @@ Options:
 
 export class UsageError extends Error {}
 
-export const IDS: readonly BenchId[] = ['ceiling', 'peer', 'read', 'filing', 'search', 'instances', 'handshakes', 'coldstart'];
+export const IDS: readonly BenchId[] = ['ceiling', 'peer', 'read', 'filing', 'search', 'slots', 'instances', 'handshakes', 'booking', 'coldstart'];
 
 function positive(name: string, raw: string | undefined, dflt: number, integer: boolean): number {
   if (raw === undefined) return dflt;

@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --smoke`: every load and every measurement of the benchmark runs and produces a figure — the
- * five loads, the memory samples and breakdown, the two instances on one PostgreSQL, the handshakes (full and resumed, bare and
+ * six loads, the concurrent booking, the memory samples and breakdown, the two instances on one PostgreSQL, the handshakes (full and resumed, bare and
  * gateway, a SOAP call on a resumed session), the cold start (tsx and built). Never a speed: a smoke run's figures
  * mean nothing. It writes its report with --out, so benchmarks/results/latest.json is left alone. About 30 s.
  */
@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findRootDir } from '../../src/config/config.js';
 import type { BenchReport } from '../../scripts/bench/report.js';
+import { slotSearchReopensAt } from '../../src/domain/appointment-slots.js';
 
 const ROOT = findRootDir();
 
@@ -53,8 +54,9 @@ describe('bench smoke run (npm run bench -- --smoke)', function () {
     expect(written).to.equal(path.relative(ROOT, out));
   });
 
-  it('ran the five loads, each with answers and no error', () => {
-    expect(report.results.map((r) => r.id)).to.deep.equal(['ceiling', 'peer', 'read', 'filing', 'search']);
+  it('ran the six loads, each with answers and no error (the slot search (f) but from 01:00 to 04:00 Paris time)', () => {
+    const slots = slotSearchReopensAt(new Date(report.startedAt)) === null ? ['slots'] : [];
+    expect(report.results.map((r) => r.id)).to.deep.equal(['ceiling', 'peer', 'read', 'filing', 'search', ...slots]);
     for (const r of report.results) {
       expect(r.requests, r.id).to.be.greaterThan(0);
       expect(r.errors, `${r.id}: ${r.firstError}`).to.equal(0);
@@ -102,6 +104,16 @@ describe('bench smoke run (npm run bench -- --smoke)', function () {
     expect(h.resumedCall).to.deep.include({ resumed: true, status: 200, authenticated: true });
     expect(h.ratios.full).to.be.a('number');
     expect(h.ratios.resumed).to.be.a('number');
+  });
+
+  it('booked every place of a month of slots at once, and not one more', function () {
+    if (slotSearchReopensAt(new Date(report.startedAt)) !== null) this.skip();
+    const b = report.booking!;
+    expect(b).to.not.equal(null);
+    expect(b.places).to.be.greaterThan(0);
+    expect([b.booked, b.full, b.errors], b.firstError ?? '').to.deep.equal([b.places, b.slots, 0]);
+    expect(b.capacityHeld).to.equal(true);
+    expect(b.p99Ms).to.be.a('number');
   });
 
   it('started the real server to readiness, with tsx and built', () => {
