@@ -115,21 +115,22 @@ export function appointmentPlanActions(ports: AppointmentPlanPorts): Appointment
       return rule;
     },
 
-    setCapacity: (zone, input, actor) =>
+    // Every action is async: a refused input rejects its promise, it never throws while the call is made.
+    setCapacity: async (zone, input, actor) =>
       ports.setDayCapacity(zoneCode(zone), kind(input.kind), date(input.date, 'date'), whole(input.technicians, 'technicians', 1000), actor),
 
-    closeDay: (input, actor) => ports.closeDay(optionalZone(input.zone), date(input.date, 'date'), text(input.reason, 'reason'), actor),
+    closeDay: async (input, actor) => ports.closeDay(optionalZone(input.zone), date(input.date, 'date'), text(input.reason, 'reason'), actor),
 
-    reopenDay: (input, actor) => ports.reopenDay(optionalZone(input.zone), date(input.date, 'date'), actor),
+    reopenDay: async (input, actor) => ports.reopenDay(optionalZone(input.zone), date(input.date, 'date'), actor),
 
-    slots(zone, input) {
+    async slots(zone, input) {
       const from = date(input.from, 'from');
       const to = input.to === undefined || input.to === null || input.to === '' ? from : date(input.to, 'to');
       if (to < from) throw invalid('to', `before from (${from})`);
       return ports.slotsOf(zoneCode(zone), kind(input.kind), from, to);
     },
 
-    list(input) {
+    async list(input) {
       const state = optionalText(input.state, 'state', 20);
       if (state !== null && !isAppointmentState(state)) throw invalid('state', 'not an appointment state');
       const from = input.from === undefined || input.from === '' ? null : date(input.from, 'from');
