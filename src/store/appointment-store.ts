@@ -46,9 +46,20 @@ async function findOn(on: Executor, operatorId: string | null, reference: string
   return row ? toAppointment(row) : null;
 }
 
+/** The Paris dates from..to, inclusive. */
+function parisDates(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = new Date(new Date(`${d}T12:00:00Z`).getTime() + 86_400_000).toISOString().slice(0, 10)) out.push(d);
+  return out;
+}
+
 export function createAppointmentStore(pool: Pool): AppointmentStore {
   // The key never changes once the migration made it: read once per process.
   let secret: Promise<Buffer> | null = null;
+  // The dates whose slots this process made (or found made) from a grid, by zone, kind and the grid itself: a later
+  // search of them skips the closures' read and the insert (made slots are never deleted; a changed grid is another
+  // key; a date closed when it was made is not remembered, so that reopening it makes its slots).
+  const made = new Set<string>();
   return {
     slotSecret() {
       secret ??= run<{ hmac_key: Buffer }>(pool, slotSecret()).then(([r]) => {
@@ -66,10 +77,14 @@ export function createAppointmentStore(pool: Pool): AppointmentStore {
 
     async freeSlots(zoneId, kind, from, to, plan) {
       const grid = (await run<GridRow>(pool, gridOfZone(zoneId, kind))).map(toGridRule);
-      if (grid.length > 0) {
-        const closed = new Set((await run<{ day: string }>(pool, closedDays(zoneId, parisDate(from), parisDate(to)))).map((r) => r.day));
+      const dates = parisDates(parisDate(from), parisDate(to));
+      const key = (date: string): string => `${zoneId}/${kind}/${JSON.stringify(grid)}/${date}`;
+      if (grid.length > 0 && !dates.every((d) => made.has(key(d)))) {
+        const closed = new Set((await run<{ day: string }>(pool, closedDays(zoneId, dates[0]!, dates.at(-1)!))).map((r) => r.day));
         const planned = plan(grid, closed);
         if (planned.length > 0) await run(pool, insertSlots(zoneId, planned));
+        if (made.size > 100_000) made.clear();
+        for (const d of dates) if (!closed.has(d)) made.add(key(d));
       }
       return (await run<SlotRow>(pool, freeSlots(zoneId, kind, from, to))).map(toSlot);
     },
