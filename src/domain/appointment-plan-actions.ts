@@ -93,7 +93,12 @@ export interface AppointmentPlanActions {
 export const LIST_LIMIT = 500;
 
 export function appointmentPlanActions(ports: AppointmentPlanPorts): AppointmentPlanActions {
-  const zoneCode = (v: unknown): string => text(v, 'zone', 32);
+  // Codes are checked before any lookup: what matches no code names nothing (and a NUL would be refused by PostgreSQL).
+  const zoneCode = (v: unknown): string => {
+    const code = text(v, 'zone', 32);
+    if (!/^[A-Z0-9][A-Z0-9_-]{0,31}$/.test(code)) throw invalid('zone', 'capitals, digits, - and _, 32 at most');
+    return code;
+  };
   const optionalZone = (v: unknown): string | null => (v === undefined || v === null || v === '' ? null : zoneCode(v));
   return {
     zones: () => ports.listZones(),
@@ -135,8 +140,10 @@ export function appointmentPlanActions(ports: AppointmentPlanPorts): Appointment
       if (state !== null && !isAppointmentState(state)) throw invalid('state', 'not an appointment state');
       const from = input.from === undefined || input.from === '' ? null : date(input.from, 'from');
       const to = input.to === undefined || input.to === '' ? null : date(input.to, 'to');
+      const operator = optionalText(input.operator, 'operator', 16);
+      if (operator !== null && !/^[A-Z0-9]{2,16}$/.test(operator)) throw invalid('operator', 'an operator code');
       const filter: AppointmentFilter = {
-        operatorCode: optionalText(input.operator, 'operator', 16), zoneCode: optionalZone(input.zone), state,
+        operatorCode: operator, zoneCode: optionalZone(input.zone), state,
         from: from ? parisInstant(from, 0) : null, to: to ? parisInstant(to, 24 * 60) : null
       };
       return ports.appointments.list(filter, LIST_LIMIT);

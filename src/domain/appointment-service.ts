@@ -7,7 +7,7 @@ import { EsavError } from '../errors/esav-error.js';
 import { parisDate, parisTimestamp } from './calendar.js';
 import type { Caller } from './identity.js';
 import {
-  appointmentTransition, checkCutoff, reportEvent, type AppointmentActor, type AppointmentEvent, type AppointmentKind, type ReportNature
+  APPOINTMENT_REFERENCE, appointmentTransition, checkCutoff, reportEvent, type AppointmentActor, type AppointmentEvent, type AppointmentKind, type ReportNature
 } from './appointments.js';
 import type { AppointmentRecord, AppointmentStore, AppointmentTransaction, AppointmentTransitionRecord, SlotView, TakeOutcome } from './appointment-records.js';
 import { assertSlotSearchOpen, planSlots, searchPeriod } from './appointment-slots.js';
@@ -124,7 +124,7 @@ export async function bookSlot(store: AppointmentStore, caller: Caller, r: Booki
 /** The caller's own appointment, with its transitions (A6). */
 export async function consultAppointment(store: AppointmentStore, caller: Caller, reference: string):
   Promise<{ appointment: AppointmentRecord; history: AppointmentTransitionRecord[] }> {
-  const a = await store.find(caller.operator.id, reference);
+  const a = APPOINTMENT_REFERENCE.test(reference) ? await store.find(caller.operator.id, reference) : null;
   if (!a) throw notFound(reference);
   return { appointment: a, history: await store.history(a.id) };
 }
@@ -134,6 +134,7 @@ interface ChangeOptions { readonly reason?: string | null; readonly note?: strin
 /** One change of an appointment in its transaction: the lifecycle, the cut-off, the slots and the ticket. */
 async function change(store: AppointmentStore, scope: string | null, reference: string, event: AppointmentEvent, actorKind: AppointmentActor,
   actor: Actor, now: Date, opts: ChangeOptions = {}): Promise<AppointmentRecord> {
+  if (!APPOINTMENT_REFERENCE.test(reference)) throw notFound(reference);
   await store.inTransaction(async (tx) => {
     const a = await tx.lockAppointment(scope, reference);
     if (!a) throw notFound(reference);
@@ -206,7 +207,7 @@ export async function cancelAppointment(store: AppointmentStore, caller: Caller,
 export async function moveAppointment(store: AppointmentStore, caller: Caller, reference: string, token: string, nature: ReportNature | null,
   now: Date): Promise<AppointmentRecord> {
   const offer = decodeSlotToken(token, caller.operator.id, await store.slotSecret(), now);
-  const current = await store.find(caller.operator.id, reference);
+  const current = APPOINTMENT_REFERENCE.test(reference) ? await store.find(caller.operator.id, reference) : null;
   if (!current) throw notFound(reference);
   // Without a natureReport (rendezvous v1), the state says which: a new slot after a miss or an absence, else a move.
   const event: AppointmentEvent = nature !== null ? reportEvent(current, nature)

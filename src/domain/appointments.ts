@@ -20,16 +20,9 @@ export const APPOINTMENT_KINDS = ['SAV', 'SAV_PLUS', 'EXPERTISE'] as const;
 export type AppointmentKind = (typeof APPOINTMENT_KINDS)[number];
 export const isAppointmentKind = (v: unknown): v is AppointmentKind => (APPOINTMENT_KINDS as readonly unknown[]).includes(v);
 
-export const KIND_LABEL: Readonly<Record<AppointmentKind, string>> = Object.freeze({
-  SAV: 'rendez-vous SAV', SAV_PLUS: 'rendez-vous SAV+ (horaires étendus)', EXPERTISE: 'expertise contradictoire'
-});
-
 export const APPOINTMENT_STATES = ['CREE', 'CONFIRME', 'EN_COURS', 'TERMINE', 'MANQUE_OI', 'ECHEC_CLIENT', 'ANNULE'] as const;
 export type AppointmentState = (typeof APPOINTMENT_STATES)[number];
 export const isAppointmentState = (v: unknown): v is AppointmentState => (APPOINTMENT_STATES as readonly unknown[]).includes(v);
-
-/** The states that hold a place in their slot: leaving them gives the place back. */
-export const HOLDS_SLOT: ReadonlySet<AppointmentState> = new Set(['CREE', 'CONFIRME', 'EN_COURS']);
 
 export type AppointmentEvent = 'confirm' | 'start' | 'complete' | 'fail' | 'miss' | 'cancel' | 'move' | 'rebook';
 export const APPOINTMENT_EVENTS: readonly AppointmentEvent[] = ['confirm', 'start', 'complete', 'fail', 'miss', 'cancel', 'move', 'rebook'];
@@ -124,8 +117,8 @@ export function checkCutoff(a: AppointmentFacts & { readonly kind: AppointmentKi
   }
 }
 
-/** The reference of an appointment: RDV-YYYY-NNNNNNN (the year of its booking, a number from a sequence). */
-export function appointmentReference(year: number, n: number): string {
-  return `RDV-${year}-${String(n).padStart(7, '0')}`;
-}
-export const APPOINTMENT_REFERENCE = /^RDV-[0-9]{4}-[0-9]{7}$/;
+/**
+ * The reference of an appointment: RDV-YYYY-NNNNNNN (the Paris year of its booking, a number from a sequence, made
+ * by the store). Anything else names no appointment and is not looked up (a NUL would be refused by PostgreSQL).
+ */
+export const APPOINTMENT_REFERENCE = /^RDV-[0-9]{4}-[0-9]{7,}$/;

@@ -55,6 +55,10 @@ describe('internal API: appointments', () => {
     expect([bad.status, bad.body!.field]).to.deep.equal([400, 'start']);
     expect((await call('GET', '/appointments/zones/NULLEPART/slots?kind=SAV&from=2026-12-08')).status).to.equal(404);
     expect((await call('POST', '/appointments/RDV-2026-9999999/outcome', { event: 'complete' })).status).to.equal(404);
+    // What matches no reference or code names nothing, and is not looked up: a NUL is not a PostgreSQL error (500).
+    expect((await call('POST', '/appointments/RDV-2026-%00/outcome', { event: 'complete' })).status).to.equal(404);
+    expect((await call('GET', '/appointments?operator=OP%00A')).status).to.equal(400);
+    expect((await call('GET', '/appointments/zones/A%00B/slots?kind=SAV&from=2026-12-08')).status).to.equal(400);
     const { rows: [o] } = await sql<{ id: string }>(db.pool, `SELECT id FROM operator WHERE code = 'OPA'`);
     const caller = { operator: { id: String(o!.id), code: 'OPA', name: 'A' }, certificateId: 'c', profile: FULL_PROFILE };
     const store = createAppointmentStore(db.pool);
