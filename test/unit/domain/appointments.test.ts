@@ -155,3 +155,31 @@ describe('slot grid', () => {
     expect(searchPeriod(new Date('2026-12-01T00:00:00Z'), new Date('2026-12-10T00:00:00Z'), now).from).to.deep.equal(now);
   });
 });
+
+describe('slot search window and slot times against the time-zone database (Intl)', () => {
+  const paris = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    year: 'numeric', month: '2-digit', day: '2-digit' });
+  const wall = (at: Date): { date: string; hour: number; minute: number } => {
+    const p = Object.fromEntries(paris.formatToParts(at).map((x) => [x.type, x.value]));
+    return { date: `${p.year}-${p.month}-${p.day}`, hour: Number(p.hour), minute: Number(p.minute) };
+  };
+
+  it('is closed exactly when the Paris wall clock reads 01:00–03:59, every quarter of an hour of 2026 and 2027', () => {
+    for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2028, 0, 1); t += 15 * 60_000) {
+      const at = new Date(t);
+      const w = wall(at);
+      const reopens = slotSearchReopensAt(at);
+      expect(reopens !== null, at.toISOString()).to.equal(w.hour >= 1 && w.hour < 4);
+      if (reopens) expect(wall(reopens), at.toISOString()).to.deep.equal({ date: w.date, hour: 4, minute: 0 });
+    }
+  });
+
+  it('starts every SAV+ slot of two years at its Paris wall-clock time', () => {
+    const rule = DEFAULT_GRID.find((r) => r.kind === 'SAV_PLUS')!;
+    for (const s of planSlots([rule], '2026-01-01', '2027-12-31', new Set())) {
+      const w = wall(s.start);
+      expect((w.hour * 60 + w.minute - rule.firstStartMinute) % rule.slotMinutes, s.start.toISOString()).to.equal(0);
+      expect(s.end.getTime() - s.start.getTime()).to.equal(rule.slotMinutes * 60_000);
+    }
+  });
+});
