@@ -167,6 +167,14 @@ function loadOptions(o: BenchOptions, pki: BenchPki, name: string, signal: Abort
 async function runLoads(loads: readonly LoadDefinition[], s: Started, o: BenchOptions, pki: BenchPki, sampleMemory: boolean): Promise<TargetResult[]> {
   const results: TargetResult[] = [];
   for (const t of loads) {
+    if (t.prepare) {
+      if (!s.ready.connectionString) throw new Error(`(${t.letter}) ${t.id} needs the gateway child's database`);
+      status(`  (${t.letter}) ${t.id}: preparing the database…`);
+      const started = performance.now();
+      const what = await t.prepare(s.ready.connectionString, o.smoke);
+      endStatus();
+      process.stderr.write(`  (${t.letter}) ${t.id}: ${what} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    }
     const memory = memoryWindow(sampleMemory ? [s.pid] : []);
     const result = await runLoad(t.request(`https://127.0.0.1:${s.ready.port}`, s.ready.fixtures),
       loadOptions(o, pki, `(${t.letter}) ${t.id}`, s.signal, memory.onMeasure));
@@ -332,7 +340,7 @@ async function main(): Promise<number> {
     }
     // Slot search is closed from 01:00 to 04:00 Paris time (S4): then the slot loads are not run, and say so.
     const slotsClosed = slotSearchReopensAt(new Date()) !== null;
-    if (slotsClosed) process.stderr.write('  (f) slots and booking: not run, slot search is closed from 01:00 to 04:00 Paris time (S4)\n');
+    if (slotsClosed) process.stderr.write('  (i) slots and booking: not run, slot search is closed from 01:00 to 04:00 Paris time (S4)\n');
     const gatewayLoads = LOADS.filter((l) => l.server === 'gateway' && wants(l.id) && !(slotsClosed && l.id === 'slots'));
     if (gatewayLoads.length > 0 || wants('instances') || wants('handshakes') || wants('booking') || wants('coldstart')) {
       const gateway = SERVERS.find((x) => x.id === 'gateway')!;

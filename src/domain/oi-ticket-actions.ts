@@ -34,13 +34,18 @@ export interface OiTicketPorts {
    * with its transition by `actor` and its outbox event, as one set (no ticket loaded into memory).
    */
   archiveClosures(closedBefore: Date, actor: Actor, at: Date): Promise<ArchiveOutcome>;
+  /** The network events (TP, DERCO) each ticket was filed inside (issue 15 part 5), by ticket id; absent: none. */
+  networkEventsOf(ticketIds: readonly string[]): Promise<ReadonlyMap<string, readonly string[]>>;
 }
+
+/** A ticket as the OI sees it: with the planned works and incidents it was filed inside. */
+export type OiTicket = TicketRecord & { readonly networkEvents: readonly string[] };
 
 export interface ListRequest { readonly state?: unknown; readonly operator?: unknown; readonly limit?: unknown; readonly page?: unknown }
 export interface ListQuery { readonly state: TicketState | null; readonly operator: string | null; readonly limit: number; readonly page: number }
 
 export interface TicketPage {
-  readonly tickets: TicketRecord[];
+  readonly tickets: OiTicket[];
   /** Tickets matching the filter, on every page. */
   readonly total: number;
   readonly page: number;
@@ -48,7 +53,7 @@ export interface TicketPage {
   readonly pages: number;
 }
 
-export type TicketWithHistory = TicketRecord & { readonly transitions: TransitionRecord[]; readonly comments: CommentRecord[] };
+export type TicketWithHistory = OiTicket & { readonly transitions: TransitionRecord[]; readonly comments: CommentRecord[] };
 
 export interface MoveRequest { readonly event: unknown; readonly reason?: unknown; readonly awaiting?: unknown }
 export interface Move { readonly event: TicketEvent; readonly reason: string | null; readonly freezeReason: FreezeReason | null }
@@ -160,13 +165,17 @@ export function oiTicketActions(ports: OiTicketPorts, policy: LifecyclePolicy = 
       // The OI sees every ticket, closed ones included (no S3 visibility window): visible since the epoch.
       const { rows, total } = await tickets.search(operatorId, { states: q.state ? [q.state] : [], serviceId: null, from: null, to: null },
         new Date(0), q.limit, (q.page - 1) * q.limit);
-      return { tickets: rows, total, page: q.page, limit: q.limit, pages: Math.ceil(total / q.limit) };
+      const events = rows.length === 0 ? new Map<string, readonly string[]>() : await ports.networkEventsOf(rows.map((t) => t.id));
+      return {
+        tickets: rows.map((t) => ({ ...t, networkEvents: events.get(t.id) ?? [] })), total, page: q.page, limit: q.limit, pages: Math.ceil(total / q.limit)
+      };
     },
 
     async show(reference) {
       const t = TICKET_REFERENCE.test(reference) ? await tickets.find(null, reference) : null;
       if (t === null) throw notFound(reference);
-      return { ...t, ...(await tickets.history(t.id)) };
+      const events = await ports.networkEventsOf([t.id]);
+      return { ...t, networkEvents: events.get(t.id) ?? [], ...(await tickets.history(t.id)) };
     },
 
     async move(reference, request, actor, now) {
@@ -181,7 +190,7 @@ export function oiTicketActions(ports: OiTicketPorts, policy: LifecyclePolicy = 
       if (t === null) throw new TicketActionRefusal('BAD_TEXT', 'text is required');
       sendable('text', t);
       if (!TICKET_REFERENCE.test(reference)) throw notFound(reference);
-      await refusing(reference, () => oiComment(tickets, reference, actor.name, t, now));
+      await refusing(reference, () => oiComment(tickets, reference, actor.name, t, now, actor.kind ?? 'oi'));
     },
 
     archiveDue(actorName, now) {

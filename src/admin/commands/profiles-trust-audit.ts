@@ -56,7 +56,7 @@ export const trustCommands: CommandGroup = {
       }
     },
     {
-      name: 'remove', usage: '<fingerprint>', summary: 'stop trusting a CA added with `trust add`', positionals: ['fingerprint'], options: {},
+      name: 'remove', usage: '<fingerprint or its first 12+ hex digits>', summary: 'stop trusting a CA added with `trust add` (the 16 digits `trust list` shows will do)', positionals: ['fingerprint'], options: {},
       async run(ctx, args) {
         const ca = await removeTrustedCa(ctx.pool, args.positionals[0]!, ctx.actor);
         ctx.out(`no longer trusted: ${ca.subject}`);
