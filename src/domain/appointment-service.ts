@@ -174,7 +174,7 @@ async function ticketEffect(locked: TicketTransaction, event: AppointmentEvent, 
   // Each step re-reads the state it left: the same locked row and writer, the ticket's facts as they now are.
   const step = async (e: Parameters<typeof applyEvent>[1], o: Parameters<typeof applyEvent>[4] = {}): Promise<void> => {
     const next = await applyEvent(t, e, actor, now, o);
-    t = { ticket: { ...t.ticket, state: next, freezeReason: o.freezeReason ?? null }, changeState: t.changeState, addComment: t.addComment };
+    t = { ...t, ticket: { ...t.ticket, state: next, freezeReason: o.freezeReason ?? null } };
   };
   const why = note ? ` : ${note}` : '';
   if (event === 'complete') {

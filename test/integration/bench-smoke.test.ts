@@ -54,9 +54,9 @@ describe('bench smoke run (npm run bench -- --smoke)', function () {
     expect(written).to.equal(path.relative(ROOT, out));
   });
 
-  it('ran the six loads, each with answers and no error (the slot search (f) but from 01:00 to 04:00 Paris time)', () => {
+  it('ran the loads, each with answers and no error (the slot search (i) but from 01:00 to 04:00 Paris time)', () => {
     const slots = slotSearchReopensAt(new Date(report.startedAt)) === null ? ['slots'] : [];
-    expect(report.results.map((r) => r.id)).to.deep.equal(['ceiling', 'peer', 'read', 'filing', 'search', ...slots]);
+    expect(report.results.map((r) => r.id)).to.deep.equal(['ceiling', 'peer', 'read', 'filing', 'filing-events', 'filing-inside', 'works', 'search', ...slots]);
     for (const r of report.results) {
       expect(r.requests, r.id).to.be.greaterThan(0);
       expect(r.errors, `${r.id}: ${r.firstError}`).to.equal(0);
