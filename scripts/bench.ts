@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { startServerChild, stopOrphanPostgres } from './bench/children.js';
 import { buildServer, COLD_START_READINESS, measureColdStart } from './bench/coldstart.js';
 import { callOnResumedSession, mergeRounds, resumesAcross, runHandshakes, type HandshakeResult } from './bench/handshake.js';
+import { slotSearchReopensAt } from '../src/domain/appointment-slots.js';
+import { benchBooking, type BookingReport } from './bench/booking.js';
 import { firstAnswer, runLoad, type Progress } from './bench/load.js';
 import { breakdown, sampleRss, type MemoryBreakdown, type MemorySummary, type RssSampler } from './bench/memory.js';
 import { parseOptions, UsageError, USAGE, type BenchId, type BenchOptions } from './bench/options.js';
@@ -385,9 +387,13 @@ async function main(): Promise<number> {
         results.push(...await withServer(server, server.id, o, pki, workDir, cleanup, signal, {},
           (s) => runLoads(loads, s, o, pki, true)));
       }
-      const gatewayLoads = LOADS.filter((l) => l.server === 'gateway' && wants(l.id));
+      let booking: BookingReport | null = null;
+      // Slot search is closed from 01:00 to 04:00 Paris time (S4): then the slot loads are not run, and say so.
+      const slotsClosed = slotSearchReopensAt(new Date()) !== null;
+      if (slotsClosed) process.stderr.write('  (i) slots and booking: not run, slot search is closed from 01:00 to 04:00 Paris time (S4)\n');
+      const gatewayLoads = LOADS.filter((l) => l.server === 'gateway' && wants(l.id) && !(slotsClosed && l.id === 'slots'));
       const peersWanted = PEER_SERVERS.filter((p) => peerLoadsWanted(p.id).length > 0);
-      if (gatewayLoads.length > 0 || peersWanted.length > 0 || wants('instances') || wants('handshakes') || wants('coldstart')) {
+      if (gatewayLoads.length > 0 || peersWanted.length > 0 || wants('instances') || wants('handshakes') || wants('booking') || wants('coldstart')) {
         const gateway = SERVERS.find((x) => x.id === 'gateway')!;
         await withServer(gateway, 'gateway', o, pki, workDir, cleanup, signal,
           { gateway: { database: 'own', historyPerOperator: o.historyPerOperator }, profile: o.profile }, async (g1) => {
@@ -427,6 +433,13 @@ async function main(): Promise<number> {
               handshakes = await withServer(TLS_SERVER, 'bare https', o, pki, workDir, cleanup, g1.signal, {},
                 (bare) => benchHandshakes(bare, g1, o, pki, across));
             }
+            if (wants('booking') && !slotsClosed) {
+              status('  booking: a month of SAV slots, every place at once');
+              booking = await benchBooking(`https://127.0.0.1:${g1.ready.port}`, { ca: pki.ca, cert: pki.clientCert, key: pki.clientKey }, o.connections);
+              endStatus();
+              process.stderr.write(`  booking: ${booking.attempts} bookings, p99 ${booking.p99Ms.toFixed(2)} ms, ${booking.booked}/${booking.places} booked, `
+                + `capacity ${booking.capacityHeld ? 'held' : 'NOT HELD'}\n`);
+            }
             if (wants('coldstart')) {
               const read = READ.request('', g1.ready.fixtures);
               const results = await measureColdStart({
@@ -442,7 +455,7 @@ async function main(): Promise<number> {
             }
           });
       }
-      reports.push(buildReport(startedAt, settings, { results, handshakes, instances, coldStart }, peers));
+      reports.push(buildReport(startedAt, settings, { results, handshakes, instances, coldStart, booking }, peers));
     }
   } finally {
     endStatus();

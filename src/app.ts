@@ -15,6 +15,9 @@ import { systemClock, type Clock } from './domain/clock.js';
 import { catalogueV1 } from './services/catalogue/v1/catalogue-v1.js';
 import { exploitationV1 } from './services/exploitation/v1/exploitation-v1.js';
 import { infoTravauxV1 } from './services/info-travaux/v1/info-travaux-v1.js';
+import { planChargeSavV1 } from './services/plan-charge-sav/v1/plan-charge-sav-v1.js';
+import { rendezvousV1 } from './services/rendezvous/v1/rendezvous-v1.js';
+import { createAppointmentStore } from './store/appointment-store.js';
 import { prestationV1 } from './services/prestation/v1/prestation-v1.js';
 import { signalisationV1 } from './services/signalisation/v1/signalisation-v1.js';
 import { signalisationV2 } from './services/signalisation/v2/signalisation-v2.js';
@@ -67,6 +70,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const authenticator = createCertificateAuthenticator(deps.pool, config.authCacheTtlMs);
   const signalisation = { tickets: createTicketStore(deps.pool), services, catalog };
   const clock = deps.clock ?? systemClock;
+  const appointments = createAppointmentStore(deps.pool);
   const maintenance = await createMaintenanceSchedule(deps.pool, config.nightlyWindow, clock.now());
   // L1 counts and L2 limits, shared by every instance through PostgreSQL; the ops listener reads its totals.
   const accounting = await startLoadAccounting({ pool: deps.pool, clock, onError: (e, what) => deps.logger.warn({ err: e.message }, what) });
@@ -81,6 +85,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
         visibleEvents: (operatorId, filter, limit) => visibleNetworkEvents(deps.pool, operatorId, filter, limit),
         callerIdentifiers: async (caller) => [caller.operator.code, (await findOperator(deps.pool, caller.operator.code)).siren]
       }),
+      rendezvousV1(appointments),
+      planChargeSavV1({ appointments, oiSiren: config.oiSiren, callerSiren: async (caller) => (await findOperator(deps.pool, caller.operator.code)).siren }),
       ...(deps.extraAdapters ?? [])],
     authenticator,
     clock,

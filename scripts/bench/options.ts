@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { LoadId } from './targets.js';
 
 /** The measurements beyond the five loads; memory has no id: it is taken during every load of the peer and the gateway. */
-export type MeasurementId = 'handshakes' | 'instances' | 'coldstart';
+export type MeasurementId = 'handshakes' | 'instances' | 'booking' | 'coldstart';
 export type BenchId = LoadId | MeasurementId;
 
 export interface BenchOptions {
@@ -48,6 +48,8 @@ Loads, one after the other, over mutual TLS with keep-alive (certificates genera
                filing is linked to it and gets the OI's comment (issue 15's cross-check at filing)
   (h) works    the gateway: getInfoTravauxFTTH (info-travaux v1) for one of OPA's impacted services
   (e) search   the gateway: one day of OPA's tickets, first page (rechercheSignalisations)
+  (i) slots    the gateway: a month of the DIJON zone's SAV slots (rendezvous v1 rechercheCreneaux;
+               not run from 01:00 to 04:00 Paris time, when slot search is closed, S4)
 (c)–(h) run against one gateway on an embedded PostgreSQL holding 90 days of history (20,000 tickets
 per operator), in the order above, except that the same-work peers (issue 20) run right after (d), on that
 same PostgreSQL:
@@ -60,6 +62,8 @@ Then, with the same gateway and database:
   instances    the read (c) on one instance, then split over two instances on the same PostgreSQL
   handshakes   new mTLS connections per second, full and resumed, against a bare Node https server
                with the gateway's TLS options (h1) and against the gateway's listener (h2)
+  booking      every place of a month of SAV slots booked at once (rendezvous v1 priseRendezVous), one attempt
+               too many per slot: p50, p99, and exactly as many appointments as places
   coldstart    spawn → ready of the real server (src/server.ts, tsx as npm start runs it, and the
                npm run build output), on the already migrated database, median of 3 runs
 Prints requests/s, p50, p99 and errors per load, the ratios, the other measurements, the targets met or
@@ -79,7 +83,7 @@ Options:
   --handshake-concurrency <n>  parallel connect loops of the handshake measurement (default 8)
   --coldstart-runs <n>         runs per way of starting, the median is reported (default 3)
   --only <ids>       comma-separated subset of ceiling,peer,read,filing,filing-events,filing-inside,works,search,
-                     p1-read,p1-filing,p2-read,p2-filing,instances,handshakes,coldstart
+                     slots,p1-read,p1-filing,p2-read,p2-filing,instances,handshakes,booking,coldstart
                      (default: all)
   --tsx              run the server children through tsx instead of compiled (no build; not as deployed:
                      the loader thread adds memory)
@@ -98,8 +102,8 @@ Options:
 export class UsageError extends Error {}
 
 export const IDS: readonly BenchId[] = [
-  'ceiling', 'peer', 'read', 'filing', 'filing-events', 'filing-inside', 'works', 'search',
-  'p1-read', 'p1-filing', 'p2-read', 'p2-filing', 'instances', 'handshakes', 'coldstart'
+  'ceiling', 'peer', 'read', 'filing', 'filing-events', 'filing-inside', 'works', 'search', 'slots',
+  'p1-read', 'p1-filing', 'p2-read', 'p2-filing', 'instances', 'handshakes', 'booking', 'coldstart'
 ];
 
 function positive(name: string, raw: string | undefined, dflt: number, integer: boolean): number {

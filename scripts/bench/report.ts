@@ -6,6 +6,7 @@ import { median, type ColdStartResult } from './coldstart.js';
 import type { HandshakeResult, ResumedCall } from './handshake.js';
 import type { LoadResult } from './load.js';
 import { combine, type MemoryBreakdown, type MemorySummary } from './memory.js';
+import type { BookingReport } from './booking.js';
 import type { LoadId, PeerServerId, ServerId } from './targets.js';
 
 export interface TargetResult extends LoadResult {
@@ -162,6 +163,8 @@ export interface BenchReport {
   readonly handshakes: HandshakeReport | null;
   readonly instances: InstancesReport | null;
   readonly coldStart: ColdStartReport | null;
+  /** Concurrent bookings of a month of slots (null or absent: not run). */
+  readonly booking?: BookingReport | null;
   readonly goals: readonly GoalResult[];
   readonly headline: Headline;
   readonly peers: readonly PeerStatus[];
@@ -213,6 +216,7 @@ export interface Measurements {
   readonly handshakes: HandshakeReport | null;
   readonly instances: InstancesReport | null;
   readonly coldStart: ColdStartReport | null;
+  readonly booking?: BookingReport | null;
 }
 
 type Goal = {
@@ -332,7 +336,7 @@ export function buildReport(startedAt: Date, settings: BenchSettings, m: Measure
   };
   return {
     startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), machine: machine(), settings,
-    results: m.results, ratios, memory, handshakes: m.handshakes, instances: m.instances, coldStart: m.coldStart, goals,
+    results: m.results, ratios, memory, handshakes: m.handshakes, instances: m.instances, coldStart: m.coldStart, booking: m.booking ?? null, goals,
     headline: {
       'read/p1': ratios['read/p1'] ?? null, 'read/p2': ratios['read/p2'] ?? null,
       'filing/p1': ratios['filing/p1'] ?? null, 'filing/p2': ratios['filing/p2'] ?? null,
@@ -404,6 +408,7 @@ export function failures(r: BenchReport): string[] {
   if (r.handshakes?.resumedCall && !r.handshakes.resumedCall.authenticated) out.push('handshakes: the call on a resumed connection was not answered as expected');
   if (r.instances && (r.instances.one.errors > 0 || r.instances.two.errors > 0)) out.push('instances: errors');
   for (const c of r.coldStart?.results ?? []) if (c.error) out.push(`cold start (${c.mode}): ${c.error.split('\n')[0]}`);
+  if (r.booking && !r.booking.capacityHeld) out.push(`booking: ${r.booking.booked} booked of ${r.booking.places} places, ${r.booking.errors} errors`);
   return out;
 }
 
@@ -499,6 +504,14 @@ export function formatReport(r: BenchReport): string {
       lines.push(`  a SOAP call on a resumed connection: ${c.resumed ? 'resumed' : 'NOT resumed'}, HTTP ${c.status ?? '-'}, ${c.authenticated ? 'answered for the registered operator' : `NOT answered as expected${c.error ? ` (${c.error})` : ''}`}`);
     }
     if (h.resumesAcrossInstances !== null) lines.push(`  a session of instance 1 offered to instance 2: ${h.resumesAcrossInstances ? 'resumed' : 'not resumed (full handshake): each instance has its own ticket keys'}`);
+  }
+  const b = r.booking;
+  if (b) {
+    lines.push('', `booking: every place of ${b.slots} slots (a month of a zone's SAV) and one attempt too many per slot, ${b.attempts} bookings `
+      + `over ${b.concurrency} connections at once`);
+    lines.push(`  p50 ${b.p50Ms.toFixed(2)} ms, p99 ${b.p99Ms.toFixed(2)} ms, max ${b.maxMs.toFixed(2)} ms; ${b.booked} booked of ${b.places} places, `
+      + `${b.full} CRENEAU_COMPLET, ${b.errors} errors: capacity ${b.capacityHeld ? 'held' : 'NOT HELD'}`);
+    if (b.firstError) lines.push(`  first error: ${b.firstError}`);
   }
   const c = r.coldStart;
   if (c) {

@@ -49,7 +49,22 @@ const search = (daysAgo: number): string => {
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
 
 export type ServerId = 'ceiling' | 'peer' | 'gateway' | 'tls' | 'soap-pg' | 'jaxws';
-export type LoadId = 'ceiling' | 'peer' | 'read' | 'filing' | 'filing-events' | 'filing-inside' | 'works' | 'search'
+const RDV = 'http://esav.bfc-fibre.fr/rendezvous/v1';
+const DAY_MS = 86_400_000;
+
+/** A month (31 days) of the DIJON zone's SAV slots, from a day 1 to 58 days ahead: what an operator asks first. */
+export function monthOfSlots(kind = 'SAV', fromDay = 1 + Math.floor(Math.random() * 58), days = 30): string {
+  const from = new Date(Date.now() + fromDay * DAY_MS).toISOString().slice(0, 10);
+  const to = new Date(Date.now() + (fromDay + days) * DAY_MS).toISOString().slice(0, 10);
+  return envelope(`<r:RechercheCreneauxRequete xmlns:r="${RDV}"><r:typeRendezVous>${kind}</r:typeRendezVous><r:codeInsee>21231</r:codeInsee>`
+    + `<r:debut>${from}T00:00:00Z</r:debut><r:fin>${to}T00:00:00Z</r:fin></r:RechercheCreneauxRequete>`);
+}
+
+export const rendezvous = (origin: string, operation: string) => ({
+  origin, path: '/esav/rendezvous/v1', headers: { 'content-type': XML_TYPE, soapaction: `"${RDV}/${operation}"` }
+});
+
+export type LoadId = 'ceiling' | 'peer' | 'read' | 'filing' | 'filing-events' | 'filing-inside' | 'works' | 'search' | 'slots'
   | 'p1-read' | 'p1-filing' | 'p2-read' | 'p2-filing';
 /** The same-work peers of issue 20, run on the gateway child's PostgreSQL right after the gateway's (c) and (d). */
 export type PeerServerId = 'soap-pg' | 'jaxws';
@@ -248,6 +263,14 @@ export const LOADS: readonly LoadDefinition[] = [
     request: (origin) => ({
       ...signalisation(origin, 'rechercheSignalisations'), body: () => search(1 + Math.floor(Math.random() * 88)),
       check: (status, body) => status === 200 && body.includes('<nombreTotal>') && body.includes('<signalisation>')
+    })
+  },
+  {
+    // Slot search closes from 01:00 to 04:00 Paris time (S4): the bench does not run it then (scripts/bench.ts).
+    id: 'slots', letter: 'i', label: "(i) gateway: a month of a zone's slots (rendezvous rechercheCreneaux)", server: 'gateway',
+    request: (origin) => ({
+      ...rendezvous(origin, 'rechercheCreneaux'), body: () => monthOfSlots(),
+      check: (status, body) => status === 200 && body.includes('<creneau>') && body.includes('<placesLibres>')
     })
   },
   ...peerLoads('soap-pg', '1', 'soap package + pg, same work'),

@@ -21,9 +21,13 @@ import { maintenanceCommands } from './commands/maintenance.js';
 import { goLiveCommands } from './commands/golive.js';
 import { networkCommands } from './commands/network.js';
 import { userCommands } from './commands/users.js';
+import { appointmentCommands } from './commands/appointments.js';
 import { openAdminContext } from './context.js';
 
-export const GROUPS: readonly CommandGroup[] = [operatorCommands, certificateCommands, profileCommands, trustCommands, ticketCommands, notificationCommands, maintenanceCommands, loadCommands, goLiveCommands, networkCommands, userCommands, auditCommands];
+export const GROUPS: readonly CommandGroup[] = [
+  operatorCommands, certificateCommands, profileCommands, trustCommands, ticketCommands, notificationCommands, maintenanceCommands, loadCommands,
+  goLiveCommands, networkCommands, appointmentCommands, userCommands, auditCommands
+];
 
 export interface AdminIo {
   readonly env: Readonly<Record<string, string | undefined>>;

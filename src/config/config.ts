@@ -18,6 +18,8 @@ export interface TlsFiles {
 
 export interface Config {
   readonly env: Environment;
+  /** The OI's SIREN, which Interop'Fibre contracts carry (PlanChargeFtthSav EnteteType/sirenOI). */
+  readonly oiSiren: string;
   readonly rootDir: string;
   readonly host: string;
   readonly port: number;
@@ -237,9 +239,12 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
   const portal: PortalConfig = Object.freeze({
     enabled: portalOn, host: str('ESAV_PORTAL_HOST') ?? '127.0.0.1', port: portalPort, publicUrl: publicUrl.replace(/\/$/, ''), cookieSecret
   });
+  const oiSiren = str('ESAV_OI_SIREN') ?? '812345676';
+  if (!/^[0-9]{9}$/.test(oiSiren)) problems.push(`ESAV_OI_SIREN=${oiSiren}: expected the OI's 9-digit SIREN`);
 
   const config: Config = {
     env: environment,
+    oiSiren,
     rootDir,
     host: str('ESAV_HOST') ?? '127.0.0.1',
     port: int('ESAV_PORT', integration ? 8444 : 8443, 0, 65535),

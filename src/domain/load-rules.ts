@@ -32,7 +32,11 @@ export const CATEGORY_RULES: readonly { readonly pattern: string; readonly categ
   { pattern: 'test.*', category: 'LINE_TEST' },
   { pattern: 'travaux.*', category: 'WORKS_INFO' },
   { pattern: 'info-travaux*.*', category: 'WORKS_INFO' },
-  { pattern: '*.infoTravaux*', category: 'WORKS_INFO' }
+  { pattern: '*.infoTravaux*', category: 'WORKS_INFO' },
+  // Appointments are none of L1's five categories (a test, works information, a filing, a state, a history): they
+  // are counted as OTHER, named here so that the choice is written down (README "Appointments").
+  { pattern: 'plan-charge-sav.*', category: 'OTHER' },
+  { pattern: 'rendezvous.*', category: 'OTHER' }
 ]);
 
 const compiled = CATEGORY_RULES.map((r) => ({

@@ -57,6 +57,10 @@ export const internalCodes = Object.freeze({
   ESAV_DATA_DIR_IN_USE: internal({
     raisedBy: 'store', description: 'a gateway already runs on this data directory (embedded PostgreSQL): a second start is refused, touching nothing'
   }),
+  ESAV_APPOINTMENT_PLAN_REFUSED: internal({
+    raisedBy: 'domain',
+    description: "a change of the appointments' capacity plan or an OI outcome is refused (bad input, unknown zone, or a conflict with bookings)"
+  }),
   // The administration commands (src/admin, src/cli): codes kept as they were first issued, without the ESAV_ prefix.
   ADMIN_INVALID_INPUT: internal({ raisedBy: 'admin', description: 'the input is invalid (each problem is listed)' }),
   ADMIN_NOT_FOUND: internal({ raisedBy: 'admin', description: 'no such operator, certificate, profile or CA' }),

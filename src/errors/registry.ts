@@ -180,6 +180,41 @@ export const errorRegistry = Object.freeze({
     wireCode: 'FORMULAIRE_HORS_OFFRE', role: 'Client', httpStatus: 400, phase: 'invoke',
     message: "La prestation {serviceId} relève de l'offre {offer} : utilisez son formulaire ({form}), pas {given}."
   }),
+  // Appointments (DOMAIN.md S4, issue 16). Slot search closes from 01:00 to 04:00 Paris time (10.1): a Server
+  // fault with retry-after, like the maintenance window, since the caller did nothing wrong.
+  ESAV_SLOT_SEARCH_CLOSED: def({
+    wireCode: 'RECHERCHE_CRENEAUX_FERMEE', role: 'Server', httpStatus: 503, phase: 'invoke',
+    message: "La recherche de créneaux est fermée de 01:00 à 04:00 (heure de Paris) : réessayez à partir de {retryAt} (heure de Paris)."
+  }),
+  ESAV_SLOT_PERIOD_INVALID: def({
+    wireCode: 'PERIODE_RECHERCHE_INVALIDE', role: 'Client', httpStatus: 400, phase: 'invoke',
+    message: 'La période de recherche du {from} au {to} est refusée : {why}.'
+  }),
+  ESAV_COMMUNE_NOT_SERVED: def({
+    wireCode: 'COMMUNE_NON_DESSERVIE', role: 'Client', httpStatus: 400, phase: 'invoke',
+    message: "La commune de code INSEE « {codeInsee} » n'est dans aucune zone d'intervention de l'OI."
+  }),
+  // A slot id that is not one the gateway offered to this operator (forged, altered, another operator's): one fault.
+  ESAV_SLOT_UNKNOWN: def({
+    wireCode: 'CRENEAU_INCONNU', role: 'Client', httpStatus: 400, phase: 'invoke',
+    message: "Le créneau « {slot} » n'a pas été proposé à votre opérateur : prenez un idCreneau donné par une recherche de créneaux libres."
+  }),
+  ESAV_SLOT_STALE: def({
+    wireCode: 'CRENEAU_PERIME', role: 'Client', httpStatus: 400, phase: 'invoke',
+    message: "Le créneau « {slot} » n'est plus proposé : {why}. Relancez une recherche de créneaux libres."
+  }),
+  ESAV_SLOT_FULL: def({
+    wireCode: 'CRENEAU_COMPLET', role: 'Client', httpStatus: 400, phase: 'invoke',
+    message: "Le créneau du {start} (heure de Paris) a été réservé entre-temps : il n'a plus de place libre. Relancez une recherche de créneaux libres."
+  }),
+  ESAV_APPOINTMENT_TRANSITION: def({
+    wireCode: 'TRANSITION_RDV_INTERDITE', role: 'Client', httpStatus: 400, phase: 'invoke',
+    message: 'Le rendez-vous {reference} est à l’état {state} : {why}.'
+  }),
+  ESAV_APPOINTMENT_CUTOFF: def({
+    wireCode: 'DELAI_RDV_DEPASSE', role: 'Client', httpStatus: 400, phase: 'invoke',
+    message: "{action} du rendez-vous {reference} n'est plus possible depuis le {deadline} (heure de Paris) : {hours} heure(s) avant le début du créneau."
+  }),
   ESAV_MAINTENANCE: def({
     wireCode: 'SERVICE_EN_MAINTENANCE', role: 'Server', httpStatus: 503, phase: 'receive',
     message: "Le service est interrompu pour {reason} jusqu'à {until} (heure de Paris). Réessayez après cette heure."

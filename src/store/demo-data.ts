@@ -12,6 +12,8 @@ import {
 import { run, transaction, type Pool } from './database.js';
 import { demoNetwork, demoTownServices } from './demo-network.js';
 import { writeInventory } from './network-inventory-store.js';
+import { DEFAULT_GRID } from '../domain/appointment-slots.js';
+import { setCommuneZone, upsertGrid, upsertZone } from './queries/appointment-plan.js';
 
 /** When the demo inventory was "imported" (fixed, so a second load finds nothing to update). */
 const DEMO_INVENTORY_AT = new Date('2026-01-05T00:00:00Z');
@@ -89,6 +91,12 @@ export const DEMO_SERVICES: readonly DemoService[] = [
   }
 ];
 
+/** The demo plan's intervention zones: code, label, INSEE codes (Dijon and four neighbours; Besançon). */
+export const APPOINTMENT_ZONES: readonly (readonly [string, string, readonly string[]])[] = [
+  ['DIJON', 'Dijon Métropole', ['21231', '21166', '21617', '21278', '21515']],
+  ['BESANCON', 'Grand Besançon', ['25056']]
+];
+
 /** Loads the demo data; certificates maps an operator code to its certificates' facts (may be empty). */
 export async function loadDemoData(pool: Pool, certificates: Readonly<Record<string, readonly CertificateFacts[]>>): Promise<void> {
   await transaction(pool, async (client) => {
@@ -122,6 +130,12 @@ export async function loadDemoData(pool: Pool, certificates: Readonly<Record<str
       }
     }
     await writeInventory(client, demoNetwork(), DEMO_INVENTORY_AT);
+    // The appointments' capacity plan (issue 16): the demo towns and their neighbours, the default grid of each kind.
+    for (const [code, label, communes] of APPOINTMENT_ZONES) {
+      const [zone] = await run<{ id: string }>(client, upsertZone(code, label));
+      await run(client, setCommuneZone(String(zone!.id), communes));
+      for (const rule of DEFAULT_GRID) await run(client, upsertGrid(String(zone!.id), rule));
+    }
     for (const [code, facts] of Object.entries(certificates)) {
       for (const f of facts) await run(client, insertCertificate({ ...f, operatorId: ids.get(code)!, profileId: profiles.get(code)!, source: 'oi_ca' }));
     }

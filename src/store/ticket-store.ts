@@ -94,6 +94,34 @@ async function fileMany(pool: Pool, ts: readonly NewTicket[]): Promise<Filed[]> 
   }));
 }
 
+/**
+ * A ticket locked (FOR UPDATE) in a transaction the caller holds, with its state changes and comments written in
+ * that transaction: what withTicket gives, for a change that spans a ticket and another row (an appointment booked
+ * for a frozen ticket unfreezes it in the same transaction, issue 16). Null when the scope has no such ticket.
+ */
+export async function lockedTicket(client: Transaction, operatorId: string | null, reference: string): Promise<TicketTransaction | null> {
+  const [row] = await run<Row>(client, ticketByReference(operatorId, reference, true));
+  if (!row) return null;
+  const ticket = toRecord(row);
+  return {
+    ticket,
+    async changeState(c: StateChange) {
+      await run(client, updateTicketState(ticket.id, c));
+      await run(client, insertTicketTransition(ticket.id, ticket.operatorId, c));
+      await event(client, ticket, 'state', { reference: ticket.reference, from: c.outcome.from, to: c.outcome.to, reason: c.reason, freezeReason: c.freezeReason }, c.at);
+    },
+    async addComment(authorKind, author, text, at) {
+      await run(client, insertTicketComment(ticket.id, ticket.operatorId, authorKind, author, text, at));
+      // The operator is told of the OI's comments; its own are not echoed back to it.
+      if (authorKind === 'oi') await event(client, ticket, 'comment', { reference: ticket.reference, text }, at);
+    },
+    async audit(e) {
+      await run(client, insertAuditEntry({ actor: e.actor, action: e.action, entity: 'ticket', entityKey: ticket.reference, operatorId: ticket.operatorId,
+        before: e.before === null ? null : JSON.stringify(e.before), after: e.after === null ? null : JSON.stringify(e.after) }));
+    }
+  };
+}
+
 export function createTicketStore(pool: Pool): TicketStore {
   // Filings of one turn of the event loop in one statement; a failed batch is retried one filing at a time.
   const filings = createBatchedLookup<NewTicket, Filed | Error>({
@@ -143,27 +171,8 @@ export function createTicketStore(pool: Pool): TicketStore {
 
     async withTicket(operatorId, reference, fn) {
       return transaction(pool, async (client) => {
-        const [row] = await byReference(client, operatorId, reference, true);
-        if (!row) return null;
-        const ticket = toRecord(row);
-        const tx: TicketTransaction = {
-          ticket,
-          async changeState(c: StateChange) {
-            await run(client, updateTicketState(ticket.id, c));
-            await run(client, insertTicketTransition(ticket.id, ticket.operatorId, c));
-            await event(client, ticket, 'state', { reference: ticket.reference, from: c.outcome.from, to: c.outcome.to, reason: c.reason, freezeReason: c.freezeReason }, c.at);
-          },
-          async addComment(authorKind, author, text, at) {
-            await run(client, insertTicketComment(ticket.id, ticket.operatorId, authorKind, author, text, at));
-            // The operator is told of the OI's comments; its own are not echoed back to it.
-            if (authorKind === 'oi') await event(client, ticket, 'comment', { reference: ticket.reference, text }, at);
-          },
-          async audit(e) {
-            await run(client, insertAuditEntry({ actor: e.actor, action: e.action, entity: 'ticket', entityKey: ticket.reference, operatorId: ticket.operatorId,
-              before: e.before === null ? null : JSON.stringify(e.before), after: e.after === null ? null : JSON.stringify(e.after) }));
-          }
-        };
-        return fn(tx);
+        const tx = await lockedTicket(client, operatorId, reference);
+        return tx === null ? null : fn(tx);
       });
     },
 

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { findRootDir } from '../../src/config/config.js';
 import { jaxwsUnavailable } from '../../scripts/bench/jaxws.js';
 import type { BenchReport } from '../../scripts/bench/report.js';
+import { slotSearchReopensAt } from '../../src/domain/appointment-slots.js';
 
 const ROOT = findRootDir();
 
@@ -61,8 +62,10 @@ describe('bench smoke run (npm run bench -- --smoke)', function () {
     // p2 (JAX-WS) runs where a JDK and Debian's jaxws are installed, and is skipped with the reason elsewhere.
     const p2 = jaxwsUnavailable() === null ? ['p2-read', 'p2-filing'] : [];
     // The peers run right after the loads they are compared with, (c) and (d).
+    // The slot search (i) is not run from 01:00 to 04:00 Paris time (S4).
+    const slots = slotSearchReopensAt(new Date(report.startedAt)) === null ? ['slots'] : [];
     expect(report.results.map((r) => r.id)).to.deep.equal(['ceiling', 'peer', 'read', 'filing', 'p1-read', 'p1-filing', ...p2,
-      'filing-events', 'filing-inside', 'works', 'search']);
+      'filing-events', 'filing-inside', 'works', 'search', ...slots]);
     for (const r of report.results) {
       expect(r.requests, r.id).to.be.greaterThan(0);
       expect(r.errors, `${r.id}: ${r.firstError}`).to.equal(0);
@@ -122,6 +125,16 @@ describe('bench smoke run (npm run bench -- --smoke)', function () {
     expect(h.resumedCall).to.deep.include({ resumed: true, status: 200, authenticated: true });
     expect(h.ratios.full).to.be.a('number');
     expect(h.ratios.resumed).to.be.a('number');
+  });
+
+  it('booked every place of a month of slots at once, and not one more', function () {
+    if (slotSearchReopensAt(new Date(report.startedAt)) !== null) this.skip();
+    const b = report.booking!;
+    expect(b).to.not.equal(null);
+    expect(b.places).to.be.greaterThan(0);
+    expect([b.booked, b.full, b.errors], b.firstError ?? '').to.deep.equal([b.places, b.slots, 0]);
+    expect(b.capacityHeld).to.equal(true);
+    expect(b.p99Ms).to.be.a('number');
   });
 
   it('started the real server to readiness, with tsx and built', () => {

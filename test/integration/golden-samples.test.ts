@@ -203,6 +203,9 @@ async function replay(sample: Sample): Promise<RawResponse> {
     // must also know them as valid at the sample's instants, which may be earlier.
     const earliest = [at, ...(sample.meta.setup ?? []).flatMap((s) => (s.at ? [s.at] : []))].map((t) => new Date(t)).sort((a, b) => a.getTime() - b.getTime())[0]!;
     await run(gw.pool, { text: 'UPDATE client_certificate SET not_before = LEAST(not_before, $1)', values: [earliest] });
+    // The idCreneau key is random per database (migration 0012): fixed here, so that offered slots, and the requests
+    // that book them, are the same in every replay.
+    await run(gw.pool, { text: `UPDATE appointment_secret SET hmac_key = decode(repeat('5a', 32), 'hex')`, values: [] });
     await setUp(gw, clock, sample, at);
     clock.set(at);
     const res = await post(gw, sample.endpoint, sample.request, sample.meta.client, sample.meta);
