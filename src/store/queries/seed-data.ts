@@ -12,6 +12,11 @@ export function insertOffer(code: string, label: string, opensOn: string, lineTe
   };
 }
 
+/** An offer filed with another offer's form (the activated FTTH offer with the FTTH form). */
+export function setFormOffer(code: string, formOffer: string): Query {
+  return { text: 'UPDATE offer SET form_offer = $2 WHERE code = $1 AND form_offer IS DISTINCT FROM $2', values: [code, formOffer] };
+}
+
 export interface DemoOperator {
   readonly code: string; readonly name: string; readonly siren: string; readonly siret: string; readonly contract: string;
   readonly representative: unknown; readonly contact: unknown; readonly address: unknown;
