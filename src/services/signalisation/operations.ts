@@ -3,6 +3,7 @@
  * (ARCHITECTURE.md §1: two versions differ on the wire only).
  */
 import type { Catalog } from '../../catalog/catalog-types.js';
+import type { Caller } from '../../domain/identity.js';
 import type { ServiceRepository } from '../../domain/service-inventory.js';
 import { TICKET_STATES, type TicketState } from '../../domain/ticket-lifecycle.js';
 import { addComplement, answerClosure, cancelTicket, fileTicket, searchTickets, visibleTicket, visibleTicketState } from '../../domain/ticket-service.js';
@@ -19,6 +20,8 @@ export interface SignalisationDeps {
   readonly tickets: TicketStore;
   readonly services: ServiceRepository;
   readonly catalog: Catalog;
+  /** S5: refuses a filing that lacks the line test its offer requires, or names a prior test that does not qualify. */
+  readonly filingTests?: (caller: Caller, serviceId: string, priorTest: string | null, now: Date) => Promise<void>;
 }
 
 export interface VersionOptions extends TicketXmlOptions {
@@ -39,7 +42,9 @@ export function signalisationOperations(deps: SignalisationDeps, o: VersionOptio
 
   return {
     async depotSignalisation(request, ctx) {
-      const { ticket, replay } = await fileTicket(deps.tickets, ctx.caller, filingInput(deps.catalog, request, ctx.now), ctx.now);
+      const input = filingInput(deps.catalog, request, ctx.now);
+      await deps.filingTests?.(ctx.caller, input.serviceId, input.formFields.find((f) => f.path === 'testPrealable')?.value ?? null, ctx.now);
+      const { ticket, replay } = await fileTicket(deps.tickets, ctx.caller, input, ctx.now);
       return wrap('DepotSignalisationReponse', `${element('referenceSignalisation', ticket.reference)}${element('dateAcceptation', iso(ticket.acceptedAt))}${element('etat', o.wireState(ticket.state))}${element('dejaDeposee', String(replay))}`);
     },
     async consultationEtat(request, ctx) {
