@@ -5,7 +5,7 @@
  * SIG-YYYY-NNNNNNN start at 1 in every sample) and a fixed clock, at meta.json's "at" (ISO instant; DEFAULT_AT when
  * absent): version notices (AvisVersion), form versions accepted and every date answered are those of that instant,
  * whatever the day the suite runs. meta.json's "setup" creates, in order, the state the sample needs:
- *  - { "request": "setup-1.xml", "version"?: N, "client"?: "opa"|"opb", "at"?: ISO, "status"?: 200 } POSTs a file
+ *  - { "request": "setup-1.xml", "service"?: name, "version"?: N, "client"?: "opa"|"opb", "at"?: ISO, "status"?: 200 } POSTs a file
  *    of the sample's folder to the same service (version N when given), as the sample's client unless told, and
  *    fails the sample unless the answer has that status;
  *  - { "oi": "accept"|"reject"|"start"|"freeze"|"unfreeze"|"close"|"notify-closure"|…, "reason"?, "freezeReason"?,
@@ -53,6 +53,8 @@ type ClientName = 'opa' | 'opb' | 'unregistered';
 interface SetupRequest {
   readonly request: string;
   readonly version?: number;
+  /** Another service than the sample's (e.g. a line test launched before a filing); version 1 unless told. */
+  readonly service?: string;
   readonly client?: ClientName;
   readonly at?: string;
   readonly status?: number;
@@ -181,7 +183,8 @@ async function setUp(gw: TestGateway, clock: ReturnType<typeof fixedClock>, samp
     const when = step.at ?? at;
     if ('request' in step) {
       clock.set(when);
-      const endpoint = step.version === undefined ? sample.endpoint : `/esav/${sample.service}/v${step.version}`;
+      const endpoint = step.service !== undefined ? `/esav/${step.service}/v${step.version ?? 1}`
+        : step.version === undefined ? sample.endpoint : `/esav/${sample.service}/v${step.version}`;
       const res = await post(gw, endpoint, readFileSync(path.join(sample.dir, step.request), 'utf8'), step.client ?? sample.meta.client);
       expect(res.status, `setup step ${i + 1} (${step.request}): ${res.body}`).to.equal(step.status ?? 200);
       lastReference = textOf(res.body, 'referenceSignalisation') ?? lastReference;
