@@ -52,7 +52,8 @@ describe('integration platform', () => {
   it('has sandbox services for every operator, offer and scenario, and the offers open to filing', async () => {
     const rows = await run<{ service_id: string }>(db.pool, { text: `SELECT service_id FROM service WHERE service_id LIKE 'SBX-%' ORDER BY service_id`, values: [] });
     const ids = rows.map((r) => r.service_id);
-    expect(ids).to.have.length(2 * 3 * 5);
+    // Two operators, four offers (FTTH, FTTE, LFO and the activated FTTHA of issue 17), five scenarios.
+    expect(ids).to.have.length(2 * 4 * 5);
     expect(ids).to.include.members(['SBX-FTTH-NOMINAL-OPA', 'SBX-FTTE-REJET-OPB', 'SBX-LFO-GEL-OPA', 'SBX-FTTH-CLOTURE-REFUSEE-OPA', 'SBX-FTTH-ANNULATION-OPB']);
     const r = await call(gw.url, { path: '/esav/prestation/v1', body: consultation('SBX-FTTE-GEL-OPA'), soapAction: `"${PRESTATION_ACTION}"`, client: gw.pki.opa, ca: gw.pki.ca });
     expect(r.status, r.body).to.equal(200);
