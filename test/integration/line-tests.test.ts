@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { expect } from 'chai';
 import { loadTestCatalogue } from '../../src/catalog/test-catalogue-loader.js';
 import { fixedClock } from '../../src/domain/clock.js';
@@ -163,6 +164,29 @@ describe('line tests on the queue and the network drivers (issue 17)', () => {
     expect([r.state, r.diagnosis]).to.deep.equal(['TERMINE', 'AUCUN_DEFAUT']);
     expect(await finishClaim(db.pool, dead!, 'killed', { state: 'ECHEC', reason: 'late' }, clock.now())).to.equal(false);
     expect((await result(opa, ref)).state).to.equal('TERMINE');
+  });
+
+  it('takes over the test of a worker process killed while it ran it (SIGKILL), as the next attempt', async function () {
+    this.timeout(30_000);
+    await state('FI-2123-1001-0002', 'LENT', 600_000);
+    clock.set(new Date());
+    const ref = await launch(opa, 'FTTHA-21-0000301', 'ETAT_ONT');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/line-test-worker-process.ts', db.url, db.schema, 'doomed'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    let claimedBy: string | null = null;
+    for (let i = 0; i < 200 && claimedBy !== 'doomed'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      claimedBy = (await sql(db.pool, 'SELECT claimed_by FROM line_test WHERE reference = $1', [ref])).rows[0]!.claimed_by;
+    }
+    expect(claimedBy, 'claimed by the child').to.equal('doomed');
+    child.kill('SIGKILL');
+    await exited;
+    await clearElementState(db.pool, 'FI-2123-1001-0002', 'oi/test');
+    expect(await worker('survivor').runOnce(), 'still leased').to.equal(0);
+    clock.set(new Date(Date.now() + 30_000 + 5000 + 1000));
+    expect(await worker('survivor').runOnce()).to.equal(1);
+    const row = (await sql(db.pool, 'SELECT state, attempts, claimed_by FROM line_test WHERE reference = $1', [ref])).rows[0]!;
+    expect(row).to.deep.equal({ state: 'TERMINE', attempts: 2, claimed_by: 'survivor' });
   });
 
   it('limits the ONT reboot to 3 per hour on a service, audits each, and allows it again an hour later', async () => {
