@@ -75,8 +75,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const signalisation = {
     tickets: createTicketStore(deps.pool), services, catalog,
     // S5: a test before filing where the offer requires it, and a form's testPrealable naming a real, recent result.
-    filingTests: (caller: Parameters<typeof checkFilingTests>[2], serviceId: string, priorTest: string | null, now: Date) =>
-      checkFilingTests(lineTests, testCatalogue, caller, serviceId, priorTest, now)
+    filingTests: {
+      check: (caller: Parameters<typeof checkFilingTests>[2], serviceId: string, priorTest: string | null, now: Date) =>
+        checkFilingTests(lineTests, testCatalogue, caller, serviceId, priorTest, now),
+      link: (ticketId: string, operatorId: string, reference: string) => lineTests.linkTicket(ticketId, operatorId, reference)
+    }
   };
   const clock = deps.clock ?? systemClock;
   const maintenance = await createMaintenanceSchedule(deps.pool, config.nightlyWindow, clock.now());

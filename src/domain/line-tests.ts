@@ -70,6 +70,8 @@ export interface LineTestStore {
   search(operatorId: string, serviceId: string, since: Date, limit: number): Promise<{ rows: LineTestRecord[]; total: number }>;
   /** The newest TERMINE test among `codes` on the service by the operator, finished at or after `since`. */
   latestResult(operatorId: string, serviceId: string, codes: readonly string[], since: Date): Promise<LineTestRecord | null>;
+  /** Records the test a filing relied on (issue 17 part 5), for the OI's view of the ticket. */
+  linkTicket(ticketId: string, operatorId: string, reference: string): Promise<void>;
 }
 
 const serviceNotFound = (id: string): EsavError => new EsavError('ESAV_RESOURCE_NOT_FOUND', { params: { resource: 'prestation', id } });
@@ -135,12 +137,15 @@ export async function searchTests(store: LineTestStore, caller: Caller, serviceI
  * S5, test before filing (issue 17 part 5), checked before a ticket is written: (a) the offer's prerequisite — a
  * TERMINE test of a required kind on this service by this operator within the delay; (b) a form's testPrealable
  * must name such a test of this operator on this service (TERMINE, not older than the catalogue's bound). An
- * unknown, inactive or other operator's service is left to the filing itself (it answers "not found").
+ * unknown, inactive or other operator's service is left to the filing itself (it answers "not found"). Answers the
+ * test the filing relies on (the form's, else the prerequisite's), or null.
  */
-export async function checkFilingTests(store: LineTestStore, catalogue: TestCatalogue, caller: Caller, serviceId: string, priorTest: string | null, now: Date): Promise<void> {
+export async function checkFilingTests(store: LineTestStore, catalogue: TestCatalogue, caller: Caller, serviceId: string, priorTest: string | null, now: Date):
+  Promise<LineTestRecord | null> {
   const line = await store.lineOf(caller.operator.id, serviceId);
-  if (!line || line.state !== 'active' || !allowsOffer(caller.profile, line.offerCode)) return;
+  if (!line || line.state !== 'active' || !allowsOffer(caller.profile, line.offerCode)) return null;
   const required = filingPrerequisite(catalogue, line.offerCode, now);
+  let relied: LineTestRecord | null = null;
   if (required) {
     const since = new Date(now.getTime() - required.delayHours * HOUR);
     const found = await store.latestResult(caller.operator.id, serviceId, required.tests, since);
@@ -150,6 +155,7 @@ export async function checkFilingTests(store: LineTestStore, catalogue: TestCata
         fields: [{ field: 'identifiantPrestation', rule: 'test-prealable-offre', value: serviceId, message: `lancez ${required.tests.join(' ou ')} (lancementTest) et déposez dans les ${required.delayHours} heures qui suivent son résultat` }]
       });
     }
+    relied = found;
   }
   if (priorTest !== null) {
     const maxAge = priorTestMaxAgeHours(catalogue, now);
@@ -162,5 +168,8 @@ export async function checkFilingTests(store: LineTestStore, catalogue: TestCata
       throw new EsavError('ESAV_LINE_TEST_PRIOR_INVALID', { params: { reference: priorTest, why },
         fields: [{ field: 'testPrealable', rule: 'test-prealable', value: priorTest, message: why }] }, { logReason: why });
     }
+    // The test the operator named is the one the filing relies on.
+    relied = t;
   }
+  return relied;
 }

@@ -34,6 +34,18 @@ export interface OiTicketPorts {
    * with its transition by `actor` and its outbox event, as one set (no ticket loaded into memory).
    */
   archiveClosures(closedBefore: Date, actor: Actor, at: Date): Promise<ArchiveOutcome>;
+  /** The line test the ticket's filing relied on (S5, issue 17), or null. */
+  lineTestOf(ticketId: string): Promise<TicketLineTest | null>;
+}
+
+/** The line test a filing relied on, as the OI's view of the ticket shows it (its outcome while the test is kept, 90 days). */
+export interface TicketLineTest {
+  readonly reference: string;
+  readonly testCode: string | null;
+  readonly state: string | null;
+  readonly diagnosis: string | null;
+  readonly finishedAt: Date | null;
+  readonly failureReason: string | null;
 }
 
 export interface ListRequest { readonly state?: unknown; readonly operator?: unknown; readonly limit?: unknown; readonly page?: unknown }
@@ -48,7 +60,7 @@ export interface TicketPage {
   readonly pages: number;
 }
 
-export type TicketWithHistory = TicketRecord & { readonly transitions: TransitionRecord[]; readonly comments: CommentRecord[] };
+export type TicketWithHistory = TicketRecord & { readonly transitions: TransitionRecord[]; readonly comments: CommentRecord[]; readonly lineTest: TicketLineTest | null };
 
 export interface MoveRequest { readonly event: unknown; readonly reason?: unknown; readonly awaiting?: unknown }
 export interface Move { readonly event: TicketEvent; readonly reason: string | null; readonly freezeReason: FreezeReason | null }
@@ -166,7 +178,7 @@ export function oiTicketActions(ports: OiTicketPorts, policy: LifecyclePolicy = 
     async show(reference) {
       const t = TICKET_REFERENCE.test(reference) ? await tickets.find(null, reference) : null;
       if (t === null) throw notFound(reference);
-      return { ...t, ...(await tickets.history(t.id)) };
+      return { ...t, ...(await tickets.history(t.id)), lineTest: await ports.lineTestOf(t.id) };
     },
 
     async move(reference, request, actor, now) {

@@ -5,6 +5,8 @@
  */
 import { expect } from 'chai';
 import { fixedClock } from '../../src/domain/clock.js';
+import { oiTicketActions } from '../../src/domain/oi-ticket-actions.js';
+import { createOiTicketPorts } from '../../src/store/oi-ticket-store.js';
 import { ALL_SIMULATED, driverRouter } from '../../src/jobs/line-test-drivers/line-test-router.js';
 import { createLineTestWorker } from '../../src/jobs/line-test-worker.js';
 import { sql } from '../support/database.js';
@@ -56,11 +58,15 @@ describe('a line test before filing (S5)', () => {
   });
 
   it('accepts it after a TERMINE test of a required kind within the delay, and refuses it once the test is too old', async () => {
-    await launch('opa', 'FTTHA-21-0000301', 'PORT_PON_OLT');
+    const test = await launch('opa', 'FTTHA-21-0000301', 'PORT_PON_OLT');
     expect((await file('opa', 'FTTHA-21-0000301')).code, 'still running').to.equal('TEST_PREALABLE_REQUIS');
     await runWorker();
     clock.advance(23 * 3600_000);
-    expect((await file('opa', 'FTTHA-21-0000301')).status).to.equal(200);
+    const filed = await file('opa', 'FTTHA-21-0000301');
+    expect(filed.status).to.equal(200);
+    // The filing is linked to the test it relied on; the OI's view of the ticket shows the test's result.
+    const view = await oiTicketActions(createOiTicketPorts(gw.pool)).show(textOf(filed.body, 'referenceSignalisation')!);
+    expect(view.lineTest).to.deep.include({ reference: test, testCode: 'PORT_PON_OLT', state: 'TERMINE', diagnosis: 'AUCUN_DEFAUT' });
     clock.advance(2 * 3600_000);
     expect((await file('opa', 'FTTHA-21-0000301')).code).to.equal('TEST_PREALABLE_REQUIS');
   });
@@ -85,7 +91,10 @@ describe('a line test before filing (S5)', () => {
     it('accepts a TERMINE test of this operator on this service', async () => {
       const ref = await launch('opa', 'FTTH-21-0000001', 'REFLECTOMETRIE');
       await runWorker();
-      expect((await file('opa', 'FTTH-21-0000001', ref)).status).to.equal(200);
+      const filed = await file('opa', 'FTTH-21-0000001', ref);
+      expect(filed.status).to.equal(200);
+      const view = await oiTicketActions(createOiTicketPorts(gw.pool)).show(textOf(filed.body, 'referenceSignalisation')!);
+      expect(view.lineTest).to.deep.include({ reference: ref, testCode: 'REFLECTOMETRIE', state: 'TERMINE' });
     });
 
     it('refuses a reference that names no test, a test of another service or operator, a failed one or one too old', async () => {

@@ -13,6 +13,8 @@ import { claimLineTests, clearElementState, finishClaim, purgeExpiredLineTests, 
 import { createLineTestStore } from '../../src/store/line-test-store.js';
 import { freshDatabase, sql, type TestDatabase } from '../support/database.js';
 import { startSnmpAgent, type SnmpAgent } from '../support/snmp-agent.js';
+import { adminRunner } from '../support/admin.js';
+import { testPki } from '../support/pki.js';
 
 const catalogue = loadTestCatalogue(process.cwd());
 const T0 = '2026-12-02T10:00:00Z';
@@ -224,6 +226,22 @@ describe('line tests on the queue and the network drivers (issue 17)', () => {
     expect(await purgeExpiredLineTests(db.pool, clock.now())).to.equal(1);
     expect((await sql(db.pool, 'SELECT reference FROM line_test')).rows.map((r) => r.reference)).to.deep.equal([recent]);
     expect(old).to.not.equal(recent);
+  });
+
+  it('lets the OI set, list and clear element states with esav-admin, audited, and the tests follow', async () => {
+    const admin = adminRunner(db.schema, await testPki());
+    const since = (await sql(db.pool, 'SELECT coalesce(max(id), 0) AS id FROM audit_log')).rows[0]!.id;
+    const set = await admin(['network', 'element-state', 'set', '21231-PBO-0042-001', 'COUPURE', '--value', '340'], clock);
+    expect(set.code, set.err).to.equal(0);
+    expect((await admin(['network', 'element-state', 'set', 'NOPE', 'COUPURE'])).code).to.equal(1);
+    expect((await admin(['network', 'element-state', 'set', '21231-PBO-0042-001', 'CASSE'])).err).to.include('HORS_LIGNE, NIVEAU_BAS, COUPURE');
+    expect((await admin(['network', 'element-state', 'list'])).out).to.include('21231-PBO-0042-001').and.include('COUPURE').and.include('340');
+    const ref = await launch(opa, 'FTTHA-21-0000302', 'REFLECTOMETRIE');
+    await worker().runOnce();
+    expect((await result(opa, ref)).diagnosis).to.equal('PBO');
+    expect((await admin(['network', 'element-state', 'clear', '21231-PBO-0042-001'])).code).to.equal(0);
+    const audit = await sql(db.pool, "SELECT action FROM audit_log WHERE entity = 'network_element_state' AND id > $1 ORDER BY id", [since]);
+    expect(audit.rows.map((r) => r.action)).to.deep.equal(['set', 'clear']);
   });
 
   describe('the SNMP driver against a real agent (snmpd)', () => {

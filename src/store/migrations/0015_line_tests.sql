@@ -54,3 +54,11 @@ CREATE INDEX line_test_operator_service ON line_test (operator_id, service_id, l
 CREATE INDEX line_test_service_code ON line_test (service_pk, test_code, launched_at DESC);
 -- The nightly purge after 90 days.
 CREATE INDEX line_test_launched ON line_test (launched_at);
+
+-- The test a filing relied on (issue 17 part 5: the prerequisite of its offer, or its form's testPrealable), for the
+-- OI's view of the ticket. By reference: the ticket outlives the test's 90 days (the view then shows the reference).
+CREATE TABLE ticket_line_test (
+  ticket_id       bigint PRIMARY KEY REFERENCES ticket(id),
+  operator_id     bigint NOT NULL REFERENCES operator(id),
+  test_reference  text NOT NULL
+);
