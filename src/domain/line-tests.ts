@@ -82,7 +82,8 @@ async function ownLine(store: LineTestStore, caller: Caller, serviceId: string):
   const line = await store.lineOf(caller.operator.id, serviceId);
   if (!line || line.state !== 'active') throw serviceNotFound(serviceId);
   if (!allowsOffer(caller.profile, line.offerCode)) {
-    throw new EsavError('ESAV_RESOURCE_NOT_FOUND', { params: { resource: 'prestation', id: serviceId } }, { logReason: `profile ${caller.profile.name} does not allow offer ${line.offerCode}` });
+    throw new EsavError('ESAV_RESOURCE_NOT_FOUND', { params: { resource: 'prestation', id: serviceId } },
+      { logReason: `profile ${caller.profile.name} does not allow offer ${line.offerCode}` });
   }
   return line;
 }
@@ -101,9 +102,10 @@ export async function launchTest(store: LineTestStore, catalogue: TestCatalogue,
   const offered = testsOfOffer(catalogue, line.offerCode, now);
   const test = offered.find((t) => t.code === req.testCode);
   if (!test) {
+    const codes = offered.map((t) => t.code).join(', ') || 'aucun';
     throw new EsavError('ESAV_LINE_TEST_NOT_OFFERED', {
-      params: { test: req.testCode, serviceId: line.serviceId, offer: line.offerCode, offered: offered.map((t) => t.code).join(', ') || 'aucun' },
-      fields: [{ field: 'codeTest', rule: 'test-de-l-offre', value: req.testCode, message: `tests de l'offre ${line.offerCode} : ${offered.map((t) => t.code).join(', ') || 'aucun'}` }]
+      params: { test: req.testCode, serviceId: line.serviceId, offer: line.offerCode, offered: codes },
+      fields: [{ field: 'codeTest', rule: 'test-de-l-offre', value: req.testCode, message: `tests de l'offre ${line.offerCode} : ${codes}` }]
     });
   }
   const params = resolveParameters(test, req.parameters);
@@ -111,11 +113,14 @@ export async function launchTest(store: LineTestStore, catalogue: TestCatalogue,
     throw new EsavError('ESAV_LINE_TEST_PARAMETER', { params: { test: test.code, message: params.problem.message }, fields: [params.problem] });
   }
   const perHour = test.kind === 'ACTION' ? test.actionsPerHour ?? 1 : null;
-  const out = await store.launch({ operatorId: caller.operator.id, line, test, parameters: params.values, actor: `${caller.operator.code}/certificat ${caller.certificateId}`, at: now }, perHour);
+  const actor = `${caller.operator.code}/certificat ${caller.certificateId}`;
+  const out = await store.launch({ operatorId: caller.operator.id, line, test, parameters: params.values, actor, at: now }, perHour);
   if ('limitedSince' in out) {
     const next = new Date(out.limitedSince.getTime() + HOUR);
     const retryAfter = Math.max(1, Math.ceil((next.getTime() - now.getTime()) / 1000));
-    throw new EsavError('ESAV_LINE_TEST_ACTION_LIMIT', { params: { test: test.code, limit: perHour!, serviceId: line.serviceId, retryAfter }, retryAfterSeconds: retryAfter, nextWindow: next });
+    throw new EsavError('ESAV_LINE_TEST_ACTION_LIMIT', {
+      params: { test: test.code, limit: perHour!, serviceId: line.serviceId, retryAfter }, retryAfterSeconds: retryAfter, nextWindow: next
+    });
   }
   return out.reference;
 }
@@ -152,7 +157,8 @@ export async function checkFilingTests(store: LineTestStore, catalogue: TestCata
     if (!found) {
       throw new EsavError('ESAV_LINE_TEST_REQUIRED', {
         params: { offer: line.offerCode, tests: required.tests.join(' ou '), delay: `${required.delayHours} heures`, serviceId },
-        fields: [{ field: 'identifiantPrestation', rule: 'test-prealable-offre', value: serviceId, message: `lancez ${required.tests.join(' ou ')} (lancementTest) et déposez dans les ${required.delayHours} heures qui suivent son résultat` }]
+        fields: [{ field: 'identifiantPrestation', rule: 'test-prealable-offre', value: serviceId,
+          message: `lancez ${required.tests.join(' ou ')} (lancementTest) et déposez dans les ${required.delayHours} heures qui suivent son résultat` }]
       });
     }
     relied = found;
