@@ -106,6 +106,27 @@ export function insertSandboxEnds(servicePk: string, operatorId: string, pto: st
   };
 }
 
+/** Both ends of a sandbox line-test service (issue 17): the sandbox's test PM and the scenario's prise under its PBO. */
+export function insertSandboxLineEnds(servicePk: string, operatorId: string, pm: string, pbo: string, pto: string): Query {
+  return {
+    text: `INSERT INTO service_end (service_pk, operator_id, end_code, label, street_number, street, postcode, city, insee_code, pm_ref, pbo_ref,
+                               pto_ref) VALUES
+             ($1, $2, 'A', 'PM des tests de ligne (bac à sable)', '1', 'rue du Bac à Sable', '21000', 'Dijon', '21231', $3, NULL, NULL),
+             ($1, $2, 'Z', 'Prise de test de ligne (bac à sable)', '3', 'rue du Bac à Sable', '21000', 'Dijon', '21231', NULL, $4, $5)`,
+    values: [servicePk, operatorId, pm, pbo, pto]
+  };
+}
+
+/** A sandbox element's state, unless the OI gave it another one since. */
+export function insertSandboxElementState(ref: string, fault: string, value: number | null): Query {
+  return {
+    text: `INSERT INTO network_element_state (element_id, fault, value, set_at, set_by)
+           SELECT id, $2, $3, now(), 'bac à sable' FROM network_element WHERE ref = $1 AND retired_at IS NULL
+           ON CONFLICT (element_id) DO NOTHING`,
+    values: [ref, fault, value]
+  };
+}
+
 /** The sandbox tickets not in a terminal state, in filing order. */
 export function openSandboxTicketReferences(): Query {
   return {
