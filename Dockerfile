@@ -11,7 +11,8 @@
 # never loads the demo data (src/config/config.ts). Without DATABASE_URL the server starts an embedded PostgreSQL
 # in /app/var/pg: fine to try the image, not for production (mount a volume on /app/var if you do).
 
-ARG NODE_IMAGE=node:24-bookworm-slim
+# The Node major the project is tested on (package.json engines, @types/node 20, CI): 20.
+ARG NODE_IMAGE=node:20-bookworm-slim
 
 # ---------------------------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS build
@@ -46,11 +47,19 @@ RUN npm prune --omit=dev --no-audit --no-fund \
 # ---------------------------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
 
+# esav_build_info{commit}: docker build --build-arg ESAV_BUILD_COMMIT=$(git rev-parse HEAD) .
+ARG ESAV_BUILD_COMMIT=""
+
+# The ops listener (health, /metrics; plain HTTP) binds beyond loopback in the image, so that the orchestrator's
+# probes and Prometheus reach it from outside the container: publish 9464 on the private network only, never to
+# operators. ESAV_OPS_HOST=127.0.0.1 keeps it inside the container (the HEALTHCHECK below still works).
 ENV NODE_ENV=production \
     ESAV_ENV=production \
     ESAV_HOST=0.0.0.0 \
     ESAV_PORT=8443 \
-    ESAV_OPS_PORT=9464
+    ESAV_OPS_HOST=0.0.0.0 \
+    ESAV_OPS_PORT=9464 \
+    ESAV_BUILD_COMMIT=${ESAV_BUILD_COMMIT}
 
 # A system user without a shell or a home of its own; the application files stay owned by root, read-only to it.
 RUN groupadd --system esav \
@@ -79,7 +88,8 @@ USER esav
 
 EXPOSE 8443
 
-# Readiness of the ops listener (loopback, plain HTTP): database reachable, contracts loaded, not stopping.
+# The ops listener (ESAV_OPS_HOST, plain HTTP): /health/live, /health/ready, /metrics. The check below asks for
+# readiness on loopback, which a listener on 0.0.0.0 answers too: database reachable, contracts loaded, not stopping.
 EXPOSE 9464
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.ESAV_OPS_PORT||9464)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]

@@ -165,6 +165,14 @@ function loadOptions(o: BenchOptions, pki: BenchPki, name: string, signal: Abort
 async function runLoads(loads: readonly LoadDefinition[], s: Started, o: BenchOptions, pki: BenchPki, sampleMemory: boolean): Promise<TargetResult[]> {
   const results: TargetResult[] = [];
   for (const t of loads) {
+    if (t.prepare) {
+      if (!s.ready.connectionString) throw new Error(`(${t.letter}) ${t.id} needs the gateway child's database`);
+      status(`  (${t.letter}) ${t.id}: preparing the database…`);
+      const started = performance.now();
+      const what = await t.prepare(s.ready.connectionString, o.smoke);
+      endStatus();
+      process.stderr.write(`  (${t.letter}) ${t.id}: ${what} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    }
     const memory = memoryWindow(sampleMemory ? [s.pid] : []);
     const result = await runLoad(t.request(`https://127.0.0.1:${s.ready.port}`, s.ready.fixtures),
       loadOptions(o, pki, `(${t.letter}) ${t.id}`, s.signal, memory.onMeasure));

@@ -1,14 +1,50 @@
 /**
  * The internal API of one gateway (src/transport/internal-api.ts) bound to the OI's ticket actions.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Clock } from './domain/clock.js';
 import { oiTicketActions } from './domain/oi-ticket-actions.js';
 import type { Pool } from './store/database.js';
 import { createOiTicketPorts } from './store/oi-ticket-store.js';
-import { buildInternalApi } from './transport/internal-api.js';
+import type { NotificationContractFacts } from './domain/limit-announcement.js';
+import {
+  closeTicketsOfEvent, declareNetworkEvent, listNetworkEvents, moveNetworkEventInStore, ticketsLinkedTo, viewNetworkEvent
+} from './store/network-event-store.js';
+import { buildInternalApi, type InternalNetworkPort } from './transport/internal-api.js';
 import type { TlsMaterial } from './transport/tls.js';
 
-export async function buildInternalApp(deps: { pool: Pool; clock: Clock; tls: TlsMaterial }): Promise<FastifyInstance> {
-  return buildInternalApi(deps.tls, oiTicketActions(createOiTicketPorts(deps.pool)), deps.clock);
+/** Planned works and incidents through the store, as esav-admin network works|incidents runs them (issue 15). */
+function networkPort(pool: Pool, contract: NotificationContractFacts | null): InternalNetworkPort {
+  return {
+    list: (openOnly, category, limit) => listNetworkEvents(pool, openOnly, category, limit),
+    async show(reference, first) {
+      const view = await viewNetworkEvent(pool, reference, first);
+      return view && { ...view, tickets: await ticketsLinkedTo(pool, reference) };
+    },
+    declare: (d, actor, now) => declareNetworkEvent(pool, d, actor, now, contract),
+    async move(reference, move, changes, actor, now, closeTickets) {
+      const moved = await moveNetworkEventInStore(pool, reference, move, changes, actor, now, contract);
+      const closed = closeTickets && moved.to === 'CLOTURE' ? await closeTicketsOfEvent(pool, moved.event, actor, now) : [];
+      return { ...moved, closed };
+    }
+  };
+}
+
+export interface InternalAppDeps {
+  readonly pool: Pool;
+  readonly clock: Clock;
+  readonly tls: TlsMaterial;
+  /** Where the request lines go (none without it). */
+  readonly logger?: FastifyBaseLogger;
+  /** The gateway's version, for the OpenAPI document. */
+  readonly version?: string;
+  /** The notification contract (its versions and operations): who of the impacted operators a change is pushed to. */
+  readonly notificationContract?: NotificationContractFacts | null;
+}
+
+export async function buildInternalApp(deps: InternalAppDeps): Promise<FastifyInstance> {
+  return buildInternalApi(deps.tls, oiTicketActions(createOiTicketPorts(deps.pool)), deps.clock, {
+    ...(deps.logger ? { logger: deps.logger } : {}), ...(deps.version ? { version: deps.version } : {}),
+    network: networkPort(deps.pool, deps.notificationContract ?? null)
+  });
 }

@@ -5,13 +5,15 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from './domain/clock.js';
+import { DEFAULT_BACKOFF } from './jobs/backoff.js';
 import { inForce, type LoadLimit } from './domain/load-rules.js';
 import type { Pool } from './store/database.js';
 import type { RequestTotal } from './store/load/load-accounting.js';
 import { databaseReachable, pendingNotificationsPerOperator } from './store/ops-store.js';
 import { certificates, expiringWithin } from './store/registry/certificates.js';
 import { buildOpsServer } from './transport/ops-server.js';
-import { counter, gauge } from './transport/prometheus.js';
+import { createOpsMetrics, type BuildInfo, type OpsSnapshot } from './transport/ops-metrics.js';
+import type { RequestMetrics } from './transport/request-metrics.js';
 
 export const RENEWAL_WINDOW_WORKING_DAYS = 15;
 /**
@@ -19,6 +21,16 @@ export const RENEWAL_WINDOW_WORKING_DAYS = 15;
  * (PostgreSQL frozen, pool saturated) is "not ready"; the ping itself stays bounded by the statement timeout.
  */
 export const READINESS_PING_MS = 800;
+/** A scrape's database reads give up after this (Prometheus' scrape timeout is 10 s by default): the rest is still served. */
+export const METRICS_DATABASE_READ_MS = 2000;
+
+/** What `p` gives, or null if it did not settle before `ms` (its own later failure is then ignored). */
+function within<T>(p: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), ms); });
+  p.catch(() => undefined);
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
 
 /** True if `p` settled (its rejection passed on) before `ms`, false if it did not answer by then. */
 function answeredWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
@@ -37,7 +49,34 @@ export interface OpsAppDeps {
   /** This instance's load accounting (L1 totals, L2 limits), when it serves SOAP calls. */
   readonly load?: { totals(): readonly RequestTotal[]; limits(): readonly LoadLimit[] };
   /** This instance's SOAP request and TLS handshake metrics. */
-  readonly requests?: { render(): string };
+  readonly requests?: Pick<RequestMetrics, 'registry'>;
+  /** esav_build_info: the package's version and, when known, the commit. */
+  readonly build?: BuildInfo;
+  /** A delivery failed this many times is stalled (ESAV_NOTIFY_STALLED_AFTER). */
+  readonly stalledAfterAttempts?: number;
+}
+
+/** What one scrape reads: the certificate registry and the notification queue from the database, the load from memory. */
+async function readSnapshot(deps: OpsAppDeps, stalledAfter: number): Promise<OpsSnapshot> {
+  const now = deps.clock.now();
+  const [{ certificates: expiring }, all, queue] = await Promise.all([
+    expiringWithin(deps.pool, now, RENEWAL_WINDOW_WORKING_DAYS), certificates(deps.pool, null), pendingNotificationsPerOperator(deps.pool, stalledAfter)
+  ]);
+  const active = all.filter((c) => c.state === 'active' && c.not_after.getTime() > now.getTime());
+  return {
+    certificatesInRenewalWindow: expiring.length,
+    activeCertificates: active.map((c) => ({
+      operator: c.operator, fingerprint: c.fingerprint_sha256.slice(0, 16), notAfterSeconds: Math.floor(c.not_after.getTime() / 1000)
+    })),
+    // The delivery lag: how old the oldest waiting notification (ticket event or limit announcement) is.
+    notifications: queue.map((q) => ({
+      operator: q.code, pending: Number(q.pending), stalled: Number(q.stalled),
+      lagSeconds: q.oldest ? Math.max(0, Math.round((now.getTime() - q.oldest.getTime()) / 1000)) : 0
+    })),
+    requests: deps.load?.totals().map((t) => ({ operator: t.operator, category: t.category, outcome: t.outcome, value: t.value })) ?? [],
+    limits: deps.load?.limits().filter((l) => inForce(l, now))
+      .map((l) => ({ operator: l.operatorCode, scope: l.scope, id: String(l.id), perMinute: l.perMinute })) ?? []
+  };
 }
 
 export async function buildOpsApp(deps: OpsAppDeps): Promise<FastifyInstance> {
@@ -48,6 +87,15 @@ export async function buildOpsApp(deps: OpsAppDeps): Promise<FastifyInstance> {
     ping ??= databaseReachable(deps.pool).then(() => undefined).finally(() => { ping = null; });
     return ping;
   };
+  const stalledAfter = deps.stalledAfterAttempts ?? DEFAULT_BACKOFF.stalledAfterAttempts;
+  const metrics = createOpsMetrics({
+    build: deps.build ?? { version: '', commit: '' },
+    pool: { max: deps.pool.options.poolSize, total: () => deps.pool.totalCount, idle: () => deps.pool.idleCount, waiting: () => deps.pool.waitingCount },
+    renewalWindowWorkingDays: RENEWAL_WINDOW_WORKING_DAYS,
+    stalledAfterAttempts: stalledAfter,
+    snapshot: () => within(readSnapshot(deps, stalledAfter), METRICS_DATABASE_READ_MS),
+    ...(deps.requests ? { merge: [deps.requests.registry] } : {})
+  });
   return buildOpsServer({
     async readiness() {
       const checks: Record<string, string> = { contracts: 'loaded' };
@@ -67,30 +115,6 @@ export async function buildOpsApp(deps: OpsAppDeps): Promise<FastifyInstance> {
       }
       return { ready, checks };
     },
-    async metrics() {
-      const now = deps.clock.now();
-      const [{ certificates: expiring }, all] = await Promise.all([
-        expiringWithin(deps.pool, now, RENEWAL_WINDOW_WORKING_DAYS), certificates(deps.pool, null)
-      ]);
-      const active = all.filter((c) => c.state === 'active' && c.not_after.getTime() > now.getTime());
-      // Push notifications waiting (ticket events and limit announcements), per operator, and how old the oldest waiting one is (the delivery lag).
-      const queue = await pendingNotificationsPerOperator(deps.pool);
-      return [
-        gauge('esav_certificates_in_renewal_window', `Active client certificates expiring within ${RENEWAL_WINDOW_WORKING_DAYS} French working days (DOMAIN.md A3).`, [{ value: expiring.length }]),
-        gauge('esav_certificate_expiry_timestamp_seconds', 'notAfter of each active client certificate, in Unix seconds.',
-          active.map((c) => ({ labels: { operator: c.operator, fingerprint: c.fingerprint_sha256.slice(0, 16) }, value: Math.floor(c.not_after.getTime() / 1000) }))),
-        gauge('esav_certificates_active', 'Active, unexpired client certificates.', [{ value: active.length }]),
-        ...(deps.load ? [
-          counter('esav_requests_total', 'Calls that reached their operation on this instance, per operator, contract category (DOMAIN.md L1; OTHER: outside the five) and outcome (ok, fault, limited: refused by an L2 limit).',
-            deps.load.totals().map((t) => ({ labels: { operator: t.operator, category: t.category, outcome: t.outcome }, value: t.value }))),
-          gauge('esav_load_limit_per_minute', 'Per-minute limits in force (DOMAIN.md L2), per operator and scope.',
-            deps.load.limits().filter((l) => inForce(l, now)).map((l) => ({ labels: { operator: l.operatorCode, scope: l.scope, id: l.id }, value: l.perMinute })))
-        ] : []),
-        gauge('esav_notification_queue_depth', 'Push notifications waiting for delivery, per operator.', queue.map((q) => ({ labels: { operator: q.code }, value: Number(q.pending) }))),
-        gauge('esav_notification_lag_seconds', 'Age of the oldest notification waiting for delivery, per operator.',
-          queue.map((q) => ({ labels: { operator: q.code }, value: q.oldest ? Math.max(0, Math.round((now.getTime() - q.oldest.getTime()) / 1000)) : 0 }))),
-        deps.requests?.render() ?? ''
-      ].join('');
-    }
+    metrics: () => metrics.render()
   });
 }

@@ -8,10 +8,12 @@ import { formSchemaImports } from './catalog/catalog-types.js';
 import { systemClock } from './domain/clock.js';
 import { buildInternalApp } from './internal-app.js';
 import { buildOpsApp } from './ops-app.js';
+import { buildFacts } from './config/build-info.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { isCodedError } from './errors/coded-error.js';
 import { CatalogError, loadCatalog } from './catalog/catalog-loader.js';
 import { ContractError, loadContracts } from './contracts/contract-loader.js';
+import { notificationContractFacts } from './contracts/notification-contract.js';
 import { scheduleNightlyJobs } from './jobs/nightly-jobs.js';
 import { startSandboxBackOffice } from './jobs/sandbox-back-office.js';
 import { parisDate } from './domain/calendar.js';
@@ -96,7 +98,9 @@ async function main(): Promise<void> {
       (e) => log.error({ err: e.message }, 'sandbox back office failed'))
     : null;
   let serving = true;
-  const ops = await buildOpsApp({ pool, clock: systemClock, serving: () => serving, load: app.load, requests: app.requestMetrics });
+  const build = buildFacts(config.rootDir, config.buildCommit);
+  const ops = await buildOpsApp({ pool, clock: systemClock, serving: () => serving, load: app.load, requests: app.requestMetrics,
+    build: { version: build.version, commit: build.commit ?? '' }, stalledAfterAttempts: config.notifications.stalledAfterAttempts });
   await ops.listen({ host: config.opsHost, port: config.opsPort });
   log.info({ url: `http://${config.opsHost}:${config.opsPort}`, routes: ['/health/live', '/health/ready', '/metrics'] }, 'ops listener');
   // The internal API for the OI's systems, on its own listener, trusting only the OI's internal CA.
@@ -104,7 +108,8 @@ async function main(): Promise<void> {
   let internal: Awaited<ReturnType<typeof buildInternalApp>> | null = null;
   if (internalCaFile) {
     const own = tlsMaterial(config, pki);
-    internal = await buildInternalApp({ pool, clock: systemClock, tls: { cert: own.cert, key: own.key, ca: [readFileSync(internalCaFile, 'utf8')] } });
+    internal = await buildInternalApp({ pool, clock: systemClock, tls: { cert: own.cert, key: own.key, ca: [readFileSync(internalCaFile, 'utf8')] },
+      logger: log.child({ listener: 'internal-api' }), version: build.version, notificationContract: notificationContractFacts(contracts) });
     await internal.listen({ host: config.internalHost, port: config.internalPort });
     log.info({ url: `https://${config.internalHost}:${config.internalPort}` }, 'internal API for the OI listening');
   } else {

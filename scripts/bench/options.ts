@@ -34,9 +34,14 @@ Loads, one after the other, over mutual TLS with keep-alive (certificates genera
   (b) peer     the soap package's own server answering an echo operation (scripts/bench/echo.wsdl)
   (c) read     the gateway: state of one of OPA's open tickets (consultationEtat, signalisation v2)
   (d) filing   the gateway: a new FTTH ticket (depotSignalisation: form validation, durable commit)
+  (f) filing-events  the filing (d) again, once 100k prises (an OPA service on every 4th) and 1,000 open
+               planned works and incidents are in the database (none on the filed line)
+  (g) filing-inside  the filing (d) again, inside an open incident declared on the filed line's PBO: each
+               filing is linked to it and gets the OI's comment (issue 15's cross-check at filing)
+  (h) works    the gateway: getInfoTravauxFTTH (info-travaux v1) for one of OPA's impacted services
   (e) search   the gateway: one day of OPA's tickets, first page (rechercheSignalisations)
-(c)–(e) run against one gateway on an embedded PostgreSQL holding 90 days of history (20,000 tickets
-per operator). The resident memory (RSS) of the peer and of the gateway is sampled during each measured phase.
+(c)–(h) run against one gateway on an embedded PostgreSQL holding 90 days of history (20,000 tickets
+per operator), in the order above. The resident memory (RSS) of the peer and of the gateway is sampled during each measured phase.
 Every server runs compiled by tsc (src/ and scripts/bench, as npm run build and the Docker image do), unless --tsx.
 Then, with the same gateway and database:
   instances    the read (c) on one instance, then split over two instances on the same PostgreSQL
@@ -56,7 +61,8 @@ Options:
   --connections <n>  keep-alive connections, one request in flight on each (default 50)
   --handshake-concurrency <n>  parallel connect loops of the handshake measurement (default 8)
   --coldstart-runs <n>         runs per way of starting, the median is reported (default 3)
-  --only <ids>       comma-separated subset of ceiling,peer,read,filing,search,instances,handshakes,coldstart
+  --only <ids>       comma-separated subset of ceiling,peer,read,filing,filing-events,filing-inside,works,search,
+                     instances,handshakes,coldstart
                      (default: all)
   --tsx              run the server children through tsx instead of compiled (no build; not as deployed:
                      the loader thread adds memory)
@@ -70,7 +76,9 @@ Options:
 
 export class UsageError extends Error {}
 
-export const IDS: readonly BenchId[] = ['ceiling', 'peer', 'read', 'filing', 'search', 'instances', 'handshakes', 'coldstart'];
+export const IDS: readonly BenchId[] = [
+  'ceiling', 'peer', 'read', 'filing', 'filing-events', 'filing-inside', 'works', 'search', 'instances', 'handshakes', 'coldstart'
+];
 
 function positive(name: string, raw: string | undefined, dflt: number, integer: boolean): number {
   if (raw === undefined) return dflt;

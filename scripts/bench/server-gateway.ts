@@ -1,5 +1,5 @@
 /**
- * Targets (c)–(e): the e-SAV gateway end to end, built as test/support/gateway.ts builds it but standalone: an
+ * Targets (c)–(h): the e-SAV gateway end to end, built as test/support/gateway.ts builds it but standalone: an
  * embedded PostgreSQL in the run's work directory on a free port, migrations, the demo data with the bench client
  * certificate registered to OPA, buildApp() with the production defaults (auth cache on) and logs at warn.
  * A second instance (the 'instances' measurement) connects to the first one's PostgreSQL instead (GatewayStart).

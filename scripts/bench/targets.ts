@@ -7,6 +7,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createPool, run, type Pool } from '../../src/store/database.js';
+import { declareNetworkEvent } from '../../src/store/network-event-store.js';
+import { seedNetworkEventsForBench, seedNetworkForBench } from '../../src/store/network-seed.js';
+import { operatorIdByCode } from '../../src/store/queries/operators.js';
 import type { LoadTarget } from './load.js';
 import type { BenchFixtures } from './seed.js';
 
@@ -50,7 +54,7 @@ const search = (daysAgo: number): string => {
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
 
 export type ServerId = 'ceiling' | 'peer' | 'gateway' | 'tls';
-export type LoadId = 'ceiling' | 'peer' | 'read' | 'filing' | 'search';
+export type LoadId = 'ceiling' | 'peer' | 'read' | 'filing' | 'filing-events' | 'filing-inside' | 'works' | 'search';
 
 export interface ServerDefinition {
   readonly id: ServerId;
@@ -66,7 +70,53 @@ export interface LoadDefinition {
   readonly server: ServerId;
   /** The request of this load, given the origin the child listens on and what the child seeded. */
   request(origin: string, fixtures: BenchFixtures | undefined): LoadTarget;
+  /**
+   * What the load needs in the gateway's database beyond the child's seed, written before its warm-up through a pool
+   * of this process (the child's PostgreSQL); answers a line for the progress display.
+   */
+  prepare?(connectionString: string, smoke: boolean): Promise<string>;
 }
+
+/** The bench's network (issue 15): 100k prises on 2,500 PBOs of 100 PMs, an OPA service on every 4th, 1,000 open events. */
+const NETWORK = { prefix: 'BENCH', pms: 100, pbosPerPm: 25, prisesPerPbo: 40, every: 4, events: 1000 } as const;
+const SMOKE_NETWORK = { prefix: 'BENCH', pms: 2, pbosPerPm: 5, prisesPerPbo: 8, every: 4, events: 10 } as const;
+/** The demo PBO of the filings' service (FTTH-21-0000001), where (g) declares an incident. */
+const FILING_PBO = '21231-PBO-0042-117';
+
+async function withPool<T>(connectionString: string, use: (pool: Pool) => Promise<T>): Promise<T> {
+  const pool = createPool({ connectionString, poolSize: 2, statementTimeoutMs: 600_000 });
+  try {
+    return await use(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
+async function seedNetwork(connectionString: string, smoke: boolean): Promise<string> {
+  const n = smoke ? SMOKE_NETWORK : NETWORK;
+  return withPool(connectionString, async (pool) => {
+    const [opa] = await run<{ id: string }>(pool, operatorIdByCode('OPA'));
+    const prises = await seedNetworkForBench(pool, { prefix: n.prefix, pms: n.pms, pbosPerPm: n.pbosPerPm, prisesPerPbo: n.prisesPerPbo,
+      services: { operatorId: String(opa!.id), every: n.every } }, new Date());
+    const events = await seedNetworkEventsForBench(pool, n.prefix, n.events, new Date());
+    return `${prises} prises, ${events} open events seeded`;
+  });
+}
+
+/** The services behind the seeded events: those on the first n.events PBOs (n.prisesPerPbo prises each, one in n.every). */
+function impactedBenchService(smoke: boolean): string {
+  const n = smoke ? SMOKE_NETWORK : NETWORK;
+  const k = 1 + Math.floor(Math.random() * ((n.events * n.prisesPerPbo) / n.every));
+  return `${n.prefix}-${String(k * n.every).padStart(7, '0')}`;
+}
+
+const INFO_TRAVAUX = 'http://interop-fibre.fr/wsdl/ftth/infoTravaux/v1-0';
+const infoTravaux = (serviceId: string): string =>
+  `<?xml version="1.0" encoding="UTF-8"?><env:Envelope xmlns:env="${SOAP11_ENV}" xmlns:v1="${INFO_TRAVAUX}"><env:Header>`
+  + '<v1:InfoTravauxFTTHHeader><supplierID>BFC-FIBRE</supplierID><serviceProviderID>OPA</serviceProviderID></v1:InfoTravauxFTTHHeader></env:Header>'
+  + `<env:Body><v1:getInfoTravauxFTTHRequest><referencePrestationPriseImpactee>${serviceId}</referencePrestationPriseImpactee>`
+  + '</v1:getInfoTravauxFTTHRequest></env:Body></env:Envelope>';
+let worksSmoke = false;
 
 export const SERVERS: readonly ServerDefinition[] = [
   { id: 'ceiling', script: path.join(HERE, 'server-ceiling.ts'), starting: 'bare Fastify' },
@@ -123,6 +173,43 @@ export const LOADS: readonly LoadDefinition[] = [
     request: (origin) => ({
       ...signalisation(origin, 'depotSignalisation'), body: () => filing(`BENCH-${RUN}-${++filed}`),
       check: (status, body) => status === 200 && body.includes('<etat>EN_DEPOT</etat>') && body.includes('<dejaDeposee>false<')
+    })
+  },
+  {
+    id: 'filing-events', letter: 'f', label: '(f) gateway: ticket filing (d) with 100k prises and 1,000 open planned works and incidents', server: 'gateway',
+    prepare: seedNetwork,
+    request: (origin) => ({
+      ...signalisation(origin, 'depotSignalisation'), body: () => filing(`BENCH-${RUN}-${++filed}`),
+      check: (status, body) => status === 200 && body.includes('<etat>EN_DEPOT</etat>') && body.includes('<dejaDeposee>false<')
+    })
+  },
+  {
+    id: 'filing-inside', letter: 'g', label: '(g) gateway: ticket filing (d) inside an open incident: each one linked and commented', server: 'gateway',
+    async prepare(connectionString) {
+      return withPool(connectionString, async (pool) => {
+        const { event } = await declareNetworkEvent(pool, {
+          category: 'DERCO', equipmentKind: 'PBO', equipmentRef: FILING_PBO, nature: null, start: new Date(Date.now() - 3_600_000), end: null,
+          curative: false, interventionRequired: false, comments: 'Banc : incident sur le PBO des dépôts', oiContact: null
+        }, 'bench', new Date());
+        return `${event.reference} declared on ${FILING_PBO}`;
+      });
+    },
+    request: (origin) => ({
+      ...signalisation(origin, 'depotSignalisation'), body: () => filing(`BENCH-${RUN}-${++filed}`),
+      check: (status, body) => status === 200 && body.includes('<etat>EN_DEPOT</etat>') && body.includes('<dejaDeposee>false<')
+    })
+  },
+  {
+    id: 'works', letter: 'h', label: '(h) gateway: infoTravaux for one impacted service (getInfoTravauxFTTH, 100k prises, 1,000 events)', server: 'gateway',
+    async prepare(connectionString, smoke) {
+      worksSmoke = smoke;
+      // (f) seeded the network when it ran; run alone (--only works), this seeds it.
+      return seedNetwork(connectionString, smoke);
+    },
+    request: (origin) => ({
+      origin, path: '/esav/info-travaux/v1', headers: { 'content-type': XML_TYPE, soapaction: '"getInfoTravauxFTTH"' },
+      body: () => infoTravaux(impactedBenchService(worksSmoke)),
+      check: (status, body) => status === 200 && body.includes('getInfoTravauxFTTHResponse') && body.includes('<travaux reference="')
     })
   },
   {

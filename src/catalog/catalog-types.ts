@@ -68,7 +68,13 @@ export interface Catalog {
   readonly byNamespace: ReadonlyMap<string, FormVersion>;
 }
 
-/** Every form version's XSD, for the envelope schemas of the services whose messages carry forms. */
-export function formSchemaImports(catalog: Catalog): Array<{ namespace: string; file: string }> {
-  return [...catalog.byNamespace.values()].map((fv) => ({ namespace: fv.definition.namespace, file: fv.xsdFile }));
+/**
+ * Every form version's XSD, for the envelope schemas of the services whose messages carry forms, and the name it is
+ * published under beside their WSDL (`?xsd=formulaire-<form>-v<N>.xsd`: what a client generator binds the form with,
+ * the WSDL itself typing <formulaire> as xs:any).
+ */
+export function formSchemaImports(catalog: Catalog): Array<{ namespace: string; file: string; publishedAs: string }> {
+  return [...catalog.byNamespace.values()].map((fv) => ({
+    namespace: fv.definition.namespace, file: fv.xsdFile, publishedAs: `formulaire-${fv.form}-v${fv.version}.xsd`
+  }));
 }

@@ -6,7 +6,7 @@
  */
 import { catalogueVersionState } from '../domain/form-version-policy.js';
 import { EsavError } from '../errors/esav-error.js';
-import { qualifiedName, type XmlTreeElement } from '../xml/element-tree.js';
+import { displayName, type XmlTreeElement } from '../xml/element-tree.js';
 import type { Catalog, FormVersion } from './catalog-types.js';
 import { checkFormRules, type FormFields } from './form-validator.js';
 
@@ -20,8 +20,8 @@ export function acceptedFormVersion(catalog: Catalog, element: XmlTreeElement, n
   const fv = catalog.byNamespace.get(element.namespace);
   if (!fv || element.name !== fv.definition.rootElement) {
     const forms = [...catalog.forms.values()].flatMap((f) => f.versions.filter((v) => catalogueVersionState(f.versions, v, now).state === 'live')
-      .map((v) => `{${v.definition.namespace}}${v.definition.rootElement}`));
-    throw new EsavError('ESAV_FORM_UNKNOWN', { params: { element: qualifiedName(element), forms: forms.join(', ') || 'aucun' } });
+      .map((v) => `${v.definition.rootElement} (${v.definition.namespace})`));
+    throw new EsavError('ESAV_FORM_UNKNOWN', { params: { element: displayName(element), forms: forms.join(', ') || 'aucun' } });
   }
   const versions = catalog.forms.get(fv.form)!.versions;
   const state = catalogueVersionState(versions, fv, now);

@@ -45,6 +45,8 @@ export interface Config {
   readonly caKeyFile: string | null;
   /** The ops listener (health, metrics), plain HTTP, loopback by default. */
   readonly opsHost: string;
+  /** The commit this gateway was built from (ESAV_BUILD_COMMIT, set by the image build), shown by esav_build_info. */
+  readonly buildCommit: string | null;
   readonly opsPort: number;
   /** The internal API for the OI's systems: its listener and the only CA it trusts (development: the dev PKI's). */
   /** M1: the nightly interruption, Paris wall-clock start (minutes after midnight) and duration. */
@@ -64,7 +66,9 @@ export interface Config {
   readonly maxDatabaseWaiting: number;
   /** Fair shares of one instance per operator (issue 14): calls in flight, bytes announced, queue wait and depth. */
   readonly fairShare: {
-    readonly maxInFlight: number; readonly maxBufferedBytes: number; readonly contendedBytes: number; readonly queueMs: number; readonly maxQueued: number
+    readonly maxInFlight: number; readonly maxBufferedBytes: number; readonly contendedBytes: number; readonly queueMs: number; readonly maxQueued: number;
+    /** Undefined: no contended rate (ESAV_CONTENDED_BYTES_PER_SECOND=0). */
+    readonly contendedBytesPerSecond: number | undefined; readonly rateWaitMs: number;
   };
   /** A4: refuse the web services to an operator with no go-live validation (production; development if asked). */
   readonly requireGoLive: boolean;
@@ -198,6 +202,10 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
   if (demo !== undefined && !['0', '1', 'true', 'false'].includes(demo)) {
     problems.push(`ESAV_DEMO_DATA=${demo}: expected true or false`);
   }
+  const commit = str('ESAV_BUILD_COMMIT');
+  if (commit !== undefined && !/^[0-9a-f]{7,40}$/.test(commit)) {
+    problems.push(`ESAV_BUILD_COMMIT=${commit}: expected a git commit id (7 to 40 lowercase hex digits)`);
+  }
   const notifyCert = file('ESAV_NOTIFY_CLIENT_CERT');
   const notifyKey = file('ESAV_NOTIFY_CLIENT_KEY');
   if ((notifyCert === undefined) !== (notifyKey === undefined)) problems.push('ESAV_NOTIFY_CLIENT_CERT and ESAV_NOTIFY_CLIENT_KEY go together: set both or none');
@@ -242,6 +250,7 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
     registryPollMs: int('ESAV_REGISTRY_POLL_MS', 2000, 100, 60000),
     caKeyFile: file('ESAV_CA_KEY') ?? null,
     opsHost: str('ESAV_OPS_HOST') ?? '127.0.0.1',
+    buildCommit: commit ?? null,
     opsPort: int('ESAV_OPS_PORT', integration ? 9465 : 9464, 0, 65535),
     nightlyWindow: Object.freeze({ startMinute: hhmm('ESAV_NIGHTLY_WINDOW_START', 4 * 60), durationMinutes: int('ESAV_NIGHTLY_WINDOW_MINUTES', 15, 0, 180) }),
     internalHost: str('ESAV_INTERNAL_HOST') ?? '127.0.0.1',
@@ -258,7 +267,9 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
       maxBufferedBytes: int('ESAV_OPERATOR_MAX_BUFFERED_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
       contendedBytes: int('ESAV_CONTENDED_BUFFERED_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
       queueMs: int('ESAV_OPERATOR_QUEUE_MS', 250, 0, 10000),
-      maxQueued: int('ESAV_OPERATOR_MAX_QUEUED', 200, 0, 100000)
+      maxQueued: int('ESAV_OPERATOR_MAX_QUEUED', 200, 0, 100000),
+      contendedBytesPerSecond: int('ESAV_CONTENDED_BYTES_PER_SECOND', 8 * 1024 * 1024, 0, 1024 * 1024 * 1024) || undefined,
+      rateWaitMs: int('ESAV_CONTENDED_RATE_WAIT_MS', 2000, 0, 60000)
     }),
     drainDelayMs: int('ESAV_DRAIN_DELAY_MS', environment === 'development' ? 0 : 2000, 0, 60000),
     notifications,

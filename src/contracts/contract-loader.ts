@@ -201,6 +201,11 @@ function loadVersion(
 
   const xsds = new Map<string, PublishedDocument>();
   for (const [name, s] of schemas) xsds.set(name, split(s.doc));
+  for (const extra of extraImports) {
+    if (extra.publishedAs === undefined) continue;
+    if (xsds.has(extra.publishedAs)) problems.push(`${service} v${decl.version}: two schemas published as ${extra.publishedAs}`);
+    else xsds.set(extra.publishedAs, split(readXml(extra.file)));
+  }
 
   return Object.freeze({
     service, version: decl.version, declaration: Object.freeze({ ...decl }), targetNamespace, path: urlPath,
@@ -208,7 +213,12 @@ function loadVersion(
   });
 }
 
-export interface SchemaImport { readonly namespace: string; readonly file: string }
+export interface SchemaImport {
+  readonly namespace: string;
+  readonly file: string;
+  /** Served as ?xsd=<publishedAs> beside the WSDL when given (the catalogue's form XSDs). */
+  readonly publishedAs?: string;
+}
 
 /** @param formSchemas the catalogue's form XSDs, for services whose messages carry forms (service.json importsForms). */
 export function loadContracts(rootDir: string, formSchemas: readonly SchemaImport[] = []): ContractSet {

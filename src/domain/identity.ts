@@ -18,11 +18,13 @@ export interface Caller {
   readonly profile: Profile;
 }
 
-/** The outcome of authentication: a caller, an unknown certificate, or an operator whose contract is not running. */
+/** The outcome of authentication: a caller, an unknown certificate, an operator whose contract is not running or does not include the web services. */
 export type Authentication =
   | { readonly kind: 'caller'; readonly caller: Caller }
   | { readonly kind: 'unknown' }
-  | { readonly kind: 'inactive'; readonly operatorCode: string; readonly status: Exclude<OperatorStatus, { state: 'active' }> };
+  | { readonly kind: 'inactive'; readonly operatorCode: string; readonly status: Exclude<OperatorStatus, { state: 'active' }> }
+  /** A1, O1: the operator's order form asks for the online access (the portal) only, not the web services. */
+  | { readonly kind: 'online-only'; readonly operatorCode: string };
 
 /** The facts of the TLS peer certificate that authentication uses (already verified by the TLS layer). */
 export interface PeerCertificateFacts {

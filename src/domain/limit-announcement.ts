@@ -8,7 +8,9 @@ import { LIMIT_NOTICE_MS } from './load-rules.js';
 import { versionState, type ServicePlan } from './version-policy.js';
 
 /** The messages of the notification contract, and the operation (the WSDL's name) that carries each. */
-export const NOTIFICATION_OPERATIONS = Object.freeze({ ticket: 'notificationSignalisation', limit: 'notificationLimiteDebit' } as const);
+export const NOTIFICATION_OPERATIONS = Object.freeze({
+  ticket: 'notificationSignalisation', limit: 'notificationLimiteDebit', works: 'notificationTravaux'
+} as const);
 export type NotificationMessageKind = keyof typeof NOTIFICATION_OPERATIONS;
 
 /** The notification contract as its files declare it: the version plan, and each version's operations. */
@@ -43,12 +45,16 @@ export type AnnouncementChannel =
   | { readonly push: true; readonly url: string; readonly version: number }
   | { readonly push: false; readonly reason: string };
 
-/** Pushed to the endpoint when it can take the message now; otherwise the OI's usual channel, saying why. */
-export function announcementChannel(facts: NotificationContractFacts | null, endpoint: EndpointFacts | null, now: Date): AnnouncementChannel {
+/**
+ * Pushed to the endpoint when it can take a message of this kind now; otherwise not pushed, saying why (for a limit,
+ * the OI then uses its usual channel).
+ */
+export function announcementChannel(facts: NotificationContractFacts | null, endpoint: EndpointFacts | null, now: Date,
+  kind: NotificationMessageKind = 'limit'): AnnouncementChannel {
   if (endpoint === null) return { push: false, reason: 'no notification endpoint' };
   if (!endpoint.enabled) return { push: false, reason: 'its notification endpoint is disabled' };
   if (facts === null) return { push: false, reason: 'no notification contract in wsdl/' };
-  const problem = sendProblem(facts, endpoint.contractVersion, 'limit', now);
+  const problem = sendProblem(facts, endpoint.contractVersion, kind, now);
   if (problem !== null) return { push: false, reason: `its endpoint implements notification v${endpoint.contractVersion}: ${problem}` };
   return { push: true, url: endpoint.url, version: endpoint.contractVersion };
 }

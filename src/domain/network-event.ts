@@ -4,6 +4,7 @@
  * filter optional, A6: only what touches the operator's own services or PM prestations).
  */
 import { freeTextProblem } from './free-text.js';
+import { readIsoInstant } from './strict-dates.js';
 import type { ElementKind } from './network-inventory.js';
 import type { NetworkEventState } from './network-event-lifecycle.js';
 
@@ -103,4 +104,95 @@ export interface VisibleNetworkEvent extends NetworkEvent {
   readonly impactedPrises: readonly string[];
   readonly impactedServices: readonly string[];
   readonly buildings: readonly string[];
+}
+
+/** How one impacted operator is told of a change: pushed (notificationTravaux), or not, and why. */
+export interface OperatorTold {
+  readonly operator: string;
+  readonly pushed: boolean;
+  readonly reason: string | null;
+}
+
+/** A ticket filed inside an event (the filing cross-check), with its operator and state now. */
+export interface LinkedTicket { readonly reference: string; readonly operator: string; readonly state: string }
+
+/** What closing an event's linked tickets did to one of them: moved from → to, or left with why. */
+export interface TicketClosure {
+  readonly reference: string;
+  readonly operator: string;
+  readonly from: string;
+  readonly to: string | null;
+  /** Why it was left as it was (another agent moved it meanwhile, say). */
+  readonly refusal: string | null;
+}
+
+/** The OI's request to declare an event or change one, as a JSON body or a command line gives it: checked here. */
+export interface EventRequest {
+  readonly category?: unknown; readonly equipmentType?: unknown; readonly equipment?: unknown; readonly nature?: unknown;
+  readonly start?: unknown; readonly end?: unknown; readonly curative?: unknown; readonly interventionRequired?: unknown;
+  readonly comments?: unknown; readonly contact?: unknown;
+}
+
+/** A field of an event request that cannot be read, with the rule. */
+export interface RequestProblem { readonly field: string; readonly message: string }
+
+const optionalText = (field: string, v: unknown, problems: RequestProblem[]): string | null | undefined => {
+  if (v === undefined) return undefined;
+  if (v === null) return null;
+  if (typeof v !== 'string') { problems.push({ field, message: `${field}: a string` }); return undefined; }
+  return v;
+};
+const optionalBoolean = (field: string, v: unknown, problems: RequestProblem[]): boolean | undefined => {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'boolean') { problems.push({ field, message: `${field}: true or false` }); return undefined; }
+  return v;
+};
+const optionalInstant = (field: string, v: unknown, problems: RequestProblem[]): Date | null | undefined => {
+  if (v === undefined) return undefined;
+  if (v === null) return null;
+  if (typeof v !== 'string') { problems.push({ field, message: `${field}: an ISO 8601 date-time with its offset` }); return undefined; }
+  const r = readIsoInstant(v);
+  if (r.problem !== undefined) { problems.push({ field, message: `${field} ${v}: ${r.problem}` }); return undefined; }
+  return r.value;
+};
+
+/**
+ * The fields a request gives (absent: undefined, kept on a move), or the problems of those it cannot read; instants
+ * are strict ISO 8601 with their offset (src/domain/strict-dates.ts).
+ */
+export function readEventFields(r: EventRequest): { fields: Partial<EventFields>; problems: RequestProblem[] } {
+  const problems: RequestProblem[] = [];
+  let nature: InterventionNature | null | undefined;
+  if (r.nature === null) nature = null;
+  else if (r.nature !== undefined) {
+    if (typeof r.nature === 'string' && isNature(r.nature)) nature = r.nature;
+    else problems.push({ field: 'nature', message: `nature ${String(r.nature)}: one of ${INTERVENTION_NATURES.join(', ')}` });
+  }
+  const fields: Partial<EventFields> = {
+    nature, start: optionalInstant('start', r.start, problems), end: optionalInstant('end', r.end, problems),
+    curative: optionalBoolean('curative', r.curative, problems), interventionRequired: optionalBoolean('interventionRequired', r.interventionRequired, problems),
+    comments: optionalText('comments', r.comments, problems), oiContact: optionalText('contact', r.contact, problems)
+  };
+  return { fields, problems };
+}
+
+/** A declaration from a request: its category, equipment and fields, or the problems. */
+export function readEventDeclaration(r: EventRequest): { declaration: EventDeclaration | null; problems: RequestProblem[] } {
+  const { fields, problems } = readEventFields(r);
+  if (typeof r.category !== 'string' || !isCategory(r.category)) problems.push({ field: 'category', message: `category: ${EVENT_CATEGORIES.join(' or ')}` });
+  if (typeof r.equipmentType !== 'string' || !isEquipmentKind(r.equipmentType)) {
+    problems.push({ field: 'equipmentType', message: `equipmentType: one of ${EQUIPMENT_KINDS.join(', ')}` });
+  }
+  if (typeof r.equipment !== 'string' || r.equipment.trim() === '' || r.equipment.length > 64) {
+    problems.push({ field: 'equipment', message: 'equipment: the reference of the PM, PMT or PBO (1 to 64 characters)' });
+  }
+  if (problems.length > 0) return { declaration: null, problems };
+  return {
+    declaration: {
+      category: r.category as EventCategory, equipmentKind: r.equipmentType as EquipmentKind, equipmentRef: r.equipment as string,
+      nature: fields.nature ?? null, start: fields.start ?? null, end: fields.end ?? null, curative: fields.curative ?? false,
+      interventionRequired: fields.interventionRequired ?? false, comments: fields.comments ?? null, oiContact: fields.oiContact ?? null
+    },
+    problems
+  };
 }

@@ -34,6 +34,8 @@ export interface OiTicketPorts {
    * with its transition by `actor` and its outbox event, as one set (no ticket loaded into memory).
    */
   archiveClosures(closedBefore: Date, actor: Actor, at: Date): Promise<ArchiveOutcome>;
+  /** The network events (TP, DERCO) each ticket was filed inside (issue 15 part 5), by ticket id; absent: none. */
+  networkEventsOf(ticketIds: readonly string[]): Promise<ReadonlyMap<string, readonly string[]>>;
   /** The line test the ticket's filing relied on (S5, issue 17), or null. */
   lineTestOf(ticketId: string): Promise<TicketLineTest | null>;
 }
@@ -48,11 +50,14 @@ export interface TicketLineTest {
   readonly failureReason: string | null;
 }
 
+/** A ticket as the OI sees it: with the planned works and incidents it was filed inside. */
+export type OiTicket = TicketRecord & { readonly networkEvents: readonly string[] };
+
 export interface ListRequest { readonly state?: unknown; readonly operator?: unknown; readonly limit?: unknown; readonly page?: unknown }
 export interface ListQuery { readonly state: TicketState | null; readonly operator: string | null; readonly limit: number; readonly page: number }
 
 export interface TicketPage {
-  readonly tickets: TicketRecord[];
+  readonly tickets: OiTicket[];
   /** Tickets matching the filter, on every page. */
   readonly total: number;
   readonly page: number;
@@ -60,7 +65,7 @@ export interface TicketPage {
   readonly pages: number;
 }
 
-export type TicketWithHistory = TicketRecord & { readonly transitions: TransitionRecord[]; readonly comments: CommentRecord[]; readonly lineTest: TicketLineTest | null };
+export type TicketWithHistory = OiTicket & { readonly transitions: TransitionRecord[]; readonly comments: CommentRecord[]; readonly lineTest: TicketLineTest | null };
 
 export interface MoveRequest { readonly event: unknown; readonly reason?: unknown; readonly awaiting?: unknown }
 export interface Move { readonly event: TicketEvent; readonly reason: string | null; readonly freezeReason: FreezeReason | null }
@@ -144,7 +149,7 @@ export function parseMoveRequest(r: MoveRequest): Move {
   const given = textOf(r.reason);
   const reason = given === null ? null : sendable('reason', given);
   if (reason === null && TRANSITIONS[event as TicketEvent].reasonRequired) {
-    throw new TicketActionRefusal('REASON_REQUIRED', `${event} needs a reason (it is recorded with the transition and shown to the operator)`);
+    throw new TicketActionRefusal('REASON_REQUIRED', `${event} needs a reason (it is recorded with the transition and shown to the operator)`, { field: 'reason' });
   }
   return { event: event as TicketEvent, reason, freezeReason: awaiting as FreezeReason | null };
 }
@@ -172,13 +177,17 @@ export function oiTicketActions(ports: OiTicketPorts, policy: LifecyclePolicy = 
       // The OI sees every ticket, closed ones included (no S3 visibility window): visible since the epoch.
       const { rows, total } = await tickets.search(operatorId, { states: q.state ? [q.state] : [], serviceId: null, from: null, to: null },
         new Date(0), q.limit, (q.page - 1) * q.limit);
-      return { tickets: rows, total, page: q.page, limit: q.limit, pages: Math.ceil(total / q.limit) };
+      const events = rows.length === 0 ? new Map<string, readonly string[]>() : await ports.networkEventsOf(rows.map((t) => t.id));
+      return {
+        tickets: rows.map((t) => ({ ...t, networkEvents: events.get(t.id) ?? [] })), total, page: q.page, limit: q.limit, pages: Math.ceil(total / q.limit)
+      };
     },
 
     async show(reference) {
       const t = TICKET_REFERENCE.test(reference) ? await tickets.find(null, reference) : null;
       if (t === null) throw notFound(reference);
-      return { ...t, ...(await tickets.history(t.id)), lineTest: await ports.lineTestOf(t.id) };
+      const events = await ports.networkEventsOf([t.id]);
+      return { ...t, networkEvents: events.get(t.id) ?? [], ...(await tickets.history(t.id)), lineTest: await ports.lineTestOf(t.id) };
     },
 
     async move(reference, request, actor, now) {
@@ -193,7 +202,7 @@ export function oiTicketActions(ports: OiTicketPorts, policy: LifecyclePolicy = 
       if (t === null) throw new TicketActionRefusal('BAD_TEXT', 'text is required');
       sendable('text', t);
       if (!TICKET_REFERENCE.test(reference)) throw notFound(reference);
-      await refusing(reference, () => oiComment(tickets, reference, actor.name, t, now));
+      await refusing(reference, () => oiComment(tickets, reference, actor.name, t, now, actor.kind ?? 'oi'));
     },
 
     archiveDue(actorName, now) {

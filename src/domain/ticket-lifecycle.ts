@@ -63,6 +63,21 @@ export const TRANSITIONS: Readonly<Record<TicketEvent, Rule>> = Object.freeze({
 
 export const TERMINAL_STATES: ReadonlySet<TicketState> = new Set(['EN_REJET', 'CLOS_TABLEAU_DE_BORD', 'ANNULE']);
 
+/**
+ * The OI's moves that bring a ticket from its state to CLOS (issue 15 part 5: the tickets of a closed incident are
+ * closed on the OI's command): accepted, started, unfrozen as needed, then closed; none when it is closed already or
+ * over (CLOS, VALIDE and the terminal states).
+ */
+export function oiStepsToClose(state: TicketState): TicketEvent[] {
+  switch (state) {
+    case 'EN_DEPOT': return ['accept', 'start', 'close'];
+    case 'EN_QUALIFICATION': return ['start', 'close'];
+    case 'EN_COURS': return ['close'];
+    case 'GELE': return ['unfreeze', 'close'];
+    default: return [];
+  }
+}
+
 /** The facts of a ticket the lifecycle needs. */
 export interface TicketFacts {
   readonly reference: string;

@@ -152,15 +152,26 @@ export function closureAnswerDeadline(t: Pick<TicketRecord, 'state' | 'closedAt'
 /** The OI's side: an after-sales agent (or an OI system) moves a ticket, whoever's it is. */
 export async function oiEvent(store: TicketStore, reference: string, event: TicketEvent, agent: string, now: Date,
   opts: { reason?: string | null; freezeReason?: FreezeReason | null; freezeDetail?: string | null; kind?: ActorKind } = {}): Promise<TicketState> {
-  const result = await store.withTicket(null, reference, async (tx) => applyEvent(tx, event, { kind: opts.kind ?? 'oi', name: agent }, now, opts));
+  const kind = opts.kind ?? 'oi';
+  const result = await store.withTicket(null, reference, async (tx) => {
+    const from = tx.ticket.state;
+    const to = await applyEvent(tx, event, { kind, name: agent }, now, opts);
+    // An agent's action is in the audit trail (who, what, before/after); an OI system's (the sandbox back office) is not.
+    if (kind === 'oi') {
+      await tx.audit({ actor: agent, action: `ticket-${event}`, before: { state: from },
+        after: { state: to, ...(opts.reason ? { reason: opts.reason } : {}), ...(opts.freezeReason ? { awaiting: opts.freezeReason } : {}) } });
+    }
+    return to;
+  });
   if (result === null) throw notFound(reference);
   return result;
 }
 
-export async function oiComment(store: TicketStore, reference: string, agent: string, text: string, now: Date): Promise<void> {
+export async function oiComment(store: TicketStore, reference: string, agent: string, text: string, now: Date, kind: ActorKind = 'oi'): Promise<void> {
   const result = await store.withTicket(null, reference, async (tx) => {
     if (TERMINAL_STATES.has(tx.ticket.state)) throw notModifiable(tx.ticket);
     await tx.addComment('oi', agent, text, now);
+    if (kind === 'oi') await tx.audit({ actor: agent, action: 'ticket-comment', before: null, after: { text } });
     return true;
   });
   if (result === null) throw notFound(reference);

@@ -108,10 +108,15 @@ export interface StateChange {
 }
 
 /** One ticket, locked for the time of a change (SELECT … FOR UPDATE). */
+/** An OI agent's action on a ticket, for the audit trail (entity `ticket`, keyed by its reference). */
+export interface TicketAudit { readonly actor: string; readonly action: string; readonly before: unknown; readonly after: unknown }
+
 export interface TicketTransaction {
   readonly ticket: TicketRecord;
   changeState(change: StateChange): Promise<void>;
   addComment(authorKind: 'oi' | 'operator', author: string, text: string, at: Date): Promise<void>;
+  /** Records the action in the audit trail, in the same transaction as the change it describes. */
+  audit(entry: TicketAudit): Promise<void>;
 }
 
 export interface SearchCriteria {

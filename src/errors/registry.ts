@@ -103,6 +103,11 @@ export const errorRegistry = Object.freeze({
     wireCode: 'OPERATEUR_INACTIF', role: 'Client', httpStatus: 400, phase: 'authenticate',
     message: "Le service e-SAV de l'opérateur {operator} {state}. Contactez le Correspondant e-SAV de l'OI."
   }),
+  // A1, O1: the access modes are the order form's; online only (the portal) opens no web service.
+  ESAV_INTEGRATED_ACCESS_NOT_SUBSCRIBED: def({
+    wireCode: 'ACCES_INTEGRE_NON_SOUSCRIT', role: 'Client', httpStatus: 403, phase: 'authenticate',
+    message: "Le bon de commande de l'opérateur {operator} ne demande que l'accès en ligne (e-SAV en ligne) : les web services (accès intégré) ne lui sont pas ouverts (conditions spécifiques e-SAV, articles 5 et 7). Pour les utiliser, demandez l'accès intégré à votre Correspondant e-SAV."
+  }),
   ESAV_GO_LIVE_REQUIRED: def({
     wireCode: 'INTEGRATION_NON_VALIDEE', role: 'Client', httpStatus: 403, phase: 'authorize',
     message: "L'opérateur {operator} n'a pas encore de validation de la plateforme d'intégration : l'usage des web services en production suppose une période de test (conditions spécifiques e-SAV, article 5.2.1). Réussissez au moins un appel d'un web service depuis les URL d'intégration, puis demandez à votre Correspondant e-SAV la validation de mise en production (guide d'intégration, « Mise en production »). Le WSDL reste consultable."
@@ -114,6 +119,12 @@ export const errorRegistry = Object.freeze({
   ESAV_SCHEMA_INVALID: def({
     wireCode: 'MESSAGE_NON_CONFORME', role: 'Client', httpStatus: 400, phase: 'validate',
     message: 'Le message ne respecte pas le schéma du service {service} v{version} : {count} erreur(s), détaillées dans champEnErreur.'
+  }),
+  // A field the request's own other fields make mandatory (reponseCloture REFUSEE needs its motif): a validation
+  // fault naming the field, raised before the ticket is read, like a schema error (issue 19 item 4).
+  ESAV_FIELD_REQUIRED: def({
+    wireCode: 'CHAMP_OBLIGATOIRE', role: 'Client', httpStatus: 400, phase: 'validate',
+    message: 'La demande est incomplète : {count} champ(s) obligatoire(s) dans ce cas manque(nt), détaillé(s) dans champEnErreur.'
   }),
   ESAV_FORM_UNKNOWN: def({
     wireCode: 'FORMULAIRE_INCONNU', role: 'Client', httpStatus: 400, phase: 'validate',

@@ -1,7 +1,7 @@
 /**
  * The wire side of a push notification (contract wsdl/notification, implemented by operators): the SOAP request
- * made from a ticket event (notificationSignalisation, every version) or a limit announcement (notificationLimiteDebit,
- * from v2), and the reading of the operator's answer. Element names follow xsd/notification/v<N>/notification.xsd;
+ * made from a ticket event (notificationSignalisation, every version), a limit announcement (notificationLimiteDebit,
+ * from v2) or a planned work or incident (notificationTravaux, from v2), and the reading of the operator's answer. Element names follow xsd/notification/v<N>/notification.xsd;
  * the namespace, SOAPAction and element names of each operation come from the WSDL loaded at boot
  * (NotificationOperation), never from constants here.
  */
@@ -41,7 +41,19 @@ export interface LimitNotification {
   readonly payload: unknown;
 }
 
-export type NotificationEvent = TicketNotification | LimitNotification;
+/** A planned work or network incident that impacts the operator's services (notificationTravaux, from v2). */
+export interface WorksNotification {
+  readonly eventId: string;
+  /** numeroOrdre: the rank of this message among the event's messages to this operator. */
+  readonly sequence: number;
+  /** When the OI declared or changed the event. */
+  readonly at: Date;
+  readonly kind: 'works';
+  /** operator_notice.payload as the network event store wrote it (WorksNoticePayload). */
+  readonly payload: unknown;
+}
+
+export type NotificationEvent = TicketNotification | LimitNotification | WorksNotification;
 
 /** The request categories of article 6 on the wire (CategorieRequeteType of notification v2): code word → wire word. */
 export const WIRE_CATEGORY: Readonly<Record<LimitScope, string>> = Object.freeze({
@@ -95,12 +107,40 @@ function limitAnnouncement(e: LimitNotification, payload: Record<string, unknown
     `${optionalElement('motif', text(payload.reason))}</limite>${e.status === 'LEVEE' ? optionalElement('motifLevee', text(payload.liftReason)) : ''}`;
 }
 
+const WORKS_STATES = ['NOUVEAU', 'MAJ', 'REPLANIFICATION', 'CLOTURE', 'ANNULE'];
+const EQUIPMENT_KINDS = ['PM', 'PMT', 'PBO', 'LIENPMPBO'];
+const NATURES = ['DEPL', 'REFE', 'DSCM', 'EXTE', 'INGE', 'CHGC', 'AUTR'];
+const oneOf = (v: unknown, values: readonly string[]): v is string => typeof v === 'string' && values.includes(v);
+const optionalInstant = (v: unknown): string | null | undefined => (v === null || v === undefined ? null : instant(v) ?? undefined);
+
+/** S5: the TP or DERCO as it stands after the change, and the operator's impacted services (its own only, A6). */
+function worksNotice(payload: Record<string, unknown>): string {
+  const { status, reference, category, equipmentKind, equipmentRef, pmRef, nature, curative, interventionRequired, servicesCount, services } = payload;
+  const start = optionalInstant(payload.start);
+  const end = optionalInstant(payload.end);
+  if (!oneOf(status, WORKS_STATES) || typeof reference !== 'string' || !oneOf(category, ['TP', 'DERCO']) || !oneOf(equipmentKind, EQUIPMENT_KINDS) ||
+    typeof equipmentRef !== 'string' || typeof pmRef !== 'string' || (nature !== null && !oneOf(nature, NATURES)) || start === undefined ||
+    end === undefined || typeof curative !== 'boolean' || typeof interventionRequired !== 'boolean' || typeof servicesCount !== 'number' ||
+    !Array.isArray(services) || !services.every((x) => typeof x === 'string')) {
+    throw new CodedError('ESAV_EVENT_PAYLOAD_UNREADABLE', `unreadable works notice payload: ${JSON.stringify(payload)}`);
+  }
+  return `${element('statut', status)}<travaux>${element('reference', reference)}${element('type', category)}` +
+    `${element('equipementConcerne', equipmentKind)}${element('referenceEquipement', equipmentRef)}${element('referencePM', pmRef)}` +
+    `${optionalElement('nature', nature)}${optionalElement('dateDebut', start)}${optionalElement('dateFin', end)}` +
+    `${element('curatif', String(curative))}${element('interventionOperateurRequise', String(interventionRequired))}` +
+    `${optionalElement('commentaire', text(payload.comments))}${optionalElement('contactOI', text(payload.oiContact))}</travaux>` +
+    `${element('nombreServicesImpactes', servicesCount)}${(services as string[]).map((x) => element('serviceImpacte', x)).join('')}`;
+}
+
 /** The request element (document/literal: the whole Body content). */
 export function notificationPayload(op: NotificationOperation, e: NotificationEvent): string {
   if (typeof e.payload !== 'object' || e.payload === null) throw new CodedError('ESAV_EVENT_PAYLOAD_UNREADABLE', 'unreadable event payload');
   const payload = e.payload as Record<string, unknown>;
   const open = `<${op.requestElement} xmlns="${escapeAttribute(op.namespace)}">${element('idEvenement', e.eventId)}`;
   if (e.kind === 'limit') return `${open}${element('horodatage', e.at.toISOString())}${limitAnnouncement(e, payload)}</${op.requestElement}>`;
+  if (e.kind === 'works') {
+    return `${open}${element('numeroOrdre', e.sequence)}${element('horodatage', e.at.toISOString())}${worksNotice(payload)}</${op.requestElement}>`;
+  }
   return `${open}${element('numeroOrdre', e.sequence)}` +
     `${element('horodatage', e.at.toISOString())}${element('referenceSignalisation', e.reference)}${element('referenceOperateur', e.operatorReference)}` +
     `${e.kind === 'state' ? stateChange(payload) : comment(payload)}</${op.requestElement}>`;

@@ -1,6 +1,7 @@
 /**
- * Push notifications (README "Push notifications"): delivers the outbox — ticket events and limit announcements — to
- * operators' endpoints, at least once, in order per ticket and per limit, with exponential backoff, off the request
+ * Push notifications (README "Push notifications"): delivers the outbox — ticket events, limit announcements and
+ * operator notices (planned works and incidents) — to operators' endpoints, at least once, in order per ticket, per
+ * limit and per notice subject, with exponential backoff, off the request
  * path, each in the version of the notification contract the endpoint implements.
  *
  * One pass (runOnce): claim up to `concurrency` due deliveries (src/store/notification-queue.ts: at most one per
@@ -73,13 +74,16 @@ export function createNotificationWorker(o: NotificationWorkerOptions): Notifica
     readonly posted: boolean;
   }
 
-  const event = (d: ClaimedDelivery): NotificationEvent => d.kind === 'limit'
-    ? { eventId: d.eventId, at: d.at, kind: 'limit', status: d.status, payload: d.payload }
-    : { eventId: d.eventId, sequence: d.sequence, at: d.at, reference: d.reference, operatorReference: d.operatorReference, kind: d.kind, payload: d.payload };
+  const event = (d: ClaimedDelivery): NotificationEvent => {
+    if (d.kind === 'limit') return { eventId: d.eventId, at: d.at, kind: 'limit', status: d.status, payload: d.payload };
+    if (d.kind === 'works') return { eventId: d.eventId, sequence: d.sequence, at: d.at, kind: 'works', payload: d.payload };
+    return { eventId: d.eventId, sequence: d.sequence, at: d.at, reference: d.reference, operatorReference: d.operatorReference, kind: d.kind, payload: d.payload };
+  };
+  const messageKind = (d: ClaimedDelivery): NotificationMessageKind => (d.kind === 'limit' || d.kind === 'works' ? d.kind : 'ticket');
 
   /** One HTTP call; never throws: every failure becomes a line of the delivery log. */
   async function call(d: ClaimedDelivery, now: Date): Promise<CallResult> {
-    const kind: NotificationMessageKind = d.kind === 'limit' ? 'limit' : 'ticket';
+    const kind = messageKind(d);
     const operation = o.contract.operation(d.contractVersion, kind);
     // The version must be one the plan has in production when the message is sent (DOMAIN.md V1).
     const unsendable = sendProblem(o.contract.facts, d.contractVersion, kind, now) ?? (operation === null ? `notification v${d.contractVersion} has no operation for it` : null);
@@ -112,7 +116,8 @@ export function createNotificationWorker(o: NotificationWorkerOptions): Notifica
     const attempt = await recordFailed(o.pool, d, {
       ...outcome, error: r.problem, nextAttemptAt: retryAt, stalled, endpointRetryAt: (n) => nextAttemptAt(o.backoff, n, now), endpointFailed: r.posted
     });
-    const what = d.kind === 'limit' ? { limitId: d.limitId, status: d.status } : { reference: d.reference, sequence: d.sequence };
+    const what = d.kind === 'limit' ? { limitId: d.limitId, status: d.status }
+      : d.kind === 'works' ? { subject: d.subject, sequence: d.sequence } : { reference: d.reference, sequence: d.sequence };
     const details = { operatorId: d.operatorId, ...what, eventId: d.eventId, attempt, error: r.problem, retryAt: retryAt.toISOString() };
     // Never silent: from the stalled threshold on, every failure is a warning (and flagged in the delivery log).
     if (stalled) o.logger.warn(details, 'notification stalled: still retrying at the longest interval');

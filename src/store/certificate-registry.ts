@@ -11,7 +11,7 @@ import { findActiveCertificate } from './queries/certificates.js';
 
 interface Row {
   certificate_id: string; operator_id: string; code: string; name: string; activation_date: string; end_date: string | null;
-  profile_name: string; operations: string[]; offers: string[];
+  access_integrated: boolean; profile_name: string; operations: string[]; offers: string[];
 }
 
 interface Entry { result: Authentication; until: number }
@@ -42,16 +42,17 @@ export function createCertificateAuthenticator(pool: Pool, ttlMs: number, maxEnt
       let result: Authentication = UNKNOWN;
       if (row) {
         const status = operatorStatus(row.activation_date, row.end_date, parisDate(now));
-        result = status.state === 'active'
-          ? {
+        result = status.state !== 'active' ? { kind: 'inactive', operatorCode: row.code, status }
+          // A1, O1: an order form that asks for the online access only opens no web service.
+          : !row.access_integrated ? { kind: 'online-only', operatorCode: row.code }
+          : {
               kind: 'caller',
               caller: {
                 operator: { id: String(row.operator_id), code: row.code, name: row.name },
                 certificateId: String(row.certificate_id),
                 profile: { name: row.profile_name, operations: row.operations, offers: row.offers }
               }
-            }
-          : { kind: 'inactive', operatorCode: row.code, status };
+            };
       }
       if (ttlMs > 0) {
         if (cache.size >= maxEntries) cache.clear();

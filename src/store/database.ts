@@ -72,6 +72,10 @@ export class Pool {
   }
   /** Calls waiting for a connection (the overload guard reads it). */
   get waitingCount(): number { return pgPools.get(this)!.pg.waitingCount; }
+  /** Connections open, busy or idle (the ops listener's pool metrics). */
+  get totalCount(): number { return pgPools.get(this)!.pg.totalCount; }
+  /** Open connections no statement uses. */
+  get idleCount(): number { return pgPools.get(this)!.pg.idleCount; }
   /** Statements sent so far through this pool and its sessions (what a batching test counts). */
   get statementCount(): number { return pgPools.get(this)!.statements; }
   end(): Promise<void> { return pgPools.get(this)!.pg.end(); }

@@ -6,7 +6,7 @@
 import { run, transaction, type Pool } from './database.js';
 import { computeImpacts, clearImpacts } from './queries/network-events.js';
 import { refreshAttachments } from './queries/network.js';
-import { countSeededPrises, seedNetworkQueries, type NetworkSeed } from './queries/network-seed.js';
+import { countSeededPrises, seedNetworkEvents, seedNetworkQueries, type NetworkSeed } from './queries/network-seed.js';
 
 export type { NetworkSeed } from './queries/network-seed.js';
 
@@ -20,5 +20,18 @@ export async function seedNetworkForBench(pool: Pool, seed: NetworkSeed, now: Da
     await run(client, computeImpacts(null));
     const [r] = await run<{ n: number }>(client, countSeededPrises(seed.prefix));
     return r!.n;
+  });
+}
+
+/**
+ * Open planned works and incidents on a seed's PBOs, their impacts computed (issue 15's bench: 1,000 open events);
+ * once per prefix. Returns how many were added.
+ */
+export async function seedNetworkEventsForBench(pool: Pool, prefix: string, count: number, now: Date): Promise<number> {
+  if (!/^[A-Z0-9]{2,12}$/.test(prefix)) throw new RangeError(`bad seed prefix ${prefix}`);
+  return transaction(pool, async (client) => {
+    const ids = (await run<{ id: string }>(client, seedNetworkEvents(prefix, count, now, `banc ${prefix}`))).map((r) => String(r.id));
+    if (ids.length > 0) await run(client, computeImpacts(ids));
+    return ids.length;
   });
 }

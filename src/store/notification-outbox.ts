@@ -6,6 +6,9 @@
  *   enabled;
  * - limit announcements (0009 limit_announcement): a per-minute limit announced or lifted (DOMAIN.md L2), delivered
  *   when the store decided to push it (src/store/load/limit-store.ts), else recorded as told by the usual channel.
+ * - operator notices (0014 operator_notice): the other messages, one kind each; first a planned work or network
+ *   incident that impacts the operator's services (kind 'works', src/store/network-event-store.ts), ordered per
+ *   subject (one TP or DERCO) and operator.
  * The statements are in src/store/queries/notification-outbox.ts.
  */
 
@@ -35,3 +38,6 @@ export interface LimitAnnouncement {
   readonly payload: LimitAnnouncementPayload;
   readonly at: Date;
 }
+
+/** The kinds of operator notice, each carried by its operation of the notification contract (NOTIFICATION_OPERATIONS). */
+export type NoticeKind = 'works';

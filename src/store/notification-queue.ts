@@ -5,7 +5,7 @@
  * instances share the queue without double claims. A delivery carries a ticket event or a limit announcement
  * (src/store/notification-outbox.ts); both go through the same claims, backoff, endpoint health and delivery log.
  */
-import type { LimitAnnouncementStatus, TicketEventKind } from './notification-outbox.js';
+import type { LimitAnnouncementStatus, NoticeKind, TicketEventKind } from './notification-outbox.js';
 import { recordChange } from './registry/audit.js';
 import { run, transaction, type Pool, type Transaction } from './database.js';
 import {
@@ -41,7 +41,15 @@ export interface ClaimedLimitAnnouncement extends DeliveryBase {
   readonly status: LimitAnnouncementStatus;
 }
 
-export type ClaimedDelivery = ClaimedTicketEvent | ClaimedLimitAnnouncement;
+export interface ClaimedNotice extends DeliveryBase {
+  readonly kind: NoticeKind;
+  /** What orders it among the operator's notices (a TP or DERCO). */
+  readonly subject: string;
+  /** Its rank among the notices of its subject to this operator (numeroOrdre). */
+  readonly sequence: number;
+}
+
+export type ClaimedDelivery = ClaimedTicketEvent | ClaimedLimitAnnouncement | ClaimedNotice;
 
 export interface ClaimOptions {
   readonly now: Date;
@@ -56,6 +64,7 @@ interface ClaimRow {
   event_id: string; payload: unknown; at: Date;
   kind: TicketEventKind | null; ticket_id: string | null; ticket_sequence: number | null; reference: string | null; operator_reference: string | null;
   limit_id: string | null; status: LimitAnnouncementStatus | null;
+  notice_kind: NoticeKind | null; notice_subject: string | null; notice_sequence: number | null;
 }
 
 function toDelivery(r: ClaimRow): ClaimedDelivery {
@@ -63,6 +72,7 @@ function toDelivery(r: ClaimRow): ClaimedDelivery {
     deliveryId: String(r.id), eventId: r.event_id, operatorId: String(r.operator_id), attempts: r.attempts, payload: r.payload, at: r.at,
     url: r.url, soapVersion: r.soap_version, contractVersion: r.contract_version
   };
+  if (r.notice_kind !== null) return { ...base, kind: r.notice_kind, subject: r.notice_subject!, sequence: r.notice_sequence! };
   return r.limit_id !== null
     ? { ...base, kind: 'limit', limitId: String(r.limit_id), status: r.status! }
     : { ...base, kind: r.kind!, ticketId: String(r.ticket_id), sequence: r.ticket_sequence!, reference: r.reference!, operatorReference: r.operator_reference! };

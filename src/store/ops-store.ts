@@ -7,8 +7,9 @@ export async function databaseReachable(pool: Pool): Promise<void> {
   await run(pool, ping());
 }
 
-export interface PendingNotifications { readonly code: string; readonly pending: string; readonly oldest: Date | null }
+export interface PendingNotifications { readonly code: string; readonly pending: string; readonly stalled: string; readonly oldest: Date | null }
 
-export function pendingNotificationsPerOperator(pool: Pool): Promise<PendingNotifications[]> {
-  return run<PendingNotifications>(pool, pendingNotifications());
+/** Per operator: deliveries waiting, those failed `stalledAfter` times or more, and the instant of the oldest. */
+export function pendingNotificationsPerOperator(pool: Pool, stalledAfter: number): Promise<PendingNotifications[]> {
+  return run<PendingNotifications>(pool, pendingNotifications(stalledAfter));
 }

@@ -11,6 +11,7 @@ import type {
 import { createBatchedLookup } from './batched-lookup.js';
 import type { TicketEventKind } from './notification-outbox.js';
 import { recordTicketEvent } from './queries/notification-outbox.js';
+import { insertAuditEntry } from './queries/registry.js';
 import {
   commentsOfTicket, fileTickets, insertTicketComment, insertTicketTransition, lookupScopedKeys, searchTicketPage, ticketByOperatorReference, ticketByReference,
   TICKET_COLUMNS, transitionsOfTicket, updateTicketState
@@ -156,6 +157,10 @@ export function createTicketStore(pool: Pool): TicketStore {
             await run(client, insertTicketComment(ticket.id, ticket.operatorId, authorKind, author, text, at));
             // The operator is told of the OI's comments; its own are not echoed back to it.
             if (authorKind === 'oi') await event(client, ticket, 'comment', { reference: ticket.reference, text }, at);
+          },
+          async audit(e) {
+            await run(client, insertAuditEntry({ actor: e.actor, action: e.action, entity: 'ticket', entityKey: ticket.reference, operatorId: ticket.operatorId,
+              before: e.before === null ? null : JSON.stringify(e.before), after: e.after === null ? null : JSON.stringify(e.after) }));
           }
         };
         return fn(tx);

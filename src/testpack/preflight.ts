@@ -52,7 +52,7 @@ export function classifyExchangeError(e: unknown, endpoint: string): PreflightFa
   return { problem: 'unreachable', message: `échange impossible avec ${endpoint} : ${detail}` };
 }
 
-const AUTH_REFUSALS = new Set(['AUTHENTIFICATION_REFUSEE', 'OPERATEUR_INACTIF', 'INTEGRATION_NON_VALIDEE']);
+const AUTH_REFUSALS = new Set(['AUTHENTIFICATION_REFUSEE', 'OPERATEUR_INACTIF', 'ACCES_INTEGRE_NON_SOUSCRIT', 'INTEGRATION_NON_VALIDEE']);
 /** An identifier that exists nowhere: a call for it answers RESSOURCE_INCONNUE once the caller is authenticated. */
 export const PROBE_SERVICE_ID = 'FTTH-00-9999999';
 

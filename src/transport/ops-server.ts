@@ -3,7 +3,7 @@
  * probes that run the gateway — liveness, readiness and Prometheus metrics. Never exposed to operators.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { PROMETHEUS_CONTENT_TYPE } from './prometheus.js';
+import { Registry } from 'prom-client';
 
 export interface ReadinessReport {
   readonly ready: boolean;
@@ -22,6 +22,6 @@ export async function buildOpsServer(deps: OpsDeps): Promise<FastifyInstance> {
     const r = await deps.readiness();
     return reply.code(r.ready ? 200 : 503).send({ status: r.ready ? 'ready' : 'not ready', checks: r.checks });
   });
-  ops.get('/metrics', async (_req, reply) => reply.type(PROMETHEUS_CONTENT_TYPE).send(await deps.metrics()));
+  ops.get('/metrics', async (_req, reply) => reply.type(Registry.PROMETHEUS_CONTENT_TYPE).send(await deps.metrics()));
   return ops;
 }

@@ -1,46 +1,76 @@
 /**
- * Per-instance request metrics for the ops listener (issue "Operating the gateway", item 6): requests and latency
- * by service, version, operation and outcome, and TLS handshake failures by reason. Kept in memory (a scrape reads
- * them), written in the Prometheus text format.
+ * Per-instance request metrics for the ops listener: SOAP calls and their duration by service, version, operation and
+ * outcome, and TLS handshake failures by reason, in a prom-client registry of their own (the ops listener merges it
+ * with the process, pool and registry metrics).
+ *
+ * Every label is bounded: service and version come from the loaded contracts, the operation is set only once dispatch
+ * found it in the contract (an unknown element leaves it empty), the outcome is OK, a fault registry wire code or an
+ * HTTP status, and the TLS reason a short list of OpenSSL/Node codes. Nothing a caller types becomes a label.
  */
-import { escapeLabel as esc } from './prometheus.js';
+import { Counter, Histogram, Registry } from 'prom-client';
 
-const BUCKETS_MS = [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500];
+/** Seconds (Prometheus base unit): from a cached read (about a millisecond) to the request time-out's order. */
+export const DURATION_BUCKETS_SECONDS: readonly number[] = Object.freeze([0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
 
-interface Series { labels: string; count: number; sum: number; buckets: number[] }
-
-export interface RequestMetrics {
-  observe(labels: { service?: string | undefined; version?: string | undefined; operation?: string | undefined; outcome: string }, durationMs: number): void;
-  tlsFailure(reason: string): void;
-  render(): string;
+export interface CallLabels {
+  readonly service?: string | undefined;
+  readonly version?: string | undefined;
+  readonly operation?: string | undefined;
+  readonly outcome: string;
 }
 
+export interface RequestMetrics {
+  /** One answered SOAP call; `durationMs` as Fastify measures it (reply.elapsedTime). */
+  observe(labels: CallLabels, durationMs: number): void;
+  tlsFailure(reason: string): void;
+  /** The registry holding these metrics (merged into the ops listener's). */
+  readonly registry: Registry;
+  /** These metrics alone, in the Prometheus text format. */
+  render(): Promise<string>;
+}
+
+/** One series: its labels, its call count (read by the counter at scrape time) and its histogram child. */
+interface Series { readonly labels: Record<(typeof LABELS)[number], string>; calls: number; readonly duration: { observe(v: number): void } }
+
+const LABELS = ['service', 'version', 'operation', 'outcome'] as const;
+
 export function createRequestMetrics(): RequestMetrics {
+  const registry = new Registry();
   const series = new Map<string, Series>();
-  const tls = new Map<string, number>();
+  new Counter({
+    name: 'esav_soap_requests_total', help: 'SOAP calls answered, by service, version, operation and outcome (OK or the fault code).',
+    labelNames: LABELS, registers: [registry],
+    collect() { this.reset(); for (const s of series.values()) this.inc(s.labels, s.calls); }
+  });
+  const duration = new Histogram({
+    name: 'esav_soap_request_duration_seconds', help: 'Time to answer a SOAP call, in seconds.',
+    labelNames: LABELS, buckets: [...DURATION_BUCKETS_SECONDS], registers: [registry]
+  });
+  const tls = new Counter({
+    name: 'esav_tls_handshake_failures_total', help: 'TLS handshakes that failed, by reason (no certificate, unknown CA, expired…).',
+    labelNames: ['reason'], registers: [registry]
+  });
+  // The per-request cost (1.3 µs, scripts/bench-metrics.ts; README "Observability"): one string key, a map lookup, a
+  // count, and the histogram's observe; the counter reads the counts at scrape time instead of hashing labels per call.
   return {
+    registry,
     observe(l, durationMs) {
-      const labels = `service="${esc(l.service ?? '')}",version="${esc(l.version ?? '')}",operation="${esc(l.operation ?? '')}",outcome="${esc(l.outcome)}"`;
-      let s = series.get(labels);
-      if (!s) { s = { labels, count: 0, sum: 0, buckets: BUCKETS_MS.map(() => 0) }; series.set(labels, s); }
-      s.count++;
-      s.sum += durationMs;
-      for (let i = 0; i < BUCKETS_MS.length; i++) if (durationMs <= BUCKETS_MS[i]!) s.buckets[i]!++;
+      const service = l.service ?? '';
+      const version = l.version ?? '';
+      const operation = l.operation ?? '';
+      const key = `${service}\u0000${version}\u0000${operation}\u0000${l.outcome}`;
+      let s = series.get(key);
+      if (s === undefined) {
+        const labels = { service, version, operation, outcome: l.outcome };
+        s = { labels, calls: 0, duration: duration.labels(labels) };
+        series.set(key, s);
+      }
+      s.calls++;
+      s.duration.observe(durationMs / 1000);
     },
     tlsFailure(reason) {
-      tls.set(reason, (tls.get(reason) ?? 0) + 1);
+      tls.inc({ reason });
     },
-    render() {
-      const out = ['# HELP esav_soap_requests_total SOAP calls answered, by service, version, operation and outcome (OK or the fault code).', '# TYPE esav_soap_requests_total counter'];
-      for (const s of series.values()) out.push(`esav_soap_requests_total{${s.labels}} ${s.count}`);
-      out.push('# HELP esav_soap_request_duration_ms Time to answer a SOAP call, in milliseconds.', '# TYPE esav_soap_request_duration_ms histogram');
-      for (const s of series.values()) {
-        BUCKETS_MS.forEach((b, i) => out.push(`esav_soap_request_duration_ms_bucket{${s.labels},le="${b}"} ${s.buckets[i]}`));
-        out.push(`esav_soap_request_duration_ms_bucket{${s.labels},le="+Inf"} ${s.count}`, `esav_soap_request_duration_ms_sum{${s.labels}} ${s.sum}`, `esav_soap_request_duration_ms_count{${s.labels}} ${s.count}`);
-      }
-      out.push('# HELP esav_tls_handshake_failures_total TLS handshakes that failed, by reason (no certificate, unknown CA, expired…).', '# TYPE esav_tls_handshake_failures_total counter');
-      for (const [reason, n] of tls) out.push(`esav_tls_handshake_failures_total{reason="${esc(reason)}"} ${n}`);
-      return `${out.join('\n')}\n`;
-    }
+    render: () => registry.metrics()
   };
 }

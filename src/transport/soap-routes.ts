@@ -47,6 +47,12 @@ function shareFault(refusal: ShareRefusal, pressure: string | null): EsavError {
     return new EsavError('ESAV_SERVICE_UNAVAILABLE', { params: { reason: pressure ?? 'surcharge de la passerelle', retryAfter: 5 }, retryAfterSeconds: 5 },
       { logReason: `overload: shed, ${refusal.inFlight} calls of this operator in flight` });
   }
+  if (refusal.refused === 'rate') {
+    const retryAfter = Math.max(1, Math.ceil(refusal.retryAfterMs / 1000));
+    const rate = `débit partagé ${(refusal.bytesPerSecond / 1e6).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mo/s`;
+    return new EsavError('ESAV_OPERATOR_SHARE_EXCEEDED', { params: { inFlight: refusal.inFlight, limit: rate, retryAfter }, retryAfterSeconds: retryAfter },
+      { logReason: `fair share: over its part of the contended rate (${refusal.bytesPerSecond} B/s)` });
+  }
   const params = { inFlight: refusal.inFlight, limit: `limite ${refusal.limit}`, retryAfter: 1 };
   return new EsavError('ESAV_OPERATOR_SHARE_EXCEEDED', { params, retryAfterSeconds: 1 },
     { logReason: `fair share: ${refusal.inFlight} calls in flight, cap ${refusal.limit}` });
@@ -91,7 +97,8 @@ export function soapRoutes(pipeline: SoapPipeline, port: number, bodyLimit: numb
           // A body without Content-Length (chunked) may be as large as the body limit: it counts as such.
           const length = request.headers['content-length'];
           const announced = length === undefined ? bodyLimit : Number(length);
-          const got = await shares.acquire(pending.operatorId, Number.isFinite(announced) ? announced : bodyLimit, Boolean(request.esavPressure), left.signal);
+          const known = length !== undefined && Number.isFinite(announced);
+          const got = await shares.acquire(pending.operatorId, known ? announced : bodyLimit, Boolean(request.esavPressure), left.signal, known);
           if ('refused' in got) answer = pending.refuse(shareFault(got, request.esavPressure));
           else if (left.signal.aborted) got.release();
           else slot = got;
@@ -105,7 +112,12 @@ export function soapRoutes(pipeline: SoapPipeline, port: number, bodyLimit: numb
         return send(reply, request, answer);
       },
       handler: async (request, reply) => {
-        return send(reply, request, await request.esavCall!.complete(Buffer.isBuffer(request.body) ? request.body : undefined));
+        const body = Buffer.isBuffer(request.body) ? request.body : undefined;
+        // A chunked body's bytes count against its operator's part of the contended rate once they are known.
+        if (shares && body && request.headers['content-length'] === undefined && request.esavCall!.operatorId !== undefined) {
+          shares.charge(request.esavCall!.operatorId, body.length);
+        }
+        return send(reply, request, await request.esavCall!.complete(body));
       }
     });
 

@@ -105,9 +105,14 @@ export function elementTree(doc: XmlDocument): XmlTreeElement {
   return tree;
 }
 
-/** {namespace}local, as faults name elements. */
+/** {namespace}local: the key the contracts' descriptors use. */
 export function qualifiedName(el: XmlTreeElement): string {
   return `{${el.namespace}}${el.name}`;
+}
+
+/** How a fault names an element an operator sent: its name, then its namespace in words (never `{…}name`). */
+export function displayName(el: XmlTreeElement): string {
+  return el.namespace ? `${el.name} (espace de noms ${el.namespace})` : `${el.name} (sans espace de noms)`;
 }
 
 /** The first child element of that local name (of that namespace when given). */

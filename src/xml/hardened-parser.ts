@@ -5,6 +5,7 @@
 import { isUtf8 } from 'node:buffer';
 import { EsavError } from '../errors/esav-error.js';
 import { libxml, type XmlDocument } from './libxml.js';
+import { parserReason } from './parser-messages.js';
 import { prescanXml, type XmlLimits } from './prescan.js';
 
 /**
@@ -79,8 +80,8 @@ export function parseScanned(body: Buffer): XmlDocument {
   try {
     doc = libxml.parseXml(body, SAFE_OPTIONS);
   } catch (e) {
-    const err = e as { line?: number; column?: number; message?: string };
-    const reason = (err.message ?? 'erreur de syntaxe').replace(/\s*\(Line: \d+, Column: \d+\)\s*$/, '').trim();
+    const err = e as { line?: number; column?: number; message?: string; code?: number };
+    const reason = parserReason(err.message, err.code);
     throw new EsavError('ESAV_XML_MALFORMED', {
       params: { line: err.line ?? 0, column: err.column ?? 0, reason }
     }, { cause: e });

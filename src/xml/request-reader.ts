@@ -32,7 +32,8 @@ export function readRequest(body: Buffer, limits: XmlLimits): ParsedRequest {
       validate(schema) {
         const { fields, malformed } = schema.validateBytes(body);
         if (malformed) throw new EsavError('ESAV_XML_MALFORMED', { params: { line: malformed.line, column: malformed.column, reason: malformed.reason } });
-        return fields;
+        // Refused (rare): the document, so that every error is named by its path from the operation's element.
+        return fields.length === 0 ? fields : schema.validate(parseScanned(body));
       }
     };
   }

@@ -53,8 +53,8 @@ describe('bench smoke run (npm run bench -- --smoke)', function () {
     expect(written).to.equal(path.relative(ROOT, out));
   });
 
-  it('ran the five loads, each with answers and no error', () => {
-    expect(report.results.map((r) => r.id)).to.deep.equal(['ceiling', 'peer', 'read', 'filing', 'search']);
+  it('ran the eight loads, each with answers and no error', () => {
+    expect(report.results.map((r) => r.id)).to.deep.equal(['ceiling', 'peer', 'read', 'filing', 'filing-events', 'filing-inside', 'works', 'search']);
     for (const r of report.results) {
       expect(r.requests, r.id).to.be.greaterThan(0);
       expect(r.errors, `${r.id}: ${r.firstError}`).to.equal(0);

@@ -69,7 +69,7 @@ describe('infoTravaux v1: a client generated from the original Interop’Fibre i
     const event = await declareNetworkEvent(gw.pool, {
       nature: null, start: null, end: null, curative: false, interventionRequired: false, comments: null, oiContact: null, ...d
     }, 'agent.reseau', new Date(at));
-    return event.reference;
+    return event.event.reference;
   }
 
   before(async () => {

@@ -61,6 +61,15 @@ describe('internal API for the OI’s systems', () => {
     expect((await json(port, gw.pki.ca, agent, 'POST', `/tickets/${reference}/events`, { event: 'toString' })).status).to.equal(400);
   });
 
+  // Issue 19 item 4: a missing reason is the request's fault, naming its field, whatever the ticket's state.
+  it('answers 400 naming the field for a freeze without a reason, not 409, whatever the ticket’s state', async () => {
+    for (const body of [{ event: 'freeze', awaiting: 'ACCES_SITE' }, { event: 'freeze', awaiting: 'ACCES_SITE', reason: '   ' }]) {
+      const r = await json(port, gw.pki.ca, agent, 'POST', `/tickets/${reference}/events`, body);
+      expect(r.status, JSON.stringify(body)).to.equal(400);
+      expect(r.body).to.include({ error: 'REASON_REQUIRED', field: 'reason' });
+    }
+  });
+
   // Texts that PostgreSQL cannot store (NUL: a 500 before) or the notification cannot carry (its texte is Texte4000Type,
   // minLength 1: a text of controls only was accepted, then sent empty and refused by the operator's endpoint).
   const UNSENDABLE: ReadonlyArray<[string, string, string]> = [

@@ -37,16 +37,16 @@ describe('mutual TLS and the certificate registry (DOMAIN.md A2, A3)', () => {
   });
 
   it('counts each refused handshake by its real reason (no certificate, unknown CA, expired), not as ECONNRESET', async () => {
-    const reasons = (): Record<string, number> => Object.fromEntries([...gw.app.requestMetrics.render()
+    const reasons = async (): Promise<Record<string, number>> => Object.fromEntries([...(await gw.app.requestMetrics.render())
       .matchAll(/^esav_tls_handshake_failures_total\{reason="([^"]+)"\} (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
-    const before = reasons();
+    const before = await reasons();
     await handshakeFailure(read(null));
     await handshakeFailure(read(gw.pki.untrusted));
     await handshakeFailure(read(gw.pki.expired));
     // The server learns of the failure as the connection closes: wait for the three to be counted.
     const counted = (r: Record<string, number>): boolean => ['NO_CERTIFICATE', 'UNKNOWN_CA', 'CERTIFICATE_EXPIRED'].every((k) => (r[k] ?? 0) > (before[k] ?? 0));
-    for (const deadline = Date.now() + 5000; !counted(reasons()) && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 10));
-    const after = reasons();
+    for (const deadline = Date.now() + 5000; !counted(await reasons()) && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 10));
+    const after = await reasons();
     for (const reason of ['NO_CERTIFICATE', 'UNKNOWN_CA', 'CERTIFICATE_EXPIRED']) expect(after[reason] ?? 0, reason).to.equal((before[reason] ?? 0) + 1);
   });
 

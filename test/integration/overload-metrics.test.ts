@@ -79,10 +79,10 @@ describe('overload and request metrics', () => {
     await read();
     await call(gw.url, { path: '/esav/prestation/v1', body: consultation('FTTH-21-9999999'), client: gw.pki.opa, ca: gw.pki.ca });
     await call(gw.url, { path: '/esav/prestation/v1', body: consultation('FTTH-21-0000001'), client: null, ca: gw.pki.ca }).catch(() => undefined);
-    const text = gw.app.requestMetrics.render();
+    const text = await gw.app.requestMetrics.render();
     expect(text).to.match(/^esav_soap_requests_total\{service="prestation",version="v1",operation="consultationPrestation",outcome="OK"\} \d+$/m);
     expect(text).to.match(/^esav_soap_requests_total\{service="prestation",version="v1",operation="consultationPrestation",outcome="RESSOURCE_INCONNUE"\} 1$/m);
-    expect(text).to.match(/^esav_soap_request_duration_ms_bucket\{service="prestation",version="v1",operation="consultationPrestation",outcome="OK",le="\+Inf"\} \d+$/m);
+    expect(text).to.match(/^esav_soap_request_duration_seconds_bucket\{le="\+Inf",service="prestation",version="v1",operation="consultationPrestation",outcome="OK"\} \d+$/m);
     expect(text).to.match(/^esav_tls_handshake_failures_total\{reason="[A-Z_]+"\} [1-9]\d*$/m);
   });
 });

@@ -13,7 +13,7 @@ import { fixedClock, systemClock, type Clock } from '../../src/domain/clock.js';
 import { adminRunner, type AdminRunner } from '../support/admin.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
-import { call, consultation, textOf, type RawResponse } from '../support/soap-client.js';
+import { call, consultation, PRESTATION_ACTION, SOAP12_ENV, textOf, type RawResponse } from '../support/soap-client.js';
 
 describe('registry changes while the gateway runs (A2, A3, A5, O1)', () => {
   let db: TestDatabase;
@@ -108,7 +108,10 @@ describe('registry changes while the gateway runs (A2, A3, A5, O1)', () => {
       const ok = await read(gw.pki.otherCaClient, 'FTTH-25-0000002');
       expect(ok.status).to.equal(200);
       const fp = certificateFacts(gw.pki.otherCa).fingerprint256;
-      await change(['trust', 'remove', fp]);
+      // Named by the 16 digits `trust list` shows; fewer than 12 are refused before anything is looked up.
+      const short = await admin(['trust', 'remove', fp.replace(/:/g, '').slice(0, 8)]);
+      expect([short.code, short.err.includes('prefix of 12+ hex digits')]).to.deep.equal([1, true]);
+      await change(['trust', 'remove', fp.replace(/:/g, '').slice(0, 16).toUpperCase()]);
       expect(await handshakeFails(gw.pki.otherCaClient)).to.equal(true);
     });
   });
@@ -126,6 +129,30 @@ describe('registry changes while the gateway runs (A2, A3, A5, O1)', () => {
       const r = await read(cert);
       expect(textOf(r.body, 'code')).to.equal('OPERATEUR_INACTIF');
       expect(textOf(r.body, 'faultstring')).to.include(`ne commence que le ${day(40)}`);
+    });
+
+    // A1, O1 (issue 19 item 5): the order form's access modes are enforced, not only recorded.
+    it('answers ACCES_INTEGRE_NON_SOUSCRIT to an operator whose order form asks for the online access only, in both SOAP versions', async () => {
+      const order = { code: 'OPW', contractReference: 'ESAV-2026-0201', companyName: 'Portail Seul', siret: '73282932000074',
+        representative: { name: 'A', title: 'B' }, contact: { name: 'C', email: 'c@w.example' }, address: { street: 'x', postcode: '21000', city: 'Dijon' },
+        access: { online: true, integrated: false }, activationDate: day(-10) };
+      expect((await admin(['operators', 'create', '--file', admin.file('opw.json', JSON.stringify(order))], clock)).code).to.equal(0);
+      const issued = await admin(['certificates', 'issue', 'OPW', '--generate-key', '--out-dir', `${admin.dir}/opw`], clock);
+      expect(issued.code, issued.err).to.equal(0);
+      const files = readdirSync(`${admin.dir}/opw`);
+      const cert = { certPem: readFileSync(`${admin.dir}/opw/${files.find((f) => f.endsWith('.crt'))}`, 'utf8'), keyPem: readFileSync(`${admin.dir}/opw/${files.find((f) => f.endsWith('.key'))}`, 'utf8') };
+      gw.logLines.length = 0;
+      const r = await read(cert);
+      expect(r.status).to.equal(500);
+      expect(textOf(r.body, 'code')).to.equal('ACCES_INTEGRE_NON_SOUSCRIT');
+      expect(textOf(r.body, 'faultstring')).to.include("l'opérateur OPW ne demande que l'accès en ligne");
+      // The request's log line is written once the answer is sent: it may follow the answer by a few turns.
+      for (let i = 0; i < 100 && !gw.logLines.join('\n').includes('order form: online access only'); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(gw.logLines.join('\n')).to.include('order form: online access only');
+      const soap12 = await call(gw.url, { path: '/esav/prestation/v1', body: consultation('FTTH-21-0000001', SOAP12_ENV),
+        contentType: `application/soap+xml; charset=utf-8; action="${PRESTATION_ACTION}"`, client: cert, ca: gw.pki.ca });
+      expect(soap12.status, 'SOAP 1.2: HTTP 403').to.equal(403);
+      expect(textOf(soap12.body, 'code')).to.equal('ACCES_INTEGRE_NON_SOUSCRIT');
     });
 
     it('answers OPERATEUR_INACTIF to a terminated operator from its end date on', async () => {

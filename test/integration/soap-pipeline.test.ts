@@ -45,6 +45,7 @@ describe('the SOAP request pipeline', () => {
       const body = `<e:Envelope xmlns:e="${SOAP11_ENV}"><e:Header><x:Securite xmlns:x="urn:autre" e:mustUnderstand="1"/></e:Header><e:Body><p:ConsultationPrestationRequete xmlns:p="${PRESTATION_NS}"><p:identifiantPrestation>FTTH-21-0000001</p:identifiantPrestation></p:ConsultationPrestationRequete></e:Body></e:Envelope>`;
       const r = await post(body);
       expect(textOf(r.body, 'faultcode')).to.equal('soap:MustUnderstand');
+      expect(textOf(r.body, 'faultstring')).to.include('Securite (espace de noms urn:autre)').and.not.include('{');
       expect(r.body).not.to.include('<prestation>');
     });
 
@@ -75,6 +76,8 @@ describe('the SOAP request pipeline', () => {
       const r = await post(body);
       expect(textOf(r.body, 'code')).to.equal('OPERATION_INCONNUE');
       expect(textOf(r.body, 'faultstring')).to.include('consultationPrestation');
+      // Named as it was sent, not in the schemas' {namespace}name notation (issue 19 item 4).
+      expect(textOf(r.body, 'faultstring')).to.include(`L'élément Inconnue (espace de noms ${PRESTATION_NS})`).and.not.include('{');
     });
 
     it('refuses a Body with two operation elements', async () => {
@@ -128,8 +131,8 @@ describe('the SOAP request pipeline', () => {
       expect(detail.code).to.equal('MESSAGE_NON_CONFORME');
       const fields = detail.champEnErreur as Array<{ champ: string; regle: string; valeur?: string }>;
       expect(fields.map((f) => [f.champ, f.regle])).to.deep.equal([
-        [`{${PRESTATION_NS}}identifiantPrestation`, 'pattern'],
-        [`{${PRESTATION_NS}}extra`, 'inattendu']
+        ['identifiantPrestation', 'pattern'],
+        ['extra', 'inattendu']
       ]);
       expect(fields[0]!.valeur).to.equal('ftth 1');
     });

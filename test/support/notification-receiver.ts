@@ -1,7 +1,7 @@
 /**
  * An operator's notification endpoint for tests: a real HTTPS server on loopback that requires a client
  * certificate of the test CA (mutual TLS), parses every SOAP notification with fast-xml-parser and records it —
- * ticket events in `received`, limit announcements (notification v2) in `limits` — and answers the contract's
+ * ticket events in `received`, limit announcements (notification v2) in `limits`, works notices (v2) in `works` — and answers the contract's
  * AccuseReception in the namespace of the request. It can be shut (port closed), answer 503, hang, or lose its
  * answer once per event after recording it (what makes at-least-once delivery send duplicates).
  */
@@ -47,6 +47,21 @@ export interface ReceivedLimitAnnouncement {
   readonly xml: string;
 }
 
+/** A NotificationTravauxRequete (notification v2): a TP or DERCO impacting the operator's services. */
+export interface ReceivedWorksNotice {
+  readonly idEvenement: string;
+  readonly numeroOrdre: number;
+  readonly horodatage: string;
+  readonly statut: string;
+  readonly travaux: Readonly<Record<string, string>>;
+  readonly nombreServicesImpactes: number;
+  readonly servicesImpactes: readonly string[];
+  readonly caller: string;
+  readonly soapAction: string | undefined;
+  readonly namespace: string;
+  readonly xml: string;
+}
+
 export interface NotificationReceiver {
   readonly url: string;
   mode: ReceiverMode;
@@ -54,6 +69,8 @@ export interface NotificationReceiver {
   readonly received: ReceivedNotification[];
   /** Every limit announcement recorded, in arrival order (duplicates included). */
   readonly limits: ReceivedLimitAnnouncement[];
+  /** Every works notice recorded, in arrival order (duplicates included). */
+  readonly works: ReceivedWorksNotice[];
   /** Requests that reached the server, answered or not. */
   requests: number;
   open(): Promise<void>;
@@ -66,10 +83,21 @@ const request = /<soap:Body><([A-Za-z]+) xmlns="([^"]+)">/;
 
 type Node = Record<string, unknown>;
 
-function read(xml: string, caller: string, headers: Record<string, string | string[] | undefined>): ReceivedNotification | ReceivedLimitAnnouncement {
+type Received = ReceivedNotification | ReceivedLimitAnnouncement | (ReceivedWorksNotice & { readonly works: true });
+
+function read(xml: string, caller: string, headers: Record<string, string | string[] | undefined>): Received {
   const [, element = '', namespace = ''] = request.exec(xml) ?? [];
   const env = (parser.parse(xml) as Node).Envelope as Node;
   const soapAction = headers.soapaction as string | undefined;
+  if (element === 'NotificationTravauxRequete') {
+    const n = (env.Body as Node).NotificationTravauxRequete as Node;
+    const listed = n.serviceImpacte === undefined ? [] : Array.isArray(n.serviceImpacte) ? n.serviceImpacte : [n.serviceImpacte];
+    return {
+      works: true, idEvenement: String(n.idEvenement), numeroOrdre: Number(n.numeroOrdre), horodatage: String(n.horodatage), statut: String(n.statut),
+      travaux: Object.fromEntries(Object.entries(n.travaux as Node).map(([k, v]) => [k, String(v)])),
+      nombreServicesImpactes: Number(n.nombreServicesImpactes), servicesImpactes: listed.map(String), caller, soapAction, namespace, xml
+    };
+  }
   if (element === 'NotificationLimiteDebitRequete') {
     const n = (env.Body as Node).NotificationLimiteDebitRequete as Node;
     const limite = Object.fromEntries(Object.entries(n.limite as Node).map(([k, v]) => [k, String(v)])) as ReceivedLimitAnnouncement['limite'];
@@ -105,6 +133,7 @@ export async function notificationReceiver(pki: TestPki, path = '/operateur/esav
     mode: 'up',
     received: [],
     limits: [],
+    works: [],
     requests: 0,
     async open() {
       const s = createServer({ cert: pki.server.certPem, key: pki.server.keyPem, ca: [pki.ca], requestCert: true, rejectUnauthorized: true }, (req, res) => {
@@ -116,7 +145,9 @@ export async function notificationReceiver(pki: TestPki, path = '/operateur/esav
           if (receiver.mode === 'unavailable') { res.writeHead(503, { 'retry-after': '30' }).end(); return; }
           const caller = (req.socket as TLSSocket).getPeerCertificate().subject?.CN ?? '';
           const n = read(Buffer.concat(chunks).toString('utf8'), String(caller), req.headers);
-          if ('statut' in n) receiver.limits.push(n); else receiver.received.push(n);
+          if ('works' in n) receiver.works.push(n);
+          else if ('statut' in n) receiver.limits.push(n);
+          else receiver.received.push(n);
           if (receiver.mode === 'ack-lost-once' && !lostOnce.has(n.idEvenement)) {
             lostOnce.add(n.idEvenement);
             res.writeHead(502).end();

@@ -2,11 +2,13 @@
  * esav-admin network works|incidents …: the OI declares and follows its planned works (TP) and network incidents
  * (DERCO) on an element of the inventory (issue 15 part 2). The fields are Interop'Fibre infoTravauxFTTH's.
  */
-import { EQUIPMENT_KINDS, INTERVENTION_NATURES, isEquipmentKind, isNature, type EventCategory, type EventFields, type NetworkEvent }
-  from '../../domain/network-event.js';
+import { EQUIPMENT_KINDS, INTERVENTION_NATURES, isEquipmentKind, isNature, type EventCategory, type EventFields, type LinkedTicket, type NetworkEvent,
+  type OperatorTold } from '../../domain/network-event.js';
 import type { NetworkEventMove } from '../../domain/network-event-lifecycle.js';
 import { AdminError } from '../../errors/admin-error.js';
-import { declareNetworkEvent, listNetworkEvents, moveNetworkEventInStore, viewNetworkEvent } from '../../store/network-event-store.js';
+import {
+  closeTicketsOfEvent, declareNetworkEvent, listNetworkEvents, moveNetworkEventInStore, ticketsLinkedTo, viewNetworkEvent
+} from '../../store/network-event-store.js';
 import { CSV_OPTION, stringOption, type CommandArgs, type Command, type OptionSpec, outputFormat } from '../command.js';
 import { instantOption } from '../date-options.js';
 import { render } from '../output.js';
@@ -59,15 +61,40 @@ function checkCategory(category: EventCategory, reference: string): void {
   if (!reference.startsWith(`${category}-`)) throw new AdminError('ADMIN_NOT_FOUND', `no ${category === 'TP' ? 'planned work' : 'incident'} ${reference}`);
 }
 
+/** Who was told of the change (notificationTravaux): pushed, or not and why (the operator reads it with infoTravaux). */
+function toldLine(told: readonly OperatorTold[]): string {
+  if (told.length === 0) return '  operators told: none (no operator has a service behind this equipment)';
+  return `  operators told: ${told.map((t) => (t.pushed ? `${t.operator} (pushed)` : `${t.operator} (not pushed: ${t.reason ?? '?'}; infoTravaux only)`)).join(', ')}`;
+}
+
+/** The tickets filed inside the event (the first n), with their operator and state. */
+function linkedLine(linked: readonly LinkedTicket[], first: number): string {
+  if (linked.length === 0) return '  tickets filed inside it: none';
+  const shown = linked.slice(0, first).map((t) => `${t.reference} (${t.operator}, ${t.state})`).join(' ');
+  return `  tickets filed inside it: ${linked.length} — ${shown}${linked.length > first ? ' …' : ''}`;
+}
+
+const CLOSE_TICKETS: OptionSpec = {
+  type: 'boolean', description: 'also close the tickets filed inside it that are still open (accepted, started, unfrozen as needed)'
+};
+
 function moveCommand(group: string, category: EventCategory, move: NetworkEventMove, summary: string, options: readonly string[]): Command {
+  const closing = move === 'close';
   return {
-    name: `${group} ${move}`, usage: `<reference> ${options.map((o) => `[--${o} <value>]`).join(' ')}`, summary,
-    positionals: ['reference'], options: pick(options),
+    name: `${group} ${move}`, usage: `<reference> ${options.map((o) => `[--${o} <value>]`).join(' ')}${closing ? ' [--close-tickets]' : ''}`, summary,
+    ...(closing ? { details: 'The tickets filed inside it that are not closed get the closure as a comment of the OI; --close-tickets also closes them.' } : {}),
+    positionals: ['reference'], options: { ...pick(options), ...(closing ? { 'close-tickets': CLOSE_TICKETS } : {}) },
     async run(ctx, args) {
       const reference = args.positionals[0]!;
       checkCategory(category, reference);
-      const m = await moveNetworkEventInStore(ctx.pool, reference, move, givenFields(args), ctx.actor, ctx.clock.now());
-      ctx.out(`${reference}: ${m.from} → ${m.to}\n${describe(m.event)}`);
+      const m = await moveNetworkEventInStore(ctx.pool, reference, move, givenFields(args), ctx.actor, ctx.clock.now(), ctx.notificationContract());
+      ctx.out(`${reference}: ${m.from} → ${m.to}\n${describe(m.event)}\n${toldLine(m.told)}`);
+      if (m.to === 'CLOTURE' || m.to === 'ANNULE') ctx.out(`  linked tickets commented: ${m.commented.length ? m.commented.join(' ') : 'none'}`);
+      if (closing && args.values['close-tickets'] === true) {
+        const closed = (await closeTicketsOfEvent(ctx.pool, m.event, ctx.actor, ctx.clock.now()))
+          .map((t) => (t.to !== null ? `  ${t.reference} (${t.operator}): ${t.from} → ${t.to}` : `  ${t.reference} (${t.operator}): left ${t.from} — ${t.refusal ?? ''}`));
+        ctx.out(closed.length ? ['  linked tickets closed:', ...closed].join('\n') : '  linked tickets closed: none (none was open)');
+      }
     }
   };
 }
@@ -89,11 +116,11 @@ function commandsOf(group: string, category: EventCategory): Command[] {
         if (!isEquipmentKind(kind)) throw new AdminError('ADMIN_INVALID_INPUT', `--equipment-type: one of ${EQUIPMENT_KINDS.join(', ')}`);
         if (!ref) throw new AdminError('ADMIN_USAGE', '--equipment: the reference of the element is required');
         const f = givenFields(args);
-        const e = await declareNetworkEvent(ctx.pool, {
+        const { event: e, told } = await declareNetworkEvent(ctx.pool, {
           category, equipmentKind: kind, equipmentRef: ref, nature: f.nature ?? null, start: f.start ?? null, end: f.end ?? null, curative: f.curative ?? false,
           interventionRequired: f.interventionRequired ?? false, comments: f.comments ?? null, oiContact: f.oiContact ?? null
-        }, ctx.actor, ctx.clock.now());
-        ctx.out(`declared ${describe(e)}`);
+        }, ctx.actor, ctx.clock.now(), ctx.notificationContract());
+        ctx.out(`declared ${describe(e)}\n${toldLine(told)}`);
       }
     },
     moveCommand(group, category, 'update', `update a ${what}'s fields other than its dates (state MAJ)`,
@@ -123,7 +150,8 @@ function commandsOf(group: string, category: EventCategory): Command[] {
         if (!v) throw new AdminError('ADMIN_NOT_FOUND', `no ${what} ${reference}`);
         const more = v.prises > v.firstPrises.length ? ' …' : '';
         ctx.out([describe(v.event), `  impacted prises: ${v.prises}${v.firstPrises.length ? ` — ${v.firstPrises.join(' ')}${more}` : ''}`,
-          `  impacted services: ${v.perOperator.length ? v.perOperator.map((o) => `${o.operator} ${o.count}`).join(', ') : '—'}`].join('\n'));
+          `  impacted services: ${v.perOperator.length ? v.perOperator.map((o) => `${o.operator} ${o.count}`).join(', ') : '—'}`,
+          linkedLine(await ticketsLinkedTo(ctx.pool, reference), first)].join('\n'));
       }
     }
   ];

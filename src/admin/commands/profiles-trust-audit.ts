@@ -1,6 +1,6 @@
 /** esav-admin profiles … (A5), trust … (A2) and audit. */
 import { readFileSync } from 'node:fs';
-import { auditTrail } from '../../store/registry/audit.js';
+import { AUDIT_ENTITIES, auditTrail } from '../../store/registry/audit.js';
 import { deleteProfile, setProfile, showProfiles } from '../../store/registry/profiles.js';
 import { addTrustedCa, removeTrustedCa, trustedCas } from '../../store/registry/trust.js';
 import { AdminError } from '../../errors/admin-error.js';
@@ -56,7 +56,7 @@ export const trustCommands: CommandGroup = {
       }
     },
     {
-      name: 'remove', usage: '<fingerprint>', summary: 'stop trusting a CA added with `trust add`', positionals: ['fingerprint'], options: {},
+      name: 'remove', usage: '<fingerprint or its first 12+ hex digits>', summary: 'stop trusting a CA added with `trust add` (the 16 digits `trust list` shows will do)', positionals: ['fingerprint'], options: {},
       async run(ctx, args) {
         const ca = await removeTrustedCa(ctx.pool, args.positionals[0]!, ctx.actor);
         ctx.out(`no longer trusted: ${ca.subject}`);
@@ -78,13 +78,18 @@ export const auditCommands: CommandGroup = {
   summary: 'the audit trail of administrative changes',
   commands: [
     {
-      name: 'list', usage: '[--entity operator|certificate|profile|trusted_ca] [--key <key>] [--limit N] [--csv|--json]', summary: 'latest changes first',
+      name: 'list', usage: `[--entity ${AUDIT_ENTITIES.join('|')}] [--key <key>] [--limit N] [--csv|--json]`, summary: 'latest changes first',
       positionals: [],
       options: { entity: { type: 'string', description: 'kind of thing changed' }, key: { type: 'string', description: 'its key' }, limit: { type: 'string', description: 'rows', default: '50' }, ...CSV_OPTION },
       async run(ctx, args) {
+        const entity = stringOption(args, 'entity') ?? null;
+        // An entity the trail never records would list nothing, silently: a usage error naming the ones it records.
+        if (entity !== null && !(AUDIT_ENTITIES as readonly string[]).includes(entity)) {
+          throw new AdminError('ADMIN_USAGE', `--entity must be one of ${AUDIT_ENTITIES.join(', ')}; got ${entity}`);
+        }
         const limit = Number(stringOption(args, 'limit') ?? '50');
         if (!Number.isInteger(limit) || limit < 1) throw new AdminError('ADMIN_INVALID_INPUT', '--limit must be a positive integer');
-        const rows = (await auditTrail(ctx.pool, stringOption(args, 'entity') ?? null, stringOption(args, 'key') ?? null, limit))
+        const rows = (await auditTrail(ctx.pool, entity, stringOption(args, 'key') ?? null, limit))
           .map((r) => [r.at, r.actor, r.action, r.entity, r.entity_key, JSON.stringify(r.before), JSON.stringify(r.after)]);
         ctx.out(render(['at', 'actor', 'action', 'entity', 'key', 'before', 'after'], rows, outputFormat(args)));
       }

@@ -67,8 +67,8 @@ export const ticketCommands: CommandGroup = {
       const [state, operator, limit, page] = ['state', 'operator', 'limit', 'page'].map((o) => stringOption(args, o));
       const p = await actions.list({ state, operator, limit, page });
       const format = outputFormat(args);
-      ctx.out(render(['reference', 'operator', 'service', 'state', 'accepted', 'since'],
-        p.tickets.map((t) => [t.reference, t.operatorCode, t.serviceId, t.state, t.acceptedAt, t.stateChangedAt]), format));
+      ctx.out(render(['reference', 'operator', 'service', 'state', 'accepted', 'since', 'network event'],
+        p.tickets.map((t) => [t.reference, t.operatorCode, t.serviceId, t.state, t.acceptedAt, t.stateChangedAt, t.networkEvents.join(' ')]), format));
       if (format === 'table') ctx.out(p.total === 0 ? '0 ticket(s)' : `page ${p.page} of ${p.pages}, ${p.total} ticket(s), ${p.limit} per page`);
     }),
     ticketCommand({
@@ -78,6 +78,7 @@ export const ticketCommands: CommandGroup = {
         const t = await actions.show(args.positionals[0]!);
         ctx.out([`${t.reference} (${t.operatorCode}, ref. ${t.operatorReference}) — ${t.state}${t.freezeReason ? ` (${t.freezeReason})` : ''}`,
           `service ${t.serviceId} (${t.offerCode}), form ${t.formId} v${t.formVersion}, accepted ${t.acceptedAt.toISOString()}`,
+          ...(t.networkEvents.length ? [`filed inside: ${t.networkEvents.join(', ')} (see esav-admin network works|incidents show)`] : []),
           ...t.formFields.map((f) => `  ${f.label}: ${f.value}`),
           ...(t.lineTest ? [`line test relied on: ${t.lineTest.reference}${t.lineTest.state === null ? ' (purged after 90 days)'
             : ` ${t.lineTest.testCode} ${t.lineTest.state}${t.lineTest.diagnosis ? `, diagnosis ${t.lineTest.diagnosis}` : ''}${t.lineTest.finishedAt ? ` at ${t.lineTest.finishedAt.toISOString()}` : ''}`}`] : []),

@@ -66,7 +66,12 @@ export function signalisationOperations(deps: SignalisationDeps, o: VersionOptio
       return wrap('AjoutComplementReponse', `${element('referenceSignalisation', ref(request))}${element('etat', o.wireState(state))}`);
     },
     async reponseCloture(request, ctx) {
-      const state = await answerClosure(deps.tickets, ctx.caller, ref(request), childText(request, 'decision') === 'ACCEPTEE', childText(request, 'motif'), ctx.now);
+      const accept = childText(request, 'decision') === 'ACCEPTEE';
+      const reason = childText(request, 'motif');
+      // S2: a refusal says why. Checked with the request, before the ticket: a validation fault naming the field,
+      // whatever the ticket's state (the lifecycle's own check stays, for the other ways in).
+      if (!accept && !reason?.trim()) throw refusalReasonMissing();
+      const state = await answerClosure(deps.tickets, ctx.caller, ref(request), accept, reason, ctx.now);
       return wrap('ReponseClotureReponse', `${element('referenceSignalisation', ref(request))}${element('etat', o.wireState(state))}`);
     },
     async rechercheSignalisations(request, ctx) {
@@ -90,4 +95,11 @@ export function signalisationOperations(deps: SignalisationDeps, o: VersionOptio
       }
     } satisfies Record<string, OperationHandler> : {})
   };
+}
+
+function refusalReasonMissing(): EsavError {
+  return new EsavError('ESAV_FIELD_REQUIRED', {
+    params: { count: 1 },
+    fields: [{ field: 'motif', rule: 'obligatoire-si:decision-refusee', message: 'Avec la décision REFUSEE, le motif est obligatoire : dites ce qui ne va toujours pas.' }]
+  });
 }

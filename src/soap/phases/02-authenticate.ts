@@ -33,6 +33,10 @@ export async function authenticate(ctx: CallContext, authenticator: Authenticato
     const state = auth.status.state === 'terminated' ? `a pris fin le ${auth.status.endDate}` : `ne commence que le ${auth.status.activationDate}`;
     throw new EsavError('ESAV_OPERATOR_INACTIVE', { params: { operator: auth.operatorCode, state } }, { logReason: `operator ${auth.status.state}` });
   }
+  if (auth.kind === 'online-only') {
+    ctx.log.operator = auth.operatorCode;
+    throw new EsavError('ESAV_INTEGRATED_ACCESS_NOT_SUBSCRIBED', { params: { operator: auth.operatorCode } }, { logReason: 'order form: online access only' });
+  }
   ctx.log.operator = auth.caller.operator.code;
   return auth.caller;
 }

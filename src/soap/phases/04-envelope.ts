@@ -3,7 +3,7 @@
  * mustUnderstand (SOAP 1.1 §4.2.3, SOAP 1.2 part 1 §5.2.3).
  */
 import { EsavError } from '../../errors/esav-error.js';
-import { attributeValue, qualifiedName, type XmlTreeElement } from '../../xml/element-tree.js';
+import { attributeValue, displayName, qualifiedName, type XmlTreeElement } from '../../xml/element-tree.js';
 import { soapVersionOfNamespace, type SoapVersion } from '../soap-version.js';
 
 export interface Envelope {
@@ -26,7 +26,7 @@ const ULTIMATE_RECEIVER_ROLES = new Set([
 export function readEnvelope(root: XmlTreeElement, expected: SoapVersion, contentType: string, understood: ReadonlySet<string>): Envelope {
   const soap = soapVersionOfNamespace(root.namespace === '' ? undefined : root.namespace);
   if (root.name !== 'Envelope' || soap === null || soap !== expected) {
-    throw new EsavError('ESAV_SOAP_VERSION_MISMATCH', { params: { element: qualifiedName(root), contentType } });
+    throw new EsavError('ESAV_SOAP_VERSION_MISMATCH', { params: { element: displayName(root), contentType } });
   }
   const children = root.children;
   const inSoap = (el: XmlTreeElement | undefined, local: string): boolean =>
@@ -51,7 +51,7 @@ export function readEnvelope(root: XmlTreeElement, expected: SoapVersion, conten
     const role = attributeValue(block, soap.namespace, soap.id === '1.1' ? 'actor' : 'role')?.trim() ?? '';
     if (role !== '' && !ULTIMATE_RECEIVER_ROLES.has(role)) continue; // targeted at another node
     if (!understood.has(qualifiedName(block))) {
-      throw new EsavError('ESAV_SOAP_MUST_UNDERSTAND', { params: { header: qualifiedName(block) } });
+      throw new EsavError('ESAV_SOAP_MUST_UNDERSTAND', { params: { header: displayName(block) } });
     }
   }
   return { soap, headerBlocks, payload: payloads[0]! };

@@ -5,7 +5,7 @@
  */
 import type { OperationDescriptor } from '../../contracts/service-descriptor.js';
 import { EsavError } from '../../errors/esav-error.js';
-import { qualifiedName } from '../../xml/element-tree.js';
+import { displayName, qualifiedName } from '../../xml/element-tree.js';
 import type { CallContext, CallTarget } from '../call-context.js';
 import type { MediaType } from '../soap-version.js';
 import { gateVersion, type VersionNotice } from '../version-gate.js';
@@ -24,7 +24,7 @@ export function dispatch(ctx: CallContext, target: CallTarget, envelope: Envelop
   const operation = d.operations.get(key);
   if (!operation) {
     throw new EsavError('ESAV_UNKNOWN_OPERATION', {
-      params: { element: key, service: d.service, version: d.version, operations: [...d.operations.values()].map((o) => o.name).join(', ') }
+      params: { element: displayName(envelope.payload), service: d.service, version: d.version, operations: [...d.operations.values()].map((o) => o.name).join(', ') }
     });
   }
   ctx.log.operation = operation.name;

@@ -4,7 +4,8 @@ import type { Query } from '../database.js';
 
 /**
  * The operator and profile of an active, unexpired certificate (an expired one is refused even if still marked
- * active), with the operator's contract dates so that a terminated or future operator can be told so.
+ * active), with the operator's contract dates so that a terminated or future operator can be told so, and whether
+ * its order form asked for the integrated access (A1, O1).
  */
 export function findActiveCertificate(fingerprint256: string, at: Date): Query {
   return {
@@ -12,7 +13,7 @@ export function findActiveCertificate(fingerprint256: string, at: Date): Query {
     text: `
       SELECT c.id AS certificate_id, o.id AS operator_id, o.code, o.name,
              to_char(o.activation_date, 'YYYY-MM-DD') AS activation_date, to_char(o.end_date, 'YYYY-MM-DD') AS end_date,
-             p.name AS profile_name, p.operations, p.offers
+             o.access_integrated, p.name AS profile_name, p.operations, p.offers
         FROM client_certificate c
         JOIN operator o ON o.id = c.operator_id
         JOIN profile p ON p.id = c.profile_id AND p.operator_id = c.operator_id

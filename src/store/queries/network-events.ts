@@ -6,6 +6,7 @@
 import type { EventDeclaration, EventFields } from '../../domain/network-event.js';
 import type { NetworkEventState } from '../../domain/network-event-lifecycle.js';
 import type { Query } from '../database.js';
+import { DELIVERIES_OF_EVENTS } from './notification-outbox.js';
 
 export interface EventRow {
   id: string; reference: string; category: 'TP' | 'DERCO'; equipment_kind: 'PM' | 'PMT' | 'PBO' | 'LIENPMPBO'; equipment_ref: string; pm_ref: string;
@@ -134,5 +135,76 @@ export function openEventsForService(operatorId: string, serviceId: string): Que
              FROM service s JOIN network_event_impact i ON i.service_pk = s.id JOIN network_event ev ON ev.id = i.event_id
             WHERE s.operator_id = $1 AND s.service_id = $2 AND ev.closed_at IS NULL ORDER BY ev.id`,
     values: [operatorId, serviceId]
+  };
+}
+
+/**
+ * Is the event (alias ev, open) impacting a filing made at `at`: an incident (DERCO) that has begun, or a planned work
+ * (TP) whose window has begun. A TP past its announced end but not closed is still in progress.
+ */
+export const inProgressAt = (at: string): string =>
+  `(ev.starts_at IS NOT NULL AND ev.starts_at <= ${at} OR (ev.category = 'DERCO' AND ev.starts_at IS NULL))`;
+
+/** Who writes the network's comments on tickets (a system of the OI, shown as the comment's author). */
+export const NETWORK_AUTHOR = 'supervision réseau';
+
+const EVENT_NAME = `CASE ev.category WHEN 'DERCO' THEN 'Incident réseau ' ELSE 'Travaux programmés ' END || ev.reference`;
+const EQUIPMENT_NAME = `CASE ev.equipment_kind WHEN 'LIENPMPBO' THEN 'lien PM-PBO ' ELSE ev.equipment_kind || ' ' END || x.ref`;
+const PARIS = (column: string): string => `to_char(${column} AT TIME ZONE 'Europe/Paris', 'DD/MM/YYYY "à" HH24:MI') || ' (heure de Paris)'`;
+
+/**
+ * The OI's comment on a ticket filed inside an open event (alias ev, its element x): which event, on what, and its
+ * expected end (the operator reads it in consultationDetail and its notifications; no contract changes).
+ */
+export const FILED_IN_EVENT_TEXT = `${EVENT_NAME} || ' en cours sur cette ligne (' || ${EQUIPMENT_NAME} || ') : ' || ` +
+  `CASE WHEN ev.ends_at IS NULL THEN CASE ev.category WHEN 'DERCO' THEN 'rétablissement non encore estimé.' ELSE 'fin non précisée.' END ` +
+  `ELSE CASE ev.category WHEN 'DERCO' THEN 'rétablissement prévu le ' ELSE 'fin prévue le ' END || ${PARIS('ev.ends_at')} || '.' END ` +
+  `|| ' Votre signalisation lui est rattachée.'`;
+
+/**
+ * On closure or cancellation (issue 15 part 5): the OI's comment on every ticket linked to the event and not closed
+ * yet, with its outbox event and delivery, in the transaction of the move (the caller holds the event's row lock).
+ * Answers the tickets commented.
+ */
+export function commentLinkedTickets(eventId: string, at: Date): Query {
+  return {
+    name: 'network-event-comment-linked-tickets',
+    text: `WITH ln AS (
+             SELECT t.id AS ticket_id, t.operator_id, t.reference,
+                    ${EVENT_NAME} || CASE ev.state WHEN 'ANNULE' THEN CASE ev.category WHEN 'DERCO' THEN ' annulé' ELSE ' annulés' END
+                      ELSE CASE ev.category WHEN 'DERCO' THEN ' clos : service rétabli le ' ELSE ' terminés le ' END || ${PARIS('coalesce(ev.ends_at, ev.closed_at)')} END
+                    || coalesce(' — ' || ev.comments, '') || '.' AS text
+               FROM ticket_network_event l JOIN ticket t ON t.id = l.ticket_id JOIN network_event ev ON ev.id = l.event_id
+              WHERE l.event_id = $1 AND t.state NOT IN ('EN_REJET', 'CLOS', 'VALIDE', 'CLOS_TABLEAU_DE_BORD', 'ANNULE')
+           ), cm AS (
+             INSERT INTO ticket_comment (ticket_id, operator_id, author_kind, author, text, at)
+             SELECT ticket_id, operator_id, 'oi', $3, text, $2 FROM ln
+           ), e AS (
+             INSERT INTO ticket_event (ticket_id, operator_id, kind, payload, at)
+             SELECT ticket_id, operator_id, 'comment', jsonb_build_object('reference', reference, 'text', text), $2 FROM ln ORDER BY ticket_id
+             RETURNING id, ticket_id, operator_id, at
+           ), d AS (
+             ${DELIVERIES_OF_EVENTS}
+           )
+           SELECT reference FROM ln ORDER BY reference`,
+    values: [eventId, at, NETWORK_AUTHOR]
+  };
+}
+
+/** The tickets linked to an event (by reference: kept after the event's purge), with their state, oldest first. */
+export function ticketsLinkedToEvent(reference: string): Query {
+  return {
+    text: `SELECT t.reference, o.code AS operator, t.state FROM ticket_network_event l JOIN ticket t ON t.id = l.ticket_id
+             JOIN operator o ON o.id = t.operator_id WHERE l.event_reference = $1 ORDER BY t.id`,
+    values: [reference]
+  };
+}
+
+/** The events each ticket was linked to at filing (the OI's views). */
+export function networkEventsOfTickets(ticketIds: readonly string[]): Query {
+  return {
+    text: `SELECT ticket_id, array_agg(event_reference ORDER BY event_reference) AS refs FROM ticket_network_event
+            WHERE ticket_id = ANY($1::bigint[]) GROUP BY ticket_id`,
+    values: [ticketIds]
   };
 }

@@ -58,3 +58,25 @@ export function seedNetworkQueries(s: NetworkSeed, now: Date): Query[] {
 export function countSeededPrises(prefix: string): Query {
   return { text: `SELECT count(*)::int AS n FROM network_element WHERE kind = 'PTO' AND ref LIKE $1 || '-PTO-%'`, values: [prefix] };
 }
+
+/**
+ * `count` open events on the first `count` PBOs of a seed (by reference): one DERCO in ten (begun an hour before
+ * `now`, restoration expected in six hours), the other TPs (every other one in progress, the rest in two days), all
+ * commented `marker` so that a second run adds none. Answers the new events' ids.
+ */
+export function seedNetworkEvents(prefix: string, count: number, now: Date, marker: string): Query {
+  return {
+    text: `INSERT INTO network_event (reference, category, equipment_kind, element_id, pm_id, state, nature, starts_at, ends_at, curative,
+                                      intervention_required, comments, created_at, modified_at)
+           SELECT k.c || '-' || lpad(nextval('network_event_number')::text, 7, '0'), k.c, 'PBO', b.id, b.pm_id, 'NOUVEAU',
+                  CASE WHEN k.c = 'TP' THEN 'REFE' END, k.s, k.s + CASE WHEN k.c = 'TP' THEN interval '3 hours' ELSE interval '7 hours' END,
+                  false, false, $4, $3, $3
+             FROM (SELECT e.id, e.pm_id, row_number() OVER (ORDER BY e.ref) AS n FROM network_element e
+                    WHERE e.kind = 'PBO' AND e.ref LIKE $1 || '-PBO-%' AND e.retired_at IS NULL ORDER BY e.ref LIMIT $2) b
+             CROSS JOIN LATERAL (SELECT CASE WHEN b.n % 10 = 0 THEN 'DERCO' ELSE 'TP' END AS c,
+                                        $3::timestamptz - interval '1 hour' + CASE WHEN b.n % 10 <> 0 AND b.n % 2 = 1 THEN interval '2 days' ELSE interval '0' END AS s) k
+            WHERE NOT EXISTS (SELECT 1 FROM network_event x WHERE x.comments = $4)
+           RETURNING id`,
+    values: [prefix, count, now, marker]
+  };
+}

@@ -1,14 +1,20 @@
-/** SQL of the outboxes (src/store/notification-outbox.ts): ticket events and limit announcements, with their deliveries. */
+/**
+ * SQL of the outboxes (src/store/notification-outbox.ts): ticket events, limit announcements and operator notices, with
+ * their deliveries.
+ */
 import type { Query } from '../database.js';
 import type { LimitAnnouncement, TicketEventKind } from '../notification-outbox.js';
 
 /**
  * The pending deliveries of the ticket events of a CTE named e (id, ticket_id, operator_id, at) whose operator has an
  * enabled endpoint: a statement to put after the CTE that inserted the events (the filing writes its ticket, its
- * first transition and its event in one statement with it).
+ * first transition and its events in one statement with it). The rank of an event (numeroOrdre) is the count of the
+ * ticket's earlier events (the CTE's own inserts are not visible to the sub-select) plus its rank among the CTE's
+ * events of the same ticket (a filing inside a network incident writes two: its state and the OI's comment).
  */
 export const DELIVERIES_OF_EVENTS = `INSERT INTO notification_delivery (event_pk, operator_id, ticket_id, ticket_sequence, next_attempt_at)
-           SELECT e.id, e.operator_id, e.ticket_id, (SELECT count(*) + 1 FROM ticket_event x WHERE x.ticket_id = e.ticket_id)::int, e.at
+           SELECT e.id, e.operator_id, e.ticket_id,
+                  ((SELECT count(*) FROM ticket_event x WHERE x.ticket_id = e.ticket_id) + row_number() OVER (PARTITION BY e.ticket_id ORDER BY e.id))::int, e.at
              FROM e JOIN notification_endpoint n ON n.operator_id = e.operator_id AND n.enabled`;
 
 /**
@@ -45,5 +51,52 @@ export function recordLimitAnnouncement(a: LimitAnnouncement): Query {
            )
            SELECT event_id FROM a`,
     values: [a.limitId, a.operatorId, a.status, a.usualChannelReason, JSON.stringify(a.payload), a.at]
+  };
+}
+
+/** The operators with a service impacted by a network event, with their notification endpoint (if any). */
+export function impactedOperatorEndpoints(eventId: string): Query {
+  return {
+    text: `SELECT o.id AS operator_id, o.code, n.url, n.enabled, n.contract_version
+             FROM (SELECT DISTINCT operator_id FROM network_event_impact WHERE event_id = $1 AND operator_id IS NOT NULL) i
+             JOIN operator o ON o.id = i.operator_id LEFT JOIN notification_endpoint n ON n.operator_id = i.operator_id
+            ORDER BY o.code`,
+    values: [eventId]
+  };
+}
+
+/**
+ * One statement: a 'works' notice per decided operator (note null: pushed), with the operator's own impacted services
+ * (how many, and the first `listed` in order: A6) added to the event's payload, its rank among the notices of the
+ * subject to that operator, and a delivery due at once when pushed. The caller holds the event's row lock, so two
+ * notices of one event never get the same rank.
+ */
+export function recordWorksNotices(eventId: string, subject: string, decisions: readonly { operatorId: string; note: string | null }[],
+  payload: object, at: Date, listed: number): Query {
+  return {
+    name: 'works-notices-record',
+    text: `WITH decision AS (
+             SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(operator_id bigint, note text)
+           ), counted AS (
+             SELECT d.operator_id, d.note,
+                    (SELECT count(DISTINCT i.service_pk)::int FROM network_event_impact i WHERE i.event_id = $1 AND i.operator_id = d.operator_id) AS n,
+                    (SELECT coalesce(jsonb_agg(f.sid ORDER BY f.sid), '[]'::jsonb)
+                       FROM (SELECT DISTINCT s.service_id AS sid FROM network_event_impact i JOIN service s ON s.id = i.service_pk
+                              WHERE i.event_id = $1 AND i.operator_id = d.operator_id ORDER BY 1 LIMIT $6) f) AS services
+               FROM decision d
+           ), n AS (
+             INSERT INTO operator_notice (operator_id, kind, subject, sequence, channel, note, payload, at)
+             SELECT c.operator_id, 'works', $2,
+                    coalesce((SELECT max(p.sequence) FROM operator_notice p WHERE p.subject = $2 AND p.operator_id = c.operator_id), 0) + 1,
+                    CASE WHEN c.note IS NULL THEN 'endpoint' ELSE 'none' END, c.note,
+                    $4::jsonb || jsonb_build_object('servicesCount', c.n, 'services', c.services), $5
+               FROM counted c
+             RETURNING id, operator_id, subject, channel, at
+           ), d AS (
+             INSERT INTO notification_delivery (notice_pk, notice_subject, operator_id, next_attempt_at)
+             SELECT n.id, n.subject, n.operator_id, n.at FROM n WHERE n.channel = 'endpoint'
+           )
+           SELECT n.operator_id, n.channel FROM n`,
+    values: [eventId, subject, JSON.stringify(decisions.map((d) => ({ operator_id: d.operatorId, note: d.note }))), JSON.stringify(payload), at, listed]
   };
 }

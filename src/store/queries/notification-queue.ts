@@ -5,7 +5,8 @@
 import type { Query } from '../database.js';
 
 /**
- * Due deliveries whose every earlier message of the same ticket, or of the same limit, is delivered (ordering: a
+ * Due deliveries whose every earlier message of the same ticket, of the same limit, or of the same subject for the
+ * same operator (a TP or DERCO), is delivered (ordering: a
  * pending earlier one, in flight or waiting for its retry, holds the later ones back), of enabled endpoints, not
  * leased by another worker, at most perEndpoint per operator (1 while its endpoint is failing), leased until
  * leaseUntil. The outer WHERE repeats the row conditions so that PostgreSQL re-checks them on a row it had to wait for.
@@ -23,8 +24,10 @@ export function claimDueDeliveries(now: Date, limit: number, perEndpoint: number
                                  WHERE p.ticket_id = d.ticket_id AND p.state = 'pending' AND p.event_pk < d.event_pk)
                 AND NOT EXISTS (SELECT 1 FROM notification_delivery p
                                  WHERE p.limit_id = d.limit_id AND p.state = 'pending' AND p.id < d.id)
+                AND NOT EXISTS (SELECT 1 FROM notification_delivery p
+                                 WHERE p.notice_subject = d.notice_subject AND p.operator_id = d.operator_id AND p.state = 'pending' AND p.id < d.id)
            ), chosen AS (
-             SELECT d.id, d.event_pk, d.announcement_pk, d.operator_id FROM notification_delivery d
+             SELECT d.id, d.event_pk, d.announcement_pk, d.notice_pk, d.operator_id FROM notification_delivery d
               WHERE d.id IN (SELECT id FROM candidate WHERE rank <= CASE WHEN consecutive_failures > 0 THEN 1 ELSE $3 END)
                 AND d.state = 'pending' AND (d.lease_until IS NULL OR d.lease_until <= $1)
               ORDER BY d.next_attempt_at, d.id
@@ -37,10 +40,13 @@ export function claimDueDeliveries(now: Date, limit: number, perEndpoint: number
              LEFT JOIN ticket_event e ON e.id = chosen.event_pk
              LEFT JOIN ticket t ON t.id = e.ticket_id
              LEFT JOIN limit_announcement a ON a.id = chosen.announcement_pk
+             LEFT JOIN operator_notice x ON x.id = chosen.notice_pk
             WHERE d.id = chosen.id
            RETURNING d.id, d.operator_id, d.attempts, n.url, n.soap_version, n.contract_version,
-                     coalesce(e.event_id, a.event_id) AS event_id, coalesce(e.payload, a.payload) AS payload, coalesce(e.at, a.at) AS at,
-                     e.kind, d.ticket_id, d.ticket_sequence, t.reference, t.operator_reference, d.limit_id, a.status`,
+                     coalesce(e.event_id, a.event_id, x.event_id) AS event_id, coalesce(e.payload, a.payload, x.payload) AS payload,
+                     coalesce(e.at, a.at, x.at) AS at,
+                     e.kind, d.ticket_id, d.ticket_sequence, t.reference, t.operator_reference, d.limit_id, a.status,
+                     x.kind AS notice_kind, x.subject AS notice_subject, x.sequence AS notice_sequence`,
     values: [now, limit, perEndpoint, leaseUntil]
   };
 }

@@ -92,13 +92,14 @@ export function clearEndpointProbe(operatorId: string): Query {
 }
 
 /** Push notifications waiting (ticket events and limit announcements), per operator, with the instant of the oldest. */
-export function pendingNotifications(): Query {
+export function pendingNotifications(stalledAfter: number): Query {
   return {
-    text: `SELECT o.code, count(*) AS pending, min(coalesce(e.at, a.at)) AS oldest FROM notification_delivery d
+    text: `SELECT o.code, count(*) AS pending, count(*) FILTER (WHERE d.attempts >= $1) AS stalled, min(coalesce(e.at, a.at)) AS oldest
+           FROM notification_delivery d
            LEFT JOIN ticket_event e ON e.id = d.event_pk LEFT JOIN limit_announcement a ON a.id = d.announcement_pk
            JOIN operator o ON o.id = d.operator_id
           WHERE d.state = 'pending' GROUP BY o.code`,
-    values: []
+    values: [stalledAfter]
   };
 }
 

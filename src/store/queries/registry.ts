@@ -63,6 +63,14 @@ export function removeTrustedCaRow(fingerprint256: string): Query {
   };
 }
 
+/** The trusted CAs (not removed) whose fingerprint starts with this prefix (the list shows 16 hex digits). */
+export function trustedCasByPrefix(prefix: string): Query {
+  return {
+    text: `SELECT fingerprint_sha256 FROM trusted_ca WHERE removed_at IS NULL AND fingerprint_sha256 LIKE $1 || '%' ORDER BY fingerprint_sha256`,
+    values: [prefix]
+  };
+}
+
 export function allTrustedCas(): Query {
   return { text: 'SELECT fingerprint_sha256, subject, not_after, added_at, removed_at FROM trusted_ca ORDER BY added_at', values: [] };
 }

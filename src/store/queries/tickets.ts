@@ -4,6 +4,7 @@
  */
 import type { NewTicket, SearchCriteria, StateChange } from '../../domain/tickets.js';
 import type { Query } from '../database.js';
+import { FILED_IN_EVENT_TEXT, inProgressAt, NETWORK_AUTHOR } from './network-events.js';
 import { DELIVERIES_OF_EVENTS } from './notification-outbox.js';
 
 export const TICKET_COLUMNS = `t.id, t.reference, t.operator_id, o.code AS operator_code, t.service_id, t.offer_code, t.operator_reference, t.content_hash,
@@ -61,7 +62,8 @@ export function lookupScopedKeys(name: string, select: string, join: string, key
  * One statement, atomic (an implicit transaction), for a batch of filings: each filing's service read (scoped to the
  * operator, A6) and its conditions checked (FilingConditions: active, offer in the profile, open on the Paris date,
  * the form's offer), then for the admissible ones the tickets, their first transitions, their events and the
- * events' deliveries. A batch holds one filing per operator reference (the first admissible one asked); the
+ * events' deliveries; a ticket whose service is inside an open network incident or a planned work in progress is
+ * linked to it, with the OI's comment that names it (issue 15 part 5: one index probe per filing when there is none). A batch holds one filing per operator reference (the first admissible one asked); the
  * others of the same reference, and those already filed, are not inserted (row null: the caller reads the original).
  */
 export function fileTickets(ts: readonly NewTicket[]): Query {
@@ -92,9 +94,28 @@ export function fileTickets(ts: readonly NewTicket[]): Query {
            ), tr AS (
              INSERT INTO ticket_transition (ticket_id, operator_id, from_state, to_state, at, actor_kind, actor)
              SELECT w.id, w.operator_id, NULL, 'EN_DEPOT', w.accepted_at, 'operator', w.actor FROM w
+           ), lk AS (
+             INSERT INTO ticket_network_event (ticket_id, event_id, event_reference, operator_id, linked_at)
+             SELECT DISTINCT w.id, ev.id, ev.reference, w.operator_id, w.accepted_at
+               FROM w JOIN network_event_impact i ON i.service_pk = w.service_pk
+               JOIN network_event ev ON ev.id = i.event_id AND ev.closed_at IS NULL
+              WHERE ${inProgressAt('w.accepted_at')}
+             RETURNING ticket_id, event_id
+           ), ln AS (
+             SELECT lk.ticket_id, w.operator_id, w.reference, w.accepted_at AS at, ev.id AS event_id, ${FILED_IN_EVENT_TEXT} AS text
+               FROM lk JOIN w ON w.id = lk.ticket_id JOIN network_event ev ON ev.id = lk.event_id JOIN network_element x ON x.id = ev.element_id
+           ), cm AS (
+             INSERT INTO ticket_comment (ticket_id, operator_id, author_kind, author, text, at)
+             SELECT ticket_id, operator_id, 'oi', '${NETWORK_AUTHOR}', text, at FROM ln ORDER BY ticket_id, event_id
            ), e AS (
              INSERT INTO ticket_event (ticket_id, operator_id, kind, payload, at)
-             SELECT id, operator_id, 'state', jsonb_build_object('reference', reference, 'from', NULL, 'to', 'EN_DEPOT', 'reason', NULL), accepted_at FROM t
+             SELECT x.ticket_id, x.operator_id, x.kind, x.payload, x.at FROM (
+               SELECT id AS ticket_id, operator_id, 'state' AS kind,
+                      jsonb_build_object('reference', reference, 'from', NULL, 'to', 'EN_DEPOT', 'reason', NULL) AS payload, accepted_at AS at, 0::bigint AS rank
+                 FROM t
+               UNION ALL
+               SELECT ticket_id, operator_id, 'comment', jsonb_build_object('reference', reference, 'text', text), at, event_id FROM ln
+             ) x ORDER BY x.ticket_id, x.rank
              RETURNING id, ticket_id, operator_id, at
            ), d AS (
              ${DELIVERIES_OF_EVENTS}

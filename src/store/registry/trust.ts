@@ -7,7 +7,7 @@ import { isCertificateAuthority } from '../../pki/chain.js';
 import { AdminError } from '../../errors/admin-error.js';
 import { recordChange } from './audit.js';
 import { run, transaction, type Pool } from '../database.js';
-import { allTrustedCas, insertTrustedCa, removeTrustedCaRow, trustedCaPems } from '../queries/registry.js';
+import { allTrustedCas, insertTrustedCa, removeTrustedCaRow, trustedCaPems, trustedCasByPrefix } from '../queries/registry.js';
 
 export interface TrustedCaRecord { fingerprint_sha256: string; subject: string; not_after: Date; added_at: Date; removed_at: Date | null }
 
@@ -23,9 +23,14 @@ export async function addTrustedCa(pool: Pool, pem: string, actor: string, now: 
   });
 }
 
+/** Stops trusting a CA added at run time, named by its fingerprint or a unique prefix of 12+ hex digits (the list shows 16). */
 export async function removeTrustedCa(pool: Pool, fingerprint: string, actor: string): Promise<TrustedCaRecord> {
-  const fp = fingerprint.replace(/:/g, '').toLowerCase();
+  const prefix = fingerprint.replace(/:/g, '').toLowerCase();
+  if (!/^[0-9a-f]{12,64}$/.test(prefix)) throw new AdminError('ADMIN_INVALID_INPUT', `not a SHA-256 fingerprint (or a prefix of 12+ hex digits): ${fingerprint}`);
   return transaction(pool, async (client) => {
+    const matches = await run<{ fingerprint_sha256: string }>(client, trustedCasByPrefix(prefix));
+    if (matches.length > 1) throw new AdminError('ADMIN_INVALID_INPUT', `${fingerprint} matches ${matches.length} trusted CAs: give more digits`);
+    const fp = matches[0]?.fingerprint_sha256 ?? prefix;
     const rows = await run<TrustedCaRecord>(client, removeTrustedCaRow(fp));
     if (rows.length === 0) throw new AdminError('ADMIN_NOT_FOUND', `no trusted CA ${fingerprint} (the OI's CA and ESAV_TRUSTED_CAS are configured, not managed here)`);
     await recordChange(client, { actor, action: 'remove', entity: 'trusted_ca', entityKey: fp, before: { subject: rows[0]!.subject } }, 'trust');

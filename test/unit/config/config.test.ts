@@ -39,3 +39,16 @@ describe('configuration', () => {
     expect(problems({ ESAV_TLS_CERT: 'nope.crt', ESAV_TLS_KEY: 'package.json', ESAV_TLS_CA: 'package.json' }).join('\n')).to.include('nope.crt: no such file');
   });
 });
+
+describe('configuration: the build and the ops listener', () => {
+  it('takes the build commit for esav_build_info, and refuses what is not a commit id', () => {
+    expect(loadConfig({}).buildCommit).to.equal(null);
+    expect(loadConfig({ ESAV_BUILD_COMMIT: '0123abc' }).buildCommit).to.equal('0123abc');
+    expect(problems({ ESAV_BUILD_COMMIT: 'main"} 1' })).to.deep.equal(['ESAV_BUILD_COMMIT=main"} 1: expected a git commit id (7 to 40 lowercase hex digits)']);
+  });
+
+  it('binds the ops listener to loopback unless ESAV_OPS_HOST says otherwise', () => {
+    expect(loadConfig({}).opsHost).to.equal('127.0.0.1');
+    expect(loadConfig({ ESAV_OPS_HOST: '0.0.0.0' }).opsHost).to.equal('0.0.0.0');
+  });
+});

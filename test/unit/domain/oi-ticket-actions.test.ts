@@ -32,7 +32,7 @@ function ports(overrides: PortOverrides = {}): OiTicketPorts {
   const fail = (): never => { throw new Error('port called'); };
   const { tickets: given, ...rest } = overrides;
   const tickets = { file: fail, withTicket: fail, find: fail, stateOf: fail, history: fail, search: fail, searchSummaries: fail, ...given } as TicketStore;
-  return { operatorIdOf: fail, archiveClosures: fail, lineTestOf: fail, ...rest, tickets };
+  return { operatorIdOf: fail, archiveClosures: fail, networkEventsOf: async () => new Map(), lineTestOf: fail, ...rest, tickets };
 }
 
 describe('OI ticket actions (src/domain/oi-ticket-actions.ts)', () => {
@@ -74,7 +74,7 @@ describe('OI ticket actions (src/domain/oi-ticket-actions.ts)', () => {
 
   describe('moves', () => {
     it('asks a reason where the lifecycle needs one, and what a freeze awaits', () => {
-      expect(refusalOf(() => parseMoveRequest({ event: 'close' })).code).to.equal('REASON_REQUIRED');
+      expect(refusalOf(() => parseMoveRequest({ event: 'close' }))).to.include({ code: 'REASON_REQUIRED', field: 'reason' });
       expect(refusalOf(() => parseMoveRequest({ event: 'reject', reason: '  ' })).code).to.equal('REASON_REQUIRED');
       expect(refusalOf(() => parseMoveRequest({ event: 'freeze', reason: 'badge' })).code).to.equal('BAD_AWAITING');
       expect(refusalOf(() => parseMoveRequest({ event: 'freeze', reason: 'badge', awaiting: 'constructor' })).code).to.equal('BAD_AWAITING');

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { EsavError } from '../../../src/errors/esav-error.js';
 import {
   closureDeadline, DEFAULT_LIFECYCLE_POLICY, FREEZE_REASONS, HISTORY_VISIBILITY_DAYS, TERMINAL_STATES, TICKET_STATES,
-  TMF621_STATE, transition, TRANSITIONS, visibleToOperator,
+  oiStepsToClose, TMF621_STATE, transition, TRANSITIONS, visibleToOperator,
   type ActorKind, type FreezeReason, type LifecyclePolicy, type TicketEvent, type TicketFacts, type TicketState,
   type TransitionRequest, EVENT_LABEL } from '../../../src/domain/ticket-lifecycle.js';
 
@@ -384,6 +384,24 @@ describe('ticket lifecycle (DOMAIN.md S2)', () => {
       const tmf621 = ['acknowledged', 'rejected', 'pending', 'held', 'inProgress', 'cancelled', 'closed', 'resolved'];
       for (const state of STATES) expect(tmf621, state).to.include(TMF621_STATE[state]);
       expect(Object.isFrozen(TMF621_STATE)).to.equal(true);
+    });
+  });
+  describe('oiStepsToClose (the tickets of a closed network incident, closed on the OI’s command)', () => {
+    it('brings every open state to CLOS through moves the OI may make, and leaves closed and final states alone', () => {
+      const open: TicketState[] = ['EN_DEPOT', 'EN_QUALIFICATION', 'EN_COURS', 'GELE'];
+      for (const start of TICKET_STATES) {
+        const steps = oiStepsToClose(start);
+        if (!open.includes(start)) {
+          expect(steps, start).to.deep.equal([]);
+          continue;
+        }
+        let facts: TicketFacts = { reference: 'SIG-2026-0000001', state: start, closedAt: null, freezeReason: start === 'GELE' ? 'RENDEZ_VOUS' : null };
+        for (const event of steps) {
+          const to = transition(facts, { event, actor: 'oi', reason: 'Incident réseau DERCO-0000001 clos' }, new Date('2026-12-03T10:00:00Z')).to;
+          facts = { ...facts, state: to };
+        }
+        expect(facts.state, start).to.equal('CLOS');
+      }
     });
   });
 });

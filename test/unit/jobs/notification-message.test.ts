@@ -2,11 +2,12 @@
  * The notification on the wire: what the gateway sends is what the contract (wsdl/notification/v1, v2) says, byte for
  * byte the golden samples of test/samples/notification/v<N>/, and the operator's answer is read as the contract says.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import {
-  acknowledgementProblem, notificationRequest, WIRE_CATEGORY, type LimitNotification, type SoapVersionId, type TicketNotification
+  acknowledgementProblem, notificationRequest, WIRE_CATEGORY, type LimitNotification, type SoapVersionId, type TicketNotification,
+  type WorksNotification
 } from '../../../src/jobs/notification-message.js';
 import { LIMIT_SCOPES } from '../../../src/domain/load-rules.js';
 import { libxml } from '../../../src/xml/libxml.js';
@@ -156,6 +157,71 @@ describe('jobs/notification-message', () => {
       expect(acknowledgementProblem(limit, Buffer.from(limitSample('faute-operateur', 'response.xml')), announced.eventId)).to.match(/^faute SOAP SERVICE_INDISPONIBLE/);
       // A v1 acknowledgement does not acknowledge a v2 message.
       expect(acknowledgementProblem(limit, Buffer.from(sample('changement-etat-gel', 'response.xml')), 'b3a0c8f2-5d1e-4c7a-9f61-2e8d4a7c1b90')).to.match(/^réponse inattendue/);
+    });
+  });
+  describe('notification v2: planned works and incidents (notificationTravaux)', () => {
+    const works = contractOperation(2, 'works');
+    const UPDATE = process.env.ESAV_UPDATE_SAMPLES === '1';
+    const declared: WorksNotification = {
+      eventId: '7a3e1c90-4b2d-4f8e-a6c1-9d0b3e5f2a47', sequence: 1, at: new Date('2027-02-03T09:00:00Z'), kind: 'works',
+      payload: {
+        status: 'NOUVEAU', reference: 'DERCO-0000012', category: 'DERCO', equipmentKind: 'PM', equipmentRef: '21231-PM-0042', pmRef: '21231-PM-0042',
+        nature: null, start: '2027-02-03T08:30:00.000Z', end: '2027-02-03T17:00:00.000Z', curative: false, interventionRequired: false,
+        comments: 'Coupure du câble de transport', oiContact: 'Supervision BFC 03 80 00 00 00', servicesCount: 3,
+        services: ['FTTH-21-0000001', 'FTTH-21-0010001', 'PM-21-0042-OPA']
+      }
+    };
+    const closedTp: WorksNotification = {
+      eventId: 'c4f8a2d6-3e1b-4c9a-8f70-1b2d3e4f5a6b', sequence: 4, at: new Date('2027-02-10T11:40:00Z'), kind: 'works',
+      payload: {
+        status: 'CLOTURE', reference: 'TP-0000007', category: 'TP', equipmentKind: 'LIENPMPBO', equipmentRef: '21231-PBO-0042-117', pmRef: '21231-PM-0042',
+        nature: 'REFE', start: '2027-02-10T07:00:00.000Z', end: '2027-02-10T11:40:00.000Z', curative: true, interventionRequired: true,
+        comments: null, oiContact: null, servicesCount: 1204, services: []
+      }
+    };
+    const ack = (id: string): string => '<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>' +
+      `<AccuseReception xmlns="http://esav.bfc-fibre.fr/notification/v2"><idEvenement>${id}</idEvenement></AccuseReception></soap:Body></soap:Envelope>`;
+    const cases: readonly [string, WorksNotification][] = [['derco-declare', declared], ['tp-cloture', closedTp]];
+    if (UPDATE) {
+      for (const [behaviour, e] of cases) {
+        const dir = `${SAMPLES}v2/notificationTravaux__${behaviour}`;
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(`${dir}/request.xml`, notificationRequest(works, e, '1.1').body);
+        writeFileSync(`${dir}/response.xml`, ack(e.eventId));
+        writeFileSync(`${dir}/meta.json`, `${JSON.stringify({ direction: 'outbound', client: 'gateway', soapAction: `"${works.soapAction}"`,
+          contentType: 'text/xml; charset=utf-8', status: 200 }, null, 2)}\n`);
+      }
+    }
+
+    it('writes the works samples byte for byte: an incident declared, a planned work closed with more services than listed', () => {
+      for (const [behaviour, e] of cases) expect(notificationRequest(works, e, '1.1').body).to.equal(sample(behaviour, 'request.xml', 2, 'notificationTravaux'));
+      expect(realNotificationContract().operation(1, 'works')).to.equal(null);
+    });
+
+    it('sends works notices the contract accepts, in SOAP 1.1 and 1.2, for every state and equipment', () => {
+      for (const soap of ['1.1', '1.2'] as const) {
+        for (const status of ['NOUVEAU', 'MAJ', 'REPLANIFICATION', 'CLOTURE', 'ANNULE']) {
+          for (const equipmentKind of ['PM', 'PMT', 'PBO', 'LIENPMPBO']) {
+            const body = notificationRequest(works, { ...declared, payload: { ...declared.payload as object, status, equipmentKind } }, soap).body;
+            expect(contractErrors(body, soap, 2), `${soap} ${status} ${equipmentKind}`).to.deep.equal([]);
+          }
+        }
+      }
+      const noDates = { ...declared.payload as object, start: null, end: null, comments: null, oiContact: null, services: [] };
+      expect(contractErrors(notificationRequest(works, { ...declared, payload: noDates }, '1.1').body, '1.1', 2)).to.deep.equal([]);
+    });
+
+    it('refuses to send a works notice it cannot read', () => {
+      const p = declared.payload as Record<string, unknown>;
+      for (const bad of [{ ...p, status: 'OUVERT' }, { ...p, category: 'TRAVAUX' }, { ...p, equipmentKind: 'PTO' }, { ...p, start: 'demain' },
+        { ...p, services: [1] }, { ...p, servicesCount: '3' }, { ...p, curative: 'non' }]) {
+        expect(() => notificationRequest(works, { ...declared, payload: bad }, '1.1'), JSON.stringify(bad)).to.throw(/unreadable works notice/);
+      }
+    });
+
+    it('reads the acknowledgement of a works notice', () => {
+      expect(acknowledgementProblem(works, Buffer.from(sample('derco-declare', 'response.xml', 2, 'notificationTravaux')), declared.eventId)).to.equal(null);
+      expect(acknowledgementProblem(works, Buffer.from(sample('tp-cloture', 'response.xml', 2, 'notificationTravaux')), declared.eventId)).to.match(/autre événement/);
     });
   });
 });
