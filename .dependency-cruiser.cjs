@@ -7,7 +7,7 @@ module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', comment: 'modules form a DAG', from: {}, to: { circular: true } },
     { name: 'only-server-imports-app', severity: 'error', comment: 'src/app.ts and src/ops-app.ts are built by server.ts and tests only',
-      from: { pathNot: '^src/server\\.ts$' }, to: { path: '^src/(ops-|internal-)?app\\.ts$' } },
+      from: { pathNot: '^src/server\\.ts$' }, to: { path: '^src/(ops-|internal-|portal-)?app\\.ts$' } },
     { name: 'nobody-imports-server', severity: 'error', comment: 'server.ts is the process', from: {}, to: { path: '^src/server\\.ts$' } },
     { name: 'nobody-imports-cli', severity: 'error', comment: 'src/cli/* are processes', from: {}, to: { path: '^src/cli/' } },
     { name: 'only-cli-imports-admin', severity: 'error', comment: 'the administration commands are run by src/cli only',
@@ -36,6 +36,9 @@ module.exports = {
       from: { path: layer('testpack') }, to: { pathNot: layer('testpack'), dependencyTypesNot: ['core'] } },
     { name: 'one-way-into-postgresql', severity: 'error', comment: 'pg (types included) is imported by src/store/database.ts alone: every statement gets its timeout and outage mapping there',
       from: { pathNot: '^src/store/database\\.ts$' }, to: { path: ['node_modules/(pg|pg-pool|pg-protocol|@types/pg)/', '^(pg|pg-pool)$'] } },
+    { name: 'portal-is-pages-on-ports', severity: 'error',
+      comment: 'e-SAV en ligne: pages on the domain operations and ports (src/portal-app.ts binds the store); no SQL, no SOAP, no web-service adapter',
+      from: { path: layer('portal') }, to: { path: ['^src/(store|soap|services|transport|jobs|admin|cli|config)/', 'node_modules/pg/'] } },
     { name: 'transport-has-no-sql', severity: 'error', comment: 'the transport gets the database through injected ports',
       from: { path: layer('transport') }, to: { path: ['^src/store/', 'node_modules/pg/'] } }
   ],

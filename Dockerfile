@@ -59,6 +59,8 @@ ENV NODE_ENV=production \
     ESAV_PORT=8443 \
     ESAV_OPS_HOST=0.0.0.0 \
     ESAV_OPS_PORT=9464 \
+    ESAV_PORTAL_HOST=0.0.0.0 \
+    ESAV_PORTAL_PORT=8442 \
     ESAV_BUILD_COMMIT=${ESAV_BUILD_COMMIT}
 
 # A system user without a shell or a home of its own; the application files stay owned by root, read-only to it.
@@ -87,6 +89,9 @@ RUN mkdir -p /app/var && chown esav:esav /app/var
 USER esav
 
 EXPOSE 8443
+# e-SAV en ligne, the operators' web portal (HTTPS, server certificate only); set ESAV_PORTAL_URL to the address
+# people reach (written in invitation links), or ESAV_PORTAL=false for no portal.
+EXPOSE 8442
 
 # The ops listener (ESAV_OPS_HOST, plain HTTP): /health/live, /health/ready, /metrics. The check below asks for
 # readiness on loopback, which a listener on 0.0.0.0 answers too: database reachable, contracts loaded, not stopping.

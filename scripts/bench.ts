@@ -5,7 +5,7 @@
  * process only generates load, so that server and client never share an event loop. See benchmarks/README.md for
  * how to read the figures.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { createHistogram } from 'node:perf_hooks';
 import path from 'node:path';
@@ -13,16 +13,17 @@ import { fileURLToPath } from 'node:url';
 import { startServerChild, stopOrphanPostgres } from './bench/children.js';
 import { buildServer, COLD_START_READINESS, measureColdStart } from './bench/coldstart.js';
 import { callOnResumedSession, mergeRounds, resumesAcross, runHandshakes, type HandshakeResult } from './bench/handshake.js';
-import { runLoad, type Progress } from './bench/load.js';
+import { firstAnswer, runLoad, type Progress } from './bench/load.js';
 import { breakdown, sampleRss, type MemoryBreakdown, type MemorySummary, type RssSampler } from './bench/memory.js';
 import { parseOptions, UsageError, USAGE, type BenchId, type BenchOptions } from './bench/options.js';
 import { benchPki } from './bench/pki.js';
 import { summariseProfile } from './bench/profile-summary.js';
 import {
-  buildReport, failures, formatReport, instancesExpectation, ratioOf, writeReport,
-  type ColdStartReport, type HandshakeId, type HandshakeReport, type HandshakeRow, type InstancesReport, type TargetResult
+  buildReport, combineRuns, failures, formatReport, instancesExpectation, ratioOf, writeReport,
+  type BenchReport, type ColdStartReport, type PeerStatus, type HandshakeId, type HandshakeReport, type HandshakeRow, type InstancesReport, type TargetResult
 } from './bench/report.js';
-import { LOADS, SERVERS, TLS_SERVER, type LoadDefinition, type ServerDefinition } from './bench/targets.js';
+import { buildJaxws, jaxwsUnavailable, JVM_FLAGS } from './bench/jaxws.js';
+import { LOADS, PEER_SERVERS, SERVERS, TLS_SERVER, type LoadDefinition, type ServerDefinition } from './bench/targets.js';
 import type { BenchPki, GatewayStart, ReadyMessage } from './bench/protocol.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -78,6 +79,7 @@ function progressLine(name: string, unit = 'req/s'): (p: Progress) => void {
 
 interface Started {
   readonly ready: ReadyMessage;
+  /** The process that serves (whose RSS is sampled): the child, or the JVM it started. */
   readonly pid: number;
   readonly signal: AbortSignal;
   /** The child's own view of its memory (process.memoryUsage, libxml2), after a full GC when asked. */
@@ -99,13 +101,16 @@ function compiled(script: string, o: BenchOptions): string {
  * server this one is nested in).
  */
 async function withServer<T>(server: ServerDefinition, name: string, o: BenchOptions, pki: BenchPki, workDir: string, cleanup: Cleanup,
-  outer: AbortSignal, extra: { gateway?: GatewayStart; profile?: boolean }, use: (s: Started) => Promise<T>): Promise<T> {
+  outer: AbortSignal, extra: { gateway?: GatewayStart; profile?: boolean; connectionString?: string; env?: Record<string, string> },
+  use: (s: Started) => Promise<T>): Promise<T> {
   status(`  ${name}: starting (${extra.gateway?.database === 'connect' ? 'on the first gateway\'s PostgreSQL' : server.starting})…`);
   const isGateway = server.id === 'gateway';
   const child = startServerChild({
-    script: compiled(server.script, o), cwd: ROOT, pki, workDir, env: isGateway ? o.gatewayEnv : {},
+    script: compiled(server.script, o), cwd: ROOT, pki, workDir, env: isGateway ? o.gatewayEnv : extra.env ?? {},
     ...(extra.gateway ? { gateway: extra.gateway } : {}),
-    ...(extra.profile ? { cpuProfDir: RESULTS_DIR } : {})
+    ...(extra.connectionString ? { connectionString: extra.connectionString } : {}),
+    ...(extra.profile ? { cpuProfDir: RESULTS_DIR } : {}),
+    ...(isGateway ? { nodeFlags: o.gatewayNodeFlags, processEnv: o.gatewayProcessEnv } : {})
   });
   const ownsPostgres = isGateway && extra.gateway?.database !== 'connect';
   const stopChild = cleanup.add(`${name} server`, async () => {
@@ -127,7 +132,7 @@ async function withServer<T>(server: ServerDefinition, name: string, o: BenchOpt
   if (outer.aborted) onOuter();
   outer.addEventListener('abort', onOuter, { once: true });
   try {
-    return await use({ ready, pid: child.pid, signal: run.signal, memory: async (gc) => breakdown(await child.memoryUsage(gc)) });
+    return await use({ ready, pid: ready.servingPid ?? child.pid, signal: run.signal, memory: async (gc) => breakdown(await child.memoryUsage(gc)) });
   } finally {
     finished = true;
     outer.removeEventListener('abort', onOuter);
@@ -148,8 +153,12 @@ function memoryWindow(pids: readonly number[]): { onMeasure: (e: 'start' | 'end'
   };
 }
 
-function loadOptions(o: BenchOptions, pki: BenchPki, name: string, signal: AbortSignal, onMeasure?: (e: 'start' | 'end') => void) {
+/** Warm-up windows of a load warmed until stable: 2 s each, the last 3 within 10 % (the machine is shared). */
+const STABLE = { windowMs: 2000, windows: 3, tolerance: 0.1 } as const;
+
+function loadOptions(o: BenchOptions, pki: BenchPki, name: string, signal: AbortSignal, onMeasure?: (e: 'start' | 'end') => void, untilStable = false) {
   return {
+    ...(untilStable && o.maxStableWarmupS > 0 ? { untilStable: { ...STABLE, maxMs: o.maxStableWarmupS * 1000 } } : {}),
     connections: o.connections,
     warmupMs: o.warmupS * 1000,
     durationMs: o.durationS * 1000,
@@ -162,7 +171,8 @@ function loadOptions(o: BenchOptions, pki: BenchPki, name: string, signal: Abort
 }
 
 /** Runs loads one after the other against a started server, its RSS sampled during each measured window. */
-async function runLoads(loads: readonly LoadDefinition[], s: Started, o: BenchOptions, pki: BenchPki, sampleMemory: boolean): Promise<TargetResult[]> {
+async function runLoads(loads: readonly LoadDefinition[], s: Started, o: BenchOptions, pki: BenchPki, sampleMemory: boolean,
+  fixtures?: ReadyMessage['fixtures']): Promise<TargetResult[]> {
   const results: TargetResult[] = [];
   for (const t of loads) {
     if (t.prepare) {
@@ -173,16 +183,24 @@ async function runLoads(loads: readonly LoadDefinition[], s: Started, o: BenchOp
       endStatus();
       process.stderr.write(`  (${t.letter}) ${t.id}: ${what} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     }
+    if (t.server === 'soap-pg' || t.server === 'jaxws') {
+      // A peer answers its first request before its load starts (the JVM: classes, JAXB contexts), so that even a
+      // short warm-up measures a server that answers.
+      const tls = { ca: pki.ca, cert: pki.clientCert, key: pki.clientKey };
+      const ms = await firstAnswer(t.request(`https://127.0.0.1:${s.ready.port}`, fixtures ?? s.ready.fixtures), tls, 60_000, s.signal);
+      if (ms > 1000) process.stderr.write(`  (${t.letter}) ${t.id}: first answer after ${(ms / 1000).toFixed(1)} s\n`);
+    }
     const memory = memoryWindow(sampleMemory ? [s.pid] : []);
-    const result = await runLoad(t.request(`https://127.0.0.1:${s.ready.port}`, s.ready.fixtures),
-      loadOptions(o, pki, `(${t.letter}) ${t.id}`, s.signal, memory.onMeasure));
+    const result = await runLoad(t.request(`https://127.0.0.1:${s.ready.port}`, fixtures ?? s.ready.fixtures),
+      loadOptions(o, pki, `(${t.letter}) ${t.id}`, s.signal, memory.onMeasure, t.untilStable === true));
     const [sampled] = await memory.result();
-    // Where the memory is, once the load has stopped, then after a full GC (retained, not garbage waiting).
-    const rss = sampled && { ...sampled, breakdown: { atEnd: await s.memory(false), afterGc: await s.memory(true) } };
+    // Where the memory is, once the load has stopped, then after a full GC (retained, not garbage waiting). Not for
+    // the JVM (the child that would answer is its wrapper).
+    const rss = sampled && (t.server === 'jaxws' ? sampled : { ...sampled, breakdown: { atEnd: await s.memory(false), afterGc: await s.memory(true) } });
     endStatus();
     process.stderr.write(`  (${t.letter}) ${t.id}: ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(2)} ms, ${result.errors} errors`
       + `${rss?.maxMB != null ? `, RSS max ${rss.maxMB} MB` : ''}\n`);
-    results.push({ id: t.id, letter: t.letter, label: t.label, ...result, ...(rss ? { memory: rss } : {}) });
+    results.push({ id: t.id, letter: t.letter, label: t.label, server: t.server, ...result, ...(rss ? { memory: rss } : {}) });
   }
   return results;
 }
@@ -304,21 +322,25 @@ async function main(): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
-  const startedAt = new Date();
-  const results: TargetResult[] = [];
-  let handshakes: HandshakeReport | null = null;
-  let instances: InstancesReport | null = null;
-  let coldStart: ColdStartReport | null = null;
-  let gatewayPid: number | null = null;
   const wants = (id: BenchId): boolean => o.only.includes(id);
+  const settings = {
+    connections: o.connections, pipelining: 1 as const, warmupS: o.warmupS, durationS: o.durationS,
+    gatewayEnv: o.gatewayEnv, gatewayNodeFlags: o.gatewayNodeFlags, gatewayProcessEnv: o.gatewayProcessEnv, gatewayProfiled: o.profile, handshakeConcurrency: o.handshakeConcurrency,
+    coldStartRuns: o.coldStartRuns, historyPerOperator: o.historyPerOperator, smoke: o.smoke, serversCompiled: !o.tsx,
+    runs: o.runs, maxStableWarmupS: o.maxStableWarmupS
+  };
+  let gatewayPid: number | null = null;
+  const reports: BenchReport[] = [];
   try {
     status('generating the run\'s CA, server and client certificates…');
     const pki = await benchPki();
-    const workDir = mkdtempSync(path.join(tmpdir(), 'esav-bench-'));
+    const workRoot = mkdtempSync(path.join(tmpdir(), 'esav-bench-'));
+    // Each run's embedded PostgreSQL lives in run-<n>/pg; as root, initdb runs as another user that must get through.
+    chmodSync(workRoot, 0o755);
     // Runs last: by then the gateway child is gone; a PostgreSQL it left (or an initdb finishing) is waited for.
     cleanup.add('work directory', async () => {
-      await stopOrphanPostgres(workDir);
-      rmSync(workDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      for (const d of readdirSync(workRoot)) await stopOrphanPostgres(path.join(workRoot, d));
+      rmSync(workRoot, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     });
     if (!o.tsx) {
       status('compiling src/ and the bench servers with tsc, as npm run build does…');
@@ -328,61 +350,106 @@ async function main(): Promise<number> {
       buildDir = dir;
     }
     endStatus();
-    const signal = interrupt.signal;
-    for (const server of SERVERS.filter((x) => x.id !== 'gateway')) {
-      const loads = LOADS.filter((l) => l.server === server.id && wants(l.id));
-      if (loads.length === 0) continue;
-      results.push(...await withServer(server, server.id, o, pki, workDir, cleanup, signal, {},
-        (s) => runLoads(loads, s, o, pki, server.id === 'peer')));
+    // The JAX-WS peer (p2): skipped with the reason where this machine cannot build it; built once (cached).
+    const peerLoadsWanted = (id: string): LoadDefinition[] => LOADS.filter((l) => l.server === id && wants(l.id));
+    let jaxws: { classpath: string; build: { ms: number; cached: boolean } } | { skipped: string } | null = null;
+    if (peerLoadsWanted('jaxws').length > 0) {
+      const why = jaxwsUnavailable();
+      if (why !== null) jaxws = { skipped: why };
+      else {
+        status('building the JAX-WS peer (wsimport on the signalisation v2 WSDL, javac)…');
+        try {
+          const b = buildJaxws(ROOT);
+          jaxws = { classpath: b.classpath, build: { ms: b.buildMs, cached: b.cached } };
+        } catch (e) {
+          jaxws = { skipped: e instanceof Error ? e.message : String(e) };
+        }
+        endStatus();
+      }
+      process.stderr.write(`  (p2) jaxws: ${'skipped' in jaxws ? `SKIPPED: ${jaxws.skipped}` : `built in ${(jaxws.build.ms / 1000).toFixed(1)} s${jaxws.build.cached ? ' (cached)' : ''}`}\n`);
     }
-    const gatewayLoads = LOADS.filter((l) => l.server === 'gateway' && wants(l.id));
-    if (gatewayLoads.length > 0 || wants('instances') || wants('handshakes') || wants('coldstart')) {
-      const gateway = SERVERS.find((x) => x.id === 'gateway')!;
-      await withServer(gateway, 'gateway', o, pki, workDir, cleanup, signal,
-        { gateway: { database: 'own', historyPerOperator: o.historyPerOperator }, profile: o.profile }, async (g1) => {
-          gatewayPid = g1.pid;
-          results.push(...await runLoads(gatewayLoads, g1, o, pki, true));
-          let across: boolean | null = null;
-          if (wants('instances')) {
-            instances = await withServer(gateway, 'gateway 2', o, pki, workDir, cleanup, g1.signal,
-              { gateway: { database: 'connect', connectionString: g1.ready.connectionString! } }, async (g2) => {
-                const report = await benchInstances(g1, g2, o, pki);
-                const tls = { ca: pki.ca, cert: pki.clientCert, key: pki.clientKey };
-                across = await resumesAcross({ host: '127.0.0.1', port: g1.ready.port, servername: 'localhost' },
-                  { host: '127.0.0.1', port: g2.ready.port, servername: 'localhost' }, tls).catch(() => null);
-                return report;
+    const signal = interrupt.signal;
+    for (let run = 1; run <= o.runs; run++) {
+      if (o.runs > 1) process.stderr.write(`run ${run} of ${o.runs}\n`);
+      const workDir = path.join(workRoot, `run-${run}`);
+      mkdirSync(workDir, { mode: 0o755 });
+      const startedAt = new Date();
+      const results: TargetResult[] = [];
+      let handshakes: HandshakeReport | null = null;
+      let instances: InstancesReport | null = null;
+      let coldStart: ColdStartReport | null = null;
+      const peers: PeerStatus[] = [];
+      for (const server of SERVERS.filter((x) => x.id !== 'gateway')) {
+        const loads = LOADS.filter((l) => l.server === server.id && wants(l.id));
+        if (loads.length === 0) continue;
+        results.push(...await withServer(server, server.id, o, pki, workDir, cleanup, signal, {},
+          (s) => runLoads(loads, s, o, pki, true)));
+      }
+      const gatewayLoads = LOADS.filter((l) => l.server === 'gateway' && wants(l.id));
+      const peersWanted = PEER_SERVERS.filter((p) => peerLoadsWanted(p.id).length > 0);
+      if (gatewayLoads.length > 0 || peersWanted.length > 0 || wants('instances') || wants('handshakes') || wants('coldstart')) {
+        const gateway = SERVERS.find((x) => x.id === 'gateway')!;
+        await withServer(gateway, 'gateway', o, pki, workDir, cleanup, signal,
+          { gateway: { database: 'own', historyPerOperator: o.historyPerOperator }, profile: o.profile }, async (g1) => {
+            gatewayPid = g1.pid;
+            // The compared loads (c), (d) first, then the peers right after them (on a shared machine, the closer in
+            // time, the more alike the background load), then the gateway's other loads.
+            const compared = gatewayLoads.filter((l) => l.untilStable === true);
+            results.push(...await runLoads(compared, g1, o, pki, true));
+            // The same-work peers, on the gateway's PostgreSQL (its seeded tickets, its schema), the gateway idle.
+            for (const peer of peersWanted) {
+              if (peer.id === 'jaxws' && jaxws !== null && 'skipped' in jaxws) {
+                peers.push({ id: peer.id, ran: false, skipped: jaxws.skipped });
+                continue;
+              }
+              const env: Record<string, string> = peer.id === 'jaxws' && jaxws && 'classpath' in jaxws ? { JAXWS_CLASSPATH: jaxws.classpath } : {};
+              results.push(...await withServer(peer, peer.id, o, pki, workDir, cleanup, g1.signal,
+                { connectionString: g1.ready.connectionString!, env },
+                (s) => runLoads(peerLoadsWanted(peer.id), s, o, pki, true, g1.ready.fixtures)));
+              peers.push({
+                id: peer.id, ran: true,
+                ...(peer.id === 'jaxws' && jaxws && 'build' in jaxws ? { build: jaxws.build, flags: JVM_FLAGS } : {})
               });
-          }
-          if (wants('handshakes')) {
-            handshakes = await withServer(TLS_SERVER, 'bare https', o, pki, workDir, cleanup, g1.signal, {},
-              (bare) => benchHandshakes(bare, g1, o, pki, across));
-          }
-          if (wants('coldstart')) {
-            const read = READ.request('', g1.ready.fixtures);
-            const results = await measureColdStart({
-              root: ROOT, workDir, pki, connectionString: g1.ready.connectionString!, runs: o.coldStartRuns, env: o.gatewayEnv,
-              call: { path: read.path, headers: read.headers, body: read.body(), check: read.check },
-              onStatus: status, signal: g1.signal
-            }, ['tsx', 'built']);
-            endStatus();
-            for (const r of results) {
-              process.stderr.write(`  cold start (${r.mode}): ${r.error ? `FAILED: ${r.error.split('\n')[0]}` : `median ${((r.medianMs ?? 0) / 1000).toFixed(2)} s`}\n`);
             }
-            coldStart = { readiness: COLD_START_READINESS, results };
-          }
-        });
+            results.push(...await runLoads(gatewayLoads.filter((l) => !compared.includes(l)), g1, o, pki, true));
+            let across: boolean | null = null;
+            if (wants('instances')) {
+              instances = await withServer(gateway, 'gateway 2', o, pki, workDir, cleanup, g1.signal,
+                { gateway: { database: 'connect', connectionString: g1.ready.connectionString! } }, async (g2) => {
+                  const report = await benchInstances(g1, g2, o, pki);
+                  const tls = { ca: pki.ca, cert: pki.clientCert, key: pki.clientKey };
+                  across = await resumesAcross({ host: '127.0.0.1', port: g1.ready.port, servername: 'localhost' },
+                    { host: '127.0.0.1', port: g2.ready.port, servername: 'localhost' }, tls).catch(() => null);
+                  return report;
+                });
+            }
+            if (wants('handshakes')) {
+              handshakes = await withServer(TLS_SERVER, 'bare https', o, pki, workDir, cleanup, g1.signal, {},
+                (bare) => benchHandshakes(bare, g1, o, pki, across));
+            }
+            if (wants('coldstart')) {
+              const read = READ.request('', g1.ready.fixtures);
+              const results = await measureColdStart({
+                root: ROOT, workDir, pki, connectionString: g1.ready.connectionString!, runs: o.coldStartRuns, env: o.gatewayEnv,
+                call: { path: read.path, headers: read.headers, body: read.body(), check: read.check },
+                onStatus: status, signal: g1.signal
+              }, ['tsx', 'built']);
+              endStatus();
+              for (const r of results) {
+                process.stderr.write(`  cold start (${r.mode}): ${r.error ? `FAILED: ${r.error.split('\n')[0]}` : `median ${((r.medianMs ?? 0) / 1000).toFixed(2)} s`}\n`);
+              }
+              coldStart = { readiness: COLD_START_READINESS, results };
+            }
+          });
+      }
+      reports.push(buildReport(startedAt, settings, { results, handshakes, instances, coldStart }, peers));
     }
   } finally {
     endStatus();
     await cleanup.runAll();
   }
 
-  const settings = {
-    connections: o.connections, pipelining: 1 as const, warmupS: o.warmupS, durationS: o.durationS,
-    gatewayEnv: o.gatewayEnv, gatewayProfiled: o.profile, handshakeConcurrency: o.handshakeConcurrency,
-    coldStartRuns: o.coldStartRuns, historyPerOperator: o.historyPerOperator, smoke: o.smoke, serversCompiled: !o.tsx
-  };
-  const report = buildReport(startedAt, settings, { results, handshakes, instances, coldStart });
+  const report = combineRuns(reports);
   process.stdout.write(formatReport(report));
   const written = writeReport(RESULTS_DIR, report, o.out);
   process.stdout.write(`\nwritten: ${written.map((f) => path.relative(ROOT, f)).join(', ')}\n`);

@@ -25,7 +25,7 @@ import { checkFilingTests } from './domain/line-tests.js';
 import { createLineTestStore } from './store/line-test-store.js';
 import { startLoadAccounting, type LoadAccounting } from './store/load/load-accounting.js';
 import { createGoLiveGate, createGoLiveRecorder } from './store/golive-store.js';
-import { createMaintenanceSchedule } from './store/maintenance-store.js';
+import { createMaintenanceSchedule, type MaintenanceSchedule } from './store/maintenance-store.js';
 import { visibleNetworkEvents } from './store/network-event-store.js';
 import { findOperator } from './store/registry/operators.js';
 import { createTicketStore } from './store/ticket-store.js';
@@ -45,7 +45,9 @@ import { soapRoutes } from './transport/soap-routes.js';
 import { handshakeFailureReason, httpsOptions, type TlsMaterial } from './transport/tls.js';
 
 declare module 'fastify' {
-  interface FastifyInstance { requestMetrics: RequestMetrics; registry: RegistryWatcher; load: LoadAccounting; drain: DrainControl; fairShare: FairShare }
+  interface FastifyInstance {
+    requestMetrics: RequestMetrics; registry: RegistryWatcher; load: LoadAccounting; drain: DrainControl; fairShare: FairShare; maintenance: MaintenanceSchedule
+  }
 }
 
 export interface AppDeps {
@@ -173,6 +175,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.decorate('requestMetrics', metrics);
   app.decorate('drain', drain.control);
   app.decorate('fairShare', shares);
+  // The portal (portal-app.ts) shows the same windows, refreshed by the same registry watcher.
+  app.decorate('maintenance', maintenance);
   // After in-flight calls finished: their counts are flushed too.
   app.addHook('onClose', async () => { await watcher.close(); await accounting.close(); await goLiveRecorder?.close(); });
   return app as unknown as FastifyInstance;

@@ -8,6 +8,7 @@ import { formSchemaImports } from './catalog/catalog-types.js';
 import { systemClock } from './domain/clock.js';
 import { buildInternalApp } from './internal-app.js';
 import { buildOpsApp } from './ops-app.js';
+import { buildPortalApp } from './portal-app.js';
 import { buildFacts } from './config/build-info.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { isCodedError } from './errors/coded-error.js';
@@ -115,6 +116,15 @@ async function main(): Promise<void> {
   } else {
     log.warn('internal API not started: set ESAV_INTERNAL_CA (the CA of the OI\'s internal client certificates)');
   }
+  // e-SAV en ligne (A1): the operators' web portal on its own HTTPS listener, on the same core as the web services.
+  let portal: Awaited<ReturnType<typeof buildPortalApp>> | null = null;
+  if (config.portal.enabled) {
+    const own = tlsMaterial(config, pki);
+    portal = await buildPortalApp({ pool, clock: systemClock, catalog, logger: log, load: app.load, maintenance: app.maintenance,
+      tls: { cert: own.cert, key: own.key }, cookieSecret: config.portal.cookieSecret });
+    await portal.listen({ host: config.portal.host, port: config.portal.port });
+    log.info({ url: config.portal.publicUrl }, 'e-SAV en ligne (portal) listening');
+  }
   const address = `https://${config.host === '127.0.0.1' || config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
   log.info({ url: address, env: config.env, startMs: Math.round(performance.now() - started) }, 'e-SAV gateway listening');
 
@@ -128,6 +138,7 @@ async function main(): Promise<void> {
       `    OPB client      ${pki.clients.opb.cert}  ${pki.clients.opb.key}`,
       `    unregistered    ${pki.clients.unregistered.cert}  ${pki.clients.unregistered.key}`,
       `    OI agent        ${pki.agent.cert}  ${pki.agent.key}   (internal API, https://${config.internalHost}:${config.internalPort}/tickets)`,
+      ...(portal ? [`  portal          ${config.portal.publicUrl}  (people: npm run admin -- users invite OPA <login> --name … --email …)`] : []),
       `  WSDL: curl --cacert ${pki.caCert} --cert ${pki.clients.opa.cert} --key ${pki.clients.opa.key} '${address}/esav/prestation/v1?wsdl'`,
       ''
     ].join('\n') + '\n');
@@ -146,6 +157,8 @@ async function main(): Promise<void> {
     nightly.stop();
     backOffice?.stop();
     await new Promise((r) => setTimeout(r, config.drainDelayMs));
+    // The portal first: its calls are counted by the web services' load accounting, which app.close() flushes.
+    await portal?.close();
     await app.close();
     // Deliveries in flight finish (each is bounded by ESAV_NOTIFY_TIMEOUT_MS); unfinished ones are retried by any instance.
     await notifier?.stop(5000);

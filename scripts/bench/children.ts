@@ -26,8 +26,14 @@ export interface ChildOptions {
   readonly env: Readonly<Record<string, string>>;
   /** The gateway child only: its own PostgreSQL, or another child's. */
   readonly gateway?: GatewayStart;
+  /** The same-work peers: the gateway child's PostgreSQL. */
+  readonly connectionString?: string;
   /** When set, the child runs with --cpu-prof and writes its profile here on a graceful exit. */
   readonly cpuProfDir?: string;
+  /** Node flags for this child on top of the deployed ones (the gateway's --gateway-node-flag: memory experiments). */
+  readonly nodeFlags?: readonly string[];
+  /** Environment variables of the child's process on top of the parent's (e.g. MALLOC_ARENA_MAX). */
+  readonly processEnv?: Readonly<Record<string, string>>;
   readonly startTimeoutMs?: number;
 }
 
@@ -48,7 +54,8 @@ export function startServerChild(o: ChildOptions): ServerChild {
     // Compiled (.js, the default: as the Docker image runs) or through tsx as a loader of a plain node process
     // (--tsx): either way the child is the server itself, not a wrapper around it.
     // --expose-gc: the bench asks for a full GC between loads, to tell retained memory from garbage.
-    execArgv: [...DEPLOYED_NODE_FLAGS, ...(o.script.endsWith('.ts') ? ['--import', 'tsx'] : []), '--expose-gc', ...profile],
+    execArgv: [...DEPLOYED_NODE_FLAGS, ...(o.script.endsWith('.ts') ? ['--import', 'tsx'] : []), '--expose-gc', ...(o.nodeFlags ?? []), ...profile],
+    ...(o.processEnv ? { env: { ...process.env, ...o.processEnv } } : {}),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc']
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -75,7 +82,8 @@ export function startServerChild(o: ChildOptions): ServerChild {
       clearTimeout(timer);
       reject(new Error(`${path.basename(o.script)} exited (code ${code}) before it listened`));
     });
-    post(child, { type: 'start', pki: o.pki, workDir: o.workDir, env: o.env, ...(o.gateway ? { gateway: o.gateway } : {}) });
+    post(child, { type: 'start', pki: o.pki, workDir: o.workDir, env: o.env, ...(o.gateway ? { gateway: o.gateway } : {}),
+      ...(o.connectionString ? { connectionString: o.connectionString } : {}) });
   }).catch(async (e: unknown) => {
     await stop();
     throw e;

@@ -45,6 +45,26 @@ export interface LoadOptions {
   readonly signal?: AbortSignal;
   /** Told when the measured window opens and when it closes (the memory sampler runs in between). */
   readonly onMeasure?: (event: 'start' | 'end') => void;
+  /**
+   * Warm up until the throughput is stable (issue 20): after the fixed warm-up, windows of windowMs until the last
+   * `windows` of them are within `tolerance` of each other (max ÷ min − 1), or the warm-up has lasted maxMs.
+   */
+  readonly untilStable?: StableWarmupOptions;
+}
+
+export interface StableWarmupOptions {
+  readonly windowMs: number;
+  readonly maxMs: number;
+  readonly windows: number;
+  readonly tolerance: number;
+}
+
+/** How a load warmed until stable went: requests/s of each warm-up window after the fixed part. */
+export interface StableWarmup {
+  readonly warmupMs: number;
+  readonly windowsPerSecond: readonly number[];
+  /** false: maxMs was reached first (the figures of the window are then those of a server still warming). */
+  readonly stable: boolean;
 }
 
 export interface LoadResult {
@@ -61,9 +81,44 @@ export interface LoadResult {
   readonly firstError: string | null;
   /** With several targets: the requests of the window per target, in their order. */
   readonly perTarget?: readonly number[];
+  /** When the load was warmed until stable. */
+  readonly stableWarmup?: StableWarmup;
 }
 
 const NS_PER_MS = 1e6;
+
+/**
+ * Sends the target's request on one connection until it is answered as expected, or rejects after timeoutMs: a JVM
+ * answers its first request only once its classes are loaded and its JAXB contexts built (seconds), which no
+ * fixed warm-up of a smoke run covers. Answers how long the first expected answer took.
+ */
+export async function firstAnswer(target: LoadTarget, tls: ClientTls, timeoutMs: number, signal?: AbortSignal): Promise<number> {
+  const started = performance.now();
+  const pool = new Pool(target.origin, { connections: 1, connect: { ca: tls.ca, cert: tls.cert, key: tls.key, servername: 'localhost' } });
+  let last = 'no answer';
+  try {
+    while (performance.now() - started < timeoutMs) {
+      signal?.throwIfAborted();
+      const body = Buffer.from(target.body(), 'utf8');
+      try {
+        const res = await pool.request({
+          origin: target.origin, path: target.path, method: 'POST', body,
+          headers: { ...target.headers, 'content-length': String(body.length) },
+          headersTimeout: timeoutMs, bodyTimeout: timeoutMs
+        });
+        const text = await res.body.text();
+        if (target.check(res.statusCode, text)) return performance.now() - started;
+        last = `HTTP ${res.statusCode}: ${text.slice(0, 300)}`;
+      } catch (e) {
+        last = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      }
+      await sleep(100);
+    }
+  } finally {
+    await pool.destroy().catch(() => undefined);
+  }
+  throw new Error(`no expected answer within ${timeoutMs / 1000} s (last: ${last})`);
+}
 
 export async function runLoad(targets: LoadTarget | readonly LoadTarget[], o: LoadOptions): Promise<LoadResult> {
   o.signal?.throwIfAborted();
@@ -120,8 +175,24 @@ export async function runLoad(targets: LoadTarget | readonly LoadTarget[], o: Lo
   }
 
   let durationMs: number;
+  let warmupMs = 0;
+  const windows: number[] = [];
+  let stable = false;
+  let windowStart = { at: 0, completed: 0 };
+  const u = o.untilStable;
+  const untilStable = u && {
+    windowMs: u.windowMs, maxMs: Math.max(u.maxMs, o.warmupMs),
+    stable: (): boolean => {
+      const now = performance.now();
+      if (windowStart.at > 0) windows.push(((completed - windowStart.completed) * 1000) / (now - windowStart.at));
+      windowStart = { at: now, completed };
+      const last = windows.slice(-u.windows);
+      stable = last.length === u.windows && Math.min(...last) > 0 && Math.max(...last) / Math.min(...last) - 1 <= u.tolerance;
+      return stable;
+    }
+  };
   try {
-    ({ durationMs } = await timedRun({
+    ({ durationMs, warmupMs } = await timedRun({
       workers: o.connections, warmupMs: o.warmupMs, durationMs: o.durationMs, what: 'load run',
       ...(o.signal ? { signal: o.signal } : {}),
       progressEveryMs: o.progressEveryMs,
@@ -129,7 +200,8 @@ export async function runLoad(targets: LoadTarget | readonly LoadTarget[], o: Lo
       onMeasure: (edge) => {
         if (edge === 'start') histogram.reset();
         o.onMeasure?.(edge);
-      }
+      },
+      ...(untilStable ? { untilStable } : {})
     }, (i, state) => {
       run = state;
       return worker(i % list.length);
@@ -149,6 +221,7 @@ export async function runLoad(targets: LoadTarget | readonly LoadTarget[], o: Lo
     p99Ms: ms(histogram.percentile(99)),
     maxMs: ms(histogram.max),
     firstError,
-    ...(list.length > 1 ? { perTarget: measuredPer } : {})
+    ...(list.length > 1 ? { perTarget: measuredPer } : {}),
+    ...(u ? { stableWarmup: { warmupMs, windowsPerSecond: windows.map((x) => Math.round(x)), stable } } : {})
   };
 }

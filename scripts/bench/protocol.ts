@@ -35,6 +35,8 @@ export interface StartMessage {
   readonly env: Readonly<Record<string, string>>;
   /** The gateway child only: where its database comes from. */
   readonly gateway?: GatewayStart;
+  /** The same-work peers (p1, p2): the gateway child's PostgreSQL, which they read and write as the gateway does. */
+  readonly connectionString?: string;
 }
 
 /**
@@ -57,6 +59,8 @@ export interface ReadyMessage {
   readonly fixtures?: BenchFixtures;
   /** The gateway child with a PostgreSQL of its own: where other instances and the cold start connect. */
   readonly connectionString?: string;
+  /** The process that serves, when it is not the child itself (the JAX-WS peer's JVM): its RSS is sampled. */
+  readonly servingPid?: number;
 }
 export interface FailedMessage { readonly type: 'failed'; readonly message: string }
 /** Bytes, as process.memoryUsage() gives them. */
@@ -84,6 +88,8 @@ export interface RunningServer {
   /** What the loads need to know of the data the server was started with (the gateway's seeded tickets). */
   readonly fixtures?: BenchFixtures;
   readonly connectionString?: string;
+  /** The process that serves, when not this one (a JVM started by the child). */
+  readonly servingPid?: number;
   /** Native memory the server can account for (sent with the 'memory' answer). */
   nativeMemory?(): Readonly<Record<string, number>>;
   close(): Promise<void>;
@@ -189,7 +195,8 @@ export function serveChild(start: (m: StartMessage) => Promise<RunningServer>): 
         void send({
           type: 'ready', port: server.port,
           ...(server.fixtures ? { fixtures: server.fixtures } : {}),
-          ...(server.connectionString ? { connectionString: server.connectionString } : {})
+          ...(server.connectionString ? { connectionString: server.connectionString } : {}),
+          ...(server.servingPid ? { servingPid: server.servingPid } : {})
         });
       }
     }, async (e: unknown) => {

@@ -53,8 +53,11 @@ const search = (daysAgo: number): string => {
 
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
 
-export type ServerId = 'ceiling' | 'peer' | 'gateway' | 'tls';
-export type LoadId = 'ceiling' | 'peer' | 'read' | 'filing' | 'filing-events' | 'filing-inside' | 'works' | 'search';
+export type ServerId = 'ceiling' | 'peer' | 'gateway' | 'tls' | 'soap-pg' | 'jaxws';
+export type LoadId = 'ceiling' | 'peer' | 'read' | 'filing' | 'filing-events' | 'filing-inside' | 'works' | 'search'
+  | 'p1-read' | 'p1-filing' | 'p2-read' | 'p2-filing';
+/** The same-work peers of issue 20, run on the gateway child's PostgreSQL right after the gateway's (c) and (d). */
+export type PeerServerId = 'soap-pg' | 'jaxws';
 
 export interface ServerDefinition {
   readonly id: ServerId;
@@ -68,6 +71,11 @@ export interface LoadDefinition {
   readonly letter: string;
   readonly label: string;
   readonly server: ServerId;
+  /**
+   * Warmed until its throughput is stable (issue 20: a JIT, the JVM's above all, needs more than a fixed warm-up):
+   * the loads that the same-work ratios compare.
+   */
+  readonly untilStable?: boolean;
   /** The request of this load, given the origin the child listens on and what the child seeded. */
   request(origin: string, fixtures: BenchFixtures | undefined): LoadTarget;
   /**
@@ -124,6 +132,12 @@ export const SERVERS: readonly ServerDefinition[] = [
   { id: 'gateway', script: path.join(HERE, 'server-gateway.ts'), starting: 'embedded PostgreSQL, migrations, demo data, ticket history' }
 ];
 
+/** The same-work peers: started with the gateway child's connection string, right after the gateway's (c) and (d). */
+export const PEER_SERVERS: readonly (ServerDefinition & { readonly id: PeerServerId })[] = [
+  { id: 'soap-pg', script: path.join(HERE, 'server-soap-pg.ts'), starting: 'soap package server + pg pool on the gateway\'s PostgreSQL' },
+  { id: 'jaxws', script: path.join(HERE, 'server-jaxws.ts'), starting: 'JAX-WS endpoint (JVM) + HikariCP on the gateway\'s PostgreSQL' }
+];
+
 /** The handshake reference (h1): a bare Node https server with the gateway's TLS options. */
 export const TLS_SERVER: ServerDefinition = { id: 'tls', script: path.join(HERE, 'server-tls.ts'), starting: 'bare Node https' };
 
@@ -138,6 +152,28 @@ function needFixtures(f: BenchFixtures | undefined): BenchFixtures {
 }
 
 let filed = 0;
+
+/** The answers of the peers: their own serialisers choose the prefixes (elementFormDefault is qualified). */
+const hasElement = (body: string, name: string, value: string): boolean => new RegExp(`<(?:[\\w.-]+:)?${name}>${value}</`).test(body);
+const isStateOfOpenTicket = (status: number, body: string): boolean => status === 200 && hasElement(body, 'etat', 'EN_COURS');
+const isNewFiling = (status: number, body: string): boolean =>
+  status === 200 && hasElement(body, 'etat', 'EN_DEPOT') && hasElement(body, 'dejaDeposee', 'false') && /SIG-\d{4}-\d{7}/.test(body);
+
+function peerLoads(server: PeerServerId, n: '1' | '2', what: string): LoadDefinition[] {
+  return [
+    {
+      id: `p${n}-read` as LoadId, letter: `p${n}r`, label: `(p${n}) ${what}: ticket state (consultationEtat)`, server, untilStable: true,
+      request: (origin, f) => {
+        const refs = needFixtures(f).openReferences;
+        return { ...signalisation(origin, 'consultationEtat'), body: () => stateRead(pick(refs)), check: isStateOfOpenTicket };
+      }
+    },
+    {
+      id: `p${n}-filing` as LoadId, letter: `p${n}f`, label: `(p${n}) ${what}: ticket filing (depotSignalisation)`, server, untilStable: true,
+      request: (origin) => ({ ...signalisation(origin, 'depotSignalisation'), body: () => filing(`BENCH-${RUN}-P${n}-${++filed}`), check: isNewFiling })
+    }
+  ];
+}
 const RUN = Date.now().toString(36).toUpperCase();
 
 export const LOADS: readonly LoadDefinition[] = [
@@ -159,7 +195,7 @@ export const LOADS: readonly LoadDefinition[] = [
     })
   },
   {
-    id: 'read', letter: 'c', label: '(c) gateway: ticket state (consultationEtat)', server: 'gateway',
+    id: 'read', letter: 'c', label: '(c) gateway: ticket state (consultationEtat)', server: 'gateway', untilStable: true,
     request: (origin, f) => {
       const refs = needFixtures(f).openReferences;
       return {
@@ -169,7 +205,7 @@ export const LOADS: readonly LoadDefinition[] = [
     }
   },
   {
-    id: 'filing', letter: 'd', label: '(d) gateway: ticket filing (depotSignalisation)', server: 'gateway',
+    id: 'filing', letter: 'd', label: '(d) gateway: ticket filing (depotSignalisation)', server: 'gateway', untilStable: true,
     request: (origin) => ({
       ...signalisation(origin, 'depotSignalisation'), body: () => filing(`BENCH-${RUN}-${++filed}`),
       check: (status, body) => status === 200 && body.includes('<etat>EN_DEPOT</etat>') && body.includes('<dejaDeposee>false<')
@@ -218,5 +254,7 @@ export const LOADS: readonly LoadDefinition[] = [
       ...signalisation(origin, 'rechercheSignalisations'), body: () => search(1 + Math.floor(Math.random() * 88)),
       check: (status, body) => status === 200 && body.includes('<nombreTotal>') && body.includes('<signalisation>')
     })
-  }
+  },
+  ...peerLoads('soap-pg', '1', 'soap package + pg, same work'),
+  ...peerLoads('jaxws', '2', 'JAX-WS + JDBC, same work')
 ];

@@ -23,18 +23,24 @@ export interface TimedRunOptions {
   readonly onProgress?: (phase: Phase, elapsedMs: number, phaseMs: number) => void;
   /** When the measured window opens (reset what the warm-up recorded) and closes. */
   readonly onMeasure?: (edge: 'start' | 'end') => void;
+  /**
+   * After the fixed warm-up, more warm-up windows of windowMs each until `stable()` says so (it is asked once when the
+   * first window starts, its answer ignored, then after each window) or the whole warm-up reaches maxMs.
+   */
+  readonly untilStable?: { readonly windowMs: number; readonly maxMs: number; stable(): boolean };
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Runs the workers through both phases; resolves with the measured window's length once they have all stopped. */
-export async function timedRun(o: TimedRunOptions, worker: (i: number, state: RunState) => Promise<void>): Promise<{ durationMs: number }> {
+export async function timedRun(o: TimedRunOptions, worker: (i: number, state: RunState) => Promise<void>): Promise<{ durationMs: number; warmupMs: number }> {
   o.signal?.throwIfAborted();
   const state = { phase: 'warm-up' as Phase, stopped: false };
   let phaseStart = performance.now();
   let measureEnd = 0;
+  let warmupMs = 0;
   const progress = o.onProgress && o.progressEveryMs
-    ? setInterval(() => o.onProgress!(state.phase, performance.now() - phaseStart, state.phase === 'warm-up' ? o.warmupMs : o.durationMs), o.progressEveryMs)
+    ? setInterval(() => o.onProgress!(state.phase, performance.now() - phaseStart, state.phase === 'warm-up' ? Math.max(o.warmupMs, o.untilStable?.maxMs ?? 0) : o.durationMs), o.progressEveryMs)
     : null;
   let abort: () => void = () => undefined;
   const aborted = new Promise<never>((_, reject) => {
@@ -47,6 +53,15 @@ export async function timedRun(o: TimedRunOptions, worker: (i: number, state: Ru
   try {
     const workers = Array.from({ length: o.workers }, (_, i) => worker(i, state));
     await Promise.race([sleep(o.warmupMs), aborted]);
+    if (o.untilStable) {
+      const u = o.untilStable;
+      u.stable(); // the first window starts now (its answer is not looked at)
+      while (performance.now() - phaseStart + u.windowMs <= u.maxMs) {
+        await Promise.race([sleep(u.windowMs), aborted]);
+        if (u.stable()) break;
+      }
+    }
+    warmupMs = performance.now() - phaseStart;
     state.phase = 'measure';
     phaseStart = performance.now();
     o.onMeasure?.('start');
@@ -59,5 +74,5 @@ export async function timedRun(o: TimedRunOptions, worker: (i: number, state: Ru
     if (progress) clearInterval(progress);
     o.signal?.removeEventListener('abort', abort);
   }
-  return { durationMs: measureEnd - phaseStart };
+  return { durationMs: measureEnd - phaseStart, warmupMs };
 }

@@ -20,9 +20,10 @@ import { loadCommands } from './commands/load.js';
 import { maintenanceCommands } from './commands/maintenance.js';
 import { goLiveCommands } from './commands/golive.js';
 import { networkCommands } from './commands/network.js';
+import { userCommands } from './commands/users.js';
 import { openAdminContext } from './context.js';
 
-export const GROUPS: readonly CommandGroup[] = [operatorCommands, certificateCommands, profileCommands, trustCommands, ticketCommands, notificationCommands, maintenanceCommands, loadCommands, goLiveCommands, networkCommands, auditCommands];
+export const GROUPS: readonly CommandGroup[] = [operatorCommands, certificateCommands, profileCommands, trustCommands, ticketCommands, notificationCommands, maintenanceCommands, loadCommands, goLiveCommands, networkCommands, userCommands, auditCommands];
 
 export interface AdminIo {
   readonly env: Readonly<Record<string, string | undefined>>;

@@ -54,6 +54,8 @@ export interface Config {
   readonly internalHost: string;
   readonly internalPort: number;
   readonly internalCaFile: string | null;
+  /** e-SAV en ligne (issue 21): the portal's own HTTPS listener (server certificate only, no client certificate). */
+  readonly portal: PortalConfig;
   readonly loadDemoData: boolean;
   readonly keepAliveTimeoutMs: number;
   readonly requestTimeoutMs: number;
@@ -89,6 +91,18 @@ export interface LineTestConfig {
   readonly retryDelayMs: number;
   /** A claim's lease is the test's timeout plus this; then another instance takes the test over. */
   readonly leaseGraceMs: number;
+}
+
+/** The operators' web portal (e-SAV en ligne, DOMAIN.md A1). */
+export interface PortalConfig {
+  /** false: no portal listener (ESAV_PORTAL=false). */
+  readonly enabled: boolean;
+  readonly host: string;
+  readonly port: number;
+  /** The address people reach, written in invitation and reset links (default https://localhost:<port>). */
+  readonly publicUrl: string;
+  /** Signs the CSRF cookie. null: a random key made once and kept in PostgreSQL, shared by every instance. */
+  readonly cookieSecret: string | null;
 }
 
 /** Push notifications to operators' endpoints (src/jobs/notification-worker.ts). */
@@ -228,6 +242,18 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
   const loadDemoData = demo === undefined ? environment !== 'production' : demo === '1' || demo === 'true';
   if (loadDemoData && environment === 'production') problems.push('ESAV_DEMO_DATA: the demo data set is never loaded in production');
 
+  const portalPort = int('ESAV_PORTAL_PORT', integration ? 8445 : 8442, 0, 65535);
+  const portalEnabled = str('ESAV_PORTAL');
+  if (portalEnabled !== undefined && !['0', '1', 'true', 'false'].includes(portalEnabled)) problems.push(`ESAV_PORTAL=${portalEnabled}: expected true or false`);
+  const cookieSecret = str('ESAV_PORTAL_COOKIE_SECRET') ?? null;
+  if (cookieSecret !== null && cookieSecret.length < 32) problems.push('ESAV_PORTAL_COOKIE_SECRET: at least 32 characters');
+  const portalOn = portalEnabled === undefined || portalEnabled === '1' || portalEnabled === 'true';
+  const publicUrl = str('ESAV_PORTAL_URL') ?? `https://localhost:${portalPort}`;
+  if (!/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(publicUrl)) problems.push(`ESAV_PORTAL_URL=${publicUrl}: expected an https:// URL`);
+  const portal: PortalConfig = Object.freeze({
+    enabled: portalOn, host: str('ESAV_PORTAL_HOST') ?? '127.0.0.1', port: portalPort, publicUrl: publicUrl.replace(/\/$/, ''), cookieSecret
+  });
+
   const config: Config = {
     env: environment,
     rootDir,
@@ -256,6 +282,7 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
     internalHost: str('ESAV_INTERNAL_HOST') ?? '127.0.0.1',
     internalPort: int('ESAV_INTERNAL_PORT', integration ? 9444 : 9443, 0, 65535),
     internalCaFile: file('ESAV_INTERNAL_CA') ?? null,
+    portal,
     loadDemoData,
     keepAliveTimeoutMs: int('ESAV_KEEP_ALIVE_TIMEOUT_MS', 65000, 1000, 600000),
     requestTimeoutMs: int('ESAV_REQUEST_TIMEOUT_MS', 30000, 1000, 600000),

@@ -16,6 +16,16 @@ export interface Caller {
   readonly certificateId: string;
   /** What this certificate may do (A5). */
   readonly profile: Profile;
+  /**
+   * Who acts, as the ticket's history names them, when it is not a certificate: a person on the portal (A1), e.g.
+   * "OPA/portail jdupont". Absent: "<operator>/certificat <id>".
+   */
+  readonly actor?: string;
+}
+
+/** The name a caller's changes carry in a ticket's history. */
+export function callerActorName(c: Caller): string {
+  return c.actor ?? `${c.operator.code}/certificat ${c.certificateId}`;
 }
 
 /** The outcome of authentication: a caller, an unknown certificate, an operator whose contract is not running or does not include the web services. */

@@ -5,7 +5,7 @@
 import { EsavError } from '../errors/esav-error.js';
 import { invariantViolated } from '../errors/coded-error.js';
 import { parisDate } from './calendar.js';
-import type { Caller } from './identity.js';
+import { callerActorName, type Caller } from './identity.js';
 import { allowsOffer } from './profile.js';
 import {
   closureDeadline, DEFAULT_LIFECYCLE_POLICY, FREEZE_REASONS, HISTORY_VISIBILITY_DAYS, TERMINAL_STATES, transition, visibleToOperator,
@@ -51,7 +51,7 @@ export async function fileTicket(store: TicketStore, caller: Caller, input: Fili
   const { target, filed } = await store.file({
     operatorId: caller.operator.id, serviceId: input.serviceId, operatorReference: input.operatorReference, contentHash: input.contentHash,
     formId: input.formId, formVersion: input.formVersion, formFields: input.formFields,
-    actor: `${caller.operator.code}/certificat ${caller.certificateId}`, at: now,
+    actor: callerActorName(caller), at: now,
     conditions: { offers: caller.profile.offers, parisDate: parisDate(now), formOffer: input.formOffer }
   });
   const refusal = filingRefusal(caller, input, target, now);
@@ -96,7 +96,7 @@ export async function applyEvent(tx: TicketTransaction, event: TicketEvent, acto
 }
 
 function operatorActor(caller: Caller): Actor {
-  return { kind: 'operator', name: `${caller.operator.code}/certificat ${caller.certificateId}` };
+  return { kind: 'operator', name: callerActorName(caller) };
 }
 
 /** A change by the operator on its own visible ticket, in one transaction. */
