@@ -21,6 +21,11 @@ import { createAppointmentStore } from './store/appointment-store.js';
 import { prestationV1 } from './services/prestation/v1/prestation-v1.js';
 import { signalisationV1 } from './services/signalisation/v1/signalisation-v1.js';
 import { signalisationV2 } from './services/signalisation/v2/signalisation-v2.js';
+import { testV1 } from './services/test/v1/test-v1.js';
+import { loadTestCatalogue } from './catalog/test-catalogue-loader.js';
+import type { TestCatalogue } from './domain/line-test-catalogue.js';
+import { checkFilingTests } from './domain/line-tests.js';
+import { createLineTestStore } from './store/line-test-store.js';
 import { startLoadAccounting, type LoadAccounting } from './store/load/load-accounting.js';
 import { createGoLiveGate, createGoLiveRecorder } from './store/golive-store.js';
 import { createMaintenanceSchedule, type MaintenanceSchedule } from './store/maintenance-store.js';
@@ -59,6 +64,8 @@ export interface AppDeps {
   readonly contracts?: ContractSet;
   /** Defaults to the form catalogue in config.rootDir (catalog/). */
   readonly catalog?: Catalog;
+  /** Defaults to the tests catalogue in config.rootDir (catalog/tests/). */
+  readonly testCatalogue?: TestCatalogue;
   /** Adapters for contracts beyond the built-in ones (a contracts set given in `contracts`). */
   readonly extraAdapters?: readonly ServiceAdapter[];
 }
@@ -68,7 +75,17 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const contracts = deps.contracts ?? loadContracts(config.rootDir, formSchemaImports(catalog));
   const services = createServiceRepository(deps.pool);
   const authenticator = createCertificateAuthenticator(deps.pool, config.authCacheTtlMs);
-  const signalisation = { tickets: createTicketStore(deps.pool), services, catalog };
+  const testCatalogue = deps.testCatalogue ?? loadTestCatalogue(config.rootDir);
+  const lineTests = createLineTestStore(deps.pool);
+  const signalisation = {
+    tickets: createTicketStore(deps.pool), services, catalog,
+    // S5: a test before filing where the offer requires it, and a form's testPrealable naming a real, recent result.
+    filingTests: {
+      check: (caller: Parameters<typeof checkFilingTests>[2], serviceId: string, priorTest: string | null, now: Date) =>
+        checkFilingTests(lineTests, testCatalogue, caller, serviceId, priorTest, now),
+      link: (ticketId: string, operatorId: string, reference: string) => lineTests.linkTicket(ticketId, operatorId, reference)
+    }
+  };
   const clock = deps.clock ?? systemClock;
   const appointments = createAppointmentStore(deps.pool);
   const maintenance = await createMaintenanceSchedule(deps.pool, config.nightlyWindow, clock.now());
@@ -87,6 +104,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       }),
       rendezvousV1(appointments),
       planChargeSavV1({ appointments, oiSiren: config.oiSiren, callerSiren: async (caller) => (await findOperator(deps.pool, caller.operator.code)).siren }),
+      testV1({
+        store: lineTests, catalogue: testCatalogue,
+        openEvents: (operatorId, serviceId) => visibleNetworkEvents(deps.pool, operatorId, { impactedService: serviceId }, 100)
+      }),
       ...(deps.extraAdapters ?? [])],
     authenticator,
     clock,

@@ -19,6 +19,7 @@ import { scheduleNightlyJobs } from './jobs/nightly-jobs.js';
 import { startSandboxBackOffice } from './jobs/sandbox-back-office.js';
 import { parisDate } from './domain/calendar.js';
 import { loadSandboxData } from './store/sandbox-data.js';
+import { startLineTestWorker } from './jobs/line-test-setup.js';
 import { startNotificationWorker } from './jobs/notification-setup.js';
 import { createLogger } from './logger.js';
 import { certificateFacts, type CertificateFacts } from './pki/certificate-authority.js';
@@ -85,9 +86,11 @@ async function main(): Promise<void> {
     devPki: pki ? { cert: pki.gatewayClient.cert, key: pki.gatewayClient.key, ca: pki.caCert } : null,
     onIdleError: (e) => { if (!stopping) log.warn({ err: e.message }, 'idle notification database connection lost'); }
   });
+  // Line tests run off the request path, on the PostgreSQL queue shared by every instance (issue 17).
+  const lineTests = startLineTestWorker(config.lineTests, { pool, clock: systemClock, logger: log });
   // The OI's nightly jobs run inside the nightly window (M1), on one instance per night.
   const nightly = scheduleNightlyJobs(pool, systemClock, config.nightlyWindow,
-    (r) => log.info({ night: r.night, archived: r.archived, purgedAttempts: r.purgedAttempts }, 'nightly jobs done'),
+    (r) => log.info({ night: r.night, archived: r.archived, purgedAttempts: r.purgedAttempts, purgedLineTests: r.purgedLineTests }, 'nightly jobs done'),
     (e) => log.error({ err: e.message }, 'nightly jobs failed'));
   // The simulated after-sales back office moves sandbox tickets along their scenario (integration only).
   const backOffice = config.env === 'integration'
@@ -159,6 +162,8 @@ async function main(): Promise<void> {
     await app.close();
     // Deliveries in flight finish (each is bounded by ESAV_NOTIFY_TIMEOUT_MS); unfinished ones are retried by any instance.
     await notifier?.stop(5000);
+    // Tests in flight finish (each bounded by its timeout); a claim left behind is taken over when its lease ends.
+    await lineTests.stop();
     await internal?.close();
     await ops.close();
     await pool.end();

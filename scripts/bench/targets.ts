@@ -28,9 +28,14 @@ const envelope = (body: string): string =>
 const stateRead = (reference: string): string =>
   envelope(`<s:ConsultationEtatRequete xmlns:s="${SIG}"><s:referenceSignalisation>${reference}</s:referenceSignalisation></s:ConsultationEtatRequete>`);
 
-/** The FTTH v2 form of the catalogue's nominal example: what an operator's system files. */
+/**
+ * The FTTH v2 form of the catalogue's complete example: what an operator's system files. Its testPrealable names no
+ * test of the bench's database, and a filing's prior test is checked since issue 17: the bench files the same form
+ * with a fault that needs no prior test (a loss of signal), and without that one field.
+ */
 const FTTH_FORM = readFileSync(path.join(ROOT, 'catalog', 'forms', 'ftth', 'v2', 'examples', 'valid-complet.xml'), 'utf8')
-  .replace(/<\?xml[^>]*\?>/, '').replace(/<!--[\s\S]*?-->/g, '').trim();
+  .replace(/<\?xml[^>]*\?>/, '').replace(/<!--[\s\S]*?-->/g, '').replace(/\s*<testPrealable>[^<]*<\/testPrealable>/, '')
+  .replace('<typeDefaut>AFFAIBLISSEMENT</typeDefaut>', '<typeDefaut>PERTE_SIGNAL</typeDefaut>').trim();
 
 const filing = (operatorReference: string): string =>
   envelope(`<s:DepotSignalisationRequete xmlns:s="${SIG}"><s:identifiantPrestation>FTTH-21-0000001</s:identifiantPrestation>`

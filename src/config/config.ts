@@ -62,6 +62,7 @@ export interface Config {
   readonly keepAliveTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly notifications: NotificationConfig;
+  readonly lineTests: LineTestConfig;
   /** On SIGTERM, how long readiness is false before the listener closes (load balancers take the instance out). */
   readonly drainDelayMs: number;
   /** Overload: event-loop delay, and calls waiting for a database connection, above which calls are turned away. */
@@ -77,6 +78,21 @@ export interface Config {
   readonly requireGoLive: boolean;
   /** Integration mode: the simulated after-sales back office moves sandbox tickets one step after this delay. */
   readonly sandboxStepMs: number;
+}
+
+/** The line-test worker (src/jobs/line-test-worker.ts, issue 17). */
+export interface LineTestConfig {
+  /** JSON file of the driver routing (which element is served by the simulated network, which by SNMP); null: all simulated. */
+  readonly driversFile: string | null;
+  readonly pollMs: number;
+  /** Tests in flight per gateway instance. */
+  readonly concurrency: number;
+  /** Tests in flight per network element across every instance. */
+  readonly capPerElement: number;
+  /** The wait before attempt n+1 is n times this. */
+  readonly retryDelayMs: number;
+  /** A claim's lease is the test's timeout plus this; then another instance takes the test over. */
+  readonly leaseGraceMs: number;
 }
 
 /** The operators' web portal (e-SAV en ligne, DOMAIN.md A1). */
@@ -289,6 +305,14 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
     }),
     drainDelayMs: int('ESAV_DRAIN_DELAY_MS', environment === 'development' ? 0 : 2000, 0, 60000),
     notifications,
+    lineTests: Object.freeze({
+      driversFile: file('ESAV_LINE_TEST_DRIVERS') ?? null,
+      pollMs: int('ESAV_LINE_TEST_POLL_MS', 500, 10, 600_000),
+      concurrency: int('ESAV_LINE_TEST_CONCURRENCY', 32, 1, 1024),
+      capPerElement: int('ESAV_LINE_TEST_CAP_PER_ELEMENT', 8, 1, 1024),
+      retryDelayMs: int('ESAV_LINE_TEST_RETRY_DELAY_MS', 5000, 0, 3_600_000),
+      leaseGraceMs: int('ESAV_LINE_TEST_LEASE_GRACE_MS', 10_000, 100, 3_600_000)
+    }),
     requireGoLive: environment === 'production' || goLiveAsked,
     sandboxStepMs: int('ESAV_SANDBOX_STEP_MS', 2000, 10, 3_600_000)
   };

@@ -29,7 +29,10 @@ export const CATEGORY_RULES: readonly { readonly pattern: string; readonly categ
   { pattern: 'signalisation.consultationEtat', category: 'STATE' },
   { pattern: 'signalisation.consultationDetail', category: 'STATE' },
   { pattern: 'signalisation.rechercheSignalisations', category: 'HISTORY' },
-  { pattern: 'test.*', category: 'LINE_TEST' },
+  // A launch is admitted under the LINE_TEST limits (L2); it is counted in the volumetry when its test returns a
+  // result (L1: "a test that returned a result", src/store/line-test-queue.ts), not when launched.
+  { pattern: 'test.lancementTest', category: 'LINE_TEST' },
+  { pattern: 'test.*', category: 'OTHER' },
   { pattern: 'travaux.*', category: 'WORKS_INFO' },
   { pattern: 'info-travaux*.*', category: 'WORKS_INFO' },
   { pattern: '*.infoTravaux*', category: 'WORKS_INFO' },
@@ -55,6 +58,9 @@ export function categoryOf(service: string, operation: string): CallCategory {
   }
   return category;
 }
+
+/** L1: the categories counted by their outcome elsewhere, not by the call (a line test: when it returns a result). */
+export const COUNTED_ON_RESULT: ReadonlySet<CallCategory> = new Set<CallCategory>(['LINE_TEST']);
 
 export const isLimitScope = (v: string): v is LimitScope => (LIMIT_SCOPES as readonly string[]).includes(v);
 

@@ -36,6 +36,18 @@ export interface OiTicketPorts {
   archiveClosures(closedBefore: Date, actor: Actor, at: Date): Promise<ArchiveOutcome>;
   /** The network events (TP, DERCO) each ticket was filed inside (issue 15 part 5), by ticket id; absent: none. */
   networkEventsOf(ticketIds: readonly string[]): Promise<ReadonlyMap<string, readonly string[]>>;
+  /** The line test the ticket's filing relied on (S5, issue 17), or null. */
+  lineTestOf(ticketId: string): Promise<TicketLineTest | null>;
+}
+
+/** The line test a filing relied on, as the OI's view of the ticket shows it (its outcome while the test is kept, 90 days). */
+export interface TicketLineTest {
+  readonly reference: string;
+  readonly testCode: string | null;
+  readonly state: string | null;
+  readonly diagnosis: string | null;
+  readonly finishedAt: Date | null;
+  readonly failureReason: string | null;
 }
 
 /** A ticket as the OI sees it: with the planned works and incidents it was filed inside. */
@@ -53,7 +65,7 @@ export interface TicketPage {
   readonly pages: number;
 }
 
-export type TicketWithHistory = OiTicket & { readonly transitions: TransitionRecord[]; readonly comments: CommentRecord[] };
+export type TicketWithHistory = OiTicket & { readonly transitions: TransitionRecord[]; readonly comments: CommentRecord[]; readonly lineTest: TicketLineTest | null };
 
 export interface MoveRequest { readonly event: unknown; readonly reason?: unknown; readonly awaiting?: unknown }
 export interface Move { readonly event: TicketEvent; readonly reason: string | null; readonly freezeReason: FreezeReason | null }
@@ -175,7 +187,7 @@ export function oiTicketActions(ports: OiTicketPorts, policy: LifecyclePolicy = 
       const t = TICKET_REFERENCE.test(reference) ? await tickets.find(null, reference) : null;
       if (t === null) throw notFound(reference);
       const events = await ports.networkEventsOf([t.id]);
-      return { ...t, networkEvents: events.get(t.id) ?? [], ...(await tickets.history(t.id)) };
+      return { ...t, networkEvents: events.get(t.id) ?? [], ...(await tickets.history(t.id)), lineTest: await ports.lineTestOf(t.id) };
     },
 
     async move(reference, request, actor, now) {

@@ -72,3 +72,31 @@ export function nextSandboxStep(scenario: SandboxScenario, t: SandboxTicketFacts
       return null; // GELE, VALIDE: the operator's turn; EN_REJET, ANNULE, CLOS_TABLEAU_DE_BORD: over
   }
 }
+
+/**
+ * Line-test scenarios of the sandbox (issue 17): services of the activated offer, SBX-FTTHA-TEST-<scenario>-<operator>,
+ * each on a prise of the sandbox's own network whose element carries a fixed state of the simulated network, so that
+ * an operator sees every outcome of a test without asking the OI:
+ *   SAIN            a sound line: every test TERMINE, AUCUN_DEFAUT
+ *   COUPURE_PBO     the fibre is cut at 340 m, on its PBO (reflectometry: PBO; every line of that PBO shows it)
+ *   ONT_HORS_LIGNE  the customer's ONT lost its power (ONT state: CLIENT)
+ *   NIVEAU_BAS      9 dB more loss at the prise (optical levels under their thresholds: PTO)
+ *   SANS_REPONSE    the element does not answer: retried, then ECHEC with the reason
+ */
+export const SANDBOX_LINE_SCENARIOS = ['SAIN', 'COUPURE_PBO', 'ONT_HORS_LIGNE', 'NIVEAU_BAS', 'SANS_REPONSE'] as const;
+export type SandboxLineScenario = (typeof SANDBOX_LINE_SCENARIOS)[number];
+
+/** The state each scenario's element carries: on its PBO or its prise (null: none). */
+export const SANDBOX_LINE_STATES: Readonly<Record<SandboxLineScenario, { readonly on: 'PBO' | 'PTO'; readonly fault: string; readonly value: number | null } | null>> = Object.freeze({
+  SAIN: null,
+  COUPURE_PBO: { on: 'PBO', fault: 'COUPURE', value: 340 },
+  ONT_HORS_LIGNE: { on: 'PTO', fault: 'HORS_LIGNE', value: null },
+  NIVEAU_BAS: { on: 'PTO', fault: 'NIVEAU_BAS', value: 9 },
+  SANS_REPONSE: { on: 'PTO', fault: 'SANS_REPONSE', value: null }
+});
+
+/** The service id of a line-test scenario for an operator; null if too long for the XSD pattern. */
+export function sandboxLineServiceId(scenario: SandboxLineScenario, operator: string): string | null {
+  const id = `SBX-FTTHA-TEST-${scenario.replace(/_/g, '-')}-${operator}`;
+  return /^[A-Z0-9][A-Z0-9-]{3,39}$/.test(id) ? id : null;
+}

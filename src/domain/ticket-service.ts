@@ -40,8 +40,8 @@ export function filingRefusal(caller: Caller, input: FilingInput, target: Filing
   if (parisDate(now) < target.filingOpensOn) {
     return new EsavError('ESAV_OFFER_NOT_OPEN', { params: { offer: target.offerCode, opensOn: target.filingOpensOn } });
   }
-  if (input.formOffer !== target.offerCode) {
-    return new EsavError('ESAV_FORM_OFFER_MISMATCH', { params: { serviceId: input.serviceId, offer: target.offerCode, form: `formulaire de l'offre ${target.offerCode}`, given: `${input.formId} v${input.formVersion}` } });
+  if (input.formOffer !== target.formsOf) {
+    return new EsavError('ESAV_FORM_OFFER_MISMATCH', { params: { serviceId: input.serviceId, offer: target.offerCode, form: `formulaire de l'offre ${target.formsOf}`, given: `${input.formId} v${input.formVersion}` } });
   }
   return null;
 }

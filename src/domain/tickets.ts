@@ -78,6 +78,8 @@ export interface FilingTarget {
   readonly servicePk: string;
   readonly serviceId: string;
   readonly offerCode: string;
+  /** The offer whose forms its tickets use: its own, or another's (the activated FTTH offer files with FTTH's form). */
+  readonly formsOf: string;
   readonly filingOpensOn: string;
   readonly state: 'active' | 'terminated' | 'archived';
 }

@@ -53,6 +53,10 @@ export const internalCodes = Object.freeze({
   ESAV_FAULT_PARAM_MISSING: internal({
     raisedBy: 'transport', description: 'a fault message was rendered without one of its parameters (logged; the wire got a neutral text)'
   }),
+  ESAV_ELEMENT_NO_ANSWER: internal({
+    raisedBy: 'jobs', description: 'a network element did not answer a line test in time (retried, then the test is ECHEC with this reason)'
+  }),
+  ESAV_ELEMENT_ERROR: internal({ raisedBy: 'jobs', description: 'a network element answered a line test with an error (the test is ECHEC with this reason, not retried)' }),
   ESAV_INVARIANT: internal({ raisedBy: 'any', description: 'an internal invariant broke (the message says which): a defect of the gateway' }),
   ESAV_DATA_DIR_IN_USE: internal({
     raisedBy: 'store', description: 'a gateway already runs on this data directory (embedded PostgreSQL): a second start is refused, touching nothing'

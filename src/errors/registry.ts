@@ -215,6 +215,27 @@ export const errorRegistry = Object.freeze({
     wireCode: 'DELAI_RDV_DEPASSE', role: 'Client', httpStatus: 400, phase: 'invoke',
     message: "{action} du rendez-vous {reference} n'est plus possible depuis le {deadline} (heure de Paris) : {hours} heure(s) avant le début du créneau."
   }),
+  // Line tests (issue 17, DOMAIN.md S5).
+  ESAV_LINE_TEST_NOT_OFFERED: def({
+    wireCode: 'TEST_NON_DISPONIBLE', role: 'Client', httpStatus: 400, phase: 'invoke',
+    message: "Le test {test} n'est pas proposé sur la prestation {serviceId} (offre {offer}). Tests disponibles : {offered}."
+  }),
+  ESAV_LINE_TEST_PARAMETER: def({
+    wireCode: 'PARAMETRE_TEST_INVALIDE', role: 'Client', httpStatus: 400, phase: 'invoke',
+    message: 'Paramètre du test {test} incorrect : {message}.'
+  }),
+  ESAV_LINE_TEST_ACTION_LIMIT: def({
+    wireCode: 'ACTION_LIMITEE', role: 'Client', httpStatus: 429, phase: 'invoke',
+    message: "L'action {test} est limitée à {limit} par heure sur la prestation {serviceId} : réessayez dans {retryAfter} secondes."
+  }),
+  ESAV_LINE_TEST_REQUIRED: def({
+    wireCode: 'TEST_PREALABLE_REQUIS', role: 'Client', httpStatus: 400, phase: 'invoke',
+    message: "L'offre {offer} exige, avant le dépôt d'une signalisation sur {serviceId}, un test {tests} TERMINE de moins de {delay}. Lancez-le (service test, lancementTest), puis déposez."
+  }),
+  ESAV_LINE_TEST_PRIOR_INVALID: def({
+    wireCode: 'TEST_PREALABLE_INVALIDE', role: 'Client', httpStatus: 400, phase: 'invoke',
+    message: 'Le test préalable {reference} ne peut pas être retenu : {why}.'
+  }),
   ESAV_MAINTENANCE: def({
     wireCode: 'SERVICE_EN_MAINTENANCE', role: 'Server', httpStatus: 503, phase: 'receive',
     message: "Le service est interrompu pour {reason} jusqu'à {until} (heure de Paris). Réessayez après cette heure."

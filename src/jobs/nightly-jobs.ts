@@ -8,6 +8,7 @@ import type { Clock } from '../domain/clock.js';
 import { activeWindow, type NightlyWindow } from '../domain/maintenance.js';
 import { oiTicketActions } from '../domain/oi-ticket-actions.js';
 import { count, run, session, type Pool } from '../store/database.js';
+import { purgeExpiredLineTests } from '../store/line-test-queue.js';
 import { purgeClosedNetworkEvents } from '../store/network-event-store.js';
 import { createOiTicketPorts } from '../store/oi-ticket-store.js';
 import { advisoryUnlock, nightlyRunOf, purgeNotificationAttempts, recordNightlyRun, tryAdvisoryLock } from '../store/queries/jobs.js';
@@ -20,6 +21,8 @@ export interface NightlyReport {
   readonly night: string; readonly archived: number; readonly purgedAttempts: number;
   /** Planned works and incidents closed more than 8 days ago (issue 15 part 2). */
   readonly purgedNetworkEvents: number;
+  /** Line tests launched more than 90 days ago, with their results (issue 17). */
+  readonly purgedLineTests: number;
 }
 
 /** Runs the night's jobs if `now` is inside the nightly window and they have not run for this night; else null. */
@@ -37,7 +40,8 @@ export async function runNightlyJobs(pool: Pool, now: Date, window: NightlyWindo
       const { archived } = await oiTicketActions(createOiTicketPorts(pool)).archiveDue('travaux de nuit', now);
       const purged = await count(client, purgeNotificationAttempts(now, ATTEMPT_RETENTION_DAYS));
       const purgedNetworkEvents = await purgeClosedNetworkEvents(client, now);
-      const report: NightlyReport = { night, archived, purgedAttempts: purged, purgedNetworkEvents };
+      const purgedLineTests = await purgeExpiredLineTests(client, now);
+      const report: NightlyReport = { night, archived, purgedAttempts: purged, purgedNetworkEvents, purgedLineTests };
       await run(client, recordNightlyRun(night, now, report));
       return report;
     } finally {

@@ -7,7 +7,7 @@ import type { CertificateFacts } from '../domain/identity.js';
 import { insertCertificate } from './queries/certificates.js';
 import { operatorIdByCode } from './queries/operators.js';
 import {
-  fullProfileIdOf, insertDemoOperator, insertDemoService, insertFullProfileIfMissing, insertGtr, insertOffer, insertServiceEnd
+  fullProfileIdOf, insertDemoOperator, setFormOffer, insertDemoService, insertFullProfileIfMissing, insertGtr, insertOffer, insertServiceEnd
 } from './queries/seed-data.js';
 import { run, transaction, type Pool } from './database.js';
 import { demoNetwork, demoTownServices } from './demo-network.js';
@@ -27,8 +27,12 @@ interface DemoService {
 const OFFERS = [
   ['FTTH', 'Accès FTTH mutualisé (ligne d’abonné)', '2026-01-05', false, false],
   ['FTTE', 'Fibre entreprise passive avec GTR (FTTE)', '2026-02-02', false, true],
-  ['LFO', 'Lien fibre optique dédié (point à point)', '2026-03-02', false, true]
+  ['LFO', 'Lien fibre optique dédié (point à point)', '2026-03-02', false, true],
+  // Issue 17: the activated FTTH offer (the OI runs the OLT and the ONT): every line test, one required before filing.
+  ['FTTHA', 'Accès FTTH activé (OLT et ONT opérés par l’OI)', '2026-01-05', true, false]
 ] as const;
+/** Offers whose tickets are filed with another offer's form. */
+const FORM_OFFERS = [['FTTHA', 'FTTH']] as const;
 
 const OPERATORS = [
   ['OPA', 'Opérateur A Télécom', '552100554', '55210055400013', 'ESAV-2026-0001', 'Dijon'],
@@ -83,6 +87,19 @@ export const DEMO_SERVICES: readonly DemoService[] = [
     a: PM_BESANCON,
     z: { label: 'PTO du client final', num: '5', street: 'Grande Rue', postcode: '25000', city: 'Besançon', insee: '25056', pbo: '25056-PBO-0007-031', pto: 'FI-2505-6000-0002' }
   },
+  // Activated FTTH lines (issue 17): two of OPA behind the same PBO (a cut on it shows on both), one of OPB.
+  {
+    id: 'FTTHA-21-0000301', operator: 'OPA', offer: 'FTTHA', state: 'active', since: '2026-09-01', info: null, a: PM_DIJON,
+    z: { label: 'PTO du client final', num: '4', street: 'rue de la Préfecture', postcode: '21000', city: 'Dijon', insee: '21231', pbo: '21231-PBO-0042-001', pto: 'FI-2123-1001-0002' }
+  },
+  {
+    id: 'FTTHA-21-0000302', operator: 'OPA', offer: 'FTTHA', state: 'active', since: '2026-09-01', info: null, a: PM_DIJON,
+    z: { label: 'PTO du client final', num: '6', street: 'rue de la Préfecture', postcode: '21000', city: 'Dijon', insee: '21231', pbo: '21231-PBO-0042-001', pto: 'FI-2123-1001-0003' }
+  },
+  {
+    id: 'FTTHA-25-0000303', operator: 'OPB', offer: 'FTTHA', state: 'active', since: '2026-09-01', info: null, a: PM_BESANCON,
+    z: { label: 'PTO du client final', num: '7', street: 'rue de Vesoul', postcode: '25000', city: 'Besançon', insee: '25056', pbo: '25056-PBO-0007-031', pto: 'FI-2505-6001-0002' }
+  },
   {
     id: 'FTTE-25-0000102', operator: 'OPB', offer: 'FTTE', state: 'active', since: '2026-06-01', info: 'Clinique, contact sécurité 24/24',
     a: { label: 'NRO Besançon Centre', num: '9', street: 'rue Proudhon', postcode: '25000', city: 'Besançon', insee: '25056', pm: '25056-NRO-02' },
@@ -103,6 +120,7 @@ export async function loadDemoData(pool: Pool, certificates: Readonly<Record<str
     for (const [code, label, opens, testFirst, online] of OFFERS) {
       await run(client, insertOffer(code, label, opens, testFirst, online));
     }
+    for (const [offer, form] of FORM_OFFERS) await run(client, setFormOffer(offer, form));
     const ids = new Map<string, string>();
     const profiles = new Map<string, string>();
     for (const [code, name, siren, siret, contract, city] of OPERATORS) {

@@ -4,10 +4,15 @@
  * ids such as SBX-FTTH-NOMINAL-OPA, and the filing of every offer open. Idempotent: run at start and again by the
  * back office, so that an operator registered later gets its sandbox services without a restart.
  */
-import { SANDBOX_SCENARIOS, sandboxServiceId, type SandboxScenario } from '../domain/sandbox-scenarios.js';
-import { run, transaction, type Pool } from './database.js';
+import type { InventoryElement } from '../domain/network-inventory.js';
 import {
-  insertGtr, insertSandboxEnds, insertSandboxService, offerCodes, openFilingBy, openSandboxTicketReferences, operatorCodes
+  SANDBOX_LINE_SCENARIOS, SANDBOX_LINE_STATES, SANDBOX_SCENARIOS, sandboxLineServiceId, sandboxServiceId, type SandboxScenario
+} from '../domain/sandbox-scenarios.js';
+import { run, transaction, type Transaction, type Pool } from './database.js';
+import { writeInventory } from './network-inventory-store.js';
+import {
+  insertGtr, insertSandboxElementState, insertSandboxEnds, insertSandboxLineEnds, insertSandboxService, offerCodes, openFilingBy,
+  openSandboxTicketReferences, operatorCodes
 } from './queries/seed-data.js';
 
 const GUARANTEES: Readonly<Record<string, { hours: number; range: 'HO' | 'HNO'; label: string }>> = {
@@ -50,8 +55,48 @@ export async function loadSandboxData(pool: Pool, today: string): Promise<Sandbo
         }
       }
     }
+    if (offers.includes(LINE_TEST_OFFER)) created += await loadSandboxLineTests(client, operators, skipped);
     return { created, skipped };
   });
+}
+
+const LINE_TEST_OFFER = 'FTTHA';
+const SANDBOX_PM = 'SBX-PM-TESTS';
+/** Fixed, so that a second load finds nothing to update in the sandbox's network. */
+const SANDBOX_INVENTORY_AT = new Date('2026-01-05T00:00:00Z');
+const pboOf = (scenario: string): string => `SBX-PBO-TESTS-${scenario}`;
+const ptoOf = (scenario: string, operator: string): string => `SBX-PTO-${scenario}-${operator}`;
+
+/**
+ * The line-test scenarios (src/domain/sandbox-scenarios.ts): a PM of the sandbox, one PBO per scenario, one prise
+ * per scenario and operator with the scenario's service on it, and the scenario's state on its element.
+ */
+async function loadSandboxLineTests(client: Transaction, operators: readonly { id: string; code: string }[], skipped: string[]): Promise<number> {
+  const el = (e: Pick<InventoryElement, 'kind' | 'ref' | 'pmRef'> & Partial<InventoryElement>): InventoryElement =>
+    ({ line: 0, pmtRef: null, pboRef: null, buildingId: null, label: null, inseeCode: '21231', ...e });
+  const elements: InventoryElement[] = [el({ kind: 'PM', ref: SANDBOX_PM, pmRef: null, label: 'PM des tests de ligne du bac à sable' })];
+  let created = 0;
+  for (const scenario of SANDBOX_LINE_SCENARIOS) {
+    elements.push(el({ kind: 'PBO', ref: pboOf(scenario), pmRef: SANDBOX_PM }));
+    for (const op of operators) {
+      const id = sandboxLineServiceId(scenario, op.code);
+      if (id === null) { skipped.push(`${LINE_TEST_OFFER}/TEST_${scenario}/${op.code}`); continue; }
+      elements.push(el({ kind: 'PTO', ref: ptoOf(scenario, op.code), pmRef: SANDBOX_PM, pboRef: pboOf(scenario), buildingId: `SBX-IMB-${scenario}` }));
+      const rows = await run<{ id: string }>(client, insertSandboxService(id, op.id, LINE_TEST_OFFER, `Bac à sable, scénario de test de ligne ${scenario}`));
+      if (rows.length === 0) continue;
+      created++;
+      await run(client, insertSandboxLineEnds(rows[0]!.id, op.id, SANDBOX_PM, pboOf(scenario), ptoOf(scenario, op.code)));
+    }
+  }
+  // The services first: writing the network attaches them to their prises.
+  await writeInventory(client, elements, SANDBOX_INVENTORY_AT);
+  for (const scenario of SANDBOX_LINE_SCENARIOS) {
+    const state = SANDBOX_LINE_STATES[scenario];
+    if (!state) continue;
+    const refs = state.on === 'PBO' ? [pboOf(scenario)] : operators.map((op) => ptoOf(scenario, op.code));
+    for (const ref of refs) await run(client, insertSandboxElementState(ref, state.fault, state.value));
+  }
+  return created;
 }
 
 /** The references of the sandbox tickets the back office may still move (not in a terminal state). */

@@ -69,7 +69,7 @@ type StateRow = Pick<Row, 'reference' | 'state' | 'state_changed_at' | 'closed_a
 
 /** One answer of the filing statement: the service it read (target_*) and the ticket it wrote, if any. */
 type FilingRow = { [K in keyof Row]: Row[K] | null } & {
-  i: string; target_pk: string | null; target_service_id: string | null; target_offer: string | null; target_opens: string | null;
+  i: string; target_pk: string | null; target_service_id: string | null; target_offer: string | null; target_forms_of: string | null; target_opens: string | null;
   target_state: FilingTarget['state'] | null; admissible: boolean;
 };
 
@@ -87,7 +87,7 @@ async function fileMany(pool: Pool, ts: readonly NewTicket[]): Promise<Filed[]> 
   const rows = await run<FilingRow>(pool, fileTickets(ts));
   return rows.map((r) => ({
     target: r.target_pk === null ? null : {
-      servicePk: String(r.target_pk), serviceId: r.target_service_id!, offerCode: r.target_offer!, filingOpensOn: r.target_opens!, state: r.target_state!
+      servicePk: String(r.target_pk), serviceId: r.target_service_id!, offerCode: r.target_offer!, formsOf: r.target_forms_of!, filingOpensOn: r.target_opens!, state: r.target_state!
     },
     admissible: r.admissible,
     row: r.id === null ? null : r as Row

@@ -67,8 +67,16 @@ const COMMENT_SCHEMA = named('Comment', {
 });
 
 const TICKET_WITH_HISTORY = named('TicketWithHistory', {
-  type: 'object', required: [...Object.keys(TICKET_PROPERTIES), 'transitions', 'comments'],
-  properties: { ...TICKET_PROPERTIES, transitions: { type: 'array', items: TRANSITION_SCHEMA }, comments: { type: 'array', items: COMMENT_SCHEMA } }
+  type: 'object', required: [...Object.keys(TICKET_PROPERTIES), 'transitions', 'comments', 'lineTest'],
+  properties: {
+    ...TICKET_PROPERTIES, transitions: { type: 'array', items: TRANSITION_SCHEMA }, comments: { type: 'array', items: COMMENT_SCHEMA },
+    lineTest: nullable({
+      type: 'object', required: ['reference', 'testCode', 'state', 'diagnosis', 'finishedAt', 'failureReason'],
+      description: 'The line test the filing relied on (issue 17: the offer\'s prerequisite or the form\'s testPrealable); its outcome is null once the test is purged (90 days).',
+      properties: { reference: { type: 'string', examples: ['TST-20261202-000042'] }, testCode: nullable(text), state: nullable(text), diagnosis: nullable(text),
+        finishedAt: nullable(instant), failureReason: nullable(text) }
+    })
+  }
 });
 
 const TICKET_PAGE = named('TicketPage', {

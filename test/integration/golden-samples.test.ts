@@ -5,7 +5,7 @@
  * SIG-YYYY-NNNNNNN start at 1 in every sample) and a fixed clock, at meta.json's "at" (ISO instant; DEFAULT_AT when
  * absent): version notices (AvisVersion), form versions accepted and every date answered are those of that instant,
  * whatever the day the suite runs. meta.json's "setup" creates, in order, the state the sample needs:
- *  - { "request": "setup-1.xml", "version"?: N, "client"?: "opa"|"opb", "at"?: ISO, "status"?: 200 } POSTs a file
+ *  - { "request": "setup-1.xml", "service"?: name, "version"?: N, "client"?: "opa"|"opb", "at"?: ISO, "status"?: 200 } POSTs a file
  *    of the sample's folder to the same service (version N when given), as the sample's client unless told, and
  *    fails the sample unless the answer has that status;
  *  - { "oi": "accept"|"reject"|"start"|"freeze"|"unfreeze"|"close"|"notify-closure"|…, "reason"?, "freezeReason"?,
@@ -15,6 +15,8 @@
  *  - { "network": "TP"|"DERCO", "equipmentKind": "PM"|"PMT"|"PBO"|"LIENPMPBO", "equipment": ref, "nature"?, "start"?,
  *    "end"?, "curative"?, "interventionRequired"?, "comments"?, "contact"?, "at"? } declares a planned work or an
  *    incident on the OI's side (declareNetworkEvent), its impacts computed from the demo network.
+ *  - { "elementState": ref, "fault": "COUPURE"|…, "value"?: n } gives an element of the simulated network a state;
+ *    { "lineTests": "run" } runs the line-test worker once at the step's instant (every due test to its outcome).
  * meta.json's "env" configures the sample's gateway beyond the test defaults (e.g. ESAV_NIGHTLY_WINDOW_MINUTES).
  * A step's "at" defaults to the sample's. Two things still vary between runs and are normalised on both sides: the
  * request id (__REQUEST_ID__) and the gateway's own URL, which has the test's port (__BASE_URL__, e.g. in
@@ -33,6 +35,9 @@ import { oiComment, oiEvent } from '../../src/domain/ticket-service.js';
 import type { EquipmentKind, EventCategory, InterventionNature } from '../../src/domain/network-event.js';
 import { declareNetworkEvent } from '../../src/store/network-event-store.js';
 import { createTicketStore } from '../../src/store/ticket-store.js';
+import { ALL_SIMULATED, driverRouter } from '../../src/jobs/line-test-drivers/line-test-router.js';
+import { createLineTestWorker } from '../../src/jobs/line-test-worker.js';
+import { setElementState, type SimulatedFault } from '../../src/store/line-test-queue.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { call, textOf, type RawResponse } from '../support/soap-client.js';
 import { run } from '../../src/store/database.js';
@@ -48,6 +53,8 @@ type ClientName = 'opa' | 'opb' | 'unregistered';
 interface SetupRequest {
   readonly request: string;
   readonly version?: number;
+  /** Another service than the sample's (e.g. a line test launched before a filing); version 1 unless told. */
+  readonly service?: string;
   readonly client?: ClientName;
   readonly at?: string;
   readonly status?: number;
@@ -80,6 +87,11 @@ interface SetupNetworkEvent {
   readonly at?: string;
 }
 
+/** A state of the simulated network, or one pass of the line-test worker. */
+type SetupLineTests =
+  | { readonly elementState: string; readonly fault: SimulatedFault; readonly value?: number; readonly at?: string }
+  | { readonly lineTests: 'run'; readonly at?: string };
+
 interface SampleMeta {
   /** "outbound": a message the gateway sends (notifications), not a call it answers. */
   readonly direction?: 'outbound';
@@ -92,7 +104,7 @@ interface SampleMeta {
   readonly at?: string;
   /** Configuration of the sample's gateway beyond the test defaults (e.g. a nightly window). */
   readonly env?: Readonly<Record<string, string>>;
-  readonly setup?: ReadonlyArray<SetupRequest | SetupOi | SetupNetworkEvent>;
+  readonly setup?: ReadonlyArray<SetupRequest | SetupOi | SetupNetworkEvent | SetupLineTests>;
 }
 
 interface Sample {
@@ -171,10 +183,20 @@ async function setUp(gw: TestGateway, clock: ReturnType<typeof fixedClock>, samp
     const when = step.at ?? at;
     if ('request' in step) {
       clock.set(when);
-      const endpoint = step.version === undefined ? sample.endpoint : `/esav/${sample.service}/v${step.version}`;
+      const endpoint = step.service !== undefined ? `/esav/${step.service}/v${step.version ?? 1}`
+        : step.version === undefined ? sample.endpoint : `/esav/${sample.service}/v${step.version}`;
       const res = await post(gw, endpoint, readFileSync(path.join(sample.dir, step.request), 'utf8'), step.client ?? sample.meta.client);
       expect(res.status, `setup step ${i + 1} (${step.request}): ${res.body}`).to.equal(step.status ?? 200);
       lastReference = textOf(res.body, 'referenceSignalisation') ?? lastReference;
+      continue;
+    }
+    if ('elementState' in step || 'lineTests' in step) {
+      if ('elementState' in step) await setElementState(gw.pool, step.elementState, step.fault, step.value ?? null, 'agent.reseau', new Date(when));
+      else {
+        clock.set(when);
+        await createLineTestWorker({ pool: gw.pool, clock, drivers: driverRouter(gw.pool, ALL_SIMULATED), worker: 'samples', concurrency: 10,
+          capPerElement: 10, graceMs: 1000, retryDelayMs: 0, pollMs: 1000, onError: (e) => { throw e; } }).runOnce();
+      }
       continue;
     }
     if ('network' in step) {

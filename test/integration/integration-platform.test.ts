@@ -18,6 +18,12 @@ import { startGateway, type TestGateway } from '../support/gateway.js';
 import { call, consultation, PRESTATION_ACTION, textOf, type RawResponse } from '../support/soap-client.js';
 import { byReference, filing, formExample } from '../support/tickets.js';
 import { run } from '../../src/store/database.js';
+import { loadTestCatalogue } from '../../src/catalog/test-catalogue-loader.js';
+import { consultTest, launchTest } from '../../src/domain/line-tests.js';
+import { FULL_PROFILE } from '../../src/domain/profile.js';
+import { ALL_SIMULATED, driverRouter } from '../../src/jobs/line-test-drivers/line-test-router.js';
+import { createLineTestWorker } from '../../src/jobs/line-test-worker.js';
+import { createLineTestStore } from '../../src/store/line-test-store.js';
 
 describe('integration platform', () => {
   let db: TestDatabase;
@@ -49,10 +55,35 @@ describe('integration platform', () => {
   });
   after(async () => { await gw.close(); await db.drop(); });
 
+  it('has line-test scenarios on the activated offer, each outcome of a test on the simulated network (issue 17)', async () => {
+    const at = fixedClock('2026-12-02T10:00:00Z');
+    const store = createLineTestStore(db.pool);
+    const catalogue = loadTestCatalogue(process.cwd());
+    const [opa] = await run<{ id: string; code: string; name: string }>(db.pool, { text: "SELECT id::text, code, name FROM operator WHERE code = 'OPA'", values: [] });
+    const caller = { operator: opa!, certificateId: '1', profile: FULL_PROFILE };
+    const cases: Array<[string, string, string, string | null]> = [['SAIN', 'REFLECTOMETRIE', 'TERMINE', 'AUCUN_DEFAUT'],
+      ['COUPURE_PBO', 'REFLECTOMETRIE', 'TERMINE', 'PBO'], ['ONT_HORS_LIGNE', 'ETAT_ONT', 'TERMINE', 'CLIENT'], ['NIVEAU_BAS', 'PORT_PON_OLT', 'TERMINE', 'PTO'],
+      ['SANS_REPONSE', 'ETAT_ONT', 'ECHEC', null]];
+    const refs: string[] = [];
+    for (const [scenario, testCode] of cases) {
+      refs.push(await launchTest(store, catalogue, caller, { serviceId: `SBX-FTTHA-TEST-${scenario.replace(/_/g, '-')}-OPA`, testCode, parameters: new Map() }, at.now()));
+    }
+    await run(db.pool, { text: 'UPDATE line_test SET max_attempts = 1', values: [] });
+    await createLineTestWorker({ pool: db.pool, clock: at, drivers: driverRouter(db.pool, ALL_SIMULATED), worker: 'sandbox', concurrency: 10, capPerElement: 10,
+      graceMs: 1000, retryDelayMs: 0, pollMs: 1000, onError: (e) => { throw e; } }).runOnce();
+    for (const [i, [scenario, , state, diagnosis]] of cases.entries()) {
+      const t = await consultTest(store, caller, refs[i]!, at.now());
+      expect([t.state, t.diagnosis], scenario).to.deep.equal([state, diagnosis]);
+    }
+    expect((await loadSandboxData(db.pool, '2026-11-24')).created, 'loaded once').to.equal(0);
+  });
+
   it('has sandbox services for every operator, offer and scenario, and the offers open to filing', async () => {
     const rows = await run<{ service_id: string }>(db.pool, { text: `SELECT service_id FROM service WHERE service_id LIKE 'SBX-%' ORDER BY service_id`, values: [] });
     const ids = rows.map((r) => r.service_id);
-    expect(ids).to.have.length(2 * 3 * 5);
+    // Two operators, four offers (FTTH, FTTE, LFO and the activated FTTHA of issue 17), five ticket scenarios; and
+    // five line-test scenarios on the activated offer.
+    expect(ids).to.have.length(2 * 4 * 5 + 2 * 5);
     expect(ids).to.include.members(['SBX-FTTH-NOMINAL-OPA', 'SBX-FTTE-REJET-OPB', 'SBX-LFO-GEL-OPA', 'SBX-FTTH-CLOTURE-REFUSEE-OPA', 'SBX-FTTH-ANNULATION-OPB']);
     const r = await call(gw.url, { path: '/esav/prestation/v1', body: consultation('SBX-FTTE-GEL-OPA'), soapAction: `"${PRESTATION_ACTION}"`, client: gw.pki.opa, ca: gw.pki.ca });
     expect(r.status, r.body).to.equal(200);

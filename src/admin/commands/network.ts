@@ -13,6 +13,7 @@ import { findKnownElements, importInventory, viewElement } from '../../store/net
 import { stringOption, type Command, type CommandGroup } from '../command.js';
 import { csvRecords, decodeCsv } from '../csv-file.js';
 import { render } from '../output.js';
+import { elementStateCommands } from './network-element-states.js';
 import { networkEventCommands } from './network-events.js';
 
 /** Every this many lines read, the import says how far it is (a 100k-line file takes a few seconds). */
@@ -95,6 +96,6 @@ const showCommand: Command = {
 
 export const networkCommands: CommandGroup = {
   name: 'network',
-  summary: 'the network inventory (PM, PMT, PBO, PTO), its planned works (TP) and incidents (DERCO)',
-  commands: [importCommand, showCommand, ...networkEventCommands]
+  summary: 'the network inventory (PM, PMT, PBO, PTO), its planned works (TP) and incidents (DERCO), the simulated elements\' states',
+  commands: [importCommand, showCommand, ...networkEventCommands, ...elementStateCommands]
 };

@@ -79,7 +79,10 @@ export const ticketCommands: CommandGroup = {
         ctx.out([`${t.reference} (${t.operatorCode}, ref. ${t.operatorReference}) — ${t.state}${t.freezeReason ? ` (${t.freezeReason})` : ''}`,
           `service ${t.serviceId} (${t.offerCode}), form ${t.formId} v${t.formVersion}, accepted ${t.acceptedAt.toISOString()}`,
           ...(t.networkEvents.length ? [`filed inside: ${t.networkEvents.join(', ')} (see esav-admin network works|incidents show)`] : []),
-          ...t.formFields.map((f) => `  ${f.label}: ${f.value}`), 'transitions:',
+          ...t.formFields.map((f) => `  ${f.label}: ${f.value}`),
+          ...(t.lineTest ? [`line test relied on: ${t.lineTest.reference}${t.lineTest.state === null ? ' (purged after 90 days)'
+            : ` ${t.lineTest.testCode} ${t.lineTest.state}${t.lineTest.diagnosis ? `, diagnosis ${t.lineTest.diagnosis}` : ''}${t.lineTest.finishedAt ? ` at ${t.lineTest.finishedAt.toISOString()}` : ''}`}`] : []),
+          'transitions:',
           ...t.transitions.map((x) => `  ${x.at.toISOString()}  ${x.from ?? '∅'} → ${x.to}  ${x.actorKind}:${x.actor}`
             + (x.reason ? `  « ${x.reason} »` : '')),
           'comments:', ...t.comments.map((c) => `  ${c.at.toISOString()}  ${c.authorKind}:${c.author}  ${c.text}`)].join('\n'));

@@ -3,6 +3,7 @@
  * (ARCHITECTURE.md §1: two versions differ on the wire only).
  */
 import type { Catalog } from '../../catalog/catalog-types.js';
+import type { Caller } from '../../domain/identity.js';
 import type { ServiceRepository } from '../../domain/service-inventory.js';
 import { TICKET_STATES, type TicketState } from '../../domain/ticket-lifecycle.js';
 import { addComplement, answerClosure, cancelTicket, fileTicket, searchTickets, visibleTicket, visibleTicketState } from '../../domain/ticket-service.js';
@@ -19,6 +20,12 @@ export interface SignalisationDeps {
   readonly tickets: TicketStore;
   readonly services: ServiceRepository;
   readonly catalog: Catalog;
+  /** S5: refuses a filing that lacks the line test its offer requires, or names a prior test that does not qualify. */
+  readonly filingTests?: {
+    check(caller: Caller, serviceId: string, priorTest: string | null, now: Date): Promise<{ readonly reference: string } | null>;
+    /** Links a new ticket to the test its filing relied on (not atomic with the filing: a crash between loses the link only). */
+    link(ticketId: string, operatorId: string, reference: string): Promise<void>;
+  };
 }
 
 export interface VersionOptions extends TicketXmlOptions {
@@ -39,7 +46,10 @@ export function signalisationOperations(deps: SignalisationDeps, o: VersionOptio
 
   return {
     async depotSignalisation(request, ctx) {
-      const { ticket, replay } = await fileTicket(deps.tickets, ctx.caller, filingInput(deps.catalog, request, ctx.now), ctx.now);
+      const input = filingInput(deps.catalog, request, ctx.now);
+      const relied = await deps.filingTests?.check(ctx.caller, input.serviceId, input.formFields.find((f) => f.path === 'testPrealable')?.value ?? null, ctx.now);
+      const { ticket, replay } = await fileTicket(deps.tickets, ctx.caller, input, ctx.now);
+      if (relied && !replay) await deps.filingTests!.link(ticket.id, ctx.caller.operator.id, relied.reference);
       return wrap('DepotSignalisationReponse', `${element('referenceSignalisation', ticket.reference)}${element('dateAcceptation', iso(ticket.acceptedAt))}${element('etat', o.wireState(ticket.state))}${element('dejaDeposee', String(replay))}`);
     },
     async consultationEtat(request, ctx) {

@@ -7,7 +7,7 @@
  *   one with a limit in force costs one upsert on the shared minute counter, so the limit holds across instances.
  */
 import type { Clock } from '../../domain/clock.js';
-import { bindingLimits, categoryOf, limitExceeded, minuteOf, volumetryDay, type CallCategory, type LoadLimit } from '../../domain/load-rules.js';
+import { bindingLimits, categoryOf, COUNTED_ON_RESULT, limitExceeded, minuteOf, volumetryDay, type CallCategory, type LoadLimit } from '../../domain/load-rules.js';
 import { run, type Pool } from '../database.js';
 import { countInMinute, purgeMinutes } from '../queries/load.js';
 import { currentLimits } from './limit-store.js';
@@ -132,12 +132,13 @@ export async function startLoadAccounting(o: LoadAccountingOptions): Promise<Loa
 
     count(operatorId, operatorCode, service, operation, outcome, now) {
       const category = categoryOf(service, operation);
+      total(operatorCode, category, outcome);
+      if (COUNTED_ON_RESULT.has(category)) return;
       const day = dayOf(now);
       const key = `${operatorId}\u0000${day}\u0000${category}`;
       let p = pending.get(key);
       if (!p) { p = { operatorId, day, category, ok: 0, fault: 0 }; pending.set(key, p); }
       p[outcome]++;
-      total(operatorCode, category, outcome);
     },
 
     flush,

@@ -12,6 +12,11 @@ export function insertOffer(code: string, label: string, opensOn: string, lineTe
   };
 }
 
+/** An offer filed with another offer's form (the activated FTTH offer with the FTTH form). */
+export function setFormOffer(code: string, formOffer: string): Query {
+  return { text: 'UPDATE offer SET form_offer = $2 WHERE code = $1 AND form_offer IS DISTINCT FROM $2', values: [code, formOffer] };
+}
+
 export interface DemoOperator {
   readonly code: string; readonly name: string; readonly siren: string; readonly siret: string; readonly contract: string;
   readonly representative: unknown; readonly contact: unknown; readonly address: unknown;
@@ -98,6 +103,27 @@ export function insertSandboxEnds(servicePk: string, operatorId: string, pto: st
              ($1, $2, 'A', 'PM de test 21231-PM-9000 (bac à sable)', '1', 'rue du Bac à Sable', '21000', 'Dijon', '21231', '21231-PM-9000', NULL, NULL),
              ($1, $2, 'Z', 'Extrémité client de test (bac à sable)', '2', 'rue du Bac à Sable', '21000', 'Dijon', '21231', NULL, '21231-PBO-9000-001', $3)`,
     values: [servicePk, operatorId, pto]
+  };
+}
+
+/** Both ends of a sandbox line-test service (issue 17): the sandbox's test PM and the scenario's prise under its PBO. */
+export function insertSandboxLineEnds(servicePk: string, operatorId: string, pm: string, pbo: string, pto: string): Query {
+  return {
+    text: `INSERT INTO service_end (service_pk, operator_id, end_code, label, street_number, street, postcode, city, insee_code, pm_ref, pbo_ref,
+                               pto_ref) VALUES
+             ($1, $2, 'A', 'PM des tests de ligne (bac à sable)', '1', 'rue du Bac à Sable', '21000', 'Dijon', '21231', $3, NULL, NULL),
+             ($1, $2, 'Z', 'Prise de test de ligne (bac à sable)', '3', 'rue du Bac à Sable', '21000', 'Dijon', '21231', NULL, $4, $5)`,
+    values: [servicePk, operatorId, pm, pbo, pto]
+  };
+}
+
+/** A sandbox element's state, unless the OI gave it another one since. */
+export function insertSandboxElementState(ref: string, fault: string, value: number | null): Query {
+  return {
+    text: `INSERT INTO network_element_state (element_id, fault, value, set_at, set_by)
+           SELECT id, $2, $3, now(), 'bac à sable' FROM network_element WHERE ref = $1 AND retired_at IS NULL
+           ON CONFLICT (element_id) DO NOTHING`,
+    values: [ref, fault, value]
   };
 }
 

@@ -70,10 +70,10 @@ export function fileTickets(ts: readonly NewTicket[]): Query {
   return {
     name: 'ticket-file-batch',
     text: `WITH g AS (
-             SELECT k.*, s.id AS service_pk, s.offer_code, s.state AS service_state, f.filing_opens_on,
+             SELECT k.*, s.id AS service_pk, s.offer_code, s.state AS service_state, f.filing_opens_on, coalesce(f.form_offer, s.offer_code) AS forms_of,
                     coalesce(s.state = 'active'
                              AND (s.offer_code = ANY(k.offers) OR '*' = ANY(k.offers))
-                             AND f.filing_opens_on <= k.paris_date AND s.offer_code = k.form_offer, false) AS admissible
+                             AND f.filing_opens_on <= k.paris_date AND coalesce(f.form_offer, s.offer_code) = k.form_offer, false) AS admissible
                FROM jsonb_to_recordset($1::jsonb) AS k(i int, operator_id bigint, service_id text, operator_reference text, content_hash text,
                                                        form_id text, form_version int, form_fields jsonb, at timestamptz, actor text,
                                                        offers text[], paris_date date, form_offer text)
@@ -120,7 +120,7 @@ export function fileTickets(ts: readonly NewTicket[]): Query {
            ), d AS (
              ${DELIVERIES_OF_EVENTS}
            )
-           SELECT g.i, g.service_pk AS target_pk, g.service_id AS target_service_id, g.offer_code AS target_offer,
+           SELECT g.i, g.service_pk AS target_pk, g.service_id AS target_service_id, g.offer_code AS target_offer, g.forms_of AS target_forms_of,
                   to_char(g.filing_opens_on, 'YYYY-MM-DD') AS target_opens, g.service_state AS target_state, g.admissible,
                   ${FILED_COLUMNS}
              FROM g LEFT JOIN (w JOIN operator o ON o.id = w.operator_id) ON w.i = g.i

@@ -32,7 +32,7 @@ function ports(overrides: PortOverrides = {}): OiTicketPorts {
   const fail = (): never => { throw new Error('port called'); };
   const { tickets: given, ...rest } = overrides;
   const tickets = { file: fail, withTicket: fail, find: fail, stateOf: fail, history: fail, search: fail, searchSummaries: fail, ...given } as TicketStore;
-  return { operatorIdOf: fail, archiveClosures: fail, networkEventsOf: async () => new Map(), ...rest, tickets };
+  return { operatorIdOf: fail, archiveClosures: fail, networkEventsOf: async () => new Map(), lineTestOf: fail, ...rest, tickets };
 }
 
 describe('OI ticket actions (src/domain/oi-ticket-actions.ts)', () => {
