@@ -1,0 +1,239 @@
+import { expect } from 'chai';
+import { Agent, request } from 'undici';
+import { findRootDir } from '../../src/config/config.js';
+import { loadEInterventionContract } from '../../src/contracts/e-intervention-contract.js';
+import { fixedClock } from '../../src/domain/clock.js';
+import { createEInterventionWorker, type EInterventionWorker } from '../../src/jobs/e-intervention-worker.js';
+import { createInterventionStore } from '../../src/store/e-intervention-store.js';
+import { eInterventionReceiver, independentValidators, type EInterventionReceiver } from '../support/e-intervention-receiver.js';
+import { sql } from '../support/database.js';
+import { startGateway, type TestGateway } from '../support/gateway.js';
+import type { IssuedCertificate } from '../../src/pki/certificate-authority.js';
+
+const contract = loadEInterventionContract(findRootDir());
+const T0 = '2026-12-02T08:00:00.000Z';
+const PM = { refPM: '21231-PM-0042', refPMTechnique: '21231-PMT-0042-A' };
+// OPB's lines on PBO 001 of the demo town (every 7th prise not OPA's): prises 7 and 14.
+const LINE_7 = 'FI-2123-1001-0007';
+const LINE_14 = 'FI-2123-1001-0014';
+
+type Json = Record<string, unknown>;
+
+describe('e-intervention hub (issue 18): end to end over mutual TLS', function () {
+  this.timeout(120_000);
+  const clock = fixedClock(T0);
+  let gw: TestGateway;
+  let doEndpoint: EInterventionReceiver;
+  let ocEndpoint: EInterventionReceiver;
+  let worker: EInterventionWorker;
+  const agents = new Map<string, Agent>();
+  // The answers of the gateway, checked by the second validator too (the 400 bodies of the files).
+  const errorSchemas = independentErrorValidators();
+
+  async function call(who: IssuedCertificate, method: 'POST' | 'PUT', path: string, body: unknown): Promise<{ status: number; body: Json }> {
+    let agent = agents.get(who.certPem);
+    if (!agent) {
+      agent = new Agent({ connect: { cert: who.certPem, key: who.keyPem, ca: [gw.pki.ca] } });
+      agents.set(who.certPem, agent);
+    }
+    const res = await request(`${gw.url}/e-intervention/v2${path}`, {
+      method, dispatcher: agent, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body)
+    });
+    return { status: res.statusCode, body: (await res.body.json()) as Json };
+  }
+
+  async function refusedWith(res: { status: number; body: Json }, operation: string, code: string): Promise<void> {
+    expect(res.status, JSON.stringify(res.body)).to.equal(400);
+    expect(res.body.error, JSON.stringify(res.body)).to.equal(code);
+    expect(contract.operation(operation).errorProblems(res.body)).to.deep.equal([]);
+    expect(errorSchemas(operation, res.body)).to.deep.equal([]);
+  }
+
+  const m1 = (refIntervDO: string, over: Json = {}): Json => ({
+    codeDO: 'OPA', codeOI: 'BFCF', refIntervDO, dateDebutIntervention: T0, message: 'M1', nature: '4', elementReseau: 'PM',
+    pointMutualisation: PM, refPBO: '21231-PBO-0042-001', ...over
+  });
+  const hs = (refPTO: string, minute: number): Json => ({
+    refPTO, refPBO: '21231-PBO-0042-001', nomModulePM: 'MOD-03', positionModulePM: '03', positionCoupleurOC: 'C2-07', fibre: '4', tube: '2',
+    numeroSerieONT: `SMBS${minute}`, dateChangementEtat: `2026-12-02T08:0${minute}:00.000Z`
+  });
+  const m5 = (refIntervOI: string, over: Json = {}): Json => ({
+    refIntervOI, codeOcImpacte: 'OPB', message: 'M5TX', clientHSOC: [], ligneClientRetablie: [], testCloture: true, ...over
+  });
+
+  before(async () => {
+    gw = await startGateway({ clock, onEInterventionMessages: () => undefined });
+    doEndpoint = await eInterventionReceiver(gw.pki, '/opa/e-intervention/v2');
+    ocEndpoint = await eInterventionReceiver(gw.pki, '/opb/e-intervention/v2');
+    const store = createInterventionStore(gw.pool, 'BFCF');
+    await store.setEndpoint('OPA', 'DO', doEndpoint.url, clock.now());
+    await store.setEndpoint('OPA', 'OC', doEndpoint.url, clock.now());
+    await store.setEndpoint('OPB', 'OC', ocEndpoint.url, clock.now());
+    await store.setConsent('OPB', 'TOUJOURS', clock.now());
+    worker = createEInterventionWorker({
+      pool: gw.pool, clock, contract, tls: { cert: gw.pki.gatewayClient.certPem, key: gw.pki.gatewayClient.keyPem, ca: [gw.pki.ca] },
+      backoff: { baseMs: 1000, maxMs: 60_000, stalledAfterAttempts: 10 }, concurrency: 8, timeoutMs: 5000, leaseMs: 10_000, pollMs: 60_000,
+      logger: { info: () => undefined, warn: () => undefined }
+    });
+  });
+
+  after(async () => {
+    await worker?.stop();
+    for (const a of agents.values()) await a.close();
+    await doEndpoint?.shut();
+    await ocEndpoint?.shut();
+    await gw?.close();
+  });
+
+  it('runs start → alert → two cut lines → relay → test → restored → end → report, every message valid against the files', async () => {
+    const start = await call(gw.pki.opa, 'POST', '/interventions-do', m1('OPA-INT-0001'));
+    expect(start.status, JSON.stringify(start.body)).to.equal(200);
+    expect(start.body).to.include({ code: 0, refIntervDO: 'OPA-INT-0001' });
+    const ref = String(start.body.refIntervOI);
+    expect(ref).to.match(/^BFCF-EI-20261202-\d{6}$/);
+
+    // M2: the other operator present at the PM is alerted; the DO is not told of its own intervention.
+    await worker.runUntilIdle(clock.now());
+    expect(ocEndpoint.received.map((m) => m.operation)).to.deep.equal(['creerInterventionOI']);
+    expect(ocEndpoint.received[0]!.body).to.include({ refIntervOI: ref, codeOI: 'BFCF', refPBO: '21231-PBO-0042-001' });
+    expect(ocEndpoint.received[0]!.caller).to.equal('BFC Fibre e-SAV notifications');
+    expect(doEndpoint.received).to.have.length(0);
+
+    // M5TX: OPB reports two cut lines; M6TX relays them to the DO with OPB's consent (standing: always).
+    clock.advance(4 * 60_000);
+    const cut = await call(gw.pki.opb, 'POST', '/interventions-oi/notification-impacte-clients-oc', m5(ref, { clientHSOC: [hs(LINE_7, 2), hs(LINE_14, 3)], testCloture: true }));
+    expect(cut.status, JSON.stringify(cut.body)).to.equal(200);
+    expect(cut.body).to.deep.equal({ code: 0, refIntervOI: ref, numeroTest: 0 });
+    await worker.runUntilIdle(clock.now());
+    expect(doEndpoint.received.map((m) => m.operation)).to.deep.equal(['notifierImpacteClientsOIDO']);
+    const relay = doEndpoint.received[0]!.body;
+    expect(relay).to.include({ refIntervOI: ref, codeOCImpacte: 'OPB', reparation: true, nombreOC: 1, numeroTest: 0 });
+    expect((relay.clientHSOC as Json[]).map((l) => [l.refPTO, l.referencePrestationPrise])).to.deep.equal([[LINE_7, 'FTTH-25-0020001'], [LINE_14, 'FTTH-25-0020002']]);
+
+    // The end is refused while repairable lines were never checked by a test.
+    const early = await call(gw.pki.opa, 'PUT', '/interventions-do', {
+      ...m1('OPA-INT-0001'), message: 'M3', dateFinIntervention: '2026-12-02T08:10:00.000Z'
+    });
+    await refusedWith(early, 'modifierInterventionDO', 'M3TX_NON_DEMANDE');
+
+    // M3TX → M4TX; OPB answers test 1 with both lines restored → M6TX with ligneClientRetablie.
+    clock.advance(6 * 60_000);
+    const test = await call(gw.pki.opa, 'POST', '/interventions-do/test-intermediaire', {
+      codeDO: 'OPA', codeOI: 'BFCF', refIntervDO: 'OPA-INT-0001', refIntervOI: ref, message: 'M3TX', numeroTest: 1, natureTest: 'OPTIQUE', dateTest: clock.now().toISOString()
+    });
+    expect(test.status, JSON.stringify(test.body)).to.equal(200);
+    await worker.runUntilIdle(clock.now());
+    expect(ocEndpoint.received.map((m) => m.operation)).to.deep.equal(['creerInterventionOI', 'demanderTestIntermediaireInterventionOI']);
+    clock.advance(60_000);
+    const restored = await call(gw.pki.opb, 'POST', '/interventions-oi/notification-impacte-clients-oc', m5(ref, {
+      numeroTest: 1, ligneClientRetablie: [LINE_7, LINE_14].map((p) => ({ ...hs(p, 9), nomModulePm: 'MOD-03' }))
+    }));
+    expect(restored.status, JSON.stringify(restored.body)).to.equal(200);
+    await worker.runUntilIdle(clock.now());
+    expect(((doEndpoint.received[1]!.body.ligneClientRetablie) as Json[]).map((l) => l.refPTO)).to.deep.equal([LINE_7, LINE_14]);
+
+    // M3 → M4; OPB's final report; the DO's report → each operator's own lines.
+    clock.advance(60_000);
+    const end = await call(gw.pki.opa, 'PUT', '/interventions-do', { ...m1('OPA-INT-0001'), message: 'M3', dateFinIntervention: clock.now().toISOString() });
+    expect(end.status, JSON.stringify(end.body)).to.equal(200);
+    expect(end.body).to.include({ code: 0, refIntervOI: ref });
+    const final = await call(gw.pki.opb, 'POST', '/interventions-oi/notification-impacte-clients-oc', m5(ref, { numeroTest: 2 }));
+    expect(final.status, JSON.stringify(final.body)).to.equal(200);
+    const report = await call(gw.pki.opa, 'POST', '/interventions-do/compte-rendu', {
+      codeDO: 'OPA', codeOI: 'BFCF', refIntervDO: 'OPA-INT-0001', refIntervOI: ref, message: 'CR',
+      lignesImpactees: [{ refPTO: LINE_7, repaCodeOC: 'OPB', repaOCDemandee: true, retStatut: true }, { refPTO: LINE_14, repaCodeOC: 'OPB', retStatut: true }],
+      lignesRetablies: [{ refPTO: LINE_7 }, { refPTO: LINE_14 }]
+    });
+    expect(report.status, JSON.stringify(report.body)).to.equal(200);
+    await worker.runUntilIdle(clock.now());
+    expect(ocEndpoint.received.map((m) => m.operation)).to.deep.equal([
+      'creerInterventionOI', 'demanderTestIntermediaireInterventionOI', 'modifierInterventionOI', 'compteRenduInterventionOI'
+    ]);
+    expect(doEndpoint.received.map((m) => m.operation)).to.deep.equal(['notifierImpacteClientsOIDO', 'notifierImpacteClientsOIDO', 'notifierImpacteClientsOIDO']);
+    expect((ocEndpoint.received[3]!.body.lignesRetablies as Json[]).length).to.equal(2);
+    // Every message the OI sent matches its schema for the second validator.
+    for (const m of [...ocEndpoint.received, ...doEndpoint.received]) expect(m.problems, `${m.operation} ${JSON.stringify(m.body)}`).to.deep.equal([]);
+    const iv = await createInterventionStore(gw.pool, 'BFCF').find({ refIntervOI: ref });
+    expect(iv?.state).to.equal('CLOTUREE');
+    expect(iv?.lines.map((l) => [l.refPTO, l.restoredAt !== null])).to.deep.equal([[LINE_7, true], [LINE_14, true]]);
+  });
+
+  it('answers bad bodies with the files’ codes, in their 400 shape', async () => {
+    const { pointMutualisation: _pm, ...noPm } = m1('OPA-INT-0100');
+    await refusedWith(await call(gw.pki.opa, 'POST', '/interventions-do', noPm), 'creerInterventionDO', 'CHAMPS_NON_RENSEIGNE');
+    await refusedWith(await call(gw.pki.opa, 'POST', '/interventions-do', m1('OPA-INT-0101', { nature: '9' })), 'creerInterventionDO', 'MAUVAIS_FORMAT');
+    await refusedWith(await call(gw.pki.opa, 'POST', '/interventions-do', '{"codeDO": '), 'creerInterventionDO', 'MAUVAIS_FORMAT');
+    await refusedWith(await call(gw.pki.opa, 'POST', '/interventions-do', m1('OPA-INT-0102', { codeOI: 'XXXX' })), 'creerInterventionDO', 'CODE_OI_INCONNU');
+    await refusedWith(await call(gw.pki.opa, 'POST', '/interventions-do', m1('OPA-INT-0103', { pointMutualisation: { ...PM, refPM: '99999-PM-0001' } })),
+      'creerInterventionDO', 'PM_INCONNU');
+    await refusedWith(await call(gw.pki.opb, 'POST', '/interventions-oi/notification-impacte-clients-oc', m5('BFCF-EI-20261202-999999')),
+      'notifierImpacteClientsOC', 'REF_INTERV_OI_INCONNUE');
+  });
+
+  it('refuses an operator not present at the PM, a foreign refIntervOI, a body naming another operator and a prise of another PM', async () => {
+    // OPA is not present at Besançon's PM: answered as an unknown PM.
+    await refusedWith(await call(gw.pki.opa, 'POST', '/interventions-do', m1('OPA-INT-0200', {
+      pointMutualisation: { refPM: '25056-PM-0007', refPMTechnique: '25056-PM-0007' }, refPBO: '25056-PBO-0007-031'
+    })), 'creerInterventionDO', 'PM_INCONNU');
+    const start = await call(gw.pki.opa, 'POST', '/interventions-do', m1('OPA-INT-0201'));
+    const ref = String(start.body.refIntervOI);
+    // The DO reporting impacts on its own intervention, and OPB asking a test on OPA's intervention: unknown reference.
+    await refusedWith(await call(gw.pki.opa, 'POST', '/interventions-oi/notification-impacte-clients-oc', m5(ref, { codeOcImpacte: 'OPA' })),
+      'notifierImpacteClientsOC', 'REF_INTERV_OI_INCONNUE');
+    await refusedWith(await call(gw.pki.opb, 'POST', '/interventions-do/test-intermediaire', {
+      codeDO: 'OPB', codeOI: 'BFCF', refIntervDO: 'OPA-INT-0201', refIntervOI: ref, message: 'M3TX', numeroTest: 1, natureTest: 'OPTIQUE', dateTest: T0
+    }), 'demanderTestIntermediaireInterventionDO', 'REF_INTERV_INCONNUE');
+    // OPB's end of OPA's intervention: its refIntervDO is unknown under OPB.
+    await refusedWith(await call(gw.pki.opb, 'PUT', '/interventions-do', { ...m1('OPA-INT-0201', { codeDO: 'OPB' }), message: 'M3', dateFinIntervention: T0 }),
+      'modifierInterventionDO', 'MAUVAIS_FORMAT');
+    // A body naming another operator than the certificate's.
+    await refusedWith(await call(gw.pki.opb, 'POST', '/interventions-oi/notification-impacte-clients-oc', m5(ref, { codeOcImpacte: 'OPA' })),
+      'notifierImpacteClientsOC', 'MAUVAIS_FORMAT');
+    // A prise of the PM reported by OPB is fine; a prise of another PM is refused.
+    await refusedWith(await call(gw.pki.opb, 'POST', '/interventions-oi/notification-impacte-clients-oc', m5(ref, { clientHSOC: [hs('FI-2505-6001-0005', 2)] })),
+      'notifierImpacteClientsOC', 'MAUVAIS_FORMAT');
+  });
+
+  it('refuses a certificate the registry does not know (401, OAuth2’s shape), before reading the body', async () => {
+    const res = await call(gw.pki.unregistered, 'POST', '/interventions-do', m1('OPA-INT-0300'));
+    expect(res.status).to.equal(401);
+    expect(res.body).to.deep.equal({ error: 'invalid_client', error_description: 'certificat client non reconnu' });
+  });
+
+  it('enforces the report window with the injected clock (DELAI_NON_RESPECTE) and the iteration (ERREUR_ITERATION)', async () => {
+    const start = await call(gw.pki.opa, 'POST', '/interventions-do', m1('OPA-INT-0400', { dateDebutIntervention: clock.now().toISOString() }));
+    const ref = String(start.body.refIntervOI);
+    await refusedWith(await call(gw.pki.opb, 'POST', '/interventions-oi/notification-impacte-clients-oc', m5(ref, { numeroTest: 3 })),
+      'notifierImpacteClientsOC', 'ERREUR_ITERATION');
+    clock.advance(gw.config.eIntervention.reportWindowMs + 1);
+    await refusedWith(await call(gw.pki.opb, 'POST', '/interventions-oi/notification-impacte-clients-oc', m5(ref)), 'notifierImpacteClientsOC', 'DELAI_NON_RESPECTE');
+  });
+
+  it('retries a message to an endpoint that is down with backoff, and keeps the order per intervention and recipient', async () => {
+    await worker.runUntilIdle(clock.now());
+    const before = ocEndpoint.received.length;
+    ocEndpoint.mode = 'unavailable';
+    const start = await call(gw.pki.opa, 'POST', '/interventions-do', m1('OPA-INT-0500', { dateDebutIntervention: clock.now().toISOString() }));
+    const ref = String(start.body.refIntervOI);
+    const r1 = await worker.runUntilIdle(clock.now());
+    expect(r1.failed).to.equal(1);
+    const end = await call(gw.pki.opa, 'PUT', '/interventions-do', { ...m1('OPA-INT-0500'), message: 'M3', dateFinIntervention: clock.now().toISOString() });
+    expect(end.status, JSON.stringify(end.body)).to.equal(200);
+    // Not due before the backoff has passed; then both go, M2 first.
+    expect((await worker.runUntilIdle(clock.now())).claimed).to.equal(0);
+    ocEndpoint.mode = 'up';
+    clock.advance(1001);
+    await worker.runUntilIdle(clock.now());
+    const mine = ocEndpoint.received.slice(before).filter((m) => m.body.refIntervOI === ref).map((m) => m.operation);
+    expect(mine).to.deep.equal(['creerInterventionOI', 'modifierInterventionOI']);
+    const [log] = (await sql(gw.pool, `SELECT count(*)::int AS n, count(*) FILTER (WHERE a.error IS NOT NULL)::int AS failed FROM e_intervention_attempt a
+      JOIN e_intervention_message m ON m.id = a.message_id JOIN e_intervention i ON i.id = m.intervention_id WHERE i.ref_interv_oi = $1`, [ref])).rows;
+    expect(log).to.deep.equal({ n: 3, failed: 1 });
+  });
+});
+
+/** The 400 bodies of every operation, through the receiver's own validator set (not the gateway's). */
+function independentErrorValidators(): (operation: string, body: unknown) => string[] {
+  const byOperation = new Map([...independentValidators().values()].map((r) => [r.operation, r]));
+  return (operation, body) => byOperation.get(operation)!.validateError(body);
+}
