@@ -13,6 +13,7 @@ import { AdminError } from '../errors/admin-error.js';
 import type { Command, CommandGroup } from './command.js';
 import { certificateCommands } from './commands/certificates.js';
 import { notificationCommands } from './commands/notifications.js';
+import { interventionCommands } from './commands/interventions.js';
 import { operatorCommands } from './commands/operators.js';
 import { auditCommands, profileCommands, trustCommands } from './commands/profiles-trust-audit.js';
 import { ticketCommands } from './commands/tickets.js';
@@ -22,7 +23,7 @@ import { goLiveCommands } from './commands/golive.js';
 import { networkCommands } from './commands/network.js';
 import { openAdminContext } from './context.js';
 
-export const GROUPS: readonly CommandGroup[] = [operatorCommands, certificateCommands, profileCommands, trustCommands, ticketCommands, notificationCommands, maintenanceCommands, loadCommands, goLiveCommands, networkCommands, auditCommands];
+export const GROUPS: readonly CommandGroup[] = [operatorCommands, certificateCommands, profileCommands, trustCommands, ticketCommands, notificationCommands, maintenanceCommands, loadCommands, goLiveCommands, networkCommands, interventionCommands, auditCommands];
 
 export interface AdminIo {
   readonly env: Readonly<Record<string, string | undefined>>;

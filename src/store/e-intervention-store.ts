@@ -13,6 +13,7 @@ import {
   otherOpenAtPm, prisesAtPm, setConsent, setEndpoint, updateIntervention, upsertLines, upsertRecipients, type InterventionRow
 } from './queries/e-intervention.js';
 import { endpointsHealth, messagesOf } from './queries/e-intervention-outbox.js';
+import { recordChange } from './registry/audit.js';
 
 export type InterventionKey = { readonly refIntervOI: string } | { readonly doOperator: string; readonly refIntervDO: string };
 
@@ -117,12 +118,22 @@ export function createInterventionStore(pool: Pool, oiCode: string) {
         last_error: string | null }>(pool, messagesOf(refIntervOI));
     },
 
-    async setConsent(operator: string, standing: string, now: Date): Promise<boolean> {
-      return (await run(pool, setConsent(operator, standing, now))).length > 0;
+    /** E2: the OI's standing consent for an operator (audited); false when there is no such operator. */
+    async setConsent(operator: string, standing: string, now: Date, actor = 'system'): Promise<boolean> {
+      return transaction(pool, async (tx) => {
+        const [row] = await run<{ operator_id: string }>(tx, setConsent(operator, standing, now));
+        if (row) await recordChange(tx, { actor, action: 'update', entity: 'e_intervention_consent', entityKey: operator, operatorId: row.operator_id, after: { standing } }, null);
+        return row !== undefined;
+      });
     },
 
-    async setEndpoint(operator: string, role: 'OC' | 'DO', baseUrl: string, now: Date): Promise<boolean> {
-      return (await run(pool, setEndpoint(operator, role, baseUrl, now))).length > 0;
+    /** An operator's endpoint for one role (audited); its health starts afresh. */
+    async setEndpoint(operator: string, role: 'OC' | 'DO', baseUrl: string, now: Date, actor = 'system'): Promise<boolean> {
+      return transaction(pool, async (tx) => {
+        const [row] = await run<{ operator_id: string }>(tx, setEndpoint(operator, role, baseUrl, now));
+        if (row) await recordChange(tx, { actor, action: 'update', entity: 'e_intervention_endpoint', entityKey: `${operator}/${role}`, operatorId: row.operator_id, after: { baseUrl } }, null);
+        return row !== undefined;
+      });
     },
 
     async endpoints() {

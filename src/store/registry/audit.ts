@@ -13,7 +13,7 @@ export interface AuditEntry {
   readonly actor: string;
   readonly action: string;
   readonly entity: 'operator' | 'certificate' | 'profile' | 'trusted_ca' | 'notification_endpoint' | 'maintenance' | 'load_limit' | 'golive'
-    | 'network_inventory' | 'network_event';
+    | 'network_inventory' | 'network_event' | 'e_intervention_consent' | 'e_intervention_endpoint';
   readonly entityKey: string;
   readonly operatorId?: string | null;
   readonly before?: unknown;
