@@ -14,9 +14,7 @@ import { Agent, request } from 'undici';
 import type { EInterventionContract } from '../contracts/e-intervention-contract.js';
 import type { Clock } from '../domain/clock.js';
 import { run, type Pool } from '../store/database.js';
-import {
-  claimMessages, endpointFailed, endpointSucceeded, insertAttempt, markDone, markFailed, type ClaimedMessageRow
-} from '../store/queries/e-intervention-outbox.js';
+import { claimMessages, recordOutcome, type ClaimedMessageRow } from '../store/queries/e-intervention-outbox.js';
 import { nextAttemptAt, type BackoffPolicy } from './backoff.js';
 import { describeFailure, type OutboundTls } from './notification-sender.js';
 import type { WorkerLogger } from './notification-worker.js';
@@ -88,15 +86,17 @@ export function createEInterventionWorker(o: EInterventionWorkerOptions): EInter
   }
 
   async function record(m: ClaimedMessageRow, r: Awaited<ReturnType<typeof call>>, now: Date): Promise<boolean> {
-    await run(o.pool, insertAttempt(m.id, now, r.url, r.status, r.ms, r.outcome.kind === 'delivered' ? null : r.outcome.error));
+    const failed = r.outcome.kind === 'failed';
+    await run(o.pool, recordOutcome({
+      messageId: m.id, operator: m.operator, role: m.role, outcome: r.outcome.kind, now, url: r.url, httpStatus: r.status, durationMs: r.ms,
+      error: r.outcome.kind === 'delivered' ? null : r.outcome.error,
+      retryAt: failed ? nextAttemptAt(o.backoff, m.attempts + 1, now) : null,
+      endpointRetryAt: failed ? nextAttemptAt(o.backoff, m.endpoint_failures + 1, now) : null
+    }));
     if (r.outcome.kind === 'failed') {
-      await run(o.pool, markFailed(m.id, nextAttemptAt(o.backoff, m.attempts + 1, now), r.outcome.error));
-      await run(o.pool, endpointFailed(m.operator, m.role, now, nextAttemptAt(o.backoff, m.endpoint_failures + 1, now), r.outcome.error));
       o.logger.info({ message: m.id, operator: m.operator, operation: m.operation, error: r.outcome.error }, 'e-intervention delivery failed');
       return false;
     }
-    await run(o.pool, markDone(m.id, r.outcome.kind, now, r.outcome.kind === 'refused' ? r.outcome.error : null));
-    await run(o.pool, endpointSucceeded(m.operator, m.role, now));
     if (r.outcome.kind === 'refused') o.logger.warn({ message: m.id, operator: m.operator, operation: m.operation, error: r.outcome.error }, 'e-intervention message refused');
     else o.onDelivered?.({ id: m.id, operation: m.operation, operator: m.operator });
     return true;
@@ -105,9 +105,9 @@ export function createEInterventionWorker(o: EInterventionWorkerOptions): EInter
   async function runOnce(at?: Date) {
     const now = at ?? o.clock.now();
     const claimed = await run<ClaimedMessageRow>(o.pool, claimMessages(now, o.concurrency, new Date(now.getTime() + o.leaseMs)));
-    const results = await Promise.all(claimed.map((m) => call(m)));
-    let delivered = 0;
-    for (const [i, m] of claimed.entries()) if (await record(m, results[i]!, now)) delivered++;
+    // Each message is recorded as soon as its own call ends: a slow endpoint does not hold back the others' outcome.
+    const outcomes = await Promise.all(claimed.map(async (m) => record(m, await call(m), now)));
+    const delivered = outcomes.filter(Boolean).length;
     return { claimed: claimed.length, delivered, failed: claimed.length - delivered };
   }
 

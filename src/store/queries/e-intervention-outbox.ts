@@ -29,40 +29,31 @@ export function claimMessages(now: Date, limit: number, leaseUntil: Date): Query
   };
 }
 
-export function markDone(id: string, state: 'delivered' | 'refused', now: Date, error: string | null): Query {
+/**
+ * One attempt's outcome in one statement (the alert path's last hop): the delivery log's line, the message
+ * (delivered, refused by the recipient, or failed and due again at retryAt) and its endpoint's health.
+ */
+export function recordOutcome(o: {
+  messageId: string; operator: string; role: string; outcome: 'delivered' | 'refused' | 'failed'; now: Date; url: string; httpStatus: number | null;
+  durationMs: number; error: string | null; retryAt: Date | null; endpointRetryAt: Date | null;
+}): Query {
   return {
-    text: `UPDATE e_intervention_message SET state = $2, done_at = $3, lease_until = NULL, attempts = attempts + 1, last_error = $4 WHERE id = $1`,
-    values: [id, state, now, error]
-  };
-}
-
-export function markFailed(id: string, nextAttemptAt: Date, error: string): Query {
-  return {
-    text: `UPDATE e_intervention_message SET attempts = attempts + 1, next_attempt_at = $2, lease_until = NULL, last_error = $3 WHERE id = $1`,
-    values: [id, nextAttemptAt, error]
-  };
-}
-
-export function insertAttempt(messageId: string, at: Date, url: string, httpStatus: number | null, durationMs: number, error: string | null): Query {
-  return {
-    text: `INSERT INTO e_intervention_attempt (message_id, at, url, http_status, duration_ms, error) VALUES ($1, $2, $3, $4, $5, $6)`,
-    values: [messageId, at, url, httpStatus, durationMs, error]
-  };
-}
-
-export function endpointSucceeded(operator: string, role: string, now: Date): Query {
-  return {
-    text: `UPDATE e_intervention_endpoint SET consecutive_failures = 0, retry_at = NULL, last_success_at = $3
-            WHERE role = $2 AND operator_id = (SELECT id FROM operator WHERE code = $1)`,
-    values: [operator, role, now]
-  };
-}
-
-export function endpointFailed(operator: string, role: string, now: Date, retryAt: Date, error: string): Query {
-  return {
-    text: `UPDATE e_intervention_endpoint SET consecutive_failures = consecutive_failures + 1, retry_at = $4, last_failure_at = $3, last_error = $5
-            WHERE role = $2 AND operator_id = (SELECT id FROM operator WHERE code = $1)`,
-    values: [operator, role, now, retryAt, error]
+    text: `WITH a AS (
+             INSERT INTO e_intervention_attempt (message_id, at, url, http_status, duration_ms, error) VALUES ($1, $5::timestamptz, $6, $7::int, $8::int, $9::text)
+           ), m AS (
+             UPDATE e_intervention_message SET attempts = attempts + 1, lease_until = NULL, last_error = $9,
+                    state = CASE WHEN $4::text = 'failed' THEN state ELSE $4::text END, done_at = CASE WHEN $4 = 'failed' THEN NULL ELSE $5 END,
+                    next_attempt_at = COALESCE($10::timestamptz, next_attempt_at)
+              WHERE id = $1
+           )
+           UPDATE e_intervention_endpoint SET
+                  consecutive_failures = CASE WHEN $4 = 'failed' THEN consecutive_failures + 1 ELSE 0 END,
+                  retry_at = CASE WHEN $4 = 'failed' THEN $11::timestamptz END,
+                  last_success_at = CASE WHEN $4 = 'failed' THEN last_success_at ELSE $5 END,
+                  last_failure_at = CASE WHEN $4 = 'failed' THEN $5 ELSE last_failure_at END,
+                  last_error = CASE WHEN $4 = 'failed' THEN $9 ELSE last_error END
+            WHERE role = $3 AND operator_id = (SELECT id FROM operator WHERE code = $2)`,
+    values: [o.messageId, o.operator, o.role, o.outcome, o.now, o.url, o.httpStatus, o.durationMs, o.error, o.retryAt, o.endpointRetryAt]
   };
 }
 
