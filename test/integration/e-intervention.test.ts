@@ -6,7 +6,8 @@ import { fixedClock } from '../../src/domain/clock.js';
 import { createEInterventionWorker, type EInterventionWorker } from '../../src/jobs/e-intervention-worker.js';
 import { createInterventionStore } from '../../src/store/e-intervention-store.js';
 import { eInterventionReceiver, independentValidators, type EInterventionReceiver } from '../support/e-intervention-receiver.js';
-import { sql } from '../support/database.js';
+import { freshDatabase, sql, type TestDatabase } from '../support/database.js';
+import { adminRunner, type AdminRunner } from '../support/admin.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import type { IssuedCertificate } from '../../src/pki/certificate-authority.js';
 
@@ -26,6 +27,9 @@ describe('e-intervention hub (issue 18): end to end over mutual TLS', function (
   let doEndpoint: EInterventionReceiver;
   let ocEndpoint: EInterventionReceiver;
   let worker: EInterventionWorker;
+  let db: TestDatabase;
+  let admin: AdminRunner;
+  let closedRef = '';
   const agents = new Map<string, Agent>();
   // The answers of the gateway, checked by the second validator too (the 400 bodies of the files).
   const errorSchemas = independentErrorValidators();
@@ -62,7 +66,9 @@ describe('e-intervention hub (issue 18): end to end over mutual TLS', function (
   });
 
   before(async () => {
-    gw = await startGateway({ clock, onEInterventionMessages: () => undefined });
+    db = await freshDatabase();
+    gw = await startGateway({ clock, onEInterventionMessages: () => undefined, database: db });
+    admin = adminRunner(db.schema, gw.pki);
     doEndpoint = await eInterventionReceiver(gw.pki, '/opa/e-intervention/v2');
     ocEndpoint = await eInterventionReceiver(gw.pki, '/opb/e-intervention/v2');
     const store = createInterventionStore(gw.pool, 'BFCF');
@@ -83,6 +89,7 @@ describe('e-intervention hub (issue 18): end to end over mutual TLS', function (
     await doEndpoint?.shut();
     await ocEndpoint?.shut();
     await gw?.close();
+    await db?.drop();
   });
 
   it('runs start → alert → two cut lines → relay → test → restored → end → report, every message valid against the files', async () => {
@@ -153,6 +160,7 @@ describe('e-intervention hub (issue 18): end to end over mutual TLS', function (
     expect((ocEndpoint.received[3]!.body.lignesRetablies as Json[]).length).to.equal(2);
     // Every message the OI sent matches its schema for the second validator.
     for (const m of [...ocEndpoint.received, ...doEndpoint.received]) expect(m.problems, `${m.operation} ${JSON.stringify(m.body)}`).to.deep.equal([]);
+    closedRef = ref;
     const iv = await createInterventionStore(gw.pool, 'BFCF').find({ refIntervOI: ref });
     expect(iv?.state).to.equal('CLOTUREE');
     expect(iv?.lines.map((l) => [l.refPTO, l.restoredAt !== null])).to.deep.equal([[LINE_7, true], [LINE_14, true]]);
@@ -207,6 +215,40 @@ describe('e-intervention hub (issue 18): end to end over mutual TLS', function (
       'notifierImpacteClientsOC', 'ERREUR_ITERATION');
     clock.advance(gw.config.eIntervention.reportWindowMs + 1);
     await refusedWith(await call(gw.pki.opb, 'POST', '/interventions-oi/notification-impacte-clients-oc', m5(ref)), 'notifierImpacteClientsOC', 'DELAI_NON_RESPECTE');
+  });
+
+  it('shows the OI its interventions, lines, messages and endpoints with esav-admin, and sets the standing consent', async () => {
+    const list = await admin(['interventions', 'list', '--operator', 'OPB', '--json']);
+    expect(list.code, list.err).to.equal(0);
+    const rows = JSON.parse(list.out) as { refIntervOI: string; state: string; cut: number; restored: number }[];
+    expect(rows.find((r) => r.refIntervOI === closedRef)).to.include({ state: 'CLOTUREE', cut: 2, restored: 2 });
+    const show = await admin(['interventions', 'show', closedRef]);
+    expect(show.code, show.err).to.equal(0);
+    expect(show.out).to.contain('compteRenduInterventionOI').and.to.contain('delivered').and.to.contain(LINE_14);
+    const endpoints = await admin(['interventions', 'endpoints', '--json']);
+    expect((JSON.parse(endpoints.out) as { operator: string; role: string }[]).map((e) => `${e.operator}/${e.role}`)).to.include.members(['OPA/DO', 'OPB/OC']);
+    expect((await admin(['interventions', 'consent', 'OPB', 'sometimes'])).code).to.not.equal(0);
+    expect((await admin(['interventions', 'set-endpoint', 'OPB', '--role', 'OC', '--url', 'http://plain.example/v2'])).code).to.not.equal(0);
+    const consent = await admin(['interventions', 'consent', 'OPB', 'always']);
+    expect(consent.code, consent.err).to.equal(0);
+  });
+
+  it('needs the profile right e-intervention.<operationId>: a certificate without it gets 403 access_denied', async () => {
+    const set = await admin(['profiles', 'set', 'OPB', 'tickets-only', '--operations', 'signalisation.*', '--offers', '*']);
+    expect(set.code, set.err).to.equal(0);
+    const ei = await admin(['profiles', 'set', 'OPB', 'ei-only', '--operations', 'e-intervention.notifierImpacteClientsOC', '--offers', '*']);
+    expect(ei.code, ei.err).to.equal(0);
+    expect((await admin(['profiles', 'set', 'OPB', 'typo', '--operations', 'e-intervention.notifierImpacte', '--offers', '*'])).code).to.not.equal(0);
+    const fingerprint = gw.pki.facts(gw.pki.opb).fingerprint256;
+    expect((await admin(['certificates', 'set-profile', fingerprint, 'tickets-only'])).code).to.equal(0);
+    const refused = await call(gw.pki.opb, 'POST', '/interventions-oi/notification-impacte-clients-oc', m5(closedRef));
+    expect(refused.status).to.equal(403);
+    expect(refused.body.error).to.equal('access_denied');
+    expect((await admin(['certificates', 'set-profile', fingerprint, 'ei-only'])).code).to.equal(0);
+    // Allowed again: the intervention is closed, so the file's own refusal comes back.
+    await refusedWith(await call(gw.pki.opb, 'POST', '/interventions-oi/notification-impacte-clients-oc', m5(closedRef, { numeroTest: 2 })),
+      'notifierImpacteClientsOC', 'DELAI_NON_RESPECTE');
+    expect((await admin(['certificates', 'set-profile', fingerprint, 'complet'])).code).to.equal(0);
   });
 
   it('retries a message to an endpoint that is down with backoff, and keeps the order per intervention and recipient', async () => {
