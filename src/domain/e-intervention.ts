@@ -177,11 +177,13 @@ export function reportImpacts(iv: Intervention, r: ImpactReport, ctx: {
   if (n !== iv.test) return refuse('ERREUR_ITERATION', 'numeroTest', `test en cours : ${iv.test}, reçu : ${n}`);
   if (me.reportedTest === n && me.closedTest) return refuse('ERREUR_ITERATION', 'numeroTest', `test ${n} déjà clôturé par l'opérateur`);
   if (ctx.now.getTime() - iv.testOpenedAt.getTime() > ctx.policy.reportWindowMs) {
-    return refuse('DELAI_NON_RESPECTE', 'numeroTest', `réponse au test ${n} attendue avant ${new Date(iv.testOpenedAt.getTime() + ctx.policy.reportWindowMs).toISOString()}`);
+    const until = new Date(iv.testOpenedAt.getTime() + ctx.policy.reportWindowMs).toISOString();
+    return refuse('DELAI_NON_RESPECTE', 'numeroTest', `réponse au test ${n} attendue avant ${until}`);
   }
   const answer = r.repairAnswers.find((a) => a.codeDO === iv.doOperator);
   if (answer && ctx.now.getTime() - iv.declaredAt.getTime() > ctx.policy.consentWindowMs) {
-    return refuse('DELAI_NON_RESPECTE', 'demandeReparation', `accord de réparation attendu dans les ${Math.round(ctx.policy.consentWindowMs / 60000)} minutes`);
+    const minutes = Math.round(ctx.policy.consentWindowMs / 60000);
+    return refuse('DELAI_NON_RESPECTE', 'demandeReparation', `accord de réparation attendu dans les ${minutes} minutes`);
   }
   const lines = new Map(iv.lines.map((l) => [`${l.operator}|${l.refPTO}`, l]));
   for (const [i, c] of r.cut.entries()) {
@@ -210,7 +212,8 @@ export function reportImpacts(iv: Intervention, r: ImpactReport, ctx: {
   const body = {
     refIntervOI: iv.refIntervOI, message: 'M6TX', codeOCImpacte: r.operator, numeroTest: n, nombreOC: iv.recipients.length,
     multiInterventionOI: ctx.otherOpenAtPm, reparation: repairConsent(next, r.operator, ctx.now, ctx.policy) === 'ACCORDEE',
-    clientHSOC: cut.map(lineBody), ligneClientRetablie: restored.map((l) => { const { positionCoupleurOC: _p, couleurJarretiere: _c, ...rest } = lineBody(l); return rest; })
+    clientHSOC: cut.map(lineBody),
+    ligneClientRetablie: restored.map((l) => { const { positionCoupleurOC: _p, couleurJarretiere: _c, ...rest } = lineBody(l); return rest; })
   };
   return { next, messages: [{ to: iv.doOperator, role: 'DO', operation: 'notifierImpacteClientsOIDO', body }] };
 }
@@ -233,12 +236,15 @@ export function requestTest(iv: Intervention, t: TestRequest, oiCode: string, no
   if (t.numeroTest > iv.test + 1) return refuse('INCOHERENCE', 'numeroTest', `test attendu : ${iv.test + 1}`);
   if (!testAcknowledged(iv, now, policy)) return refuse('TEST_PRECEDENT_NON_ACQUITTE', 'numeroTest', `test ${iv.test} sans réponse de tous les opérateurs`);
   const next: Intervention = { ...iv, test: t.numeroTest, testOpenedAt: now };
-  const body = { codeOI: oiCode, refIntervOI: iv.refIntervOI, message: 'M4TX', numeroTest: t.numeroTest, natureTest: t.natureTest, dateTest: t.dateTest.toISOString() };
+  const body = {
+    codeOI: oiCode, refIntervOI: iv.refIntervOI, message: 'M4TX', numeroTest: t.numeroTest, natureTest: t.natureTest, dateTest: t.dateTest.toISOString()
+  };
   return { next, messages: iv.recipients.map((r) => ({ to: r.operator, role: 'OC' as const, operation: 'demanderTestIntermediaireInterventionOI', body })) };
 }
 
 /** M3: the DO declares the end of its intervention; the OI tells every operator (M4), which opens the end's test. */
-export function endIntervention(iv: Intervention, e: { readonly endedAt: Date; readonly refPM: string }, oiCode: string, now: Date, policy: EInterventionPolicy): Move {
+export function endIntervention(iv: Intervention, e: { readonly endedAt: Date; readonly refPM: string }, oiCode: string, now: Date,
+  policy: EInterventionPolicy): Move {
   if (e.refPM !== iv.refPM) return refuse('PM_INCONNU', 'pointMutualisation/refPM', `PM ${e.refPM} inconnu pour cette intervention`);
   if (iv.state !== 'EN_COURS') return refuse('INCOHERENCE', 'refIntervDO', `intervention ${iv.refIntervOI} déjà terminée`);
   if (e.endedAt.getTime() < iv.startedAt.getTime()) return refuse('MAUVAIS_FORMAT', 'dateFinIntervention', 'antérieure au début de l’intervention');
@@ -258,7 +264,9 @@ export function endIntervention(iv: Intervention, e: { readonly endedAt: Date; r
 export interface ReportLine { readonly refPTO: string | null; readonly repaCodeOC: string | null; readonly fields: Readonly<Record<string, unknown>> }
 
 /** The DO's report after M3; relayed to each operator with that operator's lines only (E3). */
-export function closeWithReport(iv: Intervention, rep: { readonly impacted: readonly ReportLine[]; readonly restored: readonly ReportLine[] }, oiCode: string, now: Date): Move {
+export interface DoReport { readonly impacted: readonly ReportLine[]; readonly restored: readonly ReportLine[] }
+
+export function closeWithReport(iv: Intervention, rep: DoReport, oiCode: string, now: Date): Move {
   if (iv.state === 'EN_COURS') return refuse('INCOHERENCE', 'refIntervDO', 'compte rendu attendu après la fin d’intervention (M3)');
   if (iv.state === 'CLOTUREE') return refuse('INCOHERENCE', 'refIntervDO', 'compte rendu déjà reçu');
   const owner = (l: ReportLine): string | null => l.repaCodeOC ?? iv.lines.find((x) => x.refPTO === l.refPTO)?.operator ?? null;

@@ -29,7 +29,8 @@ export function startEInterventionWorker(config: Config, deps: EInterventionWork
   }
   const n = config.notifications;
   const pool = createPool({
-    connectionString: deps.connectionString, poolSize: 4, statementTimeoutMs: config.dbStatementTimeoutMs, ...(deps.onIdleError ? { onIdleError: deps.onIdleError } : {})
+    connectionString: deps.connectionString, poolSize: 4, statementTimeoutMs: config.dbStatementTimeoutMs,
+    ...(deps.onIdleError ? { onIdleError: deps.onIdleError } : {})
   });
   const worker = createEInterventionWorker({
     pool, clock: deps.clock, contract: deps.contract, tls, logger: deps.logger,

@@ -48,7 +48,9 @@ type Outcome = { kind: 'delivered' } | { kind: 'refused'; error: string } | { ki
 
 export function createEInterventionWorker(o: EInterventionWorkerOptions): EInterventionWorker {
   const agent = new Agent({
-    connect: { cert: o.tls.cert, key: o.tls.key, ...(o.tls.ca ? { ca: [...o.tls.ca] } : {}), rejectUnauthorized: true, minVersion: 'TLSv1.2', timeout: o.timeoutMs },
+    connect: {
+      cert: o.tls.cert, key: o.tls.key, ...(o.tls.ca ? { ca: [...o.tls.ca] } : {}), rejectUnauthorized: true, minVersion: 'TLSv1.2', timeout: o.timeoutMs
+    },
     headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs, keepAliveTimeout: 10_000
   });
   let stopping = false;
@@ -63,7 +65,8 @@ export function createEInterventionWorker(o: EInterventionWorkerOptions): EInter
     let status: number | null = null;
     try {
       const res = await request(url, {
-        method: op.method, dispatcher: agent, headers: { 'content-type': 'application/json' }, body: JSON.stringify(m.body), signal: AbortSignal.timeout(o.timeoutMs)
+        method: op.method, dispatcher: agent, headers: { 'content-type': 'application/json' }, body: JSON.stringify(m.body),
+        signal: AbortSignal.timeout(o.timeoutMs)
       });
       status = res.statusCode;
       const text = await readCapped(res.body);
@@ -72,7 +75,8 @@ export function createEInterventionWorker(o: EInterventionWorkerOptions): EInter
       const ms = Math.round(performance.now() - started);
       if (status >= 200 && status < 300) {
         const problems = op.answerProblems(body);
-        if (problems.length > 0) return { outcome: { kind: 'failed', error: `réponse hors contrat : ${problems.map((p) => `${p.field} ${p.message}`).join(' ; ')}`.slice(0, 500) }, status, url, ms };
+        const offContract = `réponse hors contrat : ${problems.map((p) => `${p.field} ${p.message}`).join(' ; ')}`.slice(0, 500);
+        if (problems.length > 0) return { outcome: { kind: 'failed', error: offContract }, status, url, ms };
         return { outcome: { kind: 'delivered' }, status, url, ms };
       }
       if (status === 400 && op.errorProblems(body).length === 0) {
@@ -97,7 +101,8 @@ export function createEInterventionWorker(o: EInterventionWorkerOptions): EInter
       o.logger.info({ message: m.id, operator: m.operator, operation: m.operation, error: r.outcome.error }, 'e-intervention delivery failed');
       return false;
     }
-    if (r.outcome.kind === 'refused') o.logger.warn({ message: m.id, operator: m.operator, operation: m.operation, error: r.outcome.error }, 'e-intervention message refused');
+    const details = { message: m.id, operator: m.operator, operation: m.operation };
+    if (r.outcome.kind === 'refused') o.logger.warn({ ...details, error: r.outcome.error }, 'e-intervention message refused');
     else o.onDelivered?.({ id: m.id, operation: m.operation, operator: m.operator });
     return true;
   }

@@ -34,7 +34,9 @@ function fromRow(r: InterventionRow): Intervention {
     refIntervOI: r.ref_interv_oi, doOperator: r.do_operator, refIntervDO: r.ref_interv_do, refPM: r.ref_pm, refPMTechnique: r.ref_pm_technique,
     refPBO: r.ref_pbo, refPTO: r.ref_pto, nature: r.nature, elementReseau: r.element_reseau, description: r.description, startedAt: r.started_at,
     endedAt: r.ended_at, state: r.state, test: r.test_number, testOpenedAt: r.test_opened_at, declaredAt: r.declared_at, closedAt: r.closed_at,
-    recipients: r.recipients.map((x) => ({ operator: x.operator, standing: x.standing, answer: x.answer, reportedTest: x.reported_test, closedTest: x.closed_test })),
+    recipients: r.recipients.map((x) => ({
+      operator: x.operator, standing: x.standing, answer: x.answer, reportedTest: x.reported_test, closedTest: x.closed_test
+    })),
     lines: r.lines.map((l): CutLine => ({
       operator: l.operator, refPTO: String(l.ref_pto), refPBO: String(l.ref_pbo), nomModulePM: String(l.nom_module_pm),
       positionModulePM: String(l.position_module_pm), positionCoupleurOC: String(l.position_coupleur_oc), fibre: String(l.fibre), tube: String(l.tube),
@@ -56,7 +58,8 @@ export function createInterventionStore(pool: Pool, oiCode: string) {
     /** The inventory's facts of a declaration: the PM, the PBO under it, who is present there (with the OI's consent setting). */
     async facts(refPM: string, refPBO: string | null): Promise<DeclarationFacts & { pmId: string | null }> {
       const [row] = await run<{ pm_id: string; pbo_at_pm: boolean; present: DeclarationFacts['present'] }>(pool, declarationFacts(refPM, refPBO));
-      return row ? { pmKnown: true, pmId: row.pm_id, pboAtPm: row.pbo_at_pm, present: row.present } : { pmKnown: false, pmId: null, pboAtPm: false, present: [] };
+      if (!row) return { pmKnown: false, pmId: null, pboAtPm: false, present: [] };
+      return { pmKnown: true, pmId: row.pm_id, pboAtPm: row.pbo_at_pm, present: row.present };
     },
 
     /**
@@ -110,7 +113,8 @@ export function createInterventionStore(pool: Pool, oiCode: string) {
 
     async list(operator: string | null, limit: number) {
       return run<{ ref_interv_oi: string; do_operator: string; ref_interv_do: string; ref_pm: string; state: string; test_number: number; started_at: Date;
-        ended_at: Date | null; closed_at: Date | null; lines_cut: number; lines_restored: number; messages_pending: number }>(pool, listInterventions(operator, limit));
+        ended_at: Date | null; closed_at: Date | null; lines_cut: number; lines_restored: number; messages_pending: number
+      }>(pool, listInterventions(operator, limit));
     },
 
     async messages(refIntervOI: string) {
@@ -122,7 +126,8 @@ export function createInterventionStore(pool: Pool, oiCode: string) {
     async setConsent(operator: string, standing: string, now: Date, actor = 'system'): Promise<boolean> {
       return transaction(pool, async (tx) => {
         const [row] = await run<{ operator_id: string }>(tx, setConsent(operator, standing, now));
-        if (row) await recordChange(tx, { actor, action: 'update', entity: 'e_intervention_consent', entityKey: operator, operatorId: row.operator_id, after: { standing } }, null);
+        const entry = { actor, action: 'update', entity: 'e_intervention_consent', entityKey: operator, after: { standing } } as const;
+        if (row) await recordChange(tx, { ...entry, operatorId: row.operator_id }, null);
         return row !== undefined;
       });
     },
@@ -131,7 +136,8 @@ export function createInterventionStore(pool: Pool, oiCode: string) {
     async setEndpoint(operator: string, role: 'OC' | 'DO', baseUrl: string, now: Date, actor = 'system'): Promise<boolean> {
       return transaction(pool, async (tx) => {
         const [row] = await run<{ operator_id: string }>(tx, setEndpoint(operator, role, baseUrl, now));
-        if (row) await recordChange(tx, { actor, action: 'update', entity: 'e_intervention_endpoint', entityKey: `${operator}/${role}`, operatorId: row.operator_id, after: { baseUrl } }, null);
+        const entry = { actor, action: 'update', entity: 'e_intervention_endpoint', entityKey: `${operator}/${role}`, after: { baseUrl } } as const;
+        if (row) await recordChange(tx, { ...entry, operatorId: row.operator_id }, null);
         return row !== undefined;
       });
     },

@@ -70,7 +70,8 @@ export function eInterventionRoutes(o: EInterventionRoutesOptions) {
             return oauthError(reply.header('connection', 'close'), 401, 'invalid_client', 'certificat client non reconnu');
           }
           if (!allowsOperation(auth.caller.profile, E_INTERVENTION_SERVICE, op.id)) {
-            request.log.info({ operator: auth.caller.operator.code, operation: op.id, refused: `profile ${auth.caller.profile.name}` }, 'e-intervention refused');
+            const refused = `profile ${auth.caller.profile.name}`;
+            request.log.info({ operator: auth.caller.operator.code, operation: op.id, refused }, 'e-intervention refused');
             return oauthError(reply, 403, 'access_denied', `opération ${op.id} non autorisée pour ce certificat`);
           }
           request.eiCaller = auth.caller;
@@ -87,7 +88,8 @@ export function eInterventionRoutes(o: EInterventionRoutesOptions) {
       });
     }
 
-    app.setNotFoundHandler((request, reply) => oauthError(reply, 404, 'not_found', `aucune opération e-intervention en ${request.method} ${request.url.split('?')[0]}`));
+    app.setNotFoundHandler((request, reply) =>
+      oauthError(reply, 404, 'not_found', `aucune opération e-intervention en ${request.method} ${request.url.split('?')[0]}`));
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const operation = request.eiOperation;

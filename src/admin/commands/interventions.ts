@@ -37,7 +37,8 @@ export const interventionCommands: CommandGroup = {
         if (role !== 'OC' && role !== 'DO') throw new AdminError('ADMIN_INVALID_INPUT', `--role ${role ?? ''}: OC or DO`);
         const url = httpsUrl(stringOption(args, 'url'));
         const store = createInterventionStore(ctx.pool, ctx.config.eIntervention.oiCode);
-        if (!await store.setEndpoint(args.positionals[0]!, role, url, ctx.clock.now(), ctx.actor)) throw new AdminError('ADMIN_NOT_FOUND', `no operator ${args.positionals[0]!}`);
+        const code = args.positionals[0]!;
+        if (!await store.setEndpoint(code, role, url, ctx.clock.now(), ctx.actor)) throw new AdminError('ADMIN_NOT_FOUND', `no operator ${code}`);
         ctx.out(`${args.positionals[0]!} (${role}): e-intervention messages go to ${url}`);
       }
     },
@@ -51,13 +52,15 @@ export const interventionCommands: CommandGroup = {
         const standing = ALIASES[raw.toLowerCase()] ?? raw.toUpperCase();
         if (!isStandingConsent(standing)) throw new AdminError('ADMIN_INVALID_INPUT', `${raw}: always, never or ask`);
         const store = createInterventionStore(ctx.pool, ctx.config.eIntervention.oiCode);
-        if (!await store.setConsent(args.positionals[0]!, standing, ctx.clock.now(), ctx.actor)) throw new AdminError('ADMIN_NOT_FOUND', `no operator ${args.positionals[0]!}`);
+        const code = args.positionals[0]!;
+        if (!await store.setConsent(code, standing, ctx.clock.now(), ctx.actor)) throw new AdminError('ADMIN_NOT_FOUND', `no operator ${code}`);
         ctx.out(`${args.positionals[0]!}: standing repair consent ${standing}`);
       }
     },
     {
       name: 'list', usage: '[--operator <code>] [--limit 50] [--csv|--json]', summary: 'interventions, newest first (an operator’s: as DO or told of it)',
-      positionals: [], options: { operator: { type: 'string', description: 'operator code' }, limit: { type: 'string', description: 'rows', default: '50' }, ...CSV_OPTION },
+      positionals: [],
+      options: { operator: { type: 'string', description: 'operator code' }, limit: { type: 'string', description: 'rows', default: '50' }, ...CSV_OPTION },
       async run(ctx, args) {
         const limit = Number(stringOption(args, 'limit') ?? '50');
         if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new AdminError('ADMIN_INVALID_INPUT', '--limit: an integer from 1 to 10000');
@@ -81,9 +84,11 @@ export const interventionCommands: CommandGroup = {
           `place               PM ${iv.refPM} (${iv.refPMTechnique}), PBO ${iv.refPBO}`,
           `start / end         ${when(iv.startedAt)} / ${when(iv.endedAt)}${iv.closedAt ? `, report ${when(iv.closedAt)}` : ''}`,
           'operators told:',
-          render(['operator', 'standing', 'answer', 'reported test', 'closed'], iv.recipients.map((r) => [r.operator, r.standing, r.answer, r.reportedTest, r.closedTest]), false),
+          render(['operator', 'standing', 'answer', 'reported test', 'closed'],
+            iv.recipients.map((r) => [r.operator, r.standing, r.answer, r.reportedTest, r.closedTest]), false),
           'lines cut:',
-          render(['operator', 'PTO', 'service', 'cut', 'restored', 'by DO'], iv.lines.map((l) => [l.operator, l.refPTO, l.serviceId, l.cutAt, l.restoredAt, l.restoredByDo]), false),
+          render(['operator', 'PTO', 'service', 'cut', 'restored', 'by DO'],
+            iv.lines.map((l) => [l.operator, l.refPTO, l.serviceId, l.cutAt, l.restoredAt, l.restoredByDo]), false),
           'messages:',
           render(['id', 'to', 'role', 'operation', 'state', 'attempts', 'created', 'done', 'error'],
             messages.map((m) => [m.id, m.operator, m.role, m.operation, m.state, m.attempts, m.created_at, m.done_at, m.last_error]), false)
@@ -96,7 +101,8 @@ export const interventionCommands: CommandGroup = {
       async run(ctx, args) {
         const rows = await createInterventionStore(ctx.pool, ctx.config.eIntervention.oiCode).endpoints();
         ctx.out(render(['operator', 'role', 'url', 'enabled', 'failures', 'retry at', 'pending', 'last success', 'last failure', 'error'],
-          rows.map((e) => [e.operator, e.role, e.base_url, e.enabled, e.consecutive_failures, e.retry_at, e.pending, e.last_success_at, e.last_failure_at, e.last_error]),
+          rows.map((e) => [e.operator, e.role, e.base_url, e.enabled, e.consecutive_failures, e.retry_at, e.pending, e.last_success_at, e.last_failure_at,
+            e.last_error]),
           outputFormat(args)));
       }
     }

@@ -39,7 +39,8 @@ export function recordOutcome(o: {
 }): Query {
   return {
     text: `WITH a AS (
-             INSERT INTO e_intervention_attempt (message_id, at, url, http_status, duration_ms, error) VALUES ($1, $5::timestamptz, $6, $7::int, $8::int, $9::text)
+             INSERT INTO e_intervention_attempt (message_id, at, url, http_status, duration_ms, error)
+             VALUES ($1, $5::timestamptz, $6, $7::int, $8::int, $9::text)
            ), m AS (
              UPDATE e_intervention_message SET attempts = attempts + 1, lease_until = NULL, last_error = $9,
                     state = CASE WHEN $4::text = 'failed' THEN state ELSE $4::text END, done_at = CASE WHEN $4 = 'failed' THEN NULL ELSE $5 END,
@@ -60,7 +61,8 @@ export function recordOutcome(o: {
 export function endpointsHealth(): Query {
   return {
     text: `SELECT o.code AS operator, e.role, e.base_url, e.enabled, e.consecutive_failures, e.retry_at, e.last_success_at, e.last_failure_at, e.last_error,
-                  (SELECT count(*)::int FROM e_intervention_message m WHERE m.operator_id = e.operator_id AND m.role = e.role AND m.state = 'pending') AS pending
+                  (SELECT count(*)::int FROM e_intervention_message m
+                    WHERE m.operator_id = e.operator_id AND m.role = e.role AND m.state = 'pending') AS pending
              FROM e_intervention_endpoint e JOIN operator o ON o.id = e.operator_id ORDER BY o.code, e.role`,
     values: []
   };

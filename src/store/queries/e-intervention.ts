@@ -87,7 +87,9 @@ export function upsertRecipients(id: string, recipients: readonly Recipient[]): 
              JOIN operator o ON o.code = x.operator
            ON CONFLICT (intervention_id, operator_id) DO UPDATE SET answer = EXCLUDED.answer, reported_test = EXCLUDED.reported_test,
              closed_test = EXCLUDED.closed_test`,
-    values: [id, JSON.stringify(recipients.map((r) => ({ operator: r.operator, standing: r.standing, answer: r.answer, reported_test: r.reportedTest, closed_test: r.closedTest })))]
+    values: [id, JSON.stringify(recipients.map((r) => ({
+      operator: r.operator, standing: r.standing, answer: r.answer, reported_test: r.reportedTest, closed_test: r.closedTest
+    })))]
   };
 }
 

@@ -45,7 +45,9 @@ export function errorAnswer(contract: EInterventionContract, operation: string, 
   const op = contract.operation(operation);
   return {
     status: 400,
-    body: { error: codeFor(r.refused, op.errorCodes), error_description: r.reason.slice(0, 256), ...(r.field ? { error_parameters: [r.field.slice(0, 64)] } : {}) }
+    body: {
+      error: codeFor(r.refused, op.errorCodes), error_description: r.reason.slice(0, 256), ...(r.field ? { error_parameters: [r.field.slice(0, 64)] } : {})
+    }
   };
 }
 
@@ -64,12 +66,15 @@ export function eInterventionV2(o: EInterventionAdapterOptions): ReadonlyMap<str
 
   /** The checks a schema cannot make: our OI code, and the DO named in the body being the caller. */
   function identity(caller: string, body: Json, withDo: boolean): Refusal | null {
-    if ('codeOI' in body && body.codeOI !== o.oiCode) return refuse('CODE_OI_INCONNU', 'codeOI', `${String(body.codeOI)} n'est pas le code de cet OI (${o.oiCode})`);
+    if ('codeOI' in body && body.codeOI !== o.oiCode) {
+      return refuse('CODE_OI_INCONNU', 'codeOI', `${String(body.codeOI)} n'est pas le code de cet OI (${o.oiCode})`);
+    }
     if (withDo && body.codeDO !== caller) return refuse('MAUVAIS_FORMAT', 'codeDO', `${String(body.codeDO)} ne correspond pas au certificat de l'appelant`);
     return null;
   }
 
-  async function run(operation: string, key: Key, now: Date, notFound: Refusal, fn: Parameters<InterventionPort['change']>[2]): Promise<{ next: Intervention } | Answer> {
+  type MoveFn = Parameters<InterventionPort['change']>[2];
+  async function run(operation: string, key: Key, now: Date, notFound: Refusal, fn: MoveFn): Promise<{ next: Intervention } | Answer> {
     const r = await o.port.change(key, now, fn);
     if (r === null) return fail(operation, notFound);
     if (isRefusal(r)) return fail(operation, r);
@@ -105,7 +110,9 @@ export function eInterventionV2(o: EInterventionAdapterOptions): ReadonlyMap<str
     }));
     const restored = (b.ligneClientRetablie as Json[]).map((l) => ({ refPTO: String(l.refPTO), at: new Date(String(l.dateChangementEtat)) }));
     const repairAnswers = ((b.demandeReparation as Json[] | undefined) ?? []).map((x) => ({ codeDO: String(x.codeDO), reparation: x.reparation === true }));
-    const report = { operator: caller, codeOcImpacte: String(b.codeOcImpacte), numeroTest: num(b.numeroTest), testCloture: b.testCloture === true, cut, restored, repairAnswers };
+    const report = {
+      operator: caller, codeOcImpacte: String(b.codeOcImpacte), numeroTest: num(b.numeroTest), testCloture: b.testCloture === true, cut, restored, repairAnswers
+    };
     const r = await run('notifierImpacteClientsOC', { refIntervOI: ref }, now, refuse('REF_INTERV_OI_INCONNUE', 'refIntervOI', `intervention ${ref} inconnue`),
       async (iv, reads) => {
         if (!visibleTo(iv, caller)) return refuse('REF_INTERV_OI_INCONNUE', 'refIntervOI', `intervention ${ref} inconnue`);
@@ -146,9 +153,11 @@ export function eInterventionV2(o: EInterventionAdapterOptions): ReadonlyMap<str
     if (bad) return fail('compteRenduInterventionDO', bad);
     const refDO = String(b.refIntervDO);
     const line = (l: Json): ReportLine => ({ refPTO: str(l.refPTO), repaCodeOC: str(l.repaCodeOC), fields: l });
-    const rep = { impacted: ((b.lignesImpactees as Json[] | undefined) ?? []).map(line), restored: ((b.lignesRetablies as Json[] | undefined) ?? []).map(line) };
+    const list = (v: unknown): ReportLine[] => ((v as Json[] | undefined) ?? []).map(line);
+    const rep = { impacted: list(b.lignesImpactees), restored: list(b.lignesRetablies) };
     const r = await run('compteRenduInterventionDO', { doOperator: caller, refIntervDO: refDO }, now, unknown('refIntervDO', refDO), (iv) =>
-      (str(b.refIntervOI) !== null && b.refIntervOI !== iv.refIntervOI ? unknown('refIntervOI', String(b.refIntervOI)) : closeWithReport(iv, rep, o.oiCode, now)));
+      (str(b.refIntervOI) !== null && b.refIntervOI !== iv.refIntervOI
+        ? unknown('refIntervOI', String(b.refIntervOI)) : closeWithReport(iv, rep, o.oiCode, now)));
     if ('status' in r) return r;
     return { status: 200, body: { code: 0, refIntervDO: refDO, refIntervOI: r.next.refIntervOI } };
   });
