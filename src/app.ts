@@ -69,6 +69,8 @@ export interface AppDeps {
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const catalog = deps.catalog ?? loadCatalog(config.rootDir);
   const contracts = deps.contracts ?? loadContracts(config.rootDir, formSchemaImports(catalog));
+  // Compiled before the overload guard samples the event loop: a boot's compile is not a request's delay.
+  const eiContract = deps.eInterventionContract ?? loadEInterventionContract(config.rootDir);
   const services = createServiceRepository(deps.pool);
   const authenticator = createCertificateAuthenticator(deps.pool, config.authCacheTtlMs);
   const signalisation = { tickets: createTicketStore(deps.pool), services, catalog };
@@ -138,7 +140,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.server.on('tlsClientError', (e: NodeJS.ErrnoException, socket: TLSSocket) => metrics.tlsFailure(handshakeFailureReason(e, socket)));
   const shares = createFairShare(config.fairShare);
   // e-intervention (issue 18): JSON routes of the OI under /e-intervention/v2, same listener, same certificates.
-  const eiContract = deps.eInterventionContract ?? loadEInterventionContract(config.rootDir);
   const ei = config.eIntervention;
   await app.register(eInterventionRoutes({
     contract: eiContract,
