@@ -23,9 +23,13 @@ import { freshDatabase } from '../test/support/database.js';
 import { createPool } from '../src/store/database.js';
 import { mochaGlobalSetup, mochaGlobalTeardown } from '../test/support/global-fixtures.js';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '20' }, interventions: { type: 'string', default: '50' } } });
+const { values } = parseArgs({
+  options: { rounds: { type: 'string', default: '20' }, interventions: { type: 'string', default: '50' }, rate: { type: 'string' } }
+});
 const ROUNDS = Number(values.rounds);
 const N = Number(values.interventions);
+/** Open loop: this many reports per second in all, round-robin over the open interventions (absent: closed loop). */
+const RATE = values.rate === undefined ? null : Number(values.rate);
 
 function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
@@ -84,31 +88,54 @@ async function measure(): Promise<void> {
   };
   const samples: number[] = [];
   const answered: number[] = [];
+  const report = (i: number, k: number, ont: string) => ({
+    refIntervOI: refs[i], codeOcImpacte: 'OPB', message: 'M5TX', testCloture: false, ligneClientRetablie: [],
+    clientHSOC: [{
+      refPTO: k % 2 === 0 ? 'FI-2123-1001-0007' : 'FI-2123-1001-0014', refPBO: '21231-PBO-0042-001', nomModulePM: 'MOD-03', positionModulePM: '03',
+      positionCoupleurOC: 'C2-07', fibre: '4', tube: '2', numeroSerieONT: ont, dateChangementEtat: new Date().toISOString()
+    }]
+  });
   const loop = async (i: number): Promise<void> => {
     for (let k = 0; k < ROUNDS; k++) {
       const ont = `B${i}R${k}`;
       const arrived = new Promise<void>((resolve) => waiting.set(ont, resolve));
       const t0 = performance.now();
-      await post(opb, 'POST', '/interventions-oi/notification-impacte-clients-oc', {
-        refIntervOI: refs[i], codeOcImpacte: 'OPB', message: 'M5TX', testCloture: false, ligneClientRetablie: [],
-        clientHSOC: [{
-          refPTO: k % 2 === 0 ? 'FI-2123-1001-0007' : 'FI-2123-1001-0014', refPBO: '21231-PBO-0042-001', nomModulePM: 'MOD-03', positionModulePM: '03',
-          positionCoupleurOC: 'C2-07', fibre: '4', tube: '2', numeroSerieONT: ont, dateChangementEtat: new Date().toISOString()
-        }]
-      });
+      await post(opb, 'POST', '/interventions-oi/notification-impacte-clients-oc', report(i, k, ont));
       answered.push(performance.now() - t0);
       await arrived;
       samples.push(performance.now() - t0);
       waiting.delete(ont);
     }
   };
+  const one = async (i: number, k: number): Promise<void> => {
+    const ont = `B${i}R${k}`;
+    const arrived = new Promise<void>((resolve) => waiting.set(ont, resolve));
+    const t0 = performance.now();
+    await post(opb, 'POST', '/interventions-oi/notification-impacte-clients-oc', report(i, k, ont));
+    answered.push(performance.now() - t0);
+    await arrived;
+    samples.push(performance.now() - t0);
+    waiting.delete(ont);
+  };
   const t = performance.now();
-  await Promise.all(refs.map((_, i) => loop(i)));
+  if (RATE === null) await Promise.all(refs.map((_, i) => loop(i)));
+  else {
+    const pending: Promise<void>[] = [];
+    for (let j = 0; j < ROUNDS * N; j++) {
+      const due = t + (j * 1000) / RATE;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      pending.push(one(j % N, Math.floor(j / N)));
+    }
+    await Promise.all(pending);
+  }
   const wall = performance.now() - t;
   samples.sort((a, b) => a - b);
   const r2 = (x: number) => Math.round(x * 10) / 10;
   const result = {
-    measure: 'M5TX request sent → M6TX received by the DO endpoint', interventionsInFlight: N, samples: samples.length,
+    measure: 'M5TX request sent → M6TX received by the DO endpoint', interventionsInFlight: N,
+    load: RATE === null ? `closed loop: ${N} reporters, each waiting for its relay` : `open loop: ${RATE} reports/s over the ${N} interventions`,
+    samples: samples.length,
     p50Ms: r2(quantile(samples, 0.5)), p95Ms: r2(quantile(samples, 0.95)), p99Ms: r2(quantile(samples, 0.99)), maxMs: r2(samples.at(-1)!),
     m5txAnsweredP50Ms: r2(quantile(answered.sort((a, b) => a - b), 0.5)), m5txAnsweredP99Ms: r2(quantile(answered, 0.99)),
     relaysPerSecond: Math.round(samples.length / (wall / 1000)), targetP99Ms: 200, at: new Date().toISOString()
@@ -116,7 +143,7 @@ async function measure(): Promise<void> {
   console.log(JSON.stringify(result, null, 2));
   const dir = path.join(findRootDir(), 'benchmarks', 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'e-intervention-alert.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(path.join(dir, RATE === null ? 'e-intervention-alert.json' : 'e-intervention-alert-open.json'), `${JSON.stringify(result, null, 2)}\n`);
   await worker.stop();
   await opa.close();
   await opb.close();
