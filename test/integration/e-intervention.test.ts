@@ -5,6 +5,8 @@ import { loadEInterventionContract } from '../../src/contracts/e-intervention-co
 import { fixedClock } from '../../src/domain/clock.js';
 import { createEInterventionWorker, type EInterventionWorker } from '../../src/jobs/e-intervention-worker.js';
 import { createInterventionStore } from '../../src/store/e-intervention-store.js';
+import { run } from '../../src/store/database.js';
+import { claimMessages } from '../../src/store/queries/e-intervention-outbox.js';
 import { eInterventionReceiver, independentValidators, type EInterventionReceiver } from '../support/e-intervention-receiver.js';
 import { freshDatabase, sql, type TestDatabase } from '../support/database.js';
 import { adminRunner, type AdminRunner } from '../support/admin.js';
@@ -249,6 +251,20 @@ describe('e-intervention hub (issue 18): end to end over mutual TLS', function (
     await refusedWith(await call(gw.pki.opb, 'POST', '/interventions-oi/notification-impacte-clients-oc', m5(closedRef, { numeroTest: 2 })),
       'notifierImpacteClientsOC', 'DELAI_NON_RESPECTE');
     expect((await admin(['certificates', 'set-profile', fingerprint, 'complet'])).code).to.equal(0);
+  });
+
+  it('delivers a message claimed by a worker that died once its lease has passed (at least once), never twice at once', async () => {
+    await worker.runUntilIdle(clock.now());
+    const before = ocEndpoint.received.length;
+    const start = await call(gw.pki.opa, 'POST', '/interventions-do', m1('OPA-INT-0600', { dateDebutIntervention: clock.now().toISOString() }));
+    const ref = String(start.body.refIntervOI);
+    // Another instance claims the M2 and dies before calling: its lease holds the message.
+    const claimed = await run<{ id: string }>(gw.pool, claimMessages(clock.now(), 10, new Date(clock.now().getTime() + 10_000)));
+    expect(claimed).to.have.length(1);
+    expect((await worker.runUntilIdle(clock.now())).claimed).to.equal(0);
+    clock.advance(10_001);
+    expect((await worker.runUntilIdle(clock.now())).delivered).to.equal(1);
+    expect(ocEndpoint.received.slice(before).map((m) => [m.operation, m.body.refIntervOI])).to.deep.equal([['creerInterventionOI', ref]]);
   });
 
   it('retries a message to an endpoint that is down with backoff, and keeps the order per intervention and recipient', async () => {
