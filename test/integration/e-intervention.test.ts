@@ -9,7 +9,10 @@ import { run } from '../../src/store/database.js';
 import { claimMessages } from '../../src/store/queries/e-intervention-outbox.js';
 import { eInterventionReceiver, independentValidators, type EInterventionReceiver } from '../support/e-intervention-receiver.js';
 import { freshDatabase, sql, type TestDatabase } from '../support/database.js';
-import { adminRunner, type AdminRunner } from '../support/admin.js';
+import { adminRunner, ORDER, type AdminRunner } from '../support/admin.js';
+import { TEST_VALID_FROM, testValidUntil } from '../support/pki.js';
+import { issueCertificate, loadCertificateAuthority } from '../../src/pki/certificate-authority.js';
+import { refreshAttachments } from '../../src/store/queries/network.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import type { IssuedCertificate } from '../../src/pki/certificate-authority.js';
 
@@ -19,6 +22,8 @@ const PM = { refPM: '21231-PM-0042', refPMTechnique: '21231-PMT-0042-A' };
 // OPB's lines on PBO 001 of the demo town (every 7th prise not OPA's): prises 7 and 14.
 const LINE_7 = 'FI-2123-1001-0007';
 const LINE_14 = 'FI-2123-1001-0014';
+// A prise of neither OPA nor OPB (OPC's, in the test that adds it).
+const LINE_1 = 'FI-2123-1001-0001';
 
 type Json = Record<string, unknown>;
 
@@ -251,6 +256,62 @@ describe('e-intervention hub (issue 18): end to end over mutual TLS', function (
     await refusedWith(await call(gw.pki.opb, 'POST', '/interventions-oi/notification-impacte-clients-oc', m5(closedRef, { numeroTest: 2 })),
       'notifierImpacteClientsOC', 'DELAI_NON_RESPECTE');
     expect((await admin(['certificates', 'set-profile', fingerprint, 'complet'])).code).to.equal(0);
+  });
+
+  it('tells every operator present at the PM (two of them), and gives each the report of its own lines only', async () => {
+    // A third operator, OPC, with a line on prise 1 of PBO 001 at the Dijon PM and its own endpoint.
+    const created = await admin(['operators', 'create', '--file', admin.file('opc.json', JSON.stringify(ORDER))], clock);
+    expect(created.code, created.err).to.equal(0);
+    const opc = await issueCertificate(await loadCertificateAuthority(gw.pki.ca, gw.pki.caKey),
+      { subject: 'CN=OPC test, O=Operateur C', kind: 'client', notBefore: TEST_VALID_FROM, notAfter: testValidUntil() });
+    const reg = await admin(['certificates', 'register', 'OPC', '--cert', admin.file('opc.crt', opc.certPem)], clock);
+    expect(reg.code, reg.err).to.equal(0);
+    await sql(gw.pool, `WITH s AS (INSERT INTO service (service_id, operator_id, offer_code, state, activated_on)
+                          SELECT 'FTTH-21-0030001', id, 'FTTH', 'active', '2026-11-02' FROM operator WHERE code = 'OPC' RETURNING id, operator_id)
+                        INSERT INTO service_end (service_pk, operator_id, end_code, label, street, postcode, city, insee_code, pbo_ref, pto_ref)
+                        SELECT id, operator_id, 'Z', 'PTO du client final', 'rue de la Préfecture', '21000', 'Dijon', '21231', '21231-PBO-0042-001', $1
+                          FROM s`, [LINE_1]);
+    await run(gw.pool, refreshAttachments());
+    const opcEndpoint = await eInterventionReceiver(gw.pki, '/opc/v2');
+    try {
+      await createInterventionStore(gw.pool, 'BFCF').setEndpoint('OPC', 'OC', opcEndpoint.url, clock.now());
+      await worker.runUntilIdle(clock.now());
+      const before = ocEndpoint.received.length;
+      const start = await call(gw.pki.opa, 'POST', '/interventions-do', m1('OPA-INT-0700', { dateDebutIntervention: clock.now().toISOString() }));
+      const ref = String(start.body.refIntervOI);
+      await worker.runUntilIdle(clock.now());
+      expect(ocEndpoint.received.slice(before).map((m) => m.operation)).to.deep.equal(['creerInterventionOI']);
+      expect(opcEndpoint.received.map((m) => [m.operation, m.body.refIntervOI])).to.deep.equal([['creerInterventionOI', ref]]);
+      clock.advance(60_000);
+      const cutAt = clock.now().toISOString();
+      const r = await call(opc, 'POST', '/interventions-oi/notification-impacte-clients-oc', m5(ref, {
+        codeOcImpacte: 'OPC', clientHSOC: [{ ...hs(LINE_1, 1), dateChangementEtat: cutAt }]
+      }));
+      expect(r.status, JSON.stringify(r.body)).to.equal(200);
+      // OPB reports nothing cut: its relay carries no line, and nothing of OPC's.
+      expect((await call(gw.pki.opb, 'POST', '/interventions-oi/notification-impacte-clients-oc', m5(ref))).status).to.equal(200);
+      await worker.runUntilIdle(clock.now());
+      const relays = doEndpoint.received.filter((m) => m.body.refIntervOI === ref);
+      expect(relays.map((m) => [m.body.codeOCImpacte, m.body.nombreOC, (m.body.clientHSOC as Json[]).length])).to.deep.equal([['OPC', 2, 1], ['OPB', 2, 0]]);
+      expect((relays[0]!.body.clientHSOC as Json[])[0]).to.include({ refPTO: LINE_1, referencePrestationPrise: 'FTTH-21-0030001' });
+      // Default standing consent (ask, no answer): the DO may not repair OPC's line.
+      expect(relays[0]!.body.reparation).to.equal(false);
+      const end = await call(gw.pki.opa, 'PUT', '/interventions-do', { ...m1('OPA-INT-0700'), message: 'M3', dateFinIntervention: clock.now().toISOString() });
+      expect(end.status, JSON.stringify(end.body)).to.equal(200);
+      const cr = await call(gw.pki.opa, 'POST', '/interventions-do/compte-rendu', {
+        codeDO: 'OPA', codeOI: 'BFCF', refIntervDO: 'OPA-INT-0700', message: 'CR', lignesImpactees: [{ refPTO: LINE_1, retStatut: false }], lignesRetablies: []
+      });
+      expect(cr.status, JSON.stringify(cr.body)).to.equal(200);
+      await worker.runUntilIdle(clock.now());
+      const crOf = (rcv: EInterventionReceiver) => rcv.received.find((m) => m.operation === 'compteRenduInterventionOI' && m.body.refIntervOI === ref)!.body;
+      expect((crOf(opcEndpoint).lignesImpactees as Json[]).map((l) => l.refPTO)).to.deep.equal([LINE_1]);
+      expect(crOf(ocEndpoint).lignesImpactees).to.deep.equal([]);
+      for (const m of opcEndpoint.received) expect(m.problems).to.deep.equal([]);
+    } finally {
+      await opcEndpoint.shut();
+      // OPC leaves the PM again: the next tests count on OPB alone being told.
+      await sql(gw.pool, `DELETE FROM service WHERE service_id = 'FTTH-21-0030001'`);
+    }
   });
 
   it('delivers a message claimed by a worker that died once its lease has passed (at least once), never twice at once', async () => {
