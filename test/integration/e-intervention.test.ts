@@ -13,6 +13,8 @@ import { adminRunner, ORDER, type AdminRunner } from '../support/admin.js';
 import { TEST_VALID_FROM, testValidUntil } from '../support/pki.js';
 import { issueCertificate, loadCertificateAuthority } from '../../src/pki/certificate-authority.js';
 import { refreshAttachments } from '../../src/store/queries/network.js';
+import { call as soapCall } from '../support/soap-client.js';
+import { filing, formExample } from '../support/tickets.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import type { IssuedCertificate } from '../../src/pki/certificate-authority.js';
 
@@ -123,6 +125,14 @@ describe('e-intervention hub (issue 18): end to end over mutual TLS', function (
     const relay = doEndpoint.received[0]!.body;
     expect(relay).to.include({ refIntervOI: ref, codeOCImpacte: 'OPB', reparation: true, nombreOC: 1, numeroTest: 0 });
     expect((relay.clientHSOC as Json[]).map((l) => [l.refPTO, l.referencePrestationPrise])).to.deep.equal([[LINE_7, 'FTTH-25-0020001'], [LINE_14, 'FTTH-25-0020002']]);
+
+    // After-sales: OPB's customer calls; a ticket filed on the cut line is linked to the open intervention.
+    const filed = await soapCall(gw.url, {
+      path: '/esav/signalisation/v2', body: filing(2, 'FTTH-25-0020001', 'OPB-SAV-0001', formExample('ftth', 2, 'valid-minimal.xml')), client: gw.pki.opb, ca: gw.pki.ca
+    });
+    expect(filed.status, filed.body).to.equal(200);
+    const linked = (await sql(gw.pool, `SELECT l.ref_interv_oi, t.service_id FROM ticket_e_intervention l JOIN ticket t ON t.id = l.ticket_id`)).rows;
+    expect(linked).to.deep.equal([{ ref_interv_oi: ref, service_id: 'FTTH-25-0020001' }]);
 
     // The end is refused while repairable lines were never checked by a test.
     const early = await call(gw.pki.opa, 'PUT', '/interventions-do', {

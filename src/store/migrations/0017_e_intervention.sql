@@ -116,3 +116,17 @@ CREATE TABLE e_intervention_attempt (
   error        text
 );
 CREATE INDEX e_intervention_attempt_message ON e_intervention_attempt (message_id);
+
+-- After-sales (issue 18 part 4): a ticket filed on a service whose line an open intervention reported cut (and not
+-- restored) is linked to that intervention in the filing's own statement, as a ticket filed inside a network incident.
+CREATE TABLE ticket_e_intervention (
+  ticket_id        bigint NOT NULL REFERENCES ticket(id) ON DELETE CASCADE,
+  intervention_id  bigint NOT NULL REFERENCES e_intervention(id) ON DELETE CASCADE,
+  ref_interv_oi    text NOT NULL,
+  operator_id      bigint NOT NULL REFERENCES operator(id),
+  linked_at        timestamptz NOT NULL,
+  PRIMARY KEY (ticket_id, intervention_id)
+);
+CREATE INDEX ticket_e_intervention_intervention ON ticket_e_intervention (intervention_id);
+-- The filing's probe: one index range per filing, empty when no intervention cut the operator's service.
+CREATE INDEX e_intervention_line_cut_service ON e_intervention_line (operator_id, service_id) WHERE restored_at IS NULL AND service_id IS NOT NULL;
