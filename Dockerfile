@@ -70,7 +70,7 @@ RUN groupadd --system esav \
 WORKDIR /app
 
 # The project root is the folder holding package.json and wsdl/ (findRootDir in src/config/config.ts): contracts
-# (wsdl/, xsd/, catalog/) are read from it, the compiled server from dist/src. dist/scripts is left out: the
+# (wsdl/, xsd/, catalog/, openapi/) are read from it, the compiled server from dist/src. dist/scripts is left out: the
 # scripts are development tools and import devDependencies that were pruned.
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
@@ -78,6 +78,8 @@ COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/wsdl ./wsdl
 COPY --from=build /app/xsd ./xsd
 COPY --from=build /app/catalog ./catalog
+# The E-Intervention OpenAPI files (issue 18), loaded at boot like the WSDLs.
+COPY --from=build /app/openapi ./openapi
 # esav-admin, the administration command line (runs the compiled dist/src/cli/admin.js): docker exec <c> bin/esav-admin.mjs --help
 COPY --from=build /app/bin ./bin
 # The migration sources, kept at their project path too: migrate.js reads its copy in dist/src/store/migrations.

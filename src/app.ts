@@ -45,6 +45,10 @@ import { createFairShare, type FairShare } from './transport/fair-share.js';
 import { overloadGuard } from './transport/overload.js';
 import { createRequestMetrics, type RequestMetrics } from './transport/request-metrics.js';
 import { soapRoutes } from './transport/soap-routes.js';
+import { E_INTERVENTION_PREFIX, eInterventionRoutes } from './transport/e-intervention-routes.js';
+import { loadEInterventionContract, type EInterventionContract } from './contracts/e-intervention-contract.js';
+import { eInterventionV2 } from './services/e-intervention/v2/e-intervention-v2.js';
+import { createInterventionStore } from './store/e-intervention-store.js';
 import { handshakeFailureReason, httpsOptions, type TlsMaterial } from './transport/tls.js';
 
 declare module 'fastify' {
@@ -66,6 +70,10 @@ export interface AppDeps {
   readonly catalog?: Catalog;
   /** Defaults to the tests catalogue in config.rootDir (catalog/tests/). */
   readonly testCatalogue?: TestCatalogue;
+  /** Defaults to the E-Intervention OpenAPI files in config.rootDir (openapi/e-intervention/v2/). */
+  readonly eInterventionContract?: EInterventionContract;
+  /** Told when an e-intervention change wrote outbound messages (the outbox worker's wake-up: the alert path). */
+  readonly onEInterventionMessages?: () => void;
   /** Adapters for contracts beyond the built-in ones (a contracts set given in `contracts`). */
   readonly extraAdapters?: readonly ServiceAdapter[];
 }
@@ -73,6 +81,8 @@ export interface AppDeps {
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const catalog = deps.catalog ?? loadCatalog(config.rootDir);
   const contracts = deps.contracts ?? loadContracts(config.rootDir, formSchemaImports(catalog));
+  // Compiled before the overload guard samples the event loop: a boot's compile is not a request's delay.
+  const eiContract = deps.eInterventionContract ?? loadEInterventionContract(config.rootDir);
   const services = createServiceRepository(deps.pool);
   const authenticator = createCertificateAuthenticator(deps.pool, config.authCacheTtlMs);
   const testCatalogue = deps.testCatalogue ?? loadTestCatalogue(config.rootDir);
@@ -158,6 +168,16 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const metrics = createRequestMetrics();
   app.server.on('tlsClientError', (e: NodeJS.ErrnoException, socket: TLSSocket) => metrics.tlsFailure(handshakeFailureReason(e, socket)));
   const shares = createFairShare(config.fairShare);
+  // e-intervention (issue 18): JSON routes of the OI under /e-intervention/v2, same listener, same certificates.
+  const ei = config.eIntervention;
+  await app.register(eInterventionRoutes({
+    contract: eiContract,
+    handlers: eInterventionV2({
+      contract: eiContract, port: createInterventionStore(deps.pool, ei.oiCode), oiCode: ei.oiCode,
+      policy: { reportWindowMs: ei.reportWindowMs, consentWindowMs: ei.consentWindowMs }, onMessages: deps.onEInterventionMessages ?? (() => undefined)
+    }),
+    authenticator, clock, bodyLimit: config.bodyLimitBytes
+  }), { prefix: E_INTERVENTION_PREFIX });
   await app.register(soapRoutes(pipeline, config.port, config.bodyLimitBytes, deps.logger.isLevelEnabled('info'), metrics, shares));
 
   // Registry changes apply without a restart: a revoked certificate on the next request, a trust-store change on

@@ -21,6 +21,9 @@ import { parisDate } from './domain/calendar.js';
 import { loadSandboxData } from './store/sandbox-data.js';
 import { startLineTestWorker } from './jobs/line-test-setup.js';
 import { startNotificationWorker } from './jobs/notification-setup.js';
+import { startEInterventionWorker } from './jobs/e-intervention-setup.js';
+import type { EInterventionWorker } from './jobs/e-intervention-worker.js';
+import { loadEInterventionContract } from './contracts/e-intervention-contract.js';
 import { createLogger } from './logger.js';
 import { certificateFacts, type CertificateFacts } from './pki/certificate-authority.js';
 import { ensureDevPki, type DevPki } from './pki/dev-pki.js';
@@ -78,8 +81,11 @@ async function main(): Promise<void> {
   // Loaded here rather than in buildApp so that the notification worker reads its operation from the same contracts.
   const catalog = loadCatalog(config.rootDir);
   const contracts = loadContracts(config.rootDir, formSchemaImports(catalog));
+  // e-intervention (issue 18): the outbox worker is woken by every change committed on this instance (the alert path).
+  const eiContract = loadEInterventionContract(config.rootDir);
+  let eiWorker: EInterventionWorker | null = null;
   const app = await buildApp(config, { pool, listenClient: () => createListener({ connectionString, poolSize: 1, statementTimeoutMs: config.dbStatementTimeoutMs }),
-    tls: tlsMaterial(config, pki), logger: log, catalog, contracts });
+    tls: tlsMaterial(config, pki), logger: log, catalog, contracts, eInterventionContract: eiContract, onEInterventionMessages: () => eiWorker?.kick() });
   await app.listen({ host: config.host, port: config.port });
   const notifier = startNotificationWorker(config, {
     connectionString, contracts, clock: systemClock, logger: log,
@@ -88,6 +94,11 @@ async function main(): Promise<void> {
   });
   // Line tests run off the request path, on the PostgreSQL queue shared by every instance (issue 17).
   const lineTests = startLineTestWorker(config.lineTests, { pool, clock: systemClock, logger: log });
+  eiWorker = startEInterventionWorker(config, {
+    connectionString, contract: eiContract, clock: systemClock, logger: log,
+    devPki: pki ? { cert: pki.gatewayClient.cert, key: pki.gatewayClient.key, ca: pki.caCert } : null,
+    onIdleError: (e) => { if (!stopping) log.warn({ err: e.message }, 'idle e-intervention database connection lost'); }
+  });
   // The OI's nightly jobs run inside the nightly window (M1), on one instance per night.
   const nightly = scheduleNightlyJobs(pool, systemClock, config.nightlyWindow,
     (r) => log.info({ night: r.night, archived: r.archived, purgedAttempts: r.purgedAttempts, purgedLineTests: r.purgedLineTests }, 'nightly jobs done'),
@@ -164,6 +175,7 @@ async function main(): Promise<void> {
     await notifier?.stop(5000);
     // Tests in flight finish (each bounded by its timeout); a claim left behind is taken over when its lease ends.
     await lineTests.stop();
+    await eiWorker?.stop();
     await internal?.close();
     await ops.close();
     await pool.end();

@@ -2,6 +2,7 @@
  * What every administration command gets: the configuration, a database (DATABASE_URL, or the embedded one —
  * shared with a running gateway), the trust anchors, the actor written to the audit trail, the clock.
  */
+import { loadEInterventionContract } from '../contracts/e-intervention-contract.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Config } from '../config/config.js';
@@ -80,6 +81,9 @@ export async function openAdminContext(config: Config, clock: Clock, actor: stri
         if (service.implementedBy !== 'gateway') continue;
         known.set(name, new Set([...service.versions.values()].flatMap((d) => [...d.operations.values()].map((o) => o.name))));
       }
+      // The e-intervention flows the OI serves (issue 18): a profile grants them as "e-intervention.<operationId>".
+      const ei = [...loadEInterventionContract(config.rootDir).operations.values()].filter((o) => o.servedBy === 'OI').map((o) => o.id);
+      known.set('e-intervention', new Set(ei));
       return known;
     },
     catalogueOffers() {

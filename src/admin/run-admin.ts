@@ -13,6 +13,7 @@ import { AdminError } from '../errors/admin-error.js';
 import type { Command, CommandGroup } from './command.js';
 import { certificateCommands } from './commands/certificates.js';
 import { notificationCommands } from './commands/notifications.js';
+import { interventionCommands } from './commands/interventions.js';
 import { operatorCommands } from './commands/operators.js';
 import { auditCommands, profileCommands, trustCommands } from './commands/profiles-trust-audit.js';
 import { ticketCommands } from './commands/tickets.js';
@@ -26,7 +27,7 @@ import { openAdminContext } from './context.js';
 
 export const GROUPS: readonly CommandGroup[] = [
   operatorCommands, certificateCommands, profileCommands, trustCommands, ticketCommands, notificationCommands, maintenanceCommands, loadCommands,
-  goLiveCommands, networkCommands, appointmentCommands, userCommands, auditCommands
+  goLiveCommands, networkCommands, appointmentCommands, interventionCommands, userCommands, auditCommands
 ];
 
 export interface AdminIo {

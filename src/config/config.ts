@@ -63,6 +63,7 @@ export interface Config {
   readonly requestTimeoutMs: number;
   readonly notifications: NotificationConfig;
   readonly lineTests: LineTestConfig;
+  readonly eIntervention: EInterventionConfig;
   /** On SIGTERM, how long readiness is false before the listener closes (load balancers take the instance out). */
   readonly drainDelayMs: number;
   /** Overload: event-loop delay, and calls waiting for a database connection, above which calls are turned away. */
@@ -125,6 +126,18 @@ export interface NotificationConfig {
   readonly backoffMaxMs: number;
   /** After this many failed attempts a delivery is "stalled": retried at the cap interval, and logged as such. */
   readonly stalledAfterAttempts: number;
+}
+
+/** The e-intervention hub (issue 18): the OI's Interop code and the delays it enforces (DELAI_NON_RESPECTE). */
+export interface EInterventionConfig {
+  /** codeOI of the files (4 characters): a body naming another OI is answered CODE_OI_INCONNU. */
+  readonly oiCode: string;
+  /** An operator's M5TX on a test is accepted this long after the test was opened (M2, M4TX, M4). */
+  readonly reportWindowMs: number;
+  /** E2 "ask each time": an operator's repair answer is accepted this long after the start. */
+  readonly consentWindowMs: number;
+  /** The outbox worker looks for due messages this often (a change on this instance wakes it at once). */
+  readonly pollMs: number;
 }
 
 export class ConfigError extends CodedError<'ESAV_CONFIG_INVALID'> {
@@ -240,6 +253,15 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
     stalledAfterAttempts: int('ESAV_NOTIFY_STALLED_AFTER', 10, 1, 1000)
   });
 
+  const oiCode = str('ESAV_OI_CODE') ?? 'BFCF';
+  if (!/^[A-Z0-9]{4}$/.test(oiCode)) problems.push(`ESAV_OI_CODE=${oiCode}: the OI's Interop code is 4 capital letters or digits`);
+  const eIntervention: EInterventionConfig = Object.freeze({
+    oiCode,
+    reportWindowMs: int('ESAV_EI_REPORT_WINDOW_MS', 30 * 60_000, 1000, 86_400_000),
+    consentWindowMs: int('ESAV_EI_CONSENT_WINDOW_MS', 15 * 60_000, 1000, 86_400_000),
+    pollMs: int('ESAV_EI_POLL_MS', 500, 10, 600_000)
+  });
+
   // Integration loads the demo operators too, so that the shared development PKI's OPA/OPB certificates work there.
   const loadDemoData = demo === undefined ? environment !== 'production' : demo === '1' || demo === 'true';
   if (loadDemoData && environment === 'production') problems.push('ESAV_DEMO_DATA: the demo data set is never loaded in production');
@@ -313,6 +335,7 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
       retryDelayMs: int('ESAV_LINE_TEST_RETRY_DELAY_MS', 5000, 0, 3_600_000),
       leaseGraceMs: int('ESAV_LINE_TEST_LEASE_GRACE_MS', 10_000, 100, 3_600_000)
     }),
+    eIntervention,
     requireGoLive: environment === 'production' || goLiveAsked,
     sandboxStepMs: int('ESAV_SANDBOX_STEP_MS', 2000, 10, 3_600_000)
   };

@@ -32,6 +32,8 @@ export interface GatewayOptions {
   readonly extraAdapters?: readonly ServiceAdapter[];
   readonly env?: Record<string, string>;
   readonly database?: TestDatabase;
+  /** Told when an e-intervention change wrote outbound messages (a test's outbox worker). */
+  readonly onEInterventionMessages?: () => void;
 }
 
 export async function startGateway(options: GatewayOptions = {}): Promise<TestGateway> {
@@ -49,7 +51,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.contracts ? { contracts: options.contracts } : {}),
-    ...(options.extraAdapters ? { extraAdapters: options.extraAdapters } : {})
+    ...(options.extraAdapters ? { extraAdapters: options.extraAdapters } : {}),
+    ...(options.onEInterventionMessages ? { onEInterventionMessages: options.onEInterventionMessages } : {})
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as { port: number }).port;

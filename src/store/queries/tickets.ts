@@ -63,7 +63,8 @@ export function lookupScopedKeys(name: string, select: string, join: string, key
  * operator, A6) and its conditions checked (FilingConditions: active, offer in the profile, open on the Paris date,
  * the form's offer), then for the admissible ones the tickets, their first transitions, their events and the
  * events' deliveries; a ticket whose service is inside an open network incident or a planned work in progress is
- * linked to it, with the OI's comment that names it (issue 15 part 5: one index probe per filing when there is none). A batch holds one filing per operator reference (the first admissible one asked); the
+ * linked to it, with the OI's comment that names it (issue 15 part 5: one index probe per filing when there is none); a ticket
+ * whose service an open e-intervention reported cut, and not restored, is linked to that intervention (issue 18). A batch holds one filing per operator reference (the first admissible one asked); the
  * others of the same reference, and those already filed, are not inserted (row null: the caller reads the original).
  */
 export function fileTickets(ts: readonly NewTicket[]): Query {
@@ -101,6 +102,11 @@ export function fileTickets(ts: readonly NewTicket[]): Query {
                JOIN network_event ev ON ev.id = i.event_id AND ev.closed_at IS NULL
               WHERE ${inProgressAt('w.accepted_at')}
              RETURNING ticket_id, event_id
+           ), lki AS (
+             INSERT INTO ticket_e_intervention (ticket_id, intervention_id, ref_interv_oi, operator_id, linked_at)
+             SELECT DISTINCT w.id, iv.id, iv.ref_interv_oi, w.operator_id, w.accepted_at
+               FROM w JOIN e_intervention_line l ON l.operator_id = w.operator_id AND l.service_id = w.service_id AND l.restored_at IS NULL
+               JOIN e_intervention iv ON iv.id = l.intervention_id AND iv.state <> 'CLOTUREE'
            ), ln AS (
              SELECT lk.ticket_id, w.operator_id, w.reference, w.accepted_at AS at, ev.id AS event_id, ${FILED_IN_EVENT_TEXT} AS text
                FROM lk JOIN w ON w.id = lk.ticket_id JOIN network_event ev ON ev.id = lk.event_id JOIN network_element x ON x.id = ev.element_id

@@ -11,8 +11,8 @@ export const REGISTRY_CHANNEL = 'esav_registry';
 
 /** Every kind of thing the audit trail records a change of (`audit list --entity`; README, "Operating the gateway"). */
 export const AUDIT_ENTITIES = Object.freeze(['operator', 'certificate', 'profile', 'trusted_ca', 'notification_endpoint', 'maintenance',
-  'load_limit', 'golive', 'network_inventory', 'network_event', 'ticket', 'portal_user', 'appointment_plan', 'appointment', 'service',
-  'network_element_state'] as const);
+  'load_limit', 'golive', 'network_inventory', 'network_event', 'ticket', 'portal_user', 'appointment_plan', 'service',
+  'network_element_state', 'e_intervention_consent', 'e_intervention_endpoint'] as const);
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
 export interface AuditEntry {

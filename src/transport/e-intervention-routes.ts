@@ -1,0 +1,106 @@
+/**
+ * The E-Intervention API v2.5 routes the OI serves (issue 18), JSON over the gateway's mutual-TLS listener under
+ * /e-intervention/v2 (the files' server root …/v2): M1, M3, M3TX and the DO's report from the DO file, M5TX from the
+ * OI file. One route per operation the files give the OI, read from the contract (never listed here).
+ *
+ *   authenticate (onRequest, before the body is read) → authorise (profile right "e-intervention.<operationId>")
+ *   → validate the body against the file's schema → the adapter's move → validate our answer → send
+ *
+ * The files declare OAuth2; the gateway authenticates every party by its client certificate in the operator
+ * registry instead, as for SOAP (README). Refusals before the adapter use OAuth2's own error shape (RFC 6749 §5.2:
+ * invalid_client, access_denied), which is also the files' 400 shape. No stack trace ever leaves.
+ */
+import type { TLSSocket } from 'node:tls';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { EInterventionContract } from '../contracts/e-intervention-contract.js';
+import type { Clock } from '../domain/clock.js';
+import type { Authenticator, Caller } from '../domain/identity.js';
+import { allowsOperation } from '../domain/profile.js';
+import { schemaAnswer, type Answer, type Handler } from '../services/e-intervention/v2/e-intervention-v2.js';
+import { peerCertificate } from './tls.js';
+
+export const E_INTERVENTION_PREFIX = '/e-intervention/v2';
+/** The profile's service name for the e-intervention rights: "e-intervention.*" or "e-intervention.<operationId>". */
+export const E_INTERVENTION_SERVICE = 'e-intervention';
+
+declare module 'fastify' {
+  interface FastifyRequest { eiCaller: Caller | null; eiOperation: string | null }
+}
+
+export interface EInterventionRoutesOptions {
+  readonly contract: EInterventionContract;
+  readonly handlers: ReadonlyMap<string, Handler>;
+  readonly authenticator: Authenticator;
+  readonly clock: Clock;
+  readonly bodyLimit: number;
+}
+
+const oauthError = (reply: FastifyReply, status: number, error: string, description: string): FastifyReply =>
+  reply.code(status).header('x-request-id', reply.request.id).send({ error, error_description: description });
+
+export function eInterventionRoutes(o: EInterventionRoutesOptions) {
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    app.decorateRequest('eiCaller', null);
+    app.decorateRequest('eiOperation', null);
+
+    const send = (request: FastifyRequest, reply: FastifyReply, operation: string, answer: Answer): FastifyReply => {
+      const op = o.contract.operation(operation);
+      // Our answers are checked against the files as the callers' are: a defect shows here, not at the operator's.
+      const problems = answer.status === 200 ? op.answerProblems(answer.body) : op.errorProblems(answer.body);
+      if (problems.length > 0) {
+        request.log.error({ operation, problems }, 'e-intervention answer does not match its schema');
+        return oauthError(reply, 500, 'server_error', 'erreur interne de la passerelle');
+      }
+      return reply.code(answer.status).header('x-request-id', request.id).send(answer.body);
+    };
+
+    for (const op of o.contract.operations.values()) {
+      if (op.servedBy !== 'OI') continue;
+      const handler = o.handlers.get(op.id)!;
+      app.route({
+        method: op.method,
+        url: op.path,
+        bodyLimit: o.bodyLimit,
+        onRequest: async (request, reply) => {
+          request.eiOperation = op.id;
+          const peer = peerCertificate(request.raw.socket as TLSSocket);
+          const auth = peer ? await o.authenticator.authenticate(peer, o.clock.now()) : { kind: 'unknown' as const };
+          if (auth.kind !== 'caller') {
+            request.log.info({ operation: op.id, refused: auth.kind === 'unknown' ? 'certificate unknown' : 'operator inactive' }, 'e-intervention refused');
+            return oauthError(reply.header('connection', 'close'), 401, 'invalid_client', 'certificat client non reconnu');
+          }
+          if (!allowsOperation(auth.caller.profile, E_INTERVENTION_SERVICE, op.id)) {
+            const refused = `profile ${auth.caller.profile.name}`;
+            request.log.info({ operator: auth.caller.operator.code, operation: op.id, refused }, 'e-intervention refused');
+            return oauthError(reply, 403, 'access_denied', `opération ${op.id} non autorisée pour ce certificat`);
+          }
+          request.eiCaller = auth.caller;
+          return undefined;
+        },
+        handler: async (request, reply) => {
+          const problems = op.requestProblems(request.body);
+          if (problems.length > 0) return send(request, reply, op.id, schemaAnswer(o.contract, op.id, problems));
+          const caller = request.eiCaller!;
+          const answer = await handler(caller.operator.code, request.body as Record<string, unknown>, o.clock.now());
+          request.log.info({ operator: caller.operator.code, operation: op.id, status: answer.status, error: answer.body.error }, 'e-intervention');
+          return send(request, reply, op.id, answer);
+        }
+      });
+    }
+
+    app.setNotFoundHandler((request, reply) =>
+      oauthError(reply, 404, 'not_found', `aucune opération e-intervention en ${request.method} ${request.url.split('?')[0]}`));
+
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      const operation = request.eiOperation;
+      if (operation && error.statusCode !== undefined && error.statusCode < 500) {
+        // A body that is not JSON, too large, or of another media type: MAUVAIS_FORMAT in the operation's shape.
+        const reason = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `corps de plus de ${o.bodyLimit} octets`
+          : error.statusCode === 415 ? 'application/json attendu' : 'JSON illisible';
+        return send(request, reply, operation, schemaAnswer(o.contract, operation, [{ kind: 'format', field: '(corps)', message: reason }]));
+      }
+      request.log.error({ err: error, operation }, 'e-intervention internal error');
+      return oauthError(reply, 500, 'server_error', 'erreur interne de la passerelle');
+    });
+  };
+}
