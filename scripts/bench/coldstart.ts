@@ -146,10 +146,10 @@ async function firstTrue(t0: number, condition: () => Promise<boolean>, stop: ()
 }
 
 async function oneRun(command: readonly string[], o: ColdStartOptions, files: { cert: string; key: string; ca: string }, dataDir: string): Promise<ColdStartRun> {
-  const [port, opsPort, internalPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, opsPort, internalPort, portalPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const env = gatewayEnv({
     DATABASE_URL: o.connectionString,
-    ESAV_HOST: '127.0.0.1', ESAV_PORT: String(port), ESAV_OPS_PORT: String(opsPort), ESAV_INTERNAL_PORT: String(internalPort),
+    ESAV_HOST: '127.0.0.1', ESAV_PORT: String(port), ESAV_OPS_PORT: String(opsPort), ESAV_INTERNAL_PORT: String(internalPort), ESAV_PORTAL_PORT: String(portalPort),
     ESAV_TLS_CERT: files.cert, ESAV_TLS_KEY: files.key, ESAV_TLS_CA: files.ca,
     ESAV_DATA_DIR: dataDir,
     // The database is already seeded; a deployed instance does not load the demo data either.

@@ -30,13 +30,13 @@ describe('drain on SIGTERM', function () {
   after(async () => { child?.kill('SIGKILL'); await db.drop(); rmSync(dir, { recursive: true, force: true }); });
 
   it('answers every call in flight at SIGTERM, reports not ready while draining, and exits 0', async () => {
-    const [port, opsPort, internalPort] = [await freePort(), await freePort(), await freePort()];
+    const [port, opsPort, internalPort, portalPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
     const url = new URL(testDatabaseUrl());
     url.searchParams.set('options', `-c search_path=${db.schema}`);
     child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: findRootDir(),
       env: { PATH: process.env.PATH, HOME: process.env.HOME, TZ: 'UTC', DATABASE_URL: url.toString(), ESAV_PORT: String(port), ESAV_OPS_PORT: String(opsPort),
-        ESAV_INTERNAL_PORT: String(internalPort), ESAV_PKI_DIR: path.join(dir, 'pki'), ESAV_DATA_DIR: dir, ESAV_DRAIN_DELAY_MS: '800',
+        ESAV_INTERNAL_PORT: String(internalPort), ESAV_PORTAL_PORT: String(portalPort), ESAV_PKI_DIR: path.join(dir, 'pki'), ESAV_DATA_DIR: dir, ESAV_DRAIN_DELAY_MS: '800',
         ESAV_NIGHTLY_WINDOW_MINUTES: '0', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe']
     });

@@ -42,13 +42,21 @@ describe('the data directory lock (a second npm start in the same folder)', () =
     let first: ChildProcess | null = null;
     let firstExit: Promise<number | null>;
     let opsPort: number;
-    const env = (ports: { port: number; ops: number; internal: number; pg: number }): NodeJS.ProcessEnv => ({
+    type Ports = { port: number; ops: number; internal: number; portal: number; pg: number };
+    const env = (ports: Ports): NodeJS.ProcessEnv => ({
       PATH: process.env.PATH, HOME: process.env.HOME, TZ: 'UTC', LOG_LEVEL: 'error',
       ESAV_DATA_DIR: path.join(dir, 'var'), ESAV_PKI_DIR: path.join(dir, 'pki'), ESAV_EMBEDDED_PG_PORT: String(ports.pg),
-      ESAV_PORT: String(ports.port), ESAV_OPS_PORT: String(ports.ops), ESAV_INTERNAL_PORT: String(ports.internal), ESAV_NIGHTLY_WINDOW_MINUTES: '0'
+      ESAV_PORT: String(ports.port), ESAV_OPS_PORT: String(ports.ops), ESAV_INTERNAL_PORT: String(ports.internal),
+      ESAV_PORTAL_PORT: String(ports.portal), ESAV_NIGHTLY_WINDOW_MINUTES: '0'
     });
-    const ports = async (): Promise<{ port: number; ops: number; internal: number; pg: number }> =>
-      ({ port: await freePort(), ops: await freePort(), internal: await freePort(), pg: await freePort() });
+    // Every listener on a port of its own: five distinct free ports (two picks can give the same one), the portal's
+    // included (its development default, 8442, may be a running gateway's).
+    const ports = async (): Promise<Ports> => {
+      const picked = new Set<number>();
+      while (picked.size < 5) picked.add(await freePort());
+      const [port, ops, internal, portal, pg] = [...picked] as [number, number, number, number, number];
+      return { port, ops, internal, portal, pg };
+    };
     const gateway = (e: NodeJS.ProcessEnv): ChildProcess =>
       spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: process.cwd(), env: e, stdio: ['ignore', 'ignore', 'pipe'] });
     const postmasterPid = (): number => Number(readFileSync(path.join(dir, 'var', 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);

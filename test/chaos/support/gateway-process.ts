@@ -51,14 +51,14 @@ export function readiness(opsPort: number, timeoutMs = 1000): Promise<{ status: 
 }
 
 export async function gatewayProcess(o: GatewayProcessOptions): Promise<GatewayProcess> {
-  const [port, opsPort, internalPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, opsPort, internalPort, portalPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const pkiDir = path.join(o.dir, 'pki');
   let child: ChildProcess | null = null;
   let exit: Promise<number | string | null> = Promise.resolve(null);
   let err = '';
   const env = {
     PATH: process.env.PATH, HOME: process.env.HOME, TZ: 'UTC', DATABASE_URL: o.databaseUrl,
-    ESAV_PORT: String(port), ESAV_OPS_PORT: String(opsPort), ESAV_INTERNAL_PORT: String(internalPort),
+    ESAV_PORT: String(port), ESAV_OPS_PORT: String(opsPort), ESAV_INTERNAL_PORT: String(internalPort), ESAV_PORTAL_PORT: String(portalPort),
     ESAV_PKI_DIR: pkiDir, ESAV_DATA_DIR: path.join(o.dir, o.name), ESAV_NIGHTLY_WINDOW_MINUTES: '0', LOG_LEVEL: 'error', ...o.env
   };
   const alive = (): boolean => child !== null && child.exitCode === null && child.signalCode === null;
