@@ -20,23 +20,12 @@ import { libxml, type XmlDocument, type XmlElement } from '../../src/xml/libxml.
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { call, textOf, type RawResponse } from '../support/soap-client.js';
 import { byReference, envelope, filing, formExample, SIG } from '../support/tickets.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 const ROOT = findRootDir();
 const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
 const COMMUN = 'http://esav.bfc-fibre.fr/commun/v1';
 const STEPS = 100;
-
-/** A small seeded generator (mulberry32): the same seed, the same lifecycle. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One schema per signalisation version: its message XSD, the common types, and every form XSD it imports. */
 function versionSchema(version: 1 | 2): XmlDocument {
@@ -81,7 +70,7 @@ describe('every answer of a randomised cross-version lifecycle validates against
     'FTTE-21-0000101': formExample('ftte', 1, 'valid-minimal.xml')
   } as const;
   const seed = Number(process.env.ESAV_LIFECYCLE_SEED ?? 0) || 20261202;
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
   const tickets: string[] = [];
   const checked = { answers: 0, faults: 0, states: new Set<string>() };

@@ -27,6 +27,7 @@ import { compact, loadStories, prettyPrint, STEP_MS, type Example, type Story } 
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { call, textOf } from '../support/soap-client.js';
 import { libxml } from '../../src/xml/libxml.js';
+import { fixSlotKey } from '../support/appointments.js';
 
 const ROOT = findRootDir();
 const UPDATE = process.env.ESAV_UPDATE_EXAMPLES === '1';
@@ -72,9 +73,7 @@ async function play(story: Story): Promise<Played[]> {
   try {
     // The test PKI's certificates must be known as valid at the story's instants too.
     await run(gw.pool, { text: 'UPDATE client_certificate SET not_before = LEAST(not_before, $1)', values: [new Date(story.at)] });
-    // The idCreneau key is random per database (migration 0012): fixed, as the golden samples fix it, so that the slots
-    // a search offers, and the requests that book them, are the same in every replay.
-    await run(gw.pool, { text: `UPDATE appointment_secret SET hmac_key = decode(repeat('5a', 32), 'hex')`, values: [] });
+    await fixSlotKey(gw.pool);
     const store = createTicketStore(gw.pool);
     const d = descriptor(story);
     const played: Played[] = [];

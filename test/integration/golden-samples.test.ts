@@ -41,6 +41,7 @@ import { setElementState, type SimulatedFault } from '../../src/store/line-test-
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { call, textOf, type RawResponse } from '../support/soap-client.js';
 import { run } from '../../src/store/database.js';
+import { fixSlotKey } from '../support/appointments.js';
 
 const SAMPLES_DIR = fileURLToPath(new URL('../samples', import.meta.url));
 const UPDATE = process.env.ESAV_UPDATE_SAMPLES === '1';
@@ -225,9 +226,7 @@ async function replay(sample: Sample): Promise<RawResponse> {
     // must also know them as valid at the sample's instants, which may be earlier.
     const earliest = [at, ...(sample.meta.setup ?? []).flatMap((s) => (s.at ? [s.at] : []))].map((t) => new Date(t)).sort((a, b) => a.getTime() - b.getTime())[0]!;
     await run(gw.pool, { text: 'UPDATE client_certificate SET not_before = LEAST(not_before, $1)', values: [earliest] });
-    // The idCreneau key is random per database (migration 0012): fixed here, so that offered slots, and the requests
-    // that book them, are the same in every replay.
-    await run(gw.pool, { text: `UPDATE appointment_secret SET hmac_key = decode(repeat('5a', 32), 'hex')`, values: [] });
+    await fixSlotKey(gw.pool);
     await setUp(gw, clock, sample, at);
     clock.set(at);
     const res = await post(gw, sample.endpoint, sample.request, sample.meta.client, sample.meta);
