@@ -1,9 +1,12 @@
 /**
- * The internal API of one gateway (src/transport/internal-api.ts) bound to the OI's ticket actions.
+ * The internal API of one gateway (src/transport/internal-api.ts) bound to the OI's ticket actions, planned works and
+ * incidents, and the appointments' capacity plan and outcomes (the same actions as esav-admin).
  */
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Clock } from './domain/clock.js';
+import { appointmentPlanActions } from './domain/appointment-plan-actions.js';
 import { oiTicketActions } from './domain/oi-ticket-actions.js';
+import { createAppointmentPlanPorts } from './store/appointment-plan-store.js';
 import type { Pool } from './store/database.js';
 import { createOiTicketPorts } from './store/oi-ticket-store.js';
 import type { NotificationContractFacts } from './domain/limit-announcement.js';
@@ -45,6 +48,6 @@ export interface InternalAppDeps {
 export async function buildInternalApp(deps: InternalAppDeps): Promise<FastifyInstance> {
   return buildInternalApi(deps.tls, oiTicketActions(createOiTicketPorts(deps.pool)), deps.clock, {
     ...(deps.logger ? { logger: deps.logger } : {}), ...(deps.version ? { version: deps.version } : {}),
-    network: networkPort(deps.pool, deps.notificationContract ?? null)
+    network: networkPort(deps.pool, deps.notificationContract ?? null), appointments: appointmentPlanActions(createAppointmentPlanPorts(deps.pool))
   });
 }

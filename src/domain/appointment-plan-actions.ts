@@ -7,9 +7,11 @@
 import { AppointmentPlanRefusal } from '../errors/appointment-plan-refusal.js';
 import { isEsavError } from '../errors/esav-error.js';
 import { recordOutcome } from './appointment-service.js';
-import type { AppointmentFilter, AppointmentRecord, AppointmentStore, SlotLine, ZoneSummary } from './appointment-records.js';
+import type {
+  AppointmentFilter, AppointmentRecord, AppointmentStore, AppointmentTransitionRecord, SlotLine, ZoneSummary
+} from './appointment-records.js';
 import { DEFAULT_GRID, parisInstant, type GridRule } from './appointment-slots.js';
-import { APPOINTMENT_KINDS, isAppointmentKind, isAppointmentState, type AppointmentKind } from './appointments.js';
+import { APPOINTMENT_KINDS, APPOINTMENT_REFERENCE, isAppointmentKind, isAppointmentState, type AppointmentKind } from './appointments.js';
 import { parseIsoDate } from './calendar.js';
 
 export interface AppointmentPlanPorts {
@@ -86,6 +88,8 @@ export interface AppointmentPlanActions {
   reopenDay(input: Input, actor: string): Promise<void>;
   slots(zone: unknown, input: Input): Promise<SlotLine[]>;
   list(input: Input): Promise<AppointmentRecord[]>;
+  /** One appointment of any operator (the OI's side) with its transitions. */
+  show(reference: unknown): Promise<{ appointment: AppointmentRecord; transitions: AppointmentTransitionRecord[] }>;
   /** start, complete, missed, failed: the appointment's outcome and its effect on the ticket it serves. */
   outcome(reference: unknown, input: Input, actor: string, now: Date): Promise<AppointmentRecord>;
 }
@@ -147,6 +151,13 @@ export function appointmentPlanActions(ports: AppointmentPlanPorts): Appointment
         from: from ? parisInstant(from, 0) : null, to: to ? parisInstant(to, 24 * 60) : null
       };
       return ports.appointments.list(filter, LIST_LIMIT);
+    },
+
+    async show(reference) {
+      const ref = text(reference, 'reference', 64);
+      const a = APPOINTMENT_REFERENCE.test(ref) ? await ports.appointments.find(null, ref) : null;
+      if (!a) throw new AppointmentPlanRefusal(`no appointment ${ref}`, 'not-found');
+      return { appointment: a, transitions: await ports.appointments.history(a.id) };
     },
 
     async outcome(reference, input, actor, now) {

@@ -13,6 +13,10 @@ export const internalApiErrors = Object.freeze({
   NETWORK_EVENT_INVALID: { status: 400, meaning: 'a field of a planned work or incident that cannot be read or breaks a rule (field names it when one does)' },
   NETWORK_EVENT_NOT_FOUND: { status: 404, meaning: 'no planned work or incident of this reference, or no element of the inventory of this reference' },
   NETWORK_EVENT_CONFLICT: { status: 409, meaning: 'a move the lifecycle of a planned work or incident refuses (a final state, a change that changes nothing)' },
+  // The appointments' capacity plan and outcomes (issue 16): the same refusals as esav-admin appointments.
+  APPOINTMENT_INVALID: { status: 400, meaning: 'a field of the capacity plan or of an outcome that cannot be read or breaks a rule (field names it when one does)' },
+  APPOINTMENT_NOT_FOUND: { status: 404, meaning: 'no zone, closure or appointment of this code, date or reference' },
+  APPOINTMENT_CONFLICT: { status: 409, meaning: 'a change the plan or the appointment\'s lifecycle refuses (a commune of another zone, a capacity below what is booked, a day closed twice, an outcome after another)' },
   // The SOAP side's wire code for the same condition (registry ESAV_SERVICE_UNAVAILABLE), with Retry-After.
   SERVICE_INDISPONIBLE: { status: 503, meaning: 'the database cannot serve now: retry after Retry-After seconds' },
   INTERNAL: { status: 500, meaning: 'a defect of the gateway: the message gives the request id the log line carries' }

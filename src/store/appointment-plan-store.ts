@@ -33,14 +33,14 @@ async function zoneId(pool: Pool, code: string): Promise<string> {
 
 /** Creates or renames a zone and gives it communes; a commune already in another zone is refused (one zone each). */
 export async function defineZone(pool: Pool, code: string, label: string, inseeCodes: readonly string[], actor: string): Promise<void> {
-  if (!/^[A-Z0-9][A-Z0-9_-]{0,31}$/.test(code)) throw new AppointmentPlanRefusal('zone code: capitals, digits, - and _, 32 at most', 'invalid');
+  if (!/^[A-Z0-9][A-Z0-9_-]{0,31}$/.test(code)) throw new AppointmentPlanRefusal('zone code: capitals, digits, - and _, 32 at most', 'invalid', 'zone');
   const bad = inseeCodes.filter((c) => !INSEE.test(c));
-  if (bad.length > 0) throw new AppointmentPlanRefusal(`not INSEE codes: ${bad.join(', ')}`, 'invalid');
+  if (bad.length > 0) throw new AppointmentPlanRefusal(`not INSEE codes: ${bad.join(', ')}`, 'invalid', 'communes');
   await transaction(pool, async (tx) => {
     const [z] = await run<{ id: string }>(tx, upsertZone(code, label));
     const taken = await run<{ insee_code: string; code: string }>(tx, communesTakenElsewhere(String(z!.id), inseeCodes));
     if (taken.length > 0) {
-      throw new AppointmentPlanRefusal(`already in another zone: ${taken.map((t) => `${t.insee_code} (${t.code})`).join(', ')}`, 'conflict');
+      throw new AppointmentPlanRefusal(`already in another zone: ${taken.map((t) => `${t.insee_code} (${t.code})`).join(', ')}`, 'conflict', 'communes');
     }
     await run(tx, setCommuneZone(String(z!.id), inseeCodes));
     await audit(tx, actor, 'zone define', code, { label, communes: inseeCodes });
@@ -69,7 +69,7 @@ export async function makeSlots(pool: Pool, zoneCode: string, kind: AppointmentK
 
 /** Sets the capacity of a zone's slots of one kind on one Paris date (made first); refused below what is booked. */
 export async function setDayCapacity(pool: Pool, zoneCode: string, kind: AppointmentKind, date: string, capacity: number, actor: string): Promise<number> {
-  if (!Number.isInteger(capacity) || capacity < 0 || capacity > 1000) throw new AppointmentPlanRefusal('capacity: 0 to 1000 technicians', 'invalid');
+  if (!Number.isInteger(capacity) || capacity < 0 || capacity > 1000) throw new AppointmentPlanRefusal('capacity: 0 to 1000 technicians', 'invalid', 'technicians');
   await makeSlots(pool, zoneCode, kind, date, date);
   const id = await zoneId(pool, zoneCode);
   return transaction(pool, async (tx) => {

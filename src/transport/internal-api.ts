@@ -30,6 +30,7 @@ import {
   COMMENT_TICKET, DECLARE_NETWORK_EVENT, LIST_NETWORK_EVENTS, LIST_TICKETS, MOVE_NETWORK_EVENT, MOVE_TICKET, NAMED_SCHEMAS, OPENAPI_DOCUMENT,
   SHOW_NETWORK_EVENT, SHOW_TICKET
 } from './internal-api-schemas.js';
+import { appointmentRefusal, appointmentRoutes, type InternalAppointmentPort } from './internal-api-appointments.js';
 import { openApiCollector } from './openapi.js';
 import type { TlsMaterial } from './tls.js';
 import { httpsOptions } from './tls.js';
@@ -75,6 +76,8 @@ class RequestRefusal extends AdminError {
 export interface InternalApiOptions {
   /** Planned works and incidents (issue 15); their routes answer NO_ROUTE without it. */
   readonly network?: InternalNetworkPort;
+  /** The appointments' capacity plan and outcomes (issue 16, internal-api-appointments.ts); no such routes without it. */
+  readonly appointments?: InternalAppointmentPort;
   /** The request log (one line per request at info); none when absent. */
   readonly logger?: FastifyBaseLogger;
   /** The gateway's version, shown by the OpenAPI document. */
@@ -125,6 +128,8 @@ export async function buildInternalApi(tls: TlsMaterial, port: InternalTicketPor
       refusals.set(request, 'NETWORK_EVENT_INVALID');
       return reply.code(400).send({ error: 'NETWORK_EVENT_INVALID', message: error.message, ...(error.fields.length === 1 ? { field: error.fields[0]!.field } : {}) });
     }
+    const planned = appointmentRefusal(error);
+    if (planned) { refusals.set(request, planned.body.error); return reply.code(planned.status).send(planned.body); }
     if (isCodedError(error) && NETWORK_REFUSAL[error.code] !== undefined) return refuse(request, reply, NETWORK_REFUSAL[error.code]!, error.message);
     if (isTicketActionRefusal(error)) {
       refusals.set(request, error.code);
@@ -208,6 +213,7 @@ export async function buildInternalApi(tls: TlsMaterial, port: InternalTicketPor
       return network.move(referenceOf(request), b.move as NetworkEventMove, fields, agentOf(request), clock.now(), b.closeTickets === true);
     });
   }
+  if (options.appointments) appointmentRoutes(api, options.appointments, clock, agentOf);
   let document: Record<string, unknown> | null = null;
   api.get('/openapi.json', { schema: OPENAPI_DOCUMENT }, async () => (document ??= openApi.document()));
   return api;

@@ -77,7 +77,9 @@ describe('internal API: OpenAPI document, one error shape, request logs, audit t
     const operations = Object.entries(doc.paths as Record<string, Json>).flatMap(([p, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${p}`));
     expect(operations).to.have.members(['GET /tickets', 'GET /tickets/{reference}', 'POST /tickets/{reference}/events',
       'POST /tickets/{reference}/comments', 'GET /network/events', 'GET /network/events/{reference}', 'POST /network/events',
-      'POST /network/events/{reference}/moves', 'GET /openapi.json']);
+      'POST /network/events/{reference}/moves', 'GET /appointments/zones', 'PUT /appointments/zones/{zone}', 'PUT /appointments/zones/{zone}/grids/{kind}',
+      'PUT /appointments/zones/{zone}/capacity', 'GET /appointments/zones/{zone}/slots', 'POST /appointments/closures', 'DELETE /appointments/closures/{date}',
+      'GET /appointments', 'GET /appointments/{reference}', 'POST /appointments/{reference}/outcome', 'GET /openapi.json']);
     const list = ((doc.paths as Json)['/tickets'] as Json).get as Json;
     expect((list.parameters as Json[]).map((p) => p.name)).to.deep.equal(['state', 'operator', 'limit', 'page']);
     expect(((list.parameters as Json[])[2]!.schema as Json)).to.include({ minimum: 1, maximum: 500, default: 50 });

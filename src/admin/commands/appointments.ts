@@ -143,6 +143,16 @@ export const appointmentCommands: CommandGroup = {
         [a.reference, a.operatorCode, a.kind, a.zoneCode, a.inseeCode, parisTimestamp(a.slotStart), a.state, a.ticketReference ?? '', a.outcomeNote ?? '']),
       outputFormat(args)));
     }),
+    command({ name: 'show', usage: '<reference>', summary: 'one appointment (any operator) with its transitions', positionals: ['reference'], options: {} },
+      async (actions, ctx, args) => {
+        const { appointment: a, transitions } = await actions.show(args.positionals[0]);
+        ctx.out([`${a.reference} (${a.operatorCode}) — ${a.kind} ${a.state}${a.ticketReference ? `, signalisation ${a.ticketReference}` : ''}`,
+          `zone ${a.zoneCode}, commune ${a.inseeCode}, ${parisTimestamp(a.slotStart)} → ${parisTimestamp(a.slotEnd)}`,
+          ...(a.outcomeNote ? [`note: ${a.outcomeNote}`] : []), 'transitions:',
+          ...transitions.map((x) => `  ${parisTimestamp(x.at)}  ${x.event}  ${x.from ?? '∅'} → ${x.to}  ${x.actorKind}:${x.actor}`
+            + (x.toSlotStart && x.fromSlotStart && x.toSlotStart.getTime() !== x.fromSlotStart.getTime() ? `  → ${parisTimestamp(x.toSlotStart)}` : '')
+            + (x.reason ? `  « ${x.reason} »` : ''))].join('\n'));
+      }),
     outcomeCommand('start', 'the technician started the intervention (EN_COURS)'),
     outcomeCommand('complete', 'the intervention is done (TERMINE): its ticket moves on to its closure'),
     outcomeCommand('missed', 'the OI missed the appointment (MANQUE_OI, recorded against the OI): written on the ticket'),
