@@ -5,10 +5,11 @@
 #   docker build -t esav-gateway .
 #   docker run -p 8443:8443 -e DATABASE_URL=postgres://… \
 #     -e ESAV_TLS_CERT=/run/secrets/server.crt -e ESAV_TLS_KEY=/run/secrets/server.key -e ESAV_TLS_CA=/run/secrets/oi-ca.crt \
+#     -e ESAV_OI_SIREN=<the OI's SIREN> \
 #     -v /path/to/secrets:/run/secrets:ro --init esav-gateway
 #
-# ESAV_ENV=production refuses to start without the three ESAV_TLS_* files (no development PKI in production) and
-# never loads the demo data (src/config/config.ts). Without DATABASE_URL the server starts an embedded PostgreSQL
+# ESAV_ENV=production refuses to start without the three ESAV_TLS_* files (no development PKI in production) or
+# ESAV_OI_SIREN (the OI's SIREN, no placeholder), and never loads the demo data (src/config/config.ts). Without DATABASE_URL the server starts an embedded PostgreSQL
 # in /app/var/pg: fine to try the image, not for production (mount a volume on /app/var if you do).
 
 # The Node major the project is tested on (package.json engines, @types/node 20, CI): 20.

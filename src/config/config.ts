@@ -11,6 +11,9 @@ import type { EInterventionConfig, LineTestConfig, NotificationConfig, PortalCon
 // The configuration of one subsystem each: its types are in config-types.ts (this file stays short).
 export type { EInterventionConfig, LineTestConfig, NotificationConfig, PortalConfig } from './config-types.js';
 
+/** The placeholder SIREN of the OI in development and integration (ESAV_OI_SIREN; required in production). */
+export const DEVELOPMENT_OI_SIREN = '812345676';
+
 export type Environment = 'development' | 'integration' | 'production';
 
 export interface TlsFiles {
@@ -222,7 +225,12 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
   const portal: PortalConfig = Object.freeze({
     enabled: portalOn, host: str('ESAV_PORTAL_HOST') ?? '127.0.0.1', port: portalPort, publicUrl: publicUrl.replace(/\/$/, ''), cookieSecret
   });
-  const oiSiren = str('ESAV_OI_SIREN') ?? '812345676';
+  // The OI's own SIREN (planChargeSav sirenOI, in and out): set by the OI. The default is a placeholder for
+  // development and integration only; production refuses to start without the real one (a wrong sirenOI refuses
+  // every operator's call, and the operators' clients carry the real one).
+  const sirenSet = str('ESAV_OI_SIREN');
+  if (sirenSet === undefined && environment === 'production') problems.push("ESAV_OI_SIREN: the OI's SIREN is required in production (no placeholder)");
+  const oiSiren = sirenSet ?? DEVELOPMENT_OI_SIREN;
   if (!/^[0-9]{9}$/.test(oiSiren)) problems.push(`ESAV_OI_SIREN=${oiSiren}: expected the OI's 9-digit SIREN`);
 
   const config: Config = {

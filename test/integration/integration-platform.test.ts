@@ -154,7 +154,7 @@ describe('integration platform', () => {
       prodDb = await freshDatabase();
       prodAdmin = adminRunner(prodDb.schema, gw.pki);
       const f = (n: string): string => path.join(prodAdmin.dir, n);
-      prod = await startGateway({ database: prodDb, env: { ESAV_ENV: 'production', ESAV_TLS_CERT: f('server.crt'), ESAV_TLS_KEY: f('server.key'), ESAV_TLS_CA: f('ca.crt') } });
+      prod = await startGateway({ database: prodDb, env: { ESAV_ENV: 'production', ESAV_OI_SIREN: '812345676', ESAV_TLS_CERT: f('server.crt'), ESAV_TLS_KEY: f('server.key'), ESAV_TLS_CA: f('ca.crt') } });
     });
     after(async () => { await prod.close(); await prodDb.drop(); });
 

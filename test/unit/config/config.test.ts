@@ -32,6 +32,10 @@ describe('configuration', () => {
     const p = problems({ ESAV_ENV: 'production', ESAV_DEMO_DATA: 'true' });
     expect(p.join('\n')).to.include('needs ESAV_TLS_CERT').and.include('never loaded in production');
     expect(problems({ ESAV_ENV: 'production' }).some((x) => x.includes('ESAV_TLS_CERT'))).to.equal(true);
+    // The OI's SIREN (planChargeSav sirenOI) has a placeholder outside production only.
+    expect(problems({ ESAV_ENV: 'production' }).some((x) => x.startsWith('ESAV_OI_SIREN: the OI\'s SIREN is required in production'))).to.equal(true);
+    expect(problems({ ESAV_ENV: 'production', ESAV_OI_SIREN: '552100554' }).some((x) => x.includes('ESAV_OI_SIREN'))).to.equal(false);
+    expect(problems({ ESAV_ENV: 'development' }).some((x) => x.includes('ESAV_OI_SIREN'))).to.equal(false);
   });
 
   it('requires the three TLS files together and checks they exist', () => {
