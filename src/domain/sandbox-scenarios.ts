@@ -11,10 +11,12 @@
  *   CLOTURE_REFUSEE  accept → start → close → notify-closure … the operator refuses (reponseCloture REFUSEE) …
  *                    close again → notify-closure
  *   ANNULATION       stays EN_DEPOT: the operator cancels it (v2 annulationSignalisation)
+ *   RENDEZ_VOUS      accept → start → freeze RENDEZ_VOUS … the operator books an appointment for it (rendezvous v1
+ *                    priseRendezVous with referenceSignalisation), which lifts the freeze (S2) … close → notify-closure
  */
 import type { FreezeReason, TicketEvent, TicketState } from './ticket-lifecycle.js';
 
-export const SANDBOX_SCENARIOS = ['NOMINAL', 'REJET', 'GEL', 'CLOTURE_REFUSEE', 'ANNULATION'] as const;
+export const SANDBOX_SCENARIOS = ['NOMINAL', 'REJET', 'GEL', 'CLOTURE_REFUSEE', 'ANNULATION', 'RENDEZ_VOUS'] as const;
 export type SandboxScenario = (typeof SANDBOX_SCENARIOS)[number];
 
 /** What the OI's back office says at each step (French: operators read it). */
@@ -23,6 +25,8 @@ export const SANDBOX_TEXT = Object.freeze({
   rejection: "Signalisation non recevable (scénario REJET du bac à sable) : défaut non constaté sur la prestation.",
   comment: 'Technicien dépêché sur site, intervention en cours (scénario du bac à sable).',
   freeze: "Merci de préciser les horaires d'accès au logement du client final (scénario GEL du bac à sable).",
+  appointment: "Intervention chez le client final : prenez un rendez-vous pour cette signalisation (scénario RENDEZ_VOUS du bac à sable).",
+  appointmentClosure: 'Intervention réalisée au rendez-vous, signal rétabli (clôture simulée par le bac à sable).',
   closure: 'Fibre ressoudée au PBO, signal rétabli (clôture simulée par le bac à sable).',
   reclosure: 'Nouvelle intervention après votre refus : connecteur remplacé à la PTO, signal rétabli (bac à sable).'
 });
@@ -33,7 +37,7 @@ export function sandboxServiceId(offer: string, scenario: SandboxScenario, opera
   return /^[A-Z0-9][A-Z0-9-]{3,39}$/.test(id) ? id : null;
 }
 
-const ID = /^SBX-.+-(NOMINAL|REJET|GEL|CLOTURE-REFUSEE|ANNULATION)-[A-Z0-9]+$/;
+const ID = /^SBX-.+-(NOMINAL|REJET|GEL|CLOTURE-REFUSEE|ANNULATION|RENDEZ-VOUS)-[A-Z0-9]+$/;
 
 export function sandboxScenarioOf(serviceId: string): SandboxScenario | null {
   const m = ID.exec(serviceId);
@@ -63,6 +67,10 @@ export function nextSandboxStep(scenario: SandboxScenario, t: SandboxTicketFacts
     case 'EN_COURS': {
       if (scenario === 'NOMINAL' && t.oiComments === 0) return { kind: 'comment', text: SANDBOX_TEXT.comment };
       if (scenario === 'GEL' && !t.visited.includes('GELE')) return { kind: 'event', event: 'freeze', freezeReason: 'INFORMATION_COMPLEMENTAIRE', reason: SANDBOX_TEXT.freeze };
+      if (scenario === 'RENDEZ_VOUS') {
+        return t.visited.includes('GELE') ? { kind: 'event', event: 'close', reason: SANDBOX_TEXT.appointmentClosure }
+          : { kind: 'event', event: 'freeze', freezeReason: 'RENDEZ_VOUS', reason: SANDBOX_TEXT.appointment };
+      }
       const reclose = t.visited.filter((s) => s === 'CLOS').length > 0;
       return { kind: 'event', event: 'close', reason: reclose ? SANDBOX_TEXT.reclosure : SANDBOX_TEXT.closure };
     }

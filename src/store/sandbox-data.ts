@@ -9,7 +9,10 @@ import {
   SANDBOX_LINE_SCENARIOS, SANDBOX_LINE_STATES, SANDBOX_SCENARIOS, sandboxLineServiceId, sandboxServiceId, type SandboxScenario
 } from '../domain/sandbox-scenarios.js';
 import { run, transaction, type Transaction, type Pool } from './database.js';
+import { DEFAULT_GRID } from '../domain/appointment-slots.js';
 import { writeInventory } from './network-inventory-store.js';
+import { setCommuneZone, upsertGrid, upsertZone } from './queries/appointment-plan.js';
+import { zoneOfCommune } from './queries/appointments.js';
 import {
   insertGtr, insertSandboxElementState, insertSandboxEnds, insertSandboxLineEnds, insertSandboxService, offerCodes, openFilingBy,
   openSandboxTicketReferences, operatorCodes
@@ -25,7 +28,8 @@ const INFO: Readonly<Record<SandboxScenario, string>> = {
   REJET: 'Bac à sable, scénario REJET : la signalisation est rejetée avec un motif',
   GEL: 'Bac à sable, scénario GEL : gel INFORMATION_COMPLEMENTAIRE, levé par votre réponse au gel, puis clôture',
   CLOTURE_REFUSEE: 'Bac à sable, scénario CLOTURE_REFUSEE : clôture, votre refus rouvre, nouvelle clôture',
-  ANNULATION: 'Bac à sable, scénario ANNULATION : reste en dépôt, à annuler (signalisation v2)'
+  ANNULATION: 'Bac à sable, scénario ANNULATION : reste en dépôt, à annuler (signalisation v2)',
+  RENDEZ_VOUS: 'Bac à sable, scénario RENDEZ_VOUS : gel RENDEZ_VOUS, levé par votre prise de rendez-vous (rendezvous v1), puis clôture'
 };
 
 export interface SandboxLoad { readonly created: number; readonly skipped: readonly string[] }
@@ -56,8 +60,23 @@ export async function loadSandboxData(pool: Pool, today: string): Promise<Sandbo
       }
     }
     if (offers.includes(LINE_TEST_OFFER)) created += await loadSandboxLineTests(client, operators, skipped);
+    await ensureSandboxPlan(client);
     return { created, skipped };
   });
+}
+
+/** The commune of every sandbox service (queries/seed-data.ts), Dijon: the sandbox's appointments are booked there. */
+const SANDBOX_COMMUNE = '21231';
+
+/**
+ * The RENDEZ_VOUS scenario books appointments in the sandbox services' commune: when the OI's plan (or the demo data)
+ * has no zone for it, the sandbox gets one, with the default grid of each kind. An existing zone is left as it is.
+ */
+async function ensureSandboxPlan(client: Transaction): Promise<void> {
+  if ((await run(client, zoneOfCommune(SANDBOX_COMMUNE))).length > 0) return;
+  const [zone] = await run<{ id: string }>(client, upsertZone('BAC-A-SABLE', 'Bac à sable (Dijon)'));
+  await run(client, setCommuneZone(String(zone!.id), [SANDBOX_COMMUNE]));
+  for (const rule of DEFAULT_GRID) await run(client, upsertGrid(String(zone!.id), rule));
 }
 
 const LINE_TEST_OFFER = 'FTTHA';

@@ -16,7 +16,7 @@ import { adminRunner, type AdminRunner } from '../support/admin.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { call, consultation, PRESTATION_ACTION, textOf, type RawResponse } from '../support/soap-client.js';
-import { byReference, filing, formExample } from '../support/tickets.js';
+import { byReference, envelope, filing, formExample } from '../support/tickets.js';
 import { run } from '../../src/store/database.js';
 import { loadTestCatalogue } from '../../src/catalog/test-catalogue-loader.js';
 import { consultTest, launchTest } from '../../src/domain/line-tests.js';
@@ -81,9 +81,9 @@ describe('integration platform', () => {
   it('has sandbox services for every operator, offer and scenario, and the offers open to filing', async () => {
     const rows = await run<{ service_id: string }>(db.pool, { text: `SELECT service_id FROM service WHERE service_id LIKE 'SBX-%' ORDER BY service_id`, values: [] });
     const ids = rows.map((r) => r.service_id);
-    // Two operators, four offers (FTTH, FTTE, LFO and the activated FTTHA of issue 17), five ticket scenarios; and
+    // Two operators, four offers (FTTH, FTTE, LFO and the activated FTTHA of issue 17), six ticket scenarios; and
     // five line-test scenarios on the activated offer.
-    expect(ids).to.have.length(2 * 4 * 5 + 2 * 5);
+    expect(ids).to.have.length(2 * 4 * 6 + 2 * 5);
     expect(ids).to.include.members(['SBX-FTTH-NOMINAL-OPA', 'SBX-FTTE-REJET-OPB', 'SBX-LFO-GEL-OPA', 'SBX-FTTH-CLOTURE-REFUSEE-OPA', 'SBX-FTTH-ANNULATION-OPB']);
     const r = await call(gw.url, { path: '/esav/prestation/v1', body: consultation('SBX-FTTE-GEL-OPA'), soapAction: `"${PRESTATION_ACTION}"`, client: gw.pki.opa, ca: gw.pki.ca });
     expect(r.status, r.body).to.equal(200);
@@ -143,6 +143,46 @@ describe('integration platform', () => {
     expect(await states(ref)).to.deep.equal(['EN_DEPOT']);
   });
 
+  it('RENDEZ_VOUS: frozen awaiting an appointment, unfrozen by the operator\'s booking for it (rendezvous v1), then closed', async () => {
+    // rendezvous v1 is in service from 2026-12-01: to Wednesday 2026-12-02, 11:00 Paris (the slot search open).
+    clock.advance(8 * 86_400_000);
+    const ref = await fileOn('SBX-FTTH-RENDEZ-VOUS-OPA', 'OPA-SBX-RDV-1');
+    for (let i = 0; i < 5; i++) await step();
+    expect(await states(ref)).to.deep.equal(['EN_DEPOT', 'EN_QUALIFICATION', 'EN_COURS', 'GELE']);
+    const NS = 'http://esav.bfc-fibre.fr/rendezvous/v1';
+    const rdv = (op: string, body: string): Promise<RawResponse> =>
+      call(gw.url, { path: '/esav/rendezvous/v1', soapAction: `${NS}/${op}`, client: gw.pki.opa, ca: gw.pki.ca, body: envelope(body) });
+    // The sandbox services are in Dijon (21231): the platform's plan covers it.
+    const search = await rdv('rechercheCreneaux', `<r:RechercheCreneauxRequete xmlns:r="${NS}"><r:typeRendezVous>SAV</r:typeRendezVous>`
+      + '<r:codeInsee>21231</r:codeInsee><r:debut>2026-12-04T00:00:00</r:debut><r:fin>2026-12-04T23:59:59</r:fin></r:RechercheCreneauxRequete>');
+    expect(search.status, search.body).to.equal(200);
+    const booked = await rdv('priseRendezVous', `<r:PriseRendezVousRequete xmlns:r="${NS}"><r:idCreneau>${textOf(search.body, 'idCreneau')}</r:idCreneau>`
+      + `<r:typeRendezVous>SAV</r:typeRendezVous><r:codeInsee>21231</r:codeInsee><r:referenceSignalisation>${ref}</r:referenceSignalisation></r:PriseRendezVousRequete>`);
+    expect(booked.status, booked.body).to.equal(200);
+    expect(await states(ref)).to.deep.equal(['EN_DEPOT', 'EN_QUALIFICATION', 'EN_COURS', 'GELE', 'EN_COURS']);
+    for (let i = 0; i < 3; i++) await step();
+    expect(await states(ref)).to.deep.equal(['EN_DEPOT', 'EN_QUALIFICATION', 'EN_COURS', 'GELE', 'EN_COURS', 'CLOS', 'VALIDE']);
+  });
+
+  it('has a capacity plan covering the sandbox services\' commune (21231), its own zone when the OI\'s plan has none', async () => {
+    const zoneOf = async (pool: typeof db.pool): Promise<Array<{ code: string; kinds: string[] }>> => run(pool, { text:
+      `SELECT z.code, array_agg(g.kind::text ORDER BY g.kind) AS kinds FROM appointment_zone_commune c JOIN appointment_zone z ON z.id = c.zone_id
+         JOIN appointment_grid g ON g.zone_id = z.id WHERE c.insee_code = '21231' GROUP BY z.code`, values: [] });
+    // The demo data's plan (loaded here, as on the platform by default) is left as it is.
+    expect(await zoneOf(db.pool)).to.deep.equal([{ code: 'DIJON', kinds: ['EXPERTISE', 'SAV', 'SAV_PLUS'] }]);
+    const bare = await freshDatabase();
+    try {
+      await run(bare.pool, { text: `INSERT INTO operator (code, name, siren, siret, contract_reference) VALUES ('OPZ', 'Z', '552100554', '55210055400013', 'C-Z')`, values: [] })
+        .catch(() => undefined);
+      await loadSandboxData(bare.pool, '2026-11-24');
+      expect(await zoneOf(bare.pool)).to.deep.equal([{ code: 'BAC-A-SABLE', kinds: ['EXPERTISE', 'SAV', 'SAV_PLUS'] }]);
+      await loadSandboxData(bare.pool, '2026-11-24');
+      expect(await zoneOf(bare.pool)).to.have.length(1);
+    } finally {
+      await bare.drop();
+    }
+  });
+
   describe('go-live (A4)', () => {
     let prodDb: TestDatabase;
     let prod: TestGateway;
@@ -160,11 +200,11 @@ describe('integration platform', () => {
 
     it('records, on the integration platform, the successful calls of each web service', async () => {
       let rows: { service: string; calls: string }[] = [];
-      for (let i = 0; i < 40 && rows.length < 2; i++) {
+      for (let i = 0; i < 40 && rows.length < 3; i++) {
         await new Promise((r) => setTimeout(r, 100));
         rows = (await run<{ service: string; calls: string }>(db.pool, { text: `SELECT service, calls FROM golive_call c JOIN operator o ON o.id = c.operator_id WHERE o.code = 'OPA' ORDER BY service`, values: [] }));
       }
-      expect(rows.map((r) => r.service)).to.deep.equal(['prestation', 'signalisation']);
+      expect(rows.map((r) => r.service)).to.deep.equal(['prestation', 'rendezvous', 'signalisation']);
       const status = await admin(['golive', 'status', 'OPA']);
       expect(status.out).to.include('not validated').and.include('signalisation');
       const none = await admin(['golive', 'export', 'OPB', '--out', path.join(admin.dir, 'opb.json')]);
@@ -186,7 +226,7 @@ describe('integration platform', () => {
       expect(exported.code, exported.err).to.equal(0);
       const signed = JSON.parse(readFileSync(record, 'utf8')) as SignedGoLiveRecord;
       expect(signed.record.operator).to.equal('OPA');
-      expect(signed.record.services.map((s) => s.service)).to.deep.equal(['prestation', 'signalisation']);
+      expect(signed.record.services.map((s) => s.service)).to.deep.equal(['prestation', 'rendezvous', 'signalisation']);
       expect(signed.signature.algorithm).to.equal('ECDSA-P256-SHA256');
       const imported = await prodAdmin(['golive', 'import', record]);
       expect(imported.code, imported.err).to.equal(0);

@@ -27,5 +27,10 @@ describe('sandbox scenarios', () => {
     expect(step('GEL', 'EN_COURS', ['GELE', 'EN_COURS'])).to.deep.include({ event: 'close' });
     expect(step('CLOTURE_REFUSEE', 'EN_COURS', ['CLOS', 'VALIDE', 'EN_COURS'])).to.deep.include({ event: 'close' });
     expect(step('ANNULATION', 'EN_DEPOT')).to.equal(null);
+    // RENDEZ_VOUS: frozen awaiting an appointment; the operator's booking lifts the freeze (S2), then the OI closes.
+    expect(step('RENDEZ_VOUS', 'EN_COURS')).to.deep.include({ event: 'freeze', freezeReason: 'RENDEZ_VOUS' });
+    expect(step('RENDEZ_VOUS', 'GELE', ['GELE'])).to.equal(null);
+    expect(step('RENDEZ_VOUS', 'EN_COURS', ['GELE', 'EN_COURS'])).to.deep.include({ event: 'close' });
+    expect(sandboxScenarioOf('SBX-FTTH-RENDEZ-VOUS-OPA')).to.equal('RENDEZ_VOUS');
   });
 });
