@@ -5,6 +5,7 @@
 import { Http, type Tls } from './http.js';
 import { matchesGlob, type Check, type Scenario, type Step } from './scenario.js';
 import { checkAuthentication, classifyExchangeError, type PreflightFailure } from './preflight.js';
+import { closedByClock, closedByGateway, SLOT_SEARCH_OPEN, slotSearchVariables } from './slot-search.js';
 import { envelope, NS_BASE } from './soap-envelope.js';
 import { discoverVersions, type LiveVersion } from './versions.js';
 import { describeCheck, faultLines, faultOf, outcomeOf, runCheck, textOf, xmlEscape, type FaultInfo } from './xml-text.js';
@@ -77,6 +78,8 @@ export interface RunOptions {
   /** Multiplies poll timeouts (tests shorten them). */
   readonly pollScale?: number;
   readonly requestTimeoutMs?: number;
+  /** The pack's clock (tests inject one): the variables' dates and the slot search's window. */
+  readonly clock?: () => Date;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -107,8 +110,9 @@ async function runStep(http: Http, scenario: Scenario, step: Step, index: number
   const name = step.name ?? `${step.operation} (${index + 1})`;
   const path = substitute(step.path ?? `/esav/${service}/v${version}`, stepVars, false);
   const soapAction = substitute(step.soapAction ?? `${NS_BASE}/${service}/v${version}/${step.operation}`, stepVars, false);
-  const body = substitute(Array.isArray(step.body) ? (step.body as string[]).join('\n') : step.body as string, stepVars, true);
-  const request = envelope(body, soapVersion);
+  const lines = (v: string | readonly string[]): string => (Array.isArray(v) ? (v as string[]).join('\n') : v as string);
+  const body = substitute(lines(step.body), stepVars, true);
+  const request = envelope(body, soapVersion, step.header === undefined ? undefined : substitute(lines(step.header), stepVars, true));
   const headers: Record<string, string> = soapVersion === '1.2'
     ? { 'content-type': `application/soap+xml; charset=utf-8; action="${soapAction}"` }
     : { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${soapAction}"` };
@@ -204,7 +208,8 @@ export function parisDay(d: Date): string {
 }
 
 export async function runPack(o: RunOptions): Promise<PackResult> {
-  const startedAt = new Date();
+  const clock = o.clock ?? ((): Date => new Date());
+  const startedAt = clock();
   const t0 = performance.now();
   const http = new Http(o.endpoint, o.tls, o.requestTimeoutMs);
   const progress = o.progress ?? ((): void => undefined);
@@ -235,7 +240,7 @@ export async function runPack(o: RunOptions): Promise<PackResult> {
     }
     const versions = await discoverVersions(http, selected, servicesAnswer);
     const live = versions.filter((v) => v.live);
-    progress(`Versions en production le ${parisDay(new Date())} (liste publiée par le point d'accès) :`);
+    progress(`Versions en production le ${parisDay(clock())} (liste publiée par le point d'accès) :`);
     for (const v of live) progress(`  v ${v.service} v${v.version} — ${v.note}`);
     if (live.length === 0) progress('  (aucune)');
     const others = versions.filter((v) => !v.live);
@@ -263,6 +268,7 @@ export async function runPack(o: RunOptions): Promise<PackResult> {
         if (platformMissing === undefined) platformMissing = await probeIntegrationPlatform(http, base);
         skip = platformMissing;
       }
+      if (!skip && s.requires?.includes(SLOT_SEARCH_OPEN)) skip = closedByClock(clock());
       const unpublished = s.steps[0]!.expect.outcome !== 'VERSION_INDISPONIBLE' && !s.steps[0]!.path && !liveSet.has(`${s.steps[0]!.service ?? s.service}/v${s.steps[0]!.version ?? s.version}`);
       if (!skip && unpublished) skip = `${s.service} v${s.version} n'est pas en service sur ce point d'accès`;
       if (skip) {
@@ -271,7 +277,8 @@ export async function runPack(o: RunOptions): Promise<PackResult> {
         continue;
       }
       counter++;
-      const vars: Record<string, string> = { ...base, uniqueRef: `${base.operator ?? 'OP'}-TP-${runId}-${String(counter).padStart(3, '0')}`, now: new Date().toISOString(), dateConstat: new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z') };
+      const at = clock();
+      const vars: Record<string, string> = { ...slotSearchVariables(at), ...base, uniqueRef: `${base.operator ?? 'OP'}-TP-${runId}-${String(counter).padStart(3, '0')}`, now: at.toISOString(), dateConstat: new Date(at.getTime() - 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z') };
       const steps: StepResult[] = [];
       let missing: string | undefined;
       for (const [i, step] of s.steps.entries()) {
@@ -291,6 +298,10 @@ export async function runPack(o: RunOptions): Promise<PackResult> {
         progress(`- ${s.id} ignoré : ${reason}`);
         continue;
       }
+      const last = steps.at(-1);
+      const closed = s.requires?.includes(SLOT_SEARCH_OPEN) && last && !last.ok ? closedByGateway(last.fault, s.steps[steps.length - 1]!.expect.outcome) : null;
+      // The slot search was closed after all (the gateway's clock): skipped with the reason, as by the pack's clock.
+      if (closed) { results.push({ ...common, status: 'skipped', reason: closed, durationMs, steps }); progress(`- ${s.id} ignoré : ${closed}`); continue; }
       const failure = missing !== undefined ? `variable \${${missing}} non définie à l'étape ${steps.length + 1}` : firstFailure(steps);
       const status: ScenarioStatus = failure ? 'failed' : 'passed';
       results.push({ ...common, status, ...(failure ? { reason: failure } : {}), durationMs, steps });

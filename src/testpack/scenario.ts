@@ -38,6 +38,8 @@ export interface Step {
   readonly operation: string;
   /** The request element (inside the SOAP Body): a string or lines; ${variables} are replaced (XML-escaped). */
   readonly body: string | readonly string[];
+  /** SOAP header blocks (Interop'Fibre's EnteteType), as the body: a string or lines, with ${variables}. */
+  readonly header?: string | readonly string[];
   /** Default: http://esav.bfc-fibre.fr/<service>/v<version>/<operation>. */
   readonly soapAction?: string;
   readonly soapVersion?: '1.1' | '1.2';
@@ -55,7 +57,10 @@ export interface Scenario {
   readonly service: string;
   readonly version: number;
   readonly description?: string;
-  /** "integration-platform": needs the sandbox back office (SBX-… services); skipped with a reason elsewhere. */
+  /**
+   * "integration-platform": needs the sandbox back office (SBX-… services); skipped with a reason elsewhere.
+   * "slot-search-open": searches slots; skipped with the reason from 01:00 to 04:00 Paris time (slot-search.ts).
+   */
   readonly requires?: readonly string[];
   readonly steps: readonly Step[];
   readonly file: string;
@@ -66,7 +71,7 @@ export class ScenarioError extends Error {
   override readonly name = 'ScenarioError';
 }
 
-const STEP_KEYS = ['name', 'service', 'version', 'operation', 'body', 'soapAction', 'soapVersion', 'path', 'expect', 'capture', 'poll'];
+const STEP_KEYS = ['name', 'service', 'version', 'operation', 'body', 'header', 'soapAction', 'soapVersion', 'path', 'expect', 'capture', 'poll'];
 const SCENARIO_KEYS = ['id', 'title', 'service', 'version', 'description', 'requires', 'steps', ...STEP_KEYS];
 
 function checkCheck(c: unknown, where: string): Check {
@@ -85,6 +90,9 @@ function checkCheck(c: unknown, where: string): Check {
 function checkStep(raw: Record<string, unknown>, where: string): Step {
   if (typeof raw.operation !== 'string') throw new ScenarioError(`${where}: "operation" is required`);
   if (typeof raw.body !== 'string' && !Array.isArray(raw.body)) throw new ScenarioError(`${where}: "body" is a string or an array of lines`);
+  if (raw.header !== undefined && typeof raw.header !== 'string' && !Array.isArray(raw.header)) {
+    throw new ScenarioError(`${where}: "header" is a string or an array of lines`);
+  }
   const expect = raw.expect as Record<string, unknown> | undefined;
   if (!expect || typeof expect.outcome !== 'string') throw new ScenarioError(`${where}: "expect.outcome" is required (OK or a fault code)`);
   for (const k of Object.keys(raw)) if (!STEP_KEYS.includes(k)) throw new ScenarioError(`${where}: unknown key "${k}"`);

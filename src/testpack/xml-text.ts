@@ -22,11 +22,14 @@ export function textOf(xml: string, local: string): string | undefined {
   return textsOf(xml, local)[0];
 }
 
-/** "OK" for an answer without a SOAP Fault, else the DetailErreur code (or the bare faultcode). */
+/** "OK" for an answer without a SOAP Fault, else the DetailErreur code, the InfoErreurType codeErreur, or the bare faultcode. */
 export function outcomeOf(xml: string): string {
   if (!/<(?:[\w.-]+:)?Fault[\s>]/.test(xml)) return 'OK';
   const detail = /<(?:[\w.-]+:)?DetailErreur[\s>][\s\S]*?<(?:[\w.-]+:)?code>([^<]*)</.exec(xml);
   if (detail) return decode(detail[1]!);
+  // Interop'Fibre's InfoErreurType (planChargeSav): its integer codeErreur.
+  const info = /<(?:[\w.-]+:)?InfoErreurType[\s>][\s\S]*?<(?:[\w.-]+:)?codeErreur>([^<]*)</.exec(xml);
+  if (info) return decode(info[1]!).trim();
   return `FAULT(${textOf(xml, 'faultcode') ?? textOf(xml, 'Value') ?? '?'})`;
 }
 
@@ -83,7 +86,7 @@ export function faultOf(xml: string): FaultInfo | undefined {
   const code = outcomeOf(xml);
   const detail = /<(?:[\w.-]+:)?DetailErreur[\s>][\s\S]*?<\/(?:[\w.-]+:)?DetailErreur\s*>/.exec(xml)?.[0];
   if (!detail) {
-    const message = textOf(xml, 'faultstring') ?? textOf(xml, 'Text');
+    const message = textOf(xml, 'messageErreur') ?? textOf(xml, 'faultstring') ?? textOf(xml, 'Text');
     return { code, ...(message ? { message } : {}), fields: [] };
   }
   const fields = [...detail.matchAll(FIELD)].map((m) => {

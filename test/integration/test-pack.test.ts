@@ -49,7 +49,8 @@ describe('operator test pack (npm run test-pack)', function () {
   const run = async (endpoint: string, extra: string[], out: string, pem: Pem = {}): Promise<CliOutcome & { text: string; errText: string }> => {
     let text = ''; let errText = '';
     const tls = ['--cert', pem.cert ?? files.cert, '--key', pem.key ?? files.key, '--ca', pem.ca ?? files.ca];
-    const args = ['--endpoint', endpoint, ...tls, '--operator', 'OPA', '--service-id', 'FTTH-21-0000001', '--out', path.join(dir, out), ...extra];
+    const args = ['--endpoint', endpoint, ...tls, '--operator', 'OPA', '--service-id', 'FTTH-21-0000001', '--out', path.join(dir, out),
+      '--var', 'sirenOC=552100554', '--var', 'sirenOI=812345676', ...extra];
     const o = await runTestPackCli(args,
       { out: (t) => { text += t; }, err: (t) => { errText += t; } });
     return { ...o, text, errText };
@@ -68,6 +69,9 @@ describe('operator test pack (npm run test-pack)', function () {
     // The internal codes' table (never on the wire) is not a code a scenario can expect.
     const faultsOnTheWire = readFileSync(path.join(DEFAULT_SCENARIOS, '..', '..', 'docs', 'faults.md'), 'utf8').split('\n## Internal error codes')[0]!;
     const documented = new Set([...faultsOnTheWire.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]));
+    // planChargeSav answers Interop'Fibre's InfoErreurType: its integer codeErreur, documented beside the catalogue.
+    const infoErreur = readFileSync(path.join(DEFAULT_SCENARIOS, '..', '..', 'docs', 'fault-codes-plan-charge-sav.md'), 'utf8');
+    for (const m of infoErreur.matchAll(/^\| ([0-9]+) \|/gm)) documented.add(m[1]);
     for (const s of scenarios) for (const st of s.steps) if (st.expect.outcome !== 'OK') expect(documented, `${s.id}: ${st.expect.outcome}`).to.include(st.expect.outcome);
     expect(scenarios.filter((s) => s.requires?.includes('integration-platform')).map((s) => s.id)).to.have.length.greaterThan(0);
     expect(matchesGlob('signalisation-v2-suivi', 'prestation-*,signalisation-v2-*')).to.equal(true);
@@ -85,7 +89,7 @@ describe('operator test pack (npm run test-pack)', function () {
     }
     expect(r.versions.find((x) => x.service === 'signalisation' && x.version === 9)?.live).to.equal(false);
     const lifecycle = r.scenarios.filter((s) => s.id.includes('-integration-'));
-    expect(lifecycle).to.have.length(9);
+    expect(lifecycle).to.have.length(10);
     for (const s of lifecycle) {
       expect(s.status).to.equal('skipped');
       expect(s.reason).to.match(/requiert la plateforme d'intégration : la prestation SBX-FTTH-NOMINAL-OPA n'existe pas/);
@@ -93,7 +97,13 @@ describe('operator test pack (npm run test-pack)', function () {
     expect(o.text).to.match(/✔ prestation-v1-consultation-nominal \(\d+ ms\)/);
     expect(o.text).to.match(/- signalisation-v2-integration-nominal ignoré : requiert/);
     const junit = readFileSync(o.junitFile!, 'utf8');
-    expect(junit).to.match(/<testsuites name="esav-test-pack" tests="\d+" failures="0" skipped="9"/);
+    // The scenarios that search slots run, or are skipped from 01:00 to 04:00 Paris time with that reason.
+    const searching = r.scenarios.filter((s) => !s.id.includes('-integration-') && loadScenarios(DEFAULT_SCENARIOS).find((x) => x.id === s.id)?.requires?.includes('slot-search-open'));
+    expect(searching.map((s) => s.id)).to.have.members(['plan-charge-sav-v1-recherche-reservation-reports', 'rendezvous-v1-recherche-prise-report-annulation']);
+    const window = searching.filter((s) => s.status === 'skipped');
+    for (const s of window) expect(s.reason).to.match(/^la recherche de créneaux est fermée de 01:00 à 04:00/);
+    expect(r.skipped).to.equal(10 + window.length);
+    expect(junit).to.match(new RegExp(`<testsuites name="esav-test-pack" tests="\\d+" failures="0" skipped="${10 + window.length}"`));
     expect(junit).to.include('<skipped message="requiert la plate');
     const html = readFileSync(o.htmlFile!, 'utf8');
     expect(html).to.include('<table id="scenarios">').and.include('signalisation-v2-suivi').and.not.include('<script');
@@ -127,8 +137,11 @@ describe('operator test pack (npm run test-pack)', function () {
       const o = await runTestPackCli(['--endpoint', platform.url, '--cert', files.cert, '--key', files.key, '--ca', files.ca, '--operator', 'OPA', '--out', path.join(dir, 'platform'), '--poll-scale', '0.1', '--notifications-port', String(notifyPort), '--server-cert', files.serverCert, '--server-key', files.serverKey, '--notifications-wait', '20', '--only', '*-integration-*,signalisation-v2-depot-nominal'],
         { out: (t) => { text += t; }, err: (t) => { text += t; } });
       expect(o.code, text).to.equal(0);
-      expect(o.result!.skipped, text).to.equal(0);
-      expect(o.result!.passed).to.equal(11);
+      // The frozen-ticket appointment scenario runs, or is skipped from 01:00 to 04:00 Paris time with that reason.
+      const appointment = o.result!.scenarios.find((s) => s.id === 'rendezvous-v1-integration-gel-rendez-vous')!;
+      expect(appointment.status === 'passed' || /^la recherche de créneaux est fermée/.test(appointment.reason ?? ''), text).to.equal(true);
+      expect(o.result!.skipped, text).to.equal(appointment.status === 'skipped' ? 1 : 0);
+      expect(o.result!.passed).to.equal(appointment.status === 'skipped' ? 11 : 12);
       expect(o.result!.scenarios.find((s) => s.id === 'notifications-reception')?.status, text).to.equal('passed');
       const nominal = o.result!.scenarios.find((s) => s.id === 'signalisation-v2-integration-nominal')!;
       expect(nominal.steps.map((s) => s.operation)).to.deep.equal(['depotSignalisation', 'consultationEtat', 'reponseCloture', 'consultationEtat']);
