@@ -92,8 +92,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     // S5: a test before filing where the offer requires it, and a form's testPrealable naming a real, recent result.
     filingTests: {
       check: (caller: Parameters<typeof checkFilingTests>[2], serviceId: string, priorTest: string | null, now: Date) =>
-        checkFilingTests(lineTests, testCatalogue, caller, serviceId, priorTest, now),
-      link: (ticketId: string, operatorId: string, reference: string) => lineTests.linkTicket(ticketId, operatorId, reference)
+        checkFilingTests(lineTests, testCatalogue, caller, serviceId, priorTest, now)
     }
   };
   const clock = deps.clock ?? systemClock;

@@ -71,7 +71,6 @@ export interface LineTestStore {
   /** The newest TERMINE test among `codes` on the service by the operator, finished at or after `since`. */
   latestResult(operatorId: string, serviceId: string, codes: readonly string[], since: Date): Promise<LineTestRecord | null>;
   /** Records the test a filing relied on (issue 17 part 5), for the OI's view of the ticket. */
-  linkTicket(ticketId: string, operatorId: string, reference: string): Promise<void>;
 }
 
 const serviceNotFound = (id: string): EsavError => new EsavError('ESAV_RESOURCE_NOT_FOUND', { params: { resource: 'prestation', id } });

@@ -47,8 +47,9 @@ export function filingRefusal(caller: Caller, input: FilingInput, target: Filing
 }
 
 /** S1, S7: files a ticket, or returns the original answer for a retried filing (same operator reference, same content). */
-export async function fileTicket(store: TicketStore, caller: Caller, input: FilingInput, now: Date): Promise<{ ticket: TicketRecord; replay: boolean }> {
-  const { target, filed } = await store.file({
+export async function fileTicket(store: TicketStore, caller: Caller, input: FilingInput, now: Date, reliedTest: string | null = null):
+  Promise<{ ticket: TicketRecord; replay: boolean }> {
+  const { target, filed } = await store.file({ reliedTest,
     operatorId: caller.operator.id, serviceId: input.serviceId, operatorReference: input.operatorReference, contentHash: input.contentHash,
     formId: input.formId, formVersion: input.formVersion, formFields: input.formFields,
     actor: callerActorName(caller), at: now,

@@ -58,6 +58,8 @@ export interface NewTicket {
   readonly actor: string;
   readonly at: Date;
   readonly conditions: FilingConditions;
+  /** S5: the line test the filing relied on (TST-…), linked to the ticket in the filing's own statement. */
+  readonly reliedTest?: string | null;
 }
 
 /**

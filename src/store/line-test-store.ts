@@ -9,7 +9,7 @@ import type { TestKind } from '../domain/line-test-catalogue.js';
 import type { LineTestRecord, LineTestState, LineTestStore, ServiceLine } from '../domain/line-tests.js';
 import { recordChange } from './registry/audit.js';
 import { run, transaction, type Pool } from './database.js';
-import { insertLineTest, latestTerminatedTest, linkTicketToTest, launchesSince, lineTestByReference, lineTestsOfService, lockService, serviceLineOf } from './queries/line-tests.js';
+import { insertLineTest, latestTerminatedTest, launchesSince, lineTestByReference, lineTestsOfService, lockService, serviceLineOf } from './queries/line-tests.js';
 
 interface TestRow {
   reference: string; service_id: string; test_code: string; kind: TestKind; state: 'EN_ATTENTE' | LineTestState; parameters: Record<string, string>;
@@ -65,10 +65,6 @@ export function createLineTestStore(pool: Pool): LineTestStore {
     async search(operatorId, serviceId, since, limit) {
       const rows = await run<TestRow & { total: string }>(pool, lineTestsOfService(operatorId, serviceId, since, limit));
       return { rows: rows.map(toRecord), total: rows.length > 0 ? Number(rows[0]!.total) : 0 };
-    },
-
-    async linkTicket(ticketId, operatorId, reference) {
-      await run(pool, linkTicketToTest(ticketId, operatorId, reference));
     },
 
     async latestResult(operatorId, serviceId, codes, since) {

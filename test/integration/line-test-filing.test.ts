@@ -32,13 +32,14 @@ describe('a line test before filing (S5)', () => {
     return textOf(r.body, 'referenceTest')!;
   }
   /** Files on a service with the FTTH form v2; `prior`: its testPrealable (an attenuation fault then, which requires one). */
-  async function file(client: 'opa' | 'opb', serviceId: string, prior: string | null = null): Promise<{ status: number; code?: string; body: string }> {
+  async function file(client: 'opa' | 'opb', serviceId: string, prior: string | null = null, reference = `${client.toUpperCase()}-TP-${++n}`):
+    Promise<{ status: number; code?: string; body: string }> {
     let form = formExample('ftth', 2, 'valid-minimal.xml');
     if (prior !== null) {
       form = form.replace('<typeDefaut>PERTE_SIGNAL</typeDefaut>', '<typeDefaut>AFFAIBLISSEMENT</typeDefaut>')
         .replace('</numeroSerieONT>', `</numeroSerieONT><testPrealable>${prior}</testPrealable>`);
     }
-    const r = await call(gw.url, { path: '/esav/signalisation/v2', body: filing(2, serviceId, `${client.toUpperCase()}-TP-${++n}`, form), client: gw.pki[client], ca: gw.pki.ca });
+    const r = await call(gw.url, { path: '/esav/signalisation/v2', body: filing(2, serviceId, reference, form), client: gw.pki[client], ca: gw.pki.ca });
     return { status: r.status, code: textOf(r.body, 'code'), body: r.body };
   }
 
@@ -69,6 +70,17 @@ describe('a line test before filing (S5)', () => {
     expect(view.lineTest).to.deep.include({ reference: test, testCode: 'PORT_PON_OLT', state: 'TERMINE', diagnosis: 'AUCUN_DEFAUT' });
     clock.advance(2 * 3600_000);
     expect((await file('opa', 'FTTHA-21-0000301')).code).to.equal('TEST_PREALABLE_REQUIS');
+  });
+
+  it('links the ticket to its test in the filing\'s own statement: a replayed filing links nothing more', async () => {
+    const test = await launch('opa', 'FTTHA-21-0000301', 'PORT_PON_OLT');
+    await runWorker();
+    const first = await file('opa', 'FTTHA-21-0000301', null, 'OPA-TP-REPLAY');
+    const again = await file('opa', 'FTTHA-21-0000301', null, 'OPA-TP-REPLAY');
+    expect([first.status, again.status, textOf(again.body, 'dejaDeposee')]).to.deep.equal([200, 200, 'true']);
+    const links = await sql(gw.pool, `SELECT l.test_reference FROM ticket_line_test l JOIN ticket t ON t.id = l.ticket_id
+                                       WHERE t.reference = $1`, [textOf(first.body, 'referenceSignalisation')]);
+    expect(links.rows).to.deep.equal([{ test_reference: test }]);
   });
 
   it('does not count a test of another kind, of another service, or one that failed', async () => {

@@ -23,8 +23,6 @@ export interface SignalisationDeps {
   /** S5: refuses a filing that lacks the line test its offer requires, or names a prior test that does not qualify. */
   readonly filingTests?: {
     check(caller: Caller, serviceId: string, priorTest: string | null, now: Date): Promise<{ readonly reference: string } | null>;
-    /** Links a new ticket to the test its filing relied on (not atomic with the filing: a crash between loses the link only). */
-    link(ticketId: string, operatorId: string, reference: string): Promise<void>;
   };
 }
 
@@ -48,8 +46,8 @@ export function signalisationOperations(deps: SignalisationDeps, o: VersionOptio
     async depotSignalisation(request, ctx) {
       const input = filingInput(deps.catalog, request, ctx.now);
       const relied = await deps.filingTests?.check(ctx.caller, input.serviceId, input.formFields.find((f) => f.path === 'testPrealable')?.value ?? null, ctx.now);
-      const { ticket, replay } = await fileTicket(deps.tickets, ctx.caller, input, ctx.now);
-      if (relied && !replay) await deps.filingTests!.link(ticket.id, ctx.caller.operator.id, relied.reference);
+      // The ticket and its link to the test it relied on are written in one statement (a retried filing links nothing more).
+      const { ticket, replay } = await fileTicket(deps.tickets, ctx.caller, input, ctx.now, relied?.reference ?? null);
       return wrap('DepotSignalisationReponse', `${element('referenceSignalisation', ticket.reference)}${element('dateAcceptation', iso(ticket.acceptedAt))}${element('etat', o.wireState(ticket.state))}${element('dejaDeposee', String(replay))}`);
     },
     async consultationEtat(request, ctx) {

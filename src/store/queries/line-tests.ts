@@ -184,14 +184,6 @@ export function purgeLineTests(before: Date): Query {
   return { text: 'DELETE FROM line_test WHERE launched_at < $1', values: [before] };
 }
 
-/** Links a ticket to the test its filing relied on (once; a retried filing links nothing more). */
-export function linkTicketToTest(ticketId: string, operatorId: string, reference: string): Query {
-  return {
-    text: 'INSERT INTO ticket_line_test (ticket_id, operator_id, test_reference) VALUES ($1, $2, $3) ON CONFLICT (ticket_id) DO NOTHING',
-    values: [ticketId, operatorId, reference]
-  };
-}
-
 /** The test a ticket's filing relied on, with its outcome while the test is kept. */
 export function lineTestOfTicket(ticketId: string): Query {
   return {

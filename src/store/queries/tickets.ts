@@ -64,7 +64,7 @@ export function lookupScopedKeys(name: string, select: string, join: string, key
  * the form's offer), then for the admissible ones the tickets, their first transitions, their events and the
  * events' deliveries; a ticket whose service is inside an open network incident or a planned work in progress is
  * linked to it, with the OI's comment that names it (issue 15 part 5: one index probe per filing when there is none); a ticket
- * whose service an open e-intervention reported cut, and not restored, is linked to that intervention (issue 18). A batch holds one filing per operator reference (the first admissible one asked); the
+ * whose service an open e-intervention reported cut, and not restored, is linked to that intervention (issue 18); a filing that relied on a line test (S5) is linked to it. A batch holds one filing per operator reference (the first admissible one asked); the
  * others of the same reference, and those already filed, are not inserted (row null: the caller reads the original).
  */
 export function fileTickets(ts: readonly NewTicket[]): Query {
@@ -77,7 +77,7 @@ export function fileTickets(ts: readonly NewTicket[]): Query {
                              AND f.filing_opens_on <= k.paris_date AND coalesce(f.form_offer, s.offer_code) = k.form_offer, false) AS admissible
                FROM jsonb_to_recordset($1::jsonb) AS k(i int, operator_id bigint, service_id text, operator_reference text, content_hash text,
                                                        form_id text, form_version int, form_fields jsonb, at timestamptz, actor text,
-                                                       offers text[], paris_date date, form_offer text)
+                                                       offers text[], paris_date date, form_offer text, relied_test text)
                LEFT JOIN service s ON s.service_id = k.service_id AND s.operator_id = k.operator_id
                LEFT JOIN offer f ON f.code = s.offer_code
            ), a AS (
@@ -91,7 +91,7 @@ export function fileTickets(ts: readonly NewTicket[]): Query {
                FROM a ORDER BY a.i
              ON CONFLICT (operator_id, operator_reference) DO NOTHING RETURNING *
            ), w AS (
-             SELECT a.i, a.actor, t.* FROM t JOIN a ON a.operator_id = t.operator_id AND a.operator_reference = t.operator_reference
+             SELECT a.i, a.actor, a.relied_test, t.* FROM t JOIN a ON a.operator_id = t.operator_id AND a.operator_reference = t.operator_reference
            ), tr AS (
              INSERT INTO ticket_transition (ticket_id, operator_id, from_state, to_state, at, actor_kind, actor)
              SELECT w.id, w.operator_id, NULL, 'EN_DEPOT', w.accepted_at, 'operator', w.actor FROM w
@@ -102,6 +102,9 @@ export function fileTickets(ts: readonly NewTicket[]): Query {
                JOIN network_event ev ON ev.id = i.event_id AND ev.closed_at IS NULL
               WHERE ${inProgressAt('w.accepted_at')}
              RETURNING ticket_id, event_id
+           ), lt AS (
+             INSERT INTO ticket_line_test (ticket_id, operator_id, test_reference)
+             SELECT w.id, w.operator_id, w.relied_test FROM w WHERE w.relied_test IS NOT NULL
            ), lki AS (
              INSERT INTO ticket_e_intervention (ticket_id, intervention_id, ref_interv_oi, operator_id, linked_at)
              SELECT DISTINCT w.id, iv.id, iv.ref_interv_oi, w.operator_id, w.accepted_at
@@ -135,7 +138,8 @@ export function fileTickets(ts: readonly NewTicket[]): Query {
     values: [JSON.stringify(ts.map((t, i) => ({
       i: i + 1, operator_id: t.operatorId, service_id: t.serviceId, operator_reference: t.operatorReference, content_hash: t.contentHash,
       form_id: t.formId, form_version: t.formVersion, form_fields: t.formFields, at: t.at, actor: t.actor,
-      offers: t.conditions.offers, paris_date: t.conditions.parisDate, form_offer: t.conditions.formOffer
+      offers: t.conditions.offers, paris_date: t.conditions.parisDate, form_offer: t.conditions.formOffer,
+      relied_test: t.reliedTest ?? null
     })))]
   };
 }
