@@ -10,6 +10,7 @@ import type { Config } from './config/config.js';
 import { loadCatalog } from './catalog/catalog-loader.js';
 import { formSchemaImports, type Catalog } from './catalog/catalog-types.js';
 import { loadContracts } from './contracts/contract-loader.js';
+import { notificationContractFacts } from './contracts/notification-contract.js';
 import type { ContractSet } from './contracts/service-descriptor.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { catalogueV1 } from './services/catalogue/v1/catalogue-v1.js';
@@ -96,7 +97,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     }
   };
   const clock = deps.clock ?? systemClock;
-  const appointments = createAppointmentStore(deps.pool);
+  const appointments = createAppointmentStore(deps.pool, notificationContractFacts(contracts));
   const maintenance = await createMaintenanceSchedule(deps.pool, config.nightlyWindow, clock.now());
   // L1 counts and L2 limits, shared by every instance through PostgreSQL; the ops listener reads its totals.
   const accounting = await startLoadAccounting({ pool: deps.pool, clock, onError: (e, what) => deps.logger.warn({ err: e.message }, what) });

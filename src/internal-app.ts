@@ -48,6 +48,6 @@ export interface InternalAppDeps {
 export async function buildInternalApp(deps: InternalAppDeps): Promise<FastifyInstance> {
   return buildInternalApi(deps.tls, oiTicketActions(createOiTicketPorts(deps.pool)), deps.clock, {
     ...(deps.logger ? { logger: deps.logger } : {}), ...(deps.version ? { version: deps.version } : {}),
-    network: networkPort(deps.pool, deps.notificationContract ?? null), appointments: appointmentPlanActions(createAppointmentPlanPorts(deps.pool))
+    network: networkPort(deps.pool, deps.notificationContract ?? null), appointments: appointmentPlanActions(createAppointmentPlanPorts(deps.pool, deps.notificationContract ?? null))
   });
 }

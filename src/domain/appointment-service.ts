@@ -4,6 +4,7 @@
  * Every operator-side read and change is scoped to the caller: another operator's appointment is a missing one.
  */
 import { EsavError } from '../errors/esav-error.js';
+import { appointmentComment } from './appointment-comments.js';
 import { parisDate, parisTimestamp } from './calendar.js';
 import type { Caller } from './identity.js';
 import {
@@ -113,7 +114,13 @@ export async function bookSlot(store: AppointmentStore, caller: Caller, r: Booki
     });
     await tx.record(created.id, caller.operator.id,
       { event: 'book', from: null, to: 'CREE', fromSlotId: null, toSlotId: slot.slot.id, actor, reason: null, at: now });
-    if (ticket) await unfreezeForAppointment(ticket, actor, `du ${parisTimestamp(slot.slot.start)}`, now);
+    if (ticket) {
+      await ticket.addComment('oi', PLAN_ACTOR.name, appointmentComment({
+        event: 'book', reference: created.reference, kind: slot.slot.kind, start: slot.slot.start, end: slot.slot.end, previousStart: null,
+        previousEnd: null, reason: null
+      }), now);
+      await unfreezeForAppointment(ticket, actor, `du ${parisTimestamp(slot.slot.start)}`, now);
+    }
     return created.reference;
   });
   const booked = await store.find(caller.operator.id, reference);
@@ -141,20 +148,26 @@ async function change(store: AppointmentStore, scope: string | null, reference: 
     const facts = { reference: a.reference, state: a.state, slotStart: a.slotStart, kind: a.kind };
     const { from, to } = appointmentTransition(facts, event, actorKind);
     if (actorKind === 'operator' && (event === 'cancel' || event === 'move')) checkCutoff(facts, event, now);
-    let toSlotId = a.slotId;
+    let taken: SlotView | null = null;
     if (opts.newSlot) {
       const zone = await zoneOf(store, a.inseeCode);
-      const slot = await take(tx, opts.newSlot.token, opts.newSlot.slotId, zone.id, a.kind, now);
+      taken = await take(tx, opts.newSlot.token, opts.newSlot.slotId, zone.id, a.kind, now);
       if (event === 'move') await tx.releaseSlot(a.slotId);
-      toSlotId = slot.id;
     }
+    const toSlotId = taken?.id ?? a.slotId;
     if (to === 'ANNULE') await tx.releaseSlot(a.slotId);
     await tx.record(a.id, a.operatorId, {
       event, from, to, fromSlotId: a.slotId, toSlotId, actor, reason: opts.reason ?? null, at: now,
       ...(opts.note !== undefined ? { outcomeNote: opts.note } : {})
     });
     const ticket = await tx.ticketOf(a.id);
-    if (ticket) await ticketEffect(ticket, event, a.reference, actor, now, opts.note ?? null);
+    if (ticket && isOpen(ticket)) {
+      await ticket.addComment('oi', PLAN_ACTOR.name, appointmentComment({
+        event, reference: a.reference, kind: a.kind, start: taken?.start ?? a.slotStart, end: taken?.end ?? a.slotEnd,
+        previousStart: taken ? a.slotStart : null, previousEnd: taken ? a.slotEnd : null, reason: opts.note ?? opts.reason ?? null
+      }), now);
+      await ticketEffect(ticket, event, a.reference, actor, now, opts.note ?? null);
+    }
   });
   const after = await store.find(scope, reference);
   if (!after) throw notFound(reference);
@@ -164,12 +177,14 @@ async function change(store: AppointmentStore, scope: string | null, reference: 
 /**
  * What an appointment's outcome does to the ticket it serves (issue 16 part 5): completed moves the ticket on to its
  * closure (started first if it was waiting), a new appointment lifts a RENDEZ_VOUS freeze, the customer's absence
- * freezes it again awaiting a new appointment (S2), a miss by the OI is written on it as the OI's comment.
+ * freezes it again awaiting a new appointment (S2). Every change, a miss by the OI included, is also written on it as
+ * the OI's comment (appointment-comments.ts) before this runs.
  */
+const isOpen = (t: TicketTransaction): boolean => !(TERMINAL_STATES.has(t.ticket.state) || t.ticket.state === 'CLOS' || t.ticket.state === 'VALIDE');
+
 async function ticketEffect(locked: TicketTransaction, event: AppointmentEvent, reference: string, actor: Actor, now: Date,
   note: string | null): Promise<void> {
   let t = locked;
-  if (TERMINAL_STATES.has(t.ticket.state) || t.ticket.state === 'CLOS' || t.ticket.state === 'VALIDE') return;
   const state = (): string => t.ticket.state;
   // Each step re-reads the state it left: the same locked row and writer, the ticket's facts as they now are.
   const step = async (e: Parameters<typeof applyEvent>[1], o: Parameters<typeof applyEvent>[4] = {}): Promise<void> => {
@@ -187,8 +202,6 @@ async function ticketEffect(locked: TicketTransaction, event: AppointmentEvent, 
       await step('freeze', { reason: `Client absent au rendez-vous ${reference}${why}`.slice(0, 500), freezeReason: 'RENDEZ_VOUS',
         freezeDetail: `Client absent au rendez-vous ${reference} : prenez un nouveau rendez-vous` });
     }
-  } else if (event === 'miss') {
-    await t.addComment('oi', actor.name, `Rendez-vous ${reference} manqué par l'OI${why}. Prenez un nouveau rendez-vous (NOUVEAU_RDV) sans frais.`, now);
   } else if (event === 'rebook') {
     await unfreezeForAppointment(t, actor, reference, now);
   }

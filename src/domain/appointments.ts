@@ -28,6 +28,15 @@ export type AppointmentEvent = 'confirm' | 'start' | 'complete' | 'fail' | 'miss
 export const APPOINTMENT_EVENTS: readonly AppointmentEvent[] = ['confirm', 'start', 'complete', 'fail', 'miss', 'cancel', 'move', 'rebook'];
 export type AppointmentActor = 'operator' | 'oi';
 
+/**
+ * The events of an appointment's life in the contracts' words (rendezvous v1 NatureEvenementType, notification v2
+ * notificationRendezVous): one map for both.
+ */
+export const APPOINTMENT_EVENT_WIRE: Readonly<Record<AppointmentEvent | 'book', string>> = Object.freeze({
+  book: 'PRISE', confirm: 'CONFIRMATION', start: 'DEBUT_INTERVENTION', complete: 'FIN_INTERVENTION', fail: 'ECHEC_CLIENT', miss: 'MANQUE_OI',
+  cancel: 'ANNULATION', move: 'REPORT', rebook: 'NOUVEAU_RENDEZ_VOUS'
+});
+
 interface Rule {
   readonly from: readonly AppointmentState[];
   /** null: the state does not change (a move keeps CREE or CONFIRME). */

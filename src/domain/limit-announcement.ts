@@ -9,7 +9,8 @@ import { versionState, type ServicePlan } from './version-policy.js';
 
 /** The messages of the notification contract, and the operation (the WSDL's name) that carries each. */
 export const NOTIFICATION_OPERATIONS = Object.freeze({
-  ticket: 'notificationSignalisation', limit: 'notificationLimiteDebit', works: 'notificationTravaux'
+  ticket: 'notificationSignalisation', limit: 'notificationLimiteDebit', works: 'notificationTravaux', appointment: 'notificationRendezVous',
+  line_test: 'notificationTestLigne'
 } as const);
 export type NotificationMessageKind = keyof typeof NOTIFICATION_OPERATIONS;
 

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { LineTestConfig } from '../config/config.js';
 import type { Clock } from '../domain/clock.js';
+import type { NotificationContractFacts } from '../domain/limit-announcement.js';
 import { CodedError } from '../errors/coded-error.js';
 import type { Pool } from '../store/database.js';
 import { ALL_SIMULATED, driverRouter, routingProblems, type DriverRouting } from './line-test-drivers/line-test-router.js';
@@ -25,12 +26,13 @@ export function loadDriverRouting(file: string | null): DriverRouting {
   return { default: routing.default ?? 'simule', elements: routing.elements ?? [] };
 }
 
-export function startLineTestWorker(config: LineTestConfig, deps: { pool: Pool; clock: Clock; logger: Logger }): LineTestWorker {
+export function startLineTestWorker(config: LineTestConfig,
+  deps: { pool: Pool; clock: Clock; logger: Logger; notificationContract: NotificationContractFacts | null }): LineTestWorker {
   const worker = createLineTestWorker({
     pool: deps.pool, clock: deps.clock, drivers: driverRouter(deps.pool, loadDriverRouting(config.driversFile)),
     worker: `${hostname()}/${process.pid}`, concurrency: config.concurrency, capPerElement: config.capPerElement,
     graceMs: config.leaseGraceMs, retryDelayMs: config.retryDelayMs, pollMs: config.pollMs,
-    onError: (e, what) => deps.logger.warn({ err: e.message }, what),
+    notificationContract: deps.notificationContract, onError: (e, what) => deps.logger.warn({ err: e.message }, what),
     onOutcome: (t, o) => deps.logger.info({ test: t.reference, state: o.state, attempt: t.attempt }, 'line test done')
   });
   worker.start();

@@ -2,10 +2,12 @@
  * Runs the queued line tests off the request path (issue 17 part 3): claims due tests on the PostgreSQL queue
  * (src/store/line-test-queue.ts: SKIP LOCKED, a lease, a cap per network element), asks each one's driver within the
  * test's timeout, and writes the outcome: TERMINE with the measures and the diagnosis, or — when the element did not
- * answer — another attempt after a backoff, up to the test's attempts, then ECHEC with the reason. A test whose
+ * answer — another attempt after a backoff, up to the test's attempts, then ECHEC with the reason; the outcome's
+ * notice to the operator is written with it (notificationTestLigne). A test whose
  * worker died is taken over when its lease runs out; its lost attempt counts.
  */
 import type { Clock } from '../domain/clock.js';
+import type { NotificationContractFacts } from '../domain/limit-announcement.js';
 import { diagnose, measuresOf, readingsFor } from '../domain/line-test-diagnosis.js';
 import type { Pool } from '../store/database.js';
 import { claimLineTests, finishClaim, requeueClaim, type ClaimedLineTest, type LineTestOutcome } from '../store/line-test-queue.js';
@@ -27,6 +29,8 @@ export interface LineTestWorkerOptions {
   readonly retryDelayMs: number;
   readonly pollMs: number;
   readonly onError: (e: Error, what: string) => void;
+  /** The notification contract, to decide whether each outcome is pushed to the operator (notificationTestLigne). */
+  readonly notificationContract?: NotificationContractFacts | null;
   /** Told of every outcome written (metrics, the tests). */
   readonly onOutcome?: (test: ClaimedLineTest, outcome: LineTestOutcome) => void;
 }
@@ -43,7 +47,7 @@ export interface LineTestWorker {
 async function attempt(o: LineTestWorkerOptions, t: ClaimedLineTest): Promise<void> {
   if (t.attempt > t.maxAttempts) {
     const outcome: LineTestOutcome = { state: 'ECHEC', reason: `test interrompu, repris après ${t.maxAttempts} tentative(s) sans résultat` };
-    if (await finishClaim(o.pool, t, o.worker, outcome, o.clock.now())) o.onOutcome?.(t, outcome);
+    if (await finishClaim(o.pool, t, o.worker, outcome, o.clock.now(), o.notificationContract ?? null)) o.onOutcome?.(t, outcome);
     return;
   }
   const controller = new AbortController();
@@ -67,7 +71,7 @@ async function attempt(o: LineTestWorkerOptions, t: ClaimedLineTest): Promise<vo
   } finally {
     clearTimeout(timer);
   }
-  if (await finishClaim(o.pool, t, o.worker, outcome, o.clock.now())) o.onOutcome?.(t, outcome);
+  if (await finishClaim(o.pool, t, o.worker, outcome, o.clock.now(), o.notificationContract ?? null)) o.onOutcome?.(t, outcome);
 }
 
 export function createLineTestWorker(o: LineTestWorkerOptions): LineTestWorker {

@@ -1,10 +1,12 @@
 /**
  * The wire side of a push notification (contract wsdl/notification, implemented by operators): the SOAP request
  * made from a ticket event (notificationSignalisation, every version), a limit announcement (notificationLimiteDebit,
- * from v2) or a planned work or incident (notificationTravaux, from v2), and the reading of the operator's answer. Element names follow xsd/notification/v<N>/notification.xsd;
+ * from v2), a planned work or incident (notificationTravaux, from v2), an appointment's change (notificationRendezVous,
+ * from v2) or a line test's outcome (notificationTestLigne, from v2), and the reading of the operator's answer. Element names follow xsd/notification/v<N>/notification.xsd;
  * the namespace, SOAPAction and element names of each operation come from the WSDL loaded at boot
  * (NotificationOperation), never from constants here.
  */
+import { APPOINTMENT_EVENT_WIRE, isAppointmentKind, isAppointmentState } from '../domain/appointments.js';
 import { FREEZE_REASONS, TICKET_STATES, type FreezeReason, type TicketState } from '../domain/ticket-lifecycle.js';
 import { isLimitScope, type LimitScope } from '../domain/load-rules.js';
 import { CodedError } from '../errors/coded-error.js';
@@ -53,7 +55,17 @@ export interface WorksNotification {
   readonly payload: unknown;
 }
 
-export type NotificationEvent = TicketNotification | LimitNotification | WorksNotification;
+/** A change of an appointment (notificationRendezVous, from v2). */
+export interface AppointmentNotification extends Omit<WorksNotification, 'kind'> {
+  readonly kind: 'appointment';
+}
+
+/** A line test's outcome (notificationTestLigne, from v2); sequence is always 1 (a test has one outcome). */
+export interface LineTestNotification extends Omit<WorksNotification, 'kind'> {
+  readonly kind: 'line_test';
+}
+
+export type NotificationEvent = TicketNotification | LimitNotification | WorksNotification | AppointmentNotification | LineTestNotification;
 
 /** The request categories of article 6 on the wire (CategorieRequeteType of notification v2): code word → wire word. */
 export const WIRE_CATEGORY: Readonly<Record<LimitScope, string>> = Object.freeze({
@@ -132,12 +144,63 @@ function worksNotice(payload: Record<string, unknown>): string {
     `${element('nombreServicesImpactes', servicesCount)}${(services as string[]).map((x) => element('serviceImpacte', x)).join('')}`;
 }
 
+const unreadable = (what: string, payload: unknown): never => {
+  throw new CodedError('ESAV_EVENT_PAYLOAD_UNREADABLE', `unreadable ${what} payload: ${JSON.stringify(payload)}`);
+};
+const reasonText = (v: unknown): string | null => text(v)?.slice(0, 500) ?? null;
+
+/** S4: the appointment as it is after the change, what changed and who changed it. */
+function appointmentNotice(p: Record<string, unknown>): string {
+  const { event, actorKind, reference, kind, fromState, state, inseeCode, ticketReference } = p;
+  const start = instant(p.start);
+  const end = instant(p.end);
+  const previousStart = optionalInstant(p.previousStart);
+  const wireEvent = typeof event === 'string' && Object.hasOwn(APPOINTMENT_EVENT_WIRE, event) ? APPOINTMENT_EVENT_WIRE[event as 'book'] : null;
+  if (wireEvent === null || !oneOf(actorKind, ['operator', 'oi']) || typeof reference !== 'string' || !isAppointmentKind(kind) ||
+    (fromState !== null && !isAppointmentState(fromState)) || !isAppointmentState(state) || start === null || end === null ||
+    previousStart === undefined || typeof inseeCode !== 'string' || (ticketReference !== null && typeof ticketReference !== 'string')) {
+    return unreadable('appointment notice', p);
+  }
+  return `${element('evenement', wireEvent)}${element('auteur', actorKind === 'oi' ? 'OI' : 'OPERATEUR')}<rendezVous>` +
+    `${element('referenceRendezVous', reference)}${element('typeRendezVous', kind)}${optionalElement('etatPrecedent', fromState as string | null)}` +
+    `${element('etat', state)}${element('debut', start)}${element('fin', end)}${optionalElement('debutPrecedent', previousStart)}` +
+    `${element('codeInsee', inseeCode)}${optionalElement('referenceSignalisation', ticketReference as string | null)}</rendezVous>` +
+    `${optionalElement('motif', reasonText(p.reason))}`;
+}
+
+const VERDICTS = ['CONFORME', 'NON_CONFORME', 'INFORMATION'];
+const DIAGNOSES = ['AUCUN_DEFAUT', 'CLIENT', 'PTO', 'PBO', 'PM', 'RESEAU', 'INDETERMINE'];
+const isMeasure = (m: unknown): m is Record<string, unknown> => typeof m === 'object' && m !== null &&
+  typeof (m as Record<string, unknown>).name === 'string' && typeof (m as Record<string, unknown>).value === 'string' &&
+  oneOf((m as Record<string, unknown>).verdict, VERDICTS);
+
+/** S5: the test's outcome, as consultationTest answers it. */
+function lineTestNotice(p: Record<string, unknown>): string {
+  const { reference, serviceId, testCode, state, measures, diagnosis } = p;
+  const launched = instant(p.launchedAt);
+  const finished = instant(p.finishedAt);
+  if (typeof reference !== 'string' || typeof serviceId !== 'string' || typeof testCode !== 'string' || !oneOf(state, ['TERMINE', 'ECHEC']) ||
+    launched === null || finished === null || (measures !== null && !(Array.isArray(measures) && measures.every(isMeasure))) ||
+    (diagnosis !== null && !oneOf(diagnosis, DIAGNOSES))) {
+    return unreadable('line test notice', p);
+  }
+  const mesures = ((measures ?? []) as Record<string, unknown>[]).map((m) => `<mesure>${element('nom', m.name as string)}${element('valeur', m.value as string)}` +
+    `${optionalElement('unite', text(m.unit))}${optionalElement('seuil', text(m.threshold))}${element('verdict', m.verdict as string)}</mesure>`).join('');
+  return `<test>${element('referenceTest', reference)}${element('identifiantPrestation', serviceId)}${element('codeTest', testCode)}` +
+    `${element('etat', state)}${element('dateLancement', launched)}${element('dateFin', finished)}${mesures}` +
+    `${optionalElement('diagnostic', diagnosis as string | null)}${state === 'ECHEC' ? optionalElement('motifEchec', reasonText(p.failureReason)) : ''}</test>`;
+}
+
 /** The request element (document/literal: the whole Body content). */
 export function notificationPayload(op: NotificationOperation, e: NotificationEvent): string {
   if (typeof e.payload !== 'object' || e.payload === null) throw new CodedError('ESAV_EVENT_PAYLOAD_UNREADABLE', 'unreadable event payload');
   const payload = e.payload as Record<string, unknown>;
   const open = `<${op.requestElement} xmlns="${escapeAttribute(op.namespace)}">${element('idEvenement', e.eventId)}`;
   if (e.kind === 'limit') return `${open}${element('horodatage', e.at.toISOString())}${limitAnnouncement(e, payload)}</${op.requestElement}>`;
+  if (e.kind === 'appointment') {
+    return `${open}${element('numeroOrdre', e.sequence)}${element('horodatage', e.at.toISOString())}${appointmentNotice(payload)}</${op.requestElement}>`;
+  }
+  if (e.kind === 'line_test') return `${open}${element('horodatage', e.at.toISOString())}${lineTestNotice(payload)}</${op.requestElement}>`;
   if (e.kind === 'works') {
     return `${open}${element('numeroOrdre', e.sequence)}${element('horodatage', e.at.toISOString())}${worksNotice(payload)}</${op.requestElement}>`;
   }

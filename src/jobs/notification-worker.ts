@@ -1,6 +1,6 @@
 /**
  * Push notifications (README "Push notifications"): delivers the outbox — ticket events, limit announcements and
- * operator notices (planned works and incidents) — to operators' endpoints, at least once, in order per ticket, per
+ * operator notices (planned works and incidents, appointments, line-test results) — to operators' endpoints, at least once, in order per ticket, per
  * limit and per notice subject, with exponential backoff, off the request
  * path, each in the version of the notification contract the endpoint implements.
  *
@@ -76,10 +76,12 @@ export function createNotificationWorker(o: NotificationWorkerOptions): Notifica
 
   const event = (d: ClaimedDelivery): NotificationEvent => {
     if (d.kind === 'limit') return { eventId: d.eventId, at: d.at, kind: 'limit', status: d.status, payload: d.payload };
-    if (d.kind === 'works') return { eventId: d.eventId, sequence: d.sequence, at: d.at, kind: 'works', payload: d.payload };
+    if ('subject' in d) {
+      return { eventId: d.eventId, sequence: d.sequence, at: d.at, kind: d.kind, payload: d.payload };
+    }
     return { eventId: d.eventId, sequence: d.sequence, at: d.at, reference: d.reference, operatorReference: d.operatorReference, kind: d.kind, payload: d.payload };
   };
-  const messageKind = (d: ClaimedDelivery): NotificationMessageKind => (d.kind === 'limit' || d.kind === 'works' ? d.kind : 'ticket');
+  const messageKind = (d: ClaimedDelivery): NotificationMessageKind => (d.kind === 'state' || d.kind === 'comment' ? 'ticket' : d.kind);
 
   /** One HTTP call; never throws: every failure becomes a line of the delivery log. */
   async function call(d: ClaimedDelivery, now: Date): Promise<CallResult> {
@@ -117,7 +119,7 @@ export function createNotificationWorker(o: NotificationWorkerOptions): Notifica
       ...outcome, error: r.problem, nextAttemptAt: retryAt, stalled, endpointRetryAt: (n) => nextAttemptAt(o.backoff, n, now), endpointFailed: r.posted
     });
     const what = d.kind === 'limit' ? { limitId: d.limitId, status: d.status }
-      : d.kind === 'works' ? { subject: d.subject, sequence: d.sequence } : { reference: d.reference, sequence: d.sequence };
+      : 'subject' in d ? { subject: d.subject, sequence: d.sequence } : { reference: d.reference, sequence: d.sequence };
     const details = { operatorId: d.operatorId, ...what, eventId: d.eventId, attempt, error: r.problem, retryAt: retryAt.toISOString() };
     // Never silent: from the stalled threshold on, every failure is a warning (and flagged in the delivery log).
     if (stalled) o.logger.warn(details, 'notification stalled: still retrying at the longest interval');

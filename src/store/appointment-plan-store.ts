@@ -14,6 +14,7 @@ import {
   zoneByCode, zoneList, communesTakenElsewhere
 } from './queries/appointment-plan.js';
 import { closedDays, insertSlots } from './queries/appointments.js';
+import type { NotificationContractFacts } from '../domain/limit-announcement.js';
 import { createAppointmentStore, toGridRule } from './appointment-store.js';
 import type { AppointmentPlanPorts } from '../domain/appointment-plan-actions.js';
 import { gridOfZone } from './queries/appointments.js';
@@ -119,9 +120,9 @@ export async function slotsOf(pool: Pool, zoneCode: string, kind: AppointmentKin
 
 
 /** The plan's store as the domain's ports (src/domain/appointment-plan-actions.ts). */
-export function createAppointmentPlanPorts(pool: Pool): AppointmentPlanPorts {
+export function createAppointmentPlanPorts(pool: Pool, contract: NotificationContractFacts | null = null): AppointmentPlanPorts {
   return {
-    appointments: createAppointmentStore(pool),
+    appointments: createAppointmentStore(pool, contract),
     defineZone: (code, label, communes, actor) => defineZone(pool, code, label, communes, actor),
     setGrid: (zone, rule, actor) => setGrid(pool, zone, rule, actor),
     setDayCapacity: (zone, kind, date, capacity, actor) => setDayCapacity(pool, zone, kind, date, capacity, actor),

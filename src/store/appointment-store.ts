@@ -1,7 +1,8 @@
 /**
  * Appointments on PostgreSQL (implements the domain's AppointmentStore, src/domain/appointment-records.ts). Every
  * operator-side read is scoped by operator_id; a change runs in one transaction that locks the appointment, the
- * slots it takes or gives back and the ticket it serves.
+ * slots it takes or gives back and the ticket it serves; each change writes its notice to the operator in it
+ * (src/store/operator-notices.ts).
  */
 import type {
   AppointmentRecord, AppointmentStore, AppointmentTransaction, AppointmentTransitionRecord, SlotView
@@ -9,12 +10,14 @@ import type {
 import type { AppointmentKind, AppointmentState } from '../domain/appointments.js';
 import type { GridRule } from '../domain/appointment-slots.js';
 import { parisDate } from '../domain/calendar.js';
+import type { NotificationContractFacts } from '../domain/limit-announcement.js';
 import { invariantViolated } from '../errors/coded-error.js';
 import { run, transaction, type Executor, type Pool } from './database.js';
 import {
   appointmentByReference, appointmentHistory, closedDays, freeSlots, gridOfZone, insertAppointment, insertAppointmentTransition, insertSlots,
   listAppointments, releaseSlot, slotInZone, slotSecret, takeSlot, ticketIdOfAppointment, updateAppointment, zoneOfCommune
 } from './queries/appointments.js';
+import { noticeOfAppointmentChange } from './operator-notices.js';
 import { lockedTicket } from './ticket-store.js';
 
 interface SlotRow { id: string; zone_id: string; kind: AppointmentKind; starts_at: Date; ends_at: Date; capacity: number; booked: number; closed: boolean }
@@ -53,7 +56,11 @@ function parisDates(from: string, to: string): string[] {
   return out;
 }
 
-export function createAppointmentStore(pool: Pool): AppointmentStore {
+/**
+ * `contract`: the notification contract's versions and operations, to decide whether each change is pushed to the
+ * operator (notificationRendezVous); null: recorded as not pushed.
+ */
+export function createAppointmentStore(pool: Pool, contract: NotificationContractFacts | null = null): AppointmentStore {
   // The key never changes once the migration made it: read once per process.
   let secret: Promise<Buffer> | null = null;
   // The dates whose slots this process made (or found made) from a grid, by zone, kind and the grid itself: a later
@@ -107,6 +114,7 @@ export function createAppointmentStore(pool: Pool): AppointmentStore {
           async record(appointmentId, operatorId, change) {
             if (change.from !== null) await run(client, updateAppointment(appointmentId, change));
             await run(client, insertAppointmentTransition(appointmentId, operatorId, change));
+            await noticeOfAppointmentChange(client, appointmentId, operatorId, change, contract);
           },
           ticket: (operatorId, reference) => lockedTicket(client, operatorId, reference),
           async ticketOf(appointmentId) {

@@ -4,12 +4,15 @@
  * plus a grace, never held while the element is asked), serialised by an advisory lock so that the cap of tests in
  * flight per network element holds exactly across instances; a claim whose lease ran out (its worker died) is taken
  * over by the next claim. Outcomes are written only by the claim that is still the test's. A TERMINE test is counted
- * in the L1 volumetry (a test that returned a result) in the same transaction.
+ * in the L1 volumetry (a test that returned a result) in the same transaction, and every outcome writes its notice
+ * to the operator there too (src/store/operator-notices.ts).
  */
 import { parisDate } from '../domain/calendar.js';
 import type { Diagnosis, Measure } from '../domain/line-test-diagnosis.js';
 import type { TestKind, TestThresholds } from '../domain/line-test-catalogue.js';
+import type { NotificationContractFacts } from '../domain/limit-announcement.js';
 import { count, run, transaction, type Executor, type Pool } from './database.js';
+import { noticeOfLineTestOutcome } from './operator-notices.js';
 import {
   claimDueTests, deleteElementState, finishLineTest, lineChainStates, listElementStates, lockClaims, purgeLineTests, requeueLineTest, upsertElementState
 } from './queries/line-tests.js';
@@ -65,7 +68,8 @@ export type LineTestOutcome =
   | { readonly state: 'ECHEC'; readonly reason: string };
 
 /** Writes the outcome of this claim; false when the test was taken over meanwhile (nothing written). */
-export async function finishClaim(pool: Pool, c: ClaimedLineTest, worker: string, outcome: LineTestOutcome, at: Date): Promise<boolean> {
+export async function finishClaim(pool: Pool, c: ClaimedLineTest, worker: string, outcome: LineTestOutcome, at: Date,
+  contract: NotificationContractFacts | null = null): Promise<boolean> {
   return transaction(pool, async (tx) => {
     const rows = outcome.state === 'TERMINE'
       ? await run(tx, finishLineTest(c.id, worker, c.attempt, 'TERMINE', at, outcome.measures, outcome.diagnosis, null))
@@ -73,6 +77,8 @@ export async function finishClaim(pool: Pool, c: ClaimedLineTest, worker: string
     if (rows.length === 0) return false;
     // L1: "a test that returned a result" is a counted request, on the Paris day it returned it.
     if (outcome.state === 'TERMINE') await run(tx, addVolumes([{ operatorId: c.operatorId, day: parisDate(at), category: 'LINE_TEST', ok: 1, fault: 0 }]));
+    // Pushed to the operator (notificationTestLigne) when its endpoint can take it, with the outcome, at once.
+    await noticeOfLineTestOutcome(tx, c.id, c.operatorId, at, contract);
     return true;
   });
 }

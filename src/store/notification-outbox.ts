@@ -8,7 +8,9 @@
  *   when the store decided to push it (src/store/load/limit-store.ts), else recorded as told by the usual channel.
  * - operator notices (0014 operator_notice): the other messages, one kind each; first a planned work or network
  *   incident that impacts the operator's services (kind 'works', src/store/network-event-store.ts), ordered per
- *   subject (one TP or DERCO) and operator.
+ *   subject (one TP or DERCO) and operator; then each change of an appointment (kind 'appointment', subject
+ *   'appointment:<id>', src/store/appointment-store.ts) and the outcome of a line test (kind 'line_test', subject
+ *   'line-test:<id>', src/store/line-test-queue.ts), decided by src/store/operator-notices.ts.
  * The statements are in src/store/queries/notification-outbox.ts.
  */
 
@@ -40,4 +42,4 @@ export interface LimitAnnouncement {
 }
 
 /** The kinds of operator notice, each carried by its operation of the notification contract (NOTIFICATION_OPERATIONS). */
-export type NoticeKind = 'works';
+export type NoticeKind = 'works' | 'appointment' | 'line_test';

@@ -27,8 +27,8 @@ describe('limit announcements pushed to operators (L2, notification v2)', () => 
   let receiver: NotificationReceiver;
   let admin: AdminRunner;
   let worker: NotificationWorker;
-  // Tuesday 2027-02-02, 10:00 Paris: notification v2 is in production (since 2027-02-02), v1 too (until 2027-07-24).
-  const clock = fixedClock('2027-02-02T09:00:00Z');
+  // Wednesday 2027-02-03, 10:00 Paris: notification v2 is in production (since 2027-02-03), v1 too (until 2027-07-24).
+  const clock = fixedClock('2027-02-03T09:00:00Z');
   const run = (args: string[]) => admin(args, clock);
   const sql = async <R>(text: string, values: unknown[] = []): Promise<R[]> => (await runSql(db.pool, { text, values })) as R[];
   const limitsOf = (id: string): ReceivedLimitAnnouncement[] => receiver.limits.filter((l) => l.limite.identifiantLimite === id);
@@ -62,9 +62,9 @@ describe('limit announcements pushed to operators (L2, notification v2)', () => 
   after(() => fixture.close());
 
   it("records the contract version of an endpoint: 1 by default, 2 only once v2 is in production", async () => {
-    const early = await admin(['notifications', 'set-endpoint', 'OPA', '--url', receiver.url, '--contract-version', '2'], fixedClock('2027-02-01T22:59:59Z'));
+    const early = await admin(['notifications', 'set-endpoint', 'OPA', '--url', receiver.url, '--contract-version', '2'], fixedClock('2027-02-02T22:59:59Z'));
     expect(early.code).to.equal(1);
-    expect(early.err).to.include('ADMIN_INVALID_INPUT').and.include('notification v2 is in production from 2027-02-02 only');
+    expect(early.err).to.include('ADMIN_INVALID_INPUT').and.include('notification v2 is in production from 2027-02-03 only');
     expect((await run(['notifications', 'set-endpoint', 'OPA', '--url', receiver.url, '--contract-version', '3'])).err).to.include('not a version of the contract');
 
     const opb = await run(['notifications', 'set-endpoint', 'OPB', '--url', receiver.url]);
@@ -79,8 +79,8 @@ describe('limit announcements pushed to operators (L2, notification v2)', () => 
 
   let pushed = '';
   it('pushes a declared limit to a v2 endpoint: a schema-valid announcement with the limit’s figures, audited when delivered', async () => {
-    const { id, out } = await declare('OPA', ['--per-minute', '120', '--category', 'FILING', '--from', '2027-02-04T08:00:00+01:00',
-      '--until', '2027-02-05T20:00:00+01:00', '--reason', 'Migration de la base de suivi']);
+    const { id, out } = await declare('OPA', ['--per-minute', '120', '--category', 'FILING', '--from', '2027-02-05T08:00:00+01:00',
+      '--until', '2027-02-06T20:00:00+01:00', '--reason', 'Migration de la base de suivi']);
     pushed = id;
     expect(out).to.include(`announcement queued for OPA's notification endpoint ${receiver.url} (notification v2`);
     expect((await listRow(id)).announcement).to.equal('pending (0 attempts)');
@@ -92,25 +92,25 @@ describe('limit announcements pushed to operators (L2, notification v2)', () => 
     expect(got!.soapAction).to.equal(`"${contractOperation(2, 'limit').soapAction}"`);
     expect(got!.caller).to.equal('BFC Fibre e-SAV notifications');
     expect(got!.statut).to.equal('ANNONCEE');
-    expect(got!.horodatage).to.equal('2027-02-02T09:00:00.000Z');
+    expect(got!.horodatage).to.equal('2027-02-03T09:00:00.000Z');
     expect(got!.limite).to.deep.equal({
-      identifiantLimite: id, categorie: 'DEPOT', requetesParMinute: '120', debut: '2027-02-04T07:00:00.000Z', fin: '2027-02-05T19:00:00.000Z',
-      dateDeclaration: '2027-02-02T09:00:00.000Z', motif: 'Migration de la base de suivi'
+      identifiantLimite: id, categorie: 'DEPOT', requetesParMinute: '120', debut: '2027-02-05T07:00:00.000Z', fin: '2027-02-06T19:00:00.000Z',
+      dateDeclaration: '2027-02-03T09:00:00.000Z', motif: 'Migration de la base de suivi'
     });
     expect(contractErrors(got!.xml)).to.deep.equal([]);
     const [event] = await sql<{ event_id: string }>("SELECT event_id FROM limit_announcement WHERE limit_id = $1 AND status = 'ANNONCEE'", [id]);
     expect(got!.idEvenement).to.equal(event!.event_id);
 
-    expect((await listRow(id)).announcement).to.equal('pushed 2027-02-02T09:00:00.000Z');
+    expect((await listRow(id)).announcement).to.equal('pushed 2027-02-03T09:00:00.000Z');
     expect(await trail(id)).to.deep.equal(['declare', 'announcement-queued', 'announcement-delivered']);
     expect((await run(['audit', 'list', '--entity', 'load_limit', '--key', id])).out).to.include('notification-worker').and.include('deliveredAt');
   });
 
   it('pushes nothing to a v1 endpoint: the trail and the command say to tell the operator by the usual channel', async () => {
     const before = receiver.limits.length;
-    const { id, out } = await declare('OPB', ['--per-minute', '30', '--from', '2027-02-03T12:00:00Z']);
+    const { id, out } = await declare('OPB', ['--per-minute', '30', '--from', '2027-02-04T12:00:00Z']);
     expect(out).to.include('NOT SENT by the gateway: OPB — its endpoint implements notification v1')
-      .and.include('Tell OPB by the usual channel before 2027-02-02T12:00:00.000Z');
+      .and.include('Tell OPB by the usual channel before 2027-02-03T12:00:00.000Z');
     expect(await worker.runUntilIdle(clock.now())).to.deep.include({ claimed: 0 });
     expect(receiver.limits).to.have.length(before);
     expect(await sql('SELECT 1 FROM notification_delivery WHERE limit_id = $1', [id])).to.have.length(0);
@@ -133,7 +133,7 @@ describe('limit announcements pushed to operators (L2, notification v2)', () => 
 
   it('retries an announcement the endpoint failed to take, the same message each time, and shows the failure meanwhile', async () => {
     receiver.mode = 'unavailable';
-    const { id } = await declare('OPA', ['--per-minute', '60', '--category', 'STATE', '--from', '2027-02-04T10:00:00Z']);
+    const { id } = await declare('OPA', ['--per-minute', '60', '--category', 'STATE', '--from', '2027-02-05T10:00:00Z']);
     expect(await worker.runUntilIdle(clock.now())).to.deep.include({ claimed: 1, failed: 1 });
     expect((await listRow(id)).announcement).to.equal('pending (1 attempt, last error: HTTP 503)');
     expect(await trail(id)).to.deep.equal(['declare', 'announcement-queued', 'announcement-failing']);
@@ -149,7 +149,7 @@ describe('limit announcements pushed to operators (L2, notification v2)', () => 
     const copies = limitsOf(id);
     expect(copies.map((l) => [l.statut, l.limite.categorie])).to.deep.equal([['ANNONCEE', 'CONSULTATION_ETAT'], ['ANNONCEE', 'CONSULTATION_ETAT']]);
     expect(copies[1]!.xml).to.equal(copies[0]!.xml);
-    expect((await listRow(id)).announcement).to.equal('pushed 2027-02-02T09:00:03.000Z');
+    expect((await listRow(id)).announcement).to.equal('pushed 2027-02-03T09:00:03.000Z');
     expect(await trail(id)).to.deep.equal(['declare', 'announcement-queued', 'announcement-failing', 'announcement-delivered']);
     receiver.mode = 'up';
   });
@@ -167,13 +167,13 @@ describe('limit announcements pushed to operators (L2, notification v2)', () => 
     expect(lifted!.idEvenement).to.not.equal(announced!.idEvenement);
     expect(contractErrors(lifted!.xml)).to.deep.equal([]);
     const row = await listRow(pushed);
-    expect([row.state, row.lift]).to.deep.equal(['removed', 'pushed 2027-02-02T09:00:03.000Z']);
+    expect([row.state, row.lift]).to.deep.equal(['removed', 'pushed 2027-02-03T09:00:03.000Z']);
     expect(await trail(pushed)).to.deep.equal(['declare', 'announcement-queued', 'announcement-delivered', 'remove', 'lift-queued', 'lift-delivered']);
   });
 
   it('sends a lifting only after its announcement was acknowledged', async () => {
     receiver.mode = 'unavailable';
-    const { id } = await declare('OPA', ['--per-minute', '10', '--category', 'LINE_TEST', '--from', '2027-02-06T10:00:00Z']);
+    const { id } = await declare('OPA', ['--per-minute', '10', '--category', 'LINE_TEST', '--from', '2027-02-07T10:00:00Z']);
     expect(await worker.runUntilIdle(clock.now())).to.deep.include({ failed: 1 });
     // Tried once: the operator may have it, so it is not withdrawn; its lifting waits behind it.
     expect((await run(['load', 'limit', 'remove', id])).out).to.include('lifting queued');
@@ -185,7 +185,7 @@ describe('limit announcements pushed to operators (L2, notification v2)', () => 
 
   it('withdraws an announcement not sent yet when its limit is removed: nothing to tell', async () => {
     const before = receiver.limits.length;
-    const { id } = await declare('OPA', ['--per-minute', '5', '--category', 'WORKS_INFO', '--from', '2027-02-06T10:00:00Z']);
+    const { id } = await declare('OPA', ['--per-minute', '5', '--category', 'WORKS_INFO', '--from', '2027-02-07T10:00:00Z']);
     const r = await run(['load', 'limit', 'remove', id]);
     expect(r.out).to.include('nothing to tell OPA: its announcement was withdrawn before it was sent');
     expect(await worker.runUntilIdle(clock.now())).to.deep.include({ claimed: 0 });
@@ -196,7 +196,7 @@ describe('limit announcements pushed to operators (L2, notification v2)', () => 
 
   it('sends nothing an endpoint switched to a version that cannot carry it, without holding back its ticket events', async () => {
     receiver.mode = 'unavailable';
-    const { id } = await declare('OPA', ['--per-minute', '7', '--category', 'WORKS_INFO', '--from', '2027-02-07T10:00:00Z']);
+    const { id } = await declare('OPA', ['--per-minute', '7', '--category', 'WORKS_INFO', '--from', '2027-02-08T10:00:00Z']);
     expect(await worker.runUntilIdle(clock.now())).to.deep.include({ failed: 1 });
     receiver.mode = 'up';
     expect((await run(['notifications', 'set-endpoint', 'OPA', '--url', receiver.url, '--contract-version', '1'])).code).to.equal(0);
@@ -218,7 +218,7 @@ describe('limit announcements pushed to operators (L2, notification v2)', () => 
 
   describe('an announcement not delivered 24 hours before the start', () => {
     let late = '';
-    const start = new Date('2027-02-03T09:20:00Z');
+    const start = new Date('2027-02-04T09:20:00Z');
     const twice = async (): Promise<Array<string | undefined>> => {
       await gw.app.load.refreshLimits();
       const out: Array<string | undefined> = [];
@@ -227,19 +227,19 @@ describe('limit announcements pushed to operators (L2, notification v2)', () => 
     };
 
     it('is shown NOT ANNOUNCED IN TIME once less than 24 hours are left', async () => {
-      clock.set('2027-02-02T09:10:00Z');
+      clock.set('2027-02-03T09:10:00Z');
       await receiver.shut();
       ({ id: late } = await declare('OPA', ['--per-minute', '1', '--category', 'HISTORY', '--from', start.toISOString()]));
       expect(await worker.runUntilIdle(clock.now())).to.deep.include({ failed: 1 });
       expect((await listRow(late)).announcement).to.match(/^pending \(1 attempt, last error: ECONNREFUSED/);
-      clock.set('2027-02-02T09:20:00Z');
+      clock.set('2027-02-03T09:20:00Z');
       const row = await listRow(late);
-      expect(row.announcement).to.match(/^NOT ANNOUNCED IN TIME \(due by 2027-02-02T09:20:00.000Z\): pending \(1 attempt, last error: ECONNREFUSED.*not enforced until 24 h after delivery$/);
+      expect(row.announcement).to.match(/^NOT ANNOUNCED IN TIME \(due by 2027-02-03T09:20:00.000Z\): pending \(1 attempt, last error: ECONNREFUSED.*not enforced until 24 h after delivery$/);
       expect(row.state).to.equal('upcoming');
     });
 
     it('is not enforced from its start while undelivered', async () => {
-      clock.set('2027-02-03T09:21:00Z');
+      clock.set('2027-02-04T09:21:00Z');
       expect((await listRow(late)).state).to.equal('NOT IN FORCE (not announced in time)');
       expect(await twice()).to.deep.equal(['ok', 'ok']);
     });
@@ -250,9 +250,9 @@ describe('limit announcements pushed to operators (L2, notification v2)', () => 
       expect((await run(['notifications', 'retry', eventId])).out).to.include(`limit #${late} (OPA): due now`);
       expect(await worker.runUntilIdle(clock.now())).to.deep.include({ delivered: 1 });
       expect((await listRow(late)).announcement).to.equal(
-        'pushed 2027-02-03T09:21:00.000Z — NOT ANNOUNCED IN TIME (due by 2027-02-02T09:20:00.000Z): enforced from 2027-02-04T09:21:00.000Z');
+        'pushed 2027-02-04T09:21:00.000Z — NOT ANNOUNCED IN TIME (due by 2027-02-03T09:20:00.000Z): enforced from 2027-02-05T09:21:00.000Z');
       expect(await twice()).to.deep.equal(['ok', 'ok']);
-      clock.set('2027-02-04T09:21:05Z');
+      clock.set('2027-02-05T09:21:05Z');
       expect((await listRow(late)).state).to.equal('in force');
       expect(await twice()).to.deep.equal(['ok', 'LIMITE_DEPASSEE']);
     });

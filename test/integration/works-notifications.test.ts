@@ -25,7 +25,7 @@ describe('planned works and incidents pushed to operators (S5, notification v2 n
   let admin: AdminRunner;
   let worker: NotificationWorker;
   let fixture: PushFixture;
-  // Wednesday 2027-02-03, 10:00 Paris: notification v2 is in production (since 2027-02-02), v1 too (until 2027-07-24).
+  // Wednesday 2027-02-03, 10:00 Paris: notification v2 is in production (since 2027-02-03), v1 too (until 2027-07-24).
   let now = new Date('2027-02-03T09:00:00Z');
   const clock = { now: () => now };
   const run = (args: string[]) => admin(args, clock);
@@ -86,7 +86,7 @@ describe('planned works and incidents pushed to operators (S5, notification v2 n
     // OPB's notice is recorded as not pushed, with why; nothing is queued for it.
     const [opbNotice] = await sql<{ channel: string; note: string }>("SELECT channel, note FROM operator_notice x JOIN operator o ON o.id = x.operator_id WHERE o.code = 'OPB'");
     expect(opbNotice).to.deep.include({ channel: 'none' });
-    expect(opbNotice!.note).to.include('notification v1 has no operation notificationTravaux (it comes with v2, in production from 2027-02-02)');
+    expect(opbNotice!.note).to.include('notification v1 has no operation notificationTravaux (it comes with v2, in production from 2027-02-03)');
     expect(await sql("SELECT 1 FROM notification_delivery d JOIN operator o ON o.id = d.operator_id WHERE o.code = 'OPB' AND d.notice_pk IS NOT NULL")).to.have.length(0);
   });
 
@@ -142,6 +142,6 @@ describe('planned works and incidents pushed to operators (S5, notification v2 n
     const early = { now: () => new Date('2027-02-01T22:00:00Z') };
     const r = await admin(['network', 'incidents', 'declare', '--equipment-type', 'PM', '--equipment', PM, '--start', '2027-02-01T22:00:00Z'], early);
     expect(r.code, r.err).to.equal(0);
-    expect(r.out).to.include('OPA (not pushed: its endpoint implements notification v2: notification v2 is in production from 2027-02-02 only; infoTravaux only)');
+    expect(r.out).to.include('OPA (not pushed: its endpoint implements notification v2: notification v2 is in production from 2027-02-03 only; infoTravaux only)');
   });
 });

@@ -23,7 +23,7 @@ function command(spec: Omit<Command, 'run'>, run: (actions: AppointmentPlanActio
     ...spec,
     async run(ctx, args) {
       try {
-        await run(appointmentPlanActions(createAppointmentPlanPorts(ctx.pool)), ctx, args);
+        await run(appointmentPlanActions(createAppointmentPlanPorts(ctx.pool, ctx.notificationContract())), ctx, args);
       } catch (e) {
         throw isAppointmentPlanRefusal(e) ? new AdminError(ADMIN_CODE[e.kind], e.message, [], { cause: e }) : e;
       }

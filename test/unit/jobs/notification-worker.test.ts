@@ -63,7 +63,7 @@ describe('jobs/notification-worker', () => {
       claimDue(db.pool, { now: T0, limit: 10, perEndpoint: 10, leaseUntil: at(60_000) }),
       claimDue(db.pool, { now: T0, limit: 10, perEndpoint: 10, leaseUntil: at(60_000) })
     ]);
-    const all = [...first!, ...second!].map((d) => (d.kind === 'limit' ? `limit ${d.limitId}` : d.kind === 'works' ? d.subject : `${d.reference}#${d.sequence}`)).sort();
+    const all = [...first!, ...second!].map((d) => (d.kind === 'limit' ? `limit ${d.limitId}` : 'subject' in d ? d.subject : `${d.reference}#${d.sequence}`)).sort();
     expect(all).to.deep.equal([`${a}#1`, `${b}#1`, `${beforeRegistration}#2`].sort());
     // Leased: nobody else gets them until the lease ends; then they are due again.
     expect(await claimDue(db.pool, { now: at(59_999), limit: 10, perEndpoint: 10, leaseUntil: at(120_000) })).to.have.length(0);

@@ -8,7 +8,7 @@ import {
   bookSlot, cancelAppointment, confirmAppointment, consultAppointment, moveAppointment, searchFreeSlots
 } from '../../../domain/appointment-service.js';
 import type { AppointmentRecord, AppointmentStore, AppointmentTransitionRecord } from '../../../domain/appointment-records.js';
-import { APPOINTMENT_CUTOFF_HOURS, isAppointmentKind, type AppointmentKind } from '../../../domain/appointments.js';
+import { APPOINTMENT_CUTOFF_HOURS, APPOINTMENT_EVENT_WIRE, isAppointmentKind, type AppointmentKind } from '../../../domain/appointments.js';
 import type { Caller } from '../../../domain/identity.js';
 import type { OperationContext, OperationResult, ServiceAdapter } from '../../../soap/types.js';
 import { element, optionalElement } from '../../../xml/escape.js';
@@ -17,10 +17,7 @@ import { wireInstant } from '../../info-travaux/v1/info-travaux-v1.js';
 
 export const NS = 'http://esav.bfc-fibre.fr/rendezvous/v1';
 
-const EVENT_WIRE: Readonly<Record<string, string>> = Object.freeze({
-  book: 'PRISE', confirm: 'CONFIRMATION', start: 'DEBUT_INTERVENTION', complete: 'FIN_INTERVENTION', fail: 'ECHEC_CLIENT', miss: 'MANQUE_OI',
-  cancel: 'ANNULATION', move: 'REPORT', rebook: 'NOUVEAU_RENDEZ_VOUS'
-});
+const EVENT_WIRE: Readonly<Record<string, string>> = APPOINTMENT_EVENT_WIRE;
 const HOUR = 3_600_000;
 
 const text = (el: XmlTreeElement, local: string): string => childText(el, local) ?? '';
