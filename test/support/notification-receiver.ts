@@ -62,6 +62,17 @@ export interface ReceivedWorksNotice {
   readonly xml: string;
 }
 
+/** Any other v2 message (notificationRendezVous, notificationTestLigne): its element and its leaf values as text, flattened. */
+export interface ReceivedOtherNotice {
+  readonly idEvenement: string;
+  readonly element: string;
+  readonly fields: Readonly<Record<string, string>>;
+  readonly caller: string;
+  readonly soapAction: string | undefined;
+  readonly namespace: string;
+  readonly xml: string;
+}
+
 export interface NotificationReceiver {
   readonly url: string;
   mode: ReceiverMode;
@@ -71,6 +82,8 @@ export interface NotificationReceiver {
   readonly limits: ReceivedLimitAnnouncement[];
   /** Every works notice recorded, in arrival order (duplicates included). */
   readonly works: ReceivedWorksNotice[];
+  /** Every other message recorded (appointments, line tests), in arrival order (duplicates included). */
+  readonly others: ReceivedOtherNotice[];
   /** Requests that reached the server, answered or not. */
   requests: number;
   open(): Promise<void>;
@@ -83,12 +96,27 @@ const request = /<soap:Body><([A-Za-z]+) xmlns="([^"]+)">/;
 
 type Node = Record<string, unknown>;
 
-type Received = ReceivedNotification | ReceivedLimitAnnouncement | (ReceivedWorksNotice & { readonly works: true });
+type Received = ReceivedNotification | ReceivedLimitAnnouncement | (ReceivedWorksNotice & { readonly works: true }) | (ReceivedOtherNotice & { readonly other: true });
+
+/** The leaves of a parsed element, by local name (the first of a repeated one). */
+function leaves(n: Node, into: Record<string, string> = {}): Record<string, string> {
+  for (const [k, v] of Object.entries(n)) {
+    const first = Array.isArray(v) ? v[0] : v;
+    if (typeof first === 'object' && first !== null) leaves(first as Node, into);
+    else if (!(k in into)) into[k] = String(first);
+  }
+  return into;
+}
+const OTHERS = ['NotificationRendezVousRequete', 'NotificationTestLigneRequete'];
 
 function read(xml: string, caller: string, headers: Record<string, string | string[] | undefined>): Received {
   const [, element = '', namespace = ''] = request.exec(xml) ?? [];
   const env = (parser.parse(xml) as Node).Envelope as Node;
   const soapAction = headers.soapaction as string | undefined;
+  if (OTHERS.includes(element)) {
+    const n = (env.Body as Node)[element] as Node;
+    return { other: true, idEvenement: String(n.idEvenement), element, fields: leaves(n), caller, soapAction, namespace, xml };
+  }
   if (element === 'NotificationTravauxRequete') {
     const n = (env.Body as Node).NotificationTravauxRequete as Node;
     const listed = n.serviceImpacte === undefined ? [] : Array.isArray(n.serviceImpacte) ? n.serviceImpacte : [n.serviceImpacte];
@@ -134,6 +162,7 @@ export async function notificationReceiver(pki: TestPki, path = '/operateur/esav
     received: [],
     limits: [],
     works: [],
+    others: [],
     requests: 0,
     async open() {
       const s = createServer({ cert: pki.server.certPem, key: pki.server.keyPem, ca: [pki.ca], requestCert: true, rejectUnauthorized: true }, (req, res) => {
@@ -145,7 +174,8 @@ export async function notificationReceiver(pki: TestPki, path = '/operateur/esav
           if (receiver.mode === 'unavailable') { res.writeHead(503, { 'retry-after': '30' }).end(); return; }
           const caller = (req.socket as TLSSocket).getPeerCertificate().subject?.CN ?? '';
           const n = read(Buffer.concat(chunks).toString('utf8'), String(caller), req.headers);
-          if ('works' in n) receiver.works.push(n);
+          if ('other' in n) receiver.others.push(n);
+          else if ('works' in n) receiver.works.push(n);
           else if ('statut' in n) receiver.limits.push(n);
           else receiver.received.push(n);
           if (receiver.mode === 'ack-lost-once' && !lostOnce.has(n.idEvenement)) {
