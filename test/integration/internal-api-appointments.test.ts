@@ -181,7 +181,7 @@ describe('internal API: appointments (capacity plan and outcomes)', () => {
 
     const [closedTicket, commented, refrozen] = await Promise.all(tickets.map((t) => req('GET', `/tickets/${t}`)));
     expect(closedTicket!.body!.state).to.equal('CLOS');
-    expect((commented!.body!.comments as Json[]).map((c) => c.text)).to.satisfy((l: string[]) => l.some((t) => t.includes(`Rendez-vous ${booked[1]} manqué par l'OI`)));
+    expect((commented!.body!.comments as Json[]).map((c) => c.text)).to.satisfy((l: string[]) => l.some((t) => t.includes(`${booked[1]} manqué par l'OI : véhicule en panne`)));
     expect(refrozen!.body).to.include({ state: 'GELE', freezeReason: 'RENDEZ_VOUS' });
 
     const again = await req('POST', `/appointments/${booked[1]}/outcome`, { event: 'complete' });
