@@ -155,3 +155,10 @@ export function interventionViews(ports: InterventionViewPorts, policy: EInterve
     }
   };
 }
+
+/**
+ * E3's operation: the files define no read for an operator (every flow of theirs is a push), so the gateway serves
+ * one of its own beside them, GET /e-intervention/v2/esav/impacts-clients, granted by the profile right
+ * "e-intervention.consulterImpactsClientsOC" (README).
+ */
+export const E3_OPERATION = 'consulterImpactsClientsOC';
