@@ -75,10 +75,10 @@ export interface AlertingRouteOptions {
   readonly callerOf: (request: FastifyRequest) => string;
 }
 
-function compiled(): { query: ValidateFunction; answer: ValidateFunction; error: ValidateFunction } {
+function compiled(): { request: ValidateFunction; answer: ValidateFunction; error: ValidateFunction } {
   const ajv = new Ajv({ allErrors: true, strict: false });
   (addFormatsModule as unknown as (a: Ajv) => Ajv)(ajv);
-  return { query: ajv.compile(ALERTING_SCHEMAS.query), answer: ajv.compile(ALERTING_SCHEMAS.answer), error: ajv.compile(ALERTING_SCHEMAS.error) };
+  return { request: ajv.compile(ALERTING_SCHEMAS.query), answer: ajv.compile(ALERTING_SCHEMAS.answer), error: ajv.compile(ALERTING_SCHEMAS.error) };
 }
 
 export function alertingRoute(app: FastifyInstance, o: AlertingRouteOptions): void {
@@ -90,8 +90,8 @@ export function alertingRoute(app: FastifyInstance, o: AlertingRouteOptions): vo
     method: 'GET', url: ALERTING_PATH, onRequest: o.guard(E3_OPERATION),
     handler: async (request, reply) => {
       const query = { ...(request.query as Record<string, unknown>) };
-      if (!v.query(query)) {
-        const e = v.query.errors![0]!;
+      if (!v.request(query)) {
+        const e = v.request.errors![0]!;
         const field = e.keyword === 'additionalProperties' ? String((e.params as { additionalProperty: string }).additionalProperty) : e.instancePath.slice(1);
         return refuse(reply, field, e.keyword === 'additionalProperties' ? 'paramètre inconnu (debut, fin)' : 'une date AAAA-MM-JJ ou un instant ISO 8601');
       }
