@@ -45,7 +45,8 @@ export const ALERTING_SCHEMAS = Object.freeze({
             lignes: {
               type: 'array', minItems: 1,
               items: {
-                type: 'object', additionalProperties: false, required: ['refPTO', 'refPBO', 'referencePrestationPrise', 'dateCoupure', 'dateRetablissement', 'retablieParDO'],
+                type: 'object', additionalProperties: false,
+                required: ['refPTO', 'refPBO', 'referencePrestationPrise', 'dateCoupure', 'dateRetablissement', 'retablieParDO'],
                 properties: {
                   refPTO: { type: 'string' }, refPBO: { type: 'string' }, referencePrestationPrise: { type: ['string', 'null'] }, dateCoupure: instant,
                   dateRetablissement: nullableInstant, retablieParDO: { type: 'boolean' }

@@ -34,7 +34,8 @@ const SUMMARY = named('InterventionSummary', object({
 
 const RECIPIENT = named('InterventionRecipient', object({
   operator: text, standing: { type: 'string', enum: [...STANDING_CONSENTS], description: 'The OI\'s standing consent when it was declared (E2).' },
-  answer: nullable(bool), consent: { type: 'string', enum: ['ACCORDEE', 'REFUSEE', 'EN_ATTENTE'], description: 'May the DO\'s technician repair its lines now.' },
+  answer: nullable(bool),
+  consent: { type: 'string', enum: ['ACCORDEE', 'REFUSEE', 'EN_ATTENTE'], description: 'May the DO\'s technician repair its lines now.' },
   reportedTest: { type: 'integer', description: '-1: no report yet.' }, closedTest: bool,
   late: { type: 'boolean', description: 'The current test\'s report window has passed without its closing report (DELAI_NON_RESPECTE from then on).' }
 }));
@@ -59,7 +60,9 @@ const DETAIL = named('Intervention', object({
   declaredAt: instant, closedAt: nullable(instant),
   deadlines: object({
     reportBy: { ...nullable(instant), description: 'The operators\' reports on the current test are accepted until then (null once closed).' },
-    consentBy: { ...instant, description: 'An operator\'s repair answer (M5TX demandeReparation) is accepted until then; none by then under "ask" is a refusal.' }
+    consentBy: {
+      ...instant, description: 'An operator\'s repair answer (M5TX demandeReparation) is accepted until then; none by then under "ask" is a refusal.'
+    }
   }, 'The delays the OI enforces, from ESAV_EI_REPORT_WINDOW_MS and ESAV_EI_CONSENT_WINDOW_MS.'),
   recipients: { type: 'array', items: RECIPIENT }, lines: { type: 'array', items: LINE }, messages: { type: 'array', items: MESSAGE },
   tickets: { type: 'array', items: LINKED_TICKET, description: 'Tickets filed on a line it cut, linked at filing.' }

@@ -47,7 +47,8 @@ export function operatorExists(code: string): Query {
 
 export interface ImpactRow {
   ref_interv_oi: string; ref_pm: string; ref_pm_technique: string; nature: string; state: string; started_at: Date; ended_at: Date | null;
-  closed_at: Date | null; lines: { refPTO: string; refPBO: string; serviceId: string | null; cutAt: string; restoredAt: string | null; restoredByDo: boolean }[];
+  closed_at: Date | null;
+  lines: { refPTO: string; refPBO: string; serviceId: string | null; cutAt: string; restoredAt: string | null; restoredByDo: boolean }[];
 }
 
 /**
