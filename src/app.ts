@@ -50,6 +50,8 @@ import { E_INTERVENTION_PREFIX, eInterventionRoutes } from './transport/e-interv
 import { loadEInterventionContract, type EInterventionContract } from './contracts/e-intervention-contract.js';
 import { eInterventionV2 } from './services/e-intervention/v2/e-intervention-v2.js';
 import { createInterventionStore } from './store/e-intervention-store.js';
+import { createInterventionViewPorts } from './store/e-intervention-view-store.js';
+import { interventionViews } from './domain/e-intervention-views.js';
 import { handshakeFailureReason, httpsOptions, type TlsMaterial } from './transport/tls.js';
 
 declare module 'fastify' {
@@ -176,7 +178,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       contract: eiContract, port: createInterventionStore(deps.pool, ei.oiCode), oiCode: ei.oiCode,
       policy: { reportWindowMs: ei.reportWindowMs, consentWindowMs: ei.consentWindowMs }, onMessages: deps.onEInterventionMessages ?? (() => undefined)
     }),
-    authenticator, clock, bodyLimit: config.bodyLimitBytes
+    authenticator, clock, bodyLimit: config.bodyLimitBytes,
+    alerting: interventionViews(createInterventionViewPorts(deps.pool), { reportWindowMs: ei.reportWindowMs, consentWindowMs: ei.consentWindowMs })
   }), { prefix: E_INTERVENTION_PREFIX });
   await app.register(soapRoutes(pipeline, config.port, config.bodyLimitBytes, deps.logger.isLevelEnabled('info'), metrics, shares));
 

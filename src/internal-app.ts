@@ -1,11 +1,14 @@
 /**
  * The internal API of one gateway (src/transport/internal-api.ts) bound to the OI's ticket actions, planned works and
- * incidents, and the appointments' capacity plan and outcomes (the same actions as esav-admin).
+ * incidents, the appointments' capacity plan and outcomes, and the e-intervention hub's views (the same actions as esav-admin).
  */
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Clock } from './domain/clock.js';
 import { appointmentPlanActions } from './domain/appointment-plan-actions.js';
 import { oiTicketActions } from './domain/oi-ticket-actions.js';
+import { DEFAULT_E_INTERVENTION_POLICY, type EInterventionPolicy } from './domain/e-intervention-rules.js';
+import { interventionViews } from './domain/e-intervention-views.js';
+import { createInterventionViewPorts } from './store/e-intervention-view-store.js';
 import { createAppointmentPlanPorts } from './store/appointment-plan-store.js';
 import type { Pool } from './store/database.js';
 import { createOiTicketPorts } from './store/oi-ticket-store.js';
@@ -43,11 +46,14 @@ export interface InternalAppDeps {
   readonly version?: string;
   /** The notification contract (its versions and operations): who of the impacted operators a change is pushed to. */
   readonly notificationContract?: NotificationContractFacts | null;
+  /** The delays the OI enforces on e-interventions, shown against each one (default: the gateway's defaults). */
+  readonly eInterventionPolicy?: EInterventionPolicy;
 }
 
 export async function buildInternalApp(deps: InternalAppDeps): Promise<FastifyInstance> {
   return buildInternalApi(deps.tls, oiTicketActions(createOiTicketPorts(deps.pool)), deps.clock, {
     ...(deps.logger ? { logger: deps.logger } : {}), ...(deps.version ? { version: deps.version } : {}),
-    network: networkPort(deps.pool, deps.notificationContract ?? null), appointments: appointmentPlanActions(createAppointmentPlanPorts(deps.pool, deps.notificationContract ?? null))
+    network: networkPort(deps.pool, deps.notificationContract ?? null), appointments: appointmentPlanActions(createAppointmentPlanPorts(deps.pool, deps.notificationContract ?? null)),
+    interventions: interventionViews(createInterventionViewPorts(deps.pool), deps.eInterventionPolicy ?? DEFAULT_E_INTERVENTION_POLICY)
   });
 }

@@ -121,7 +121,8 @@ async function main(): Promise<void> {
   if (internalCaFile) {
     const own = tlsMaterial(config, pki);
     internal = await buildInternalApp({ pool, clock: systemClock, tls: { cert: own.cert, key: own.key, ca: [readFileSync(internalCaFile, 'utf8')] },
-      logger: log.child({ listener: 'internal-api' }), version: build.version, notificationContract: notificationContractFacts(contracts) });
+      logger: log.child({ listener: 'internal-api' }), version: build.version, notificationContract: notificationContractFacts(contracts),
+      eInterventionPolicy: { reportWindowMs: config.eIntervention.reportWindowMs, consentWindowMs: config.eIntervention.consentWindowMs } });
     await internal.listen({ host: config.internalHost, port: config.internalPort });
     log.info({ url: `https://${config.internalHost}:${config.internalPort}` }, 'internal API for the OI listening');
   } else {

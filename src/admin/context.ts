@@ -3,6 +3,7 @@
  * shared with a running gateway), the trust anchors, the actor written to the audit trail, the clock.
  */
 import { loadEInterventionContract } from '../contracts/e-intervention-contract.js';
+import { E3_OPERATION } from '../domain/e-intervention-views.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Config } from '../config/config.js';
@@ -83,7 +84,8 @@ export async function openAdminContext(config: Config, clock: Clock, actor: stri
       }
       // The e-intervention flows the OI serves (issue 18): a profile grants them as "e-intervention.<operationId>".
       const ei = [...loadEInterventionContract(config.rootDir).operations.values()].filter((o) => o.servedBy === 'OI').map((o) => o.id);
-      known.set('e-intervention', new Set(ei));
+      // E3's read of the gateway's own, beside them (src/transport/e-intervention-alerting.ts).
+      known.set('e-intervention', new Set([...ei, E3_OPERATION]));
       return known;
     },
     catalogueOffers() {

@@ -17,6 +17,9 @@ export const internalApiErrors = Object.freeze({
   APPOINTMENT_INVALID: { status: 400, meaning: 'a field of the capacity plan or of an outcome that cannot be read or breaks a rule (field names it when one does)' },
   APPOINTMENT_NOT_FOUND: { status: 404, meaning: 'no zone, closure or appointment of this code, date or reference' },
   APPOINTMENT_CONFLICT: { status: 409, meaning: 'a change the plan or the appointment\'s lifecycle refuses (a commune of another zone, a capacity below what is booked, a day closed twice, an outcome after another)' },
+  // The e-intervention hub's views (issue 18): the same refusals as esav-admin interventions list|show.
+  INTERVENTION_INVALID: { status: 400, meaning: 'a filter of the interventions\' list that cannot be read (field names it): a state, an operator, a date' },
+  INTERVENTION_NOT_FOUND: { status: 404, meaning: 'no e-intervention of this refIntervOI' },
   // The SOAP side's wire code for the same condition (registry ESAV_SERVICE_UNAVAILABLE), with Retry-After.
   SERVICE_INDISPONIBLE: { status: 503, meaning: 'the database cannot serve now: retry after Retry-After seconds' },
   INTERNAL: { status: 500, meaning: 'a defect of the gateway: the message gives the request id the log line carries' }

@@ -6,6 +6,7 @@
  */
 import type { CutLine, Declaration, DeclarationFacts, Intervention, Move } from '../domain/e-intervention.js';
 import { isRefusal } from '../domain/e-intervention.js';
+import { E_INTERVENTION_AUTHOR, linkedTicketComments } from '../domain/e-intervention-after-sales.js';
 import type { Refusal } from '../domain/e-intervention-rules.js';
 import { run, transaction, type Executor, type Pool } from './database.js';
 import {
@@ -13,6 +14,7 @@ import {
   otherOpenAtPm, prisesAtPm, setConsent, setEndpoint, updateIntervention, upsertLines, upsertRecipients, type InterventionRow
 } from './queries/e-intervention.js';
 import { endpointsHealth, messagesOf } from './queries/e-intervention-outbox.js';
+import { commentTicketsOfIntervention } from './queries/e-intervention-tickets.js';
 import { recordChange } from './registry/audit.js';
 
 export type InterventionKey = { readonly refIntervOI: string } | { readonly doOperator: string; readonly refIntervDO: string };
@@ -102,6 +104,9 @@ export function createInterventionStore(pool: Pool, oiCode: string) {
         if (isRefusal(move)) return move;
         await run(tx, updateIntervention(row.id, move.next));
         await write(tx, row.id, move, now);
+        // After-sales: the OI's comment on the tickets linked to it, in this transaction (issue 18 part 4).
+        const notes = linkedTicketComments(iv, move.next);
+        if (notes.length > 0) await run(tx, commentTicketsOfIntervention(row.id, notes, now, E_INTERVENTION_AUTHOR));
         return { next: move.next, messages: move.messages.length };
       });
     },

@@ -17,6 +17,8 @@ import type { Clock } from '../domain/clock.js';
 import type { Authenticator, Caller } from '../domain/identity.js';
 import { allowsOperation } from '../domain/profile.js';
 import { schemaAnswer, type Answer, type Handler } from '../services/e-intervention/v2/e-intervention-v2.js';
+import type { InterventionViews } from '../domain/e-intervention-views.js';
+import { alertingRoute } from './e-intervention-alerting.js';
 import { peerCertificate } from './tls.js';
 
 export const E_INTERVENTION_PREFIX = '/e-intervention/v2';
@@ -33,6 +35,8 @@ export interface EInterventionRoutesOptions {
   readonly authenticator: Authenticator;
   readonly clock: Clock;
   readonly bodyLimit: number;
+  /** E3's reads (e-intervention-alerting.ts); no such route without them. */
+  readonly alerting?: Pick<InterventionViews, 'impacts'>;
 }
 
 const oauthError = (reply: FastifyReply, status: number, error: string, description: string): FastifyReply =>
@@ -54,6 +58,24 @@ export function eInterventionRoutes(o: EInterventionRoutesOptions) {
       return reply.code(answer.status).header('x-request-id', request.id).send(answer.body);
     };
 
+    /** Authenticate (before the body is read) and authorise an operation, or answer. */
+    const guard = (operationId: string) => async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+      request.eiOperation = operationId;
+      const peer = peerCertificate(request.raw.socket as TLSSocket);
+      const auth = peer ? await o.authenticator.authenticate(peer, o.clock.now()) : { kind: 'unknown' as const };
+      if (auth.kind !== 'caller') {
+        request.log.info({ operation: operationId, refused: auth.kind === 'unknown' ? 'certificate unknown' : 'operator inactive' }, 'e-intervention refused');
+        return oauthError(reply.header('connection', 'close'), 401, 'invalid_client', 'certificat client non reconnu');
+      }
+      if (!allowsOperation(auth.caller.profile, E_INTERVENTION_SERVICE, operationId)) {
+        const refused = `profile ${auth.caller.profile.name}`;
+        request.log.info({ operator: auth.caller.operator.code, operation: operationId, refused }, 'e-intervention refused');
+        return oauthError(reply, 403, 'access_denied', `opération ${operationId} non autorisée pour ce certificat`);
+      }
+      request.eiCaller = auth.caller;
+      return undefined;
+    };
+
     for (const op of o.contract.operations.values()) {
       if (op.servedBy !== 'OI') continue;
       const handler = o.handlers.get(op.id)!;
@@ -61,22 +83,7 @@ export function eInterventionRoutes(o: EInterventionRoutesOptions) {
         method: op.method,
         url: op.path,
         bodyLimit: o.bodyLimit,
-        onRequest: async (request, reply) => {
-          request.eiOperation = op.id;
-          const peer = peerCertificate(request.raw.socket as TLSSocket);
-          const auth = peer ? await o.authenticator.authenticate(peer, o.clock.now()) : { kind: 'unknown' as const };
-          if (auth.kind !== 'caller') {
-            request.log.info({ operation: op.id, refused: auth.kind === 'unknown' ? 'certificate unknown' : 'operator inactive' }, 'e-intervention refused');
-            return oauthError(reply.header('connection', 'close'), 401, 'invalid_client', 'certificat client non reconnu');
-          }
-          if (!allowsOperation(auth.caller.profile, E_INTERVENTION_SERVICE, op.id)) {
-            const refused = `profile ${auth.caller.profile.name}`;
-            request.log.info({ operator: auth.caller.operator.code, operation: op.id, refused }, 'e-intervention refused');
-            return oauthError(reply, 403, 'access_denied', `opération ${op.id} non autorisée pour ce certificat`);
-          }
-          request.eiCaller = auth.caller;
-          return undefined;
-        },
+        onRequest: guard(op.id),
         handler: async (request, reply) => {
           const problems = op.requestProblems(request.body);
           if (problems.length > 0) return send(request, reply, op.id, schemaAnswer(o.contract, op.id, problems));
@@ -88,12 +95,15 @@ export function eInterventionRoutes(o: EInterventionRoutesOptions) {
       });
     }
 
+    // E3 (the "Lot 1" alerting): the gateway's own read beside the files' flows, behind the same guard.
+    if (o.alerting) alertingRoute(app, { views: o.alerting, clock: o.clock, guard, callerOf: (request) => request.eiCaller!.operator.code });
+
     app.setNotFoundHandler((request, reply) =>
       oauthError(reply, 404, 'not_found', `aucune opération e-intervention en ${request.method} ${request.url.split('?')[0]}`));
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const operation = request.eiOperation;
-      if (operation && error.statusCode !== undefined && error.statusCode < 500) {
+      if (operation && o.contract.operations.has(operation) && error.statusCode !== undefined && error.statusCode < 500) {
         // A body that is not JSON, too large, or of another media type: MAUVAIS_FORMAT in the operation's shape.
         const reason = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `corps de plus de ${o.bodyLimit} octets`
           : error.statusCode === 415 ? 'application/json attendu' : 'JSON illisible';

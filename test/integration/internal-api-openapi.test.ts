@@ -79,7 +79,8 @@ describe('internal API: OpenAPI document, one error shape, request logs, audit t
       'POST /tickets/{reference}/comments', 'GET /network/events', 'GET /network/events/{reference}', 'POST /network/events',
       'POST /network/events/{reference}/moves', 'GET /appointments/zones', 'PUT /appointments/zones/{zone}', 'PUT /appointments/zones/{zone}/grids/{kind}',
       'PUT /appointments/zones/{zone}/capacity', 'GET /appointments/zones/{zone}/slots', 'POST /appointments/closures', 'DELETE /appointments/closures/{date}',
-      'GET /appointments', 'GET /appointments/{reference}', 'POST /appointments/{reference}/outcome', 'GET /openapi.json']);
+      'GET /appointments', 'GET /appointments/{reference}', 'POST /appointments/{reference}/outcome', 'GET /interventions',
+      'GET /interventions/{refIntervOI}', 'GET /openapi.json']);
     const list = ((doc.paths as Json)['/tickets'] as Json).get as Json;
     expect((list.parameters as Json[]).map((p) => p.name)).to.deep.equal(['state', 'operator', 'limit', 'page']);
     expect(((list.parameters as Json[])[2]!.schema as Json)).to.include({ minimum: 1, maximum: 500, default: 50 });

@@ -5,13 +5,31 @@
  */
 import { parisTimestamp } from '../../domain/calendar.js';
 import { isStandingConsent } from '../../domain/e-intervention-rules.js';
+import { interventionViews } from '../../domain/e-intervention-views.js';
 import { AdminError } from '../../errors/admin-error.js';
+import { isInterventionViewRefusal } from '../../errors/e-intervention-view-refusal.js';
 import { createInterventionStore } from '../../store/e-intervention-store.js';
+import { createInterventionViewPorts } from '../../store/e-intervention-view-store.js';
 import { CSV_OPTION, stringOption, type CommandGroup, outputFormat } from '../command.js';
+import type { AdminContext } from '../context.js';
 import { render } from '../output.js';
 
 const ALIASES: Readonly<Record<string, string>> = { always: 'TOUJOURS', never: 'JAMAIS', ask: 'A_DEMANDER' };
 const when = (d: Date | null): string => (d ? parisTimestamp(d) : '—');
+
+/** The views' actions, shared with the internal API (src/domain/e-intervention-views.ts). */
+const views = (ctx: AdminContext) => interventionViews(createInterventionViewPorts(ctx.pool),
+  { reportWindowMs: ctx.config.eIntervention.reportWindowMs, consentWindowMs: ctx.config.eIntervention.consentWindowMs });
+
+/** A view's refusal under the CLI's codes. */
+async function viewed<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    if (isInterventionViewRefusal(e)) throw new AdminError(e.kind === 'not-found' ? 'ADMIN_NOT_FOUND' : 'ADMIN_INVALID_INPUT', e.message);
+    throw e;
+  }
+}
 
 function httpsUrl(raw: string | undefined): string {
   if (!raw) throw new AdminError('ADMIN_USAGE', '--url is required');
@@ -58,40 +76,47 @@ export const interventionCommands: CommandGroup = {
       }
     },
     {
-      name: 'list', usage: '[--operator <code>] [--limit 50] [--csv|--json]', summary: 'interventions, newest first (an operator’s: as DO or told of it)',
+      name: 'list', usage: '[--state S] [--pm <refPM>] [--do <code>] [--operator <code>] [--from D] [--to D] [--limit 50] [--page 1] [--csv|--json]',
+      summary: 'interventions, newest first, filtered and paged (an operator’s: as DO or told of it)',
+      details: 'The same filters as the internal API (GET /interventions): --from/--to a Paris date YYYY-MM-DD or an ISO 8601 instant.',
       positionals: [],
-      options: { operator: { type: 'string', description: 'operator code' }, limit: { type: 'string', description: 'rows', default: '50' }, ...CSV_OPTION },
+      options: {
+        state: { type: 'string', description: 'EN_COURS, TERMINEE or CLOTUREE' }, pm: { type: 'string', description: 'refPM' },
+        do: { type: 'string', description: 'the order giver' }, operator: { type: 'string', description: 'the DO or an operator told of it' },
+        from: { type: 'string', description: 'started at or after' }, to: { type: 'string', description: 'started before' },
+        limit: { type: 'string', description: 'rows', default: '50' }, page: { type: 'string', description: 'page', default: '1' }, ...CSV_OPTION
+      },
       async run(ctx, args) {
-        const limit = Number(stringOption(args, 'limit') ?? '50');
-        if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new AdminError('ADMIN_INVALID_INPUT', '--limit: an integer from 1 to 10000');
-        const rows = await createInterventionStore(ctx.pool, ctx.config.eIntervention.oiCode).list(stringOption(args, 'operator') ?? null, limit);
-        ctx.out(render(['refIntervOI', 'do', 'refIntervDO', 'pm', 'state', 'test', 'started', 'ended', 'cut', 'restored', 'pending'],
-          rows.map((r) => [r.ref_interv_oi, r.do_operator, r.ref_interv_do, r.ref_pm, r.state, r.test_number, r.started_at, r.ended_at, r.lines_cut,
-            r.lines_restored, r.messages_pending]), outputFormat(args)));
+        const input = Object.fromEntries(['state', 'pm', 'do', 'operator', 'from', 'to', 'limit', 'page'].map((k) => [k, stringOption(args, k)]));
+        const page = await viewed(() => views(ctx).list(input));
+        ctx.out(render(['refIntervOI', 'do', 'refIntervDO', 'pm', 'state', 'test', 'started', 'ended', 'operators', 'cut', 'restored', 'pending'],
+          page.interventions.map((r) => [r.refIntervOI, r.doOperator, r.refIntervDO, r.refPM, r.state, r.test, r.startedAt, r.endedAt, r.operators,
+            r.linesCut, r.linesRestored, r.messagesPending]), outputFormat(args)));
+        if (outputFormat(args) === 'table') ctx.out(`page ${page.page}/${Math.max(page.pages, 1)}, ${page.total} intervention(s)`);
       }
     },
     {
-      name: 'show', usage: '<refIntervOI>', summary: 'one intervention: operators told, consent, cut lines, messages and their delivery',
+      name: 'show', usage: '<refIntervOI>', summary: 'one intervention: operators told, consent, deadlines, cut lines, messages and their delays, tickets',
       positionals: ['refIntervOI'], options: {},
       async run(ctx, args) {
-        const store = createInterventionStore(ctx.pool, ctx.config.eIntervention.oiCode);
-        const iv = await store.find({ refIntervOI: args.positionals[0]! });
-        if (!iv) throw new AdminError('ADMIN_NOT_FOUND', `no intervention ${args.positionals[0]!}`);
-        const messages = await store.messages(iv.refIntervOI);
+        const iv = await viewed(() => views(ctx).show(args.positionals[0]!, ctx.clock.now()));
         ctx.out([
           `intervention        ${iv.refIntervOI} (${iv.state}, test ${iv.test})`,
           `DO                  ${iv.doOperator} ${iv.refIntervDO}, nature ${iv.nature}`,
           `place               PM ${iv.refPM} (${iv.refPMTechnique}), PBO ${iv.refPBO}`,
           `start / end         ${when(iv.startedAt)} / ${when(iv.endedAt)}${iv.closedAt ? `, report ${when(iv.closedAt)}` : ''}`,
+          `reports due by      ${when(iv.deadlines.reportBy)} (test ${iv.test}); repair answers by ${when(iv.deadlines.consentBy)}`,
           'operators told:',
-          render(['operator', 'standing', 'answer', 'reported test', 'closed'],
-            iv.recipients.map((r) => [r.operator, r.standing, r.answer, r.reportedTest, r.closedTest]), false),
+          render(['operator', 'standing', 'answer', 'consent', 'reported test', 'closed', 'late'],
+            iv.recipients.map((r) => [r.operator, r.standing, r.answer, r.consent, r.reportedTest, r.closedTest, r.late]), false),
           'lines cut:',
           render(['operator', 'PTO', 'service', 'cut', 'restored', 'by DO'],
             iv.lines.map((l) => [l.operator, l.refPTO, l.serviceId, l.cutAt, l.restoredAt, l.restoredByDo]), false),
           'messages:',
-          render(['id', 'to', 'role', 'operation', 'state', 'attempts', 'created', 'done', 'error'],
-            messages.map((m) => [m.id, m.operator, m.role, m.operation, m.state, m.attempts, m.created_at, m.done_at, m.last_error]), false)
+          render(['id', 'to', 'role', 'operation', 'state', 'attempts', 'created', 'done', 'delay ms', 'error'],
+            iv.messages.map((m) => [m.id, m.operator, m.role, m.operation, m.state, m.attempts, m.createdAt, m.doneAt, m.delayMs, m.lastError]), false),
+          'tickets linked:',
+          render(['ticket', 'operator', 'state'], iv.tickets.map((t) => [t.reference, t.operator, t.state]), false)
         ].join('\n'));
       }
     },
