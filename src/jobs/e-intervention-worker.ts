@@ -30,6 +30,8 @@ export interface EInterventionWorkerOptions {
   readonly leaseMs: number;
   readonly pollMs: number;
   readonly logger: WorkerLogger;
+  /** Relays the OI's finished intermediate line tests into the outbox before each pass (answers messages written). */
+  readonly relayLineTests?: (now: Date) => Promise<number>;
   /** Told of every delivered message (the bench's alert-path measure). */
   readonly onDelivered?: (m: { readonly id: string; readonly operation: string; readonly operator: string }) => void;
 }
@@ -109,6 +111,7 @@ export function createEInterventionWorker(o: EInterventionWorkerOptions): EInter
 
   async function runOnce(at?: Date) {
     const now = at ?? o.clock.now();
+    if (o.relayLineTests) await o.relayLineTests(now);
     const claimed = await run<ClaimedMessageRow>(o.pool, claimMessages(now, o.concurrency, new Date(now.getTime() + o.leaseMs)));
     // Each message is recorded as soon as its own call ends: a slow endpoint does not hold back the others' outcome.
     const outcomes = await Promise.all(claimed.map(async (m) => record(m, await call(m), now)));
