@@ -176,7 +176,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       contract: eiContract, port: createInterventionStore(deps.pool, ei.oiCode, (offer, now) => interventionLineTest(testCatalogue, offer, now)), oiCode: ei.oiCode,
       policy: { reportWindowMs: ei.reportWindowMs, consentWindowMs: ei.consentWindowMs }, onMessages: deps.onEInterventionMessages ?? (() => undefined)
     }),
-    authenticator, clock, bodyLimit: config.bodyLimitBytes
+    authenticator, clock, bodyLimit: config.bodyLimitBytes, shares
   }), { prefix: E_INTERVENTION_PREFIX });
   await app.register(soapRoutes(pipeline, config.port, config.bodyLimitBytes, deps.logger.isLevelEnabled('info'), metrics, shares));
 
