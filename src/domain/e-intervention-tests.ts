@@ -6,7 +6,9 @@
  * that operator's M6TX for the test: the lines found sound in `ligneClientRetablie` (and recorded restored), the
  * others in `clientHSOC`. A line whose test could not be realised (ECHEC) is left out; when none was realised no
  * M6TX goes, and the operator's own M5TX is the only answer the DO gets. The technician on site learns within
- * seconds whether his repair worked, without waiting for the operators' reports.
+ * seconds whether his repair worked, without waiting for the operators' reports. An operator that answers M4TX with
+ * the file's TEST_NON_REALISE (it cannot test) has closed its report on that test: the DO's next M3TX or its end
+ * does not wait for a report that will not come (TEST_PRECEDENT_NON_ACQUITTE), the OI's measure stands for it.
  */
 import type { Diagnosis } from './line-test-diagnosis.js';
 import type { TestCatalogue, TestDefinition } from './line-test-catalogue.js';
@@ -51,4 +53,12 @@ export function relayLineTests(iv: Intervention, operator: string, n: number, re
     })
   };
   return { next, messages: [{ to: iv.doOperator, role: 'DO', operation: 'notifierImpacteClientsOIDO', body }] };
+}
+
+/** M4TX answered TEST_NON_REALISE by `operator`: its report on test `n` is closed (null: nothing to change). */
+export function testNotRealised(iv: Intervention, operator: string, n: number): Move | null {
+  const me = iv.recipients.find((r) => r.operator === operator);
+  if (!me || iv.test !== n || (me.reportedTest === n && me.closedTest)) return null;
+  const recipients = iv.recipients.map((r) => (r.operator === operator ? { ...r, reportedTest: n, closedTest: true } : r));
+  return { next: { ...iv, recipients }, messages: [] };
 }

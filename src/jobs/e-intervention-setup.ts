@@ -38,6 +38,7 @@ export function startEInterventionWorker(config: Config, deps: EInterventionWork
     pool, clock: deps.clock, contract: deps.contract, tls, logger: deps.logger,
     backoff: { baseMs: n.backoffBaseMs, maxMs: n.backoffMaxMs, stalledAfterAttempts: n.stalledAfterAttempts },
     relayLineTests: (now) => store.relayLineTests(now, { reportWindowMs: config.eIntervention.reportWindowMs, consentWindowMs: config.eIntervention.consentWindowMs }),
+    onTestNotRealised: (m) => store.testNotRealised(m.refIntervOI, m.operator, m.numeroTest, m.now),
     concurrency: n.concurrency * 4, timeoutMs: n.timeoutMs, leaseMs: n.timeoutMs + 30_000, pollMs: config.eIntervention.pollMs
   });
   worker.start();

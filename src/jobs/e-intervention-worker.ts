@@ -32,6 +32,8 @@ export interface EInterventionWorkerOptions {
   readonly logger: WorkerLogger;
   /** Relays the OI's finished intermediate line tests into the outbox before each pass (answers messages written). */
   readonly relayLineTests?: (now: Date) => Promise<number>;
+  /** An operator answered M4TX with the file's TEST_NON_REALISE (its report on that test is closed). */
+  readonly onTestNotRealised?: (m: { readonly refIntervOI: string; readonly operator: string; readonly numeroTest: number; readonly now: Date }) => Promise<unknown>;
   /** Told of every delivered message (the bench's alert-path measure). */
   readonly onDelivered?: (m: { readonly id: string; readonly operation: string; readonly operator: string }) => void;
 }
@@ -104,7 +106,12 @@ export function createEInterventionWorker(o: EInterventionWorkerOptions): EInter
       return false;
     }
     const details = { message: m.id, operator: m.operator, operation: m.operation };
-    if (r.outcome.kind === 'refused') o.logger.warn({ ...details, error: r.outcome.error }, 'e-intervention message refused');
+    if (r.outcome.kind === 'refused') {
+      o.logger.warn({ ...details, error: r.outcome.error }, 'e-intervention message refused');
+      if (m.operation === 'demanderTestIntermediaireInterventionOI' && r.outcome.error.startsWith('TEST_NON_REALISE') && o.onTestNotRealised) {
+        await o.onTestNotRealised({ refIntervOI: m.ref_interv_oi, operator: m.operator, numeroTest: Number(m.body.numeroTest), now });
+      }
+    }
     else o.onDelivered?.({ id: m.id, operation: m.operation, operator: m.operator });
     return true;
   }

@@ -7,7 +7,7 @@
 import type { CutLine, Declaration, DeclarationFacts, Intervention, Move } from '../domain/e-intervention.js';
 import { isRefusal } from '../domain/e-intervention.js';
 import type { EInterventionPolicy, Refusal } from '../domain/e-intervention-rules.js';
-import { relayLineTests, type LineTestResult } from '../domain/e-intervention-tests.js';
+import { relayLineTests, testNotRealised, type LineTestResult } from '../domain/e-intervention-tests.js';
 import type { TestDefinition } from '../domain/line-test-catalogue.js';
 import { parisDate } from '../domain/calendar.js';
 import { run, transaction, type Executor, type Pool } from './database.js';
@@ -162,6 +162,17 @@ export function createInterventionStore(pool: Pool, oiCode: string, testOf: Inte
         });
       }
       return written;
+    },
+
+    /** An operator answered M4TX with TEST_NON_REALISE: its report on that test is closed (e-intervention-tests.ts). */
+    async testNotRealised(refIntervOI: string, operator: string, n: number, now: Date): Promise<boolean> {
+      return transaction(pool, async (tx) => {
+        const [row] = await run<InterventionRow>(tx, loadIntervention({ refIntervOI }, true));
+        const move = row ? testNotRealised(fromRow(row), operator, n) : null;
+        if (!row || move === null || isRefusal(move)) return false;
+        await write(tx, row.id, move, now);
+        return true;
+      });
     },
 
     async find(key: InterventionKey): Promise<Intervention | null> {

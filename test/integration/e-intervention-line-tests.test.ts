@@ -94,7 +94,8 @@ describe('e-intervention intermediate tests (issue 18): the OI tests the impacte
     worker = createEInterventionWorker({
       pool: gw.pool, clock, contract, tls: { cert: gw.pki.gatewayClient.certPem, key: gw.pki.gatewayClient.keyPem, ca: [gw.pki.ca] },
       backoff: { baseMs: 1000, maxMs: 60_000, stalledAfterAttempts: 10 }, concurrency: 8, timeoutMs: 5000, leaseMs: 10_000, pollMs: 60_000,
-      logger: { info: () => undefined, warn: () => undefined }, relayLineTests: (now) => store.relayLineTests(now, policy)
+      logger: { info: () => undefined, warn: () => undefined }, relayLineTests: (now) => store.relayLineTests(now, policy),
+      onTestNotRealised: (m) => store.testNotRealised(m.refIntervOI, m.operator, m.numeroTest, m.now)
     });
   });
 
@@ -163,6 +164,34 @@ describe('e-intervention intermediate tests (issue 18): the OI tests the impacte
       expect(g).to.deep.equal({ relayed: 2 });
     } finally {
       await clearElementState(gw.pool, PM.refPM, 'test');
+    }
+  });
+
+  it('takes an operator’s TEST_NON_REALISE answer to M4TX as its closed report: the DO’s next test is not held waiting for it', async () => {
+    ocEndpoint.refusal = (m) => (m.operation === 'demanderTestIntermediaireInterventionOI'
+      ? { error: 'TEST_NON_REALISE', error_description: 'testeur indisponible' } : null);
+    try {
+      const { ref, refDO, answer } = await cutAndAskTest();
+      expect(answer.status).to.equal(200);
+      const ask = (numeroTest: number) => call(gw.pki.opa, 'POST', '/interventions-do/test-intermediaire', {
+        codeDO: 'OPA', codeOI: 'BFCF', refIntervDO: refDO, refIntervOI: ref, message: 'M3TX', numeroTest, natureTest: 'OPTIQUE', dateTest: clock.now().toISOString()
+      });
+      // Before OPB's answer is in, test 2 waits for OPB's report on test 1.
+      const early = await ask(2);
+      expect([early.status, early.body.error]).to.deep.equal([400, 'TEST_PRECEDENT_NON_ACQUITTE']);
+      await lineTests().runOnce();
+      await worker.runUntilIdle(clock.now());
+      const [message] = (await sql(gw.pool, `SELECT m.state, m.last_error FROM e_intervention_message m JOIN e_intervention i ON i.id = m.intervention_id
+        WHERE i.ref_interv_oi = $1 AND m.operation = 'demanderTestIntermediaireInterventionOI'`, [ref])).rows;
+      expect(message).to.deep.equal({ state: 'refused', last_error: 'TEST_NON_REALISE: testeur indisponible' });
+      // The OI's own measure went to the DO; OPB's report on test 1 counts as closed.
+      expect(relaysOf(ref, 1)).to.have.length(1);
+      const iv = await createInterventionStore(gw.pool, 'BFCF').find({ refIntervOI: ref });
+      expect(iv?.recipients.map((r) => [r.operator, r.reportedTest, r.closedTest])).to.deep.equal([['OPB', 1, true]]);
+      const next = await ask(2);
+      expect(next.status, JSON.stringify(next.body)).to.equal(200);
+    } finally {
+      ocEndpoint.refusal = null;
     }
   });
 
