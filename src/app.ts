@@ -25,6 +25,7 @@ import { signalisationV2 } from './services/signalisation/v2/signalisation-v2.js
 import { testV1 } from './services/test/v1/test-v1.js';
 import { loadTestCatalogue } from './catalog/test-catalogue-loader.js';
 import type { TestCatalogue } from './domain/line-test-catalogue.js';
+import { interventionLineTest } from './domain/e-intervention-tests.js';
 import { checkFilingTests } from './domain/line-tests.js';
 import { createLineTestStore } from './store/line-test-store.js';
 import { startLoadAccounting, type LoadAccounting } from './store/load/load-accounting.js';
@@ -175,10 +176,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(eInterventionRoutes({
     contract: eiContract,
     handlers: eInterventionV2({
-      contract: eiContract, port: createInterventionStore(deps.pool, ei.oiCode), oiCode: ei.oiCode,
+      contract: eiContract, port: createInterventionStore(deps.pool, ei.oiCode, (offer, now) => interventionLineTest(testCatalogue, offer, now)), oiCode: ei.oiCode,
       policy: { reportWindowMs: ei.reportWindowMs, consentWindowMs: ei.consentWindowMs }, onMessages: deps.onEInterventionMessages ?? (() => undefined)
     }),
-    authenticator, clock, bodyLimit: config.bodyLimitBytes,
+    authenticator, clock, bodyLimit: config.bodyLimitBytes, shares,
     alerting: interventionViews(createInterventionViewPorts(deps.pool), { reportWindowMs: ei.reportWindowMs, consentWindowMs: ei.consentWindowMs })
   }), { prefix: E_INTERVENTION_PREFIX });
   await app.register(soapRoutes(pipeline, config.port, config.bodyLimitBytes, deps.logger.isLevelEnabled('info'), metrics, shares));

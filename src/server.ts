@@ -93,7 +93,9 @@ async function main(): Promise<void> {
     onIdleError: (e) => { if (!stopping) log.warn({ err: e.message }, 'idle notification database connection lost'); }
   });
   // Line tests run off the request path, on the PostgreSQL queue shared by every instance (issue 17).
-  const lineTests = startLineTestWorker(config.lineTests, { pool, clock: systemClock, logger: log, notificationContract: notificationContractFacts(contracts) });
+  const lineTests = startLineTestWorker(config.lineTests, {
+    pool, clock: systemClock, logger: log, notificationContract: notificationContractFacts(contracts), onOutcome: () => eiWorker?.kick()
+  });
   eiWorker = startEInterventionWorker(config, {
     connectionString, contract: eiContract, clock: systemClock, logger: log,
     devPki: pki ? { cert: pki.gatewayClient.cert, key: pki.gatewayClient.key, ca: pki.caCert } : null,

@@ -78,7 +78,10 @@ export interface Outbound {
   readonly body: Readonly<Record<string, unknown>>;
 }
 
-export type Move = { readonly next: Intervention; readonly messages: readonly Outbound[] } | Refusal;
+/** An impacted line the OI tests itself on an intermediate test (src/domain/e-intervention-tests.ts). */
+export interface LineToTest { readonly operator: string; readonly refPTO: string; readonly serviceId: string }
+
+export type Move = { readonly next: Intervention; readonly messages: readonly Outbound[]; readonly tests?: readonly LineToTest[] } | Refusal;
 
 export const isRefusal = (m: Move | Refusal | object): m is Refusal => 'refused' in m;
 
@@ -218,7 +221,7 @@ export function reportImpacts(iv: Intervention, r: ImpactReport, ctx: {
   return { next, messages: [{ to: iv.doOperator, role: 'DO', operation: 'notifierImpacteClientsOIDO', body }] };
 }
 
-function lineBody(l: CutLine): Record<string, string> {
+export function lineBody(l: CutLine): Record<string, string> {
   return {
     dateChangementEtat: (l.restoredAt ?? l.cutAt).toISOString(), fibre: l.fibre, nomModulePM: l.nomModulePM, positionModulePM: l.positionModulePM,
     positionCoupleurOC: l.positionCoupleurOC, refPBO: l.refPBO, refPTO: l.refPTO, tube: l.tube,
@@ -239,7 +242,10 @@ export function requestTest(iv: Intervention, t: TestRequest, oiCode: string, no
   const body = {
     codeOI: oiCode, refIntervOI: iv.refIntervOI, message: 'M4TX', numeroTest: t.numeroTest, natureTest: t.natureTest, dateTest: t.dateTest.toISOString()
   };
-  return { next, messages: iv.recipients.map((r) => ({ to: r.operator, role: 'OC' as const, operation: 'demanderTestIntermediaireInterventionOI', body })) };
+  // The OI tests its own network too: every impacted line still cut whose service it knows (e-intervention-tests.ts).
+  const tests = iv.lines.filter((l) => l.restoredAt === null && l.serviceId !== null)
+    .map((l) => ({ operator: l.operator, refPTO: l.refPTO, serviceId: l.serviceId! }));
+  return { next, tests, messages: iv.recipients.map((r) => ({ to: r.operator, role: 'OC' as const, operation: 'demanderTestIntermediaireInterventionOI', body })) };
 }
 
 /** M3: the DO declares the end of its intervention; the OI tells every operator (M4), which opens the end's test. */

@@ -7,6 +7,7 @@ import type { Config } from '../config/config.js';
 import type { EInterventionContract } from '../contracts/e-intervention-contract.js';
 import type { Clock } from '../domain/clock.js';
 import { createPool } from '../store/database.js';
+import { createInterventionStore } from '../store/e-intervention-store.js';
 import { createEInterventionWorker, type EInterventionWorker } from './e-intervention-worker.js';
 import { outboundTls } from './notification-setup.js';
 import type { WorkerLogger } from './notification-worker.js';
@@ -32,9 +33,12 @@ export function startEInterventionWorker(config: Config, deps: EInterventionWork
     connectionString: deps.connectionString, poolSize: 4, statementTimeoutMs: config.dbStatementTimeoutMs,
     ...(deps.onIdleError ? { onIdleError: deps.onIdleError } : {})
   });
+  const store = createInterventionStore(pool, config.eIntervention.oiCode);
   const worker = createEInterventionWorker({
     pool, clock: deps.clock, contract: deps.contract, tls, logger: deps.logger,
     backoff: { baseMs: n.backoffBaseMs, maxMs: n.backoffMaxMs, stalledAfterAttempts: n.stalledAfterAttempts },
+    relayLineTests: (now) => store.relayLineTests(now, { reportWindowMs: config.eIntervention.reportWindowMs, consentWindowMs: config.eIntervention.consentWindowMs }),
+    onTestNotRealised: (m) => store.testNotRealised(m.refIntervOI, m.operator, m.numeroTest, m.now),
     concurrency: n.concurrency * 4, timeoutMs: n.timeoutMs, leaseMs: n.timeoutMs + 30_000, pollMs: config.eIntervention.pollMs
   });
   worker.start();

@@ -30,6 +30,10 @@ export interface EInterventionWorkerOptions {
   readonly leaseMs: number;
   readonly pollMs: number;
   readonly logger: WorkerLogger;
+  /** Relays the OI's finished intermediate line tests into the outbox before each pass (answers messages written). */
+  readonly relayLineTests?: (now: Date) => Promise<number>;
+  /** An operator answered M4TX with the file's TEST_NON_REALISE (its report on that test is closed). */
+  readonly onTestNotRealised?: (m: { readonly refIntervOI: string; readonly operator: string; readonly numeroTest: number; readonly now: Date }) => Promise<unknown>;
   /** Told of every delivered message (the bench's alert-path measure). */
   readonly onDelivered?: (m: { readonly id: string; readonly operation: string; readonly operator: string }) => void;
 }
@@ -102,13 +106,19 @@ export function createEInterventionWorker(o: EInterventionWorkerOptions): EInter
       return false;
     }
     const details = { message: m.id, operator: m.operator, operation: m.operation };
-    if (r.outcome.kind === 'refused') o.logger.warn({ ...details, error: r.outcome.error }, 'e-intervention message refused');
+    if (r.outcome.kind === 'refused') {
+      o.logger.warn({ ...details, error: r.outcome.error }, 'e-intervention message refused');
+      if (m.operation === 'demanderTestIntermediaireInterventionOI' && r.outcome.error.startsWith('TEST_NON_REALISE') && o.onTestNotRealised) {
+        await o.onTestNotRealised({ refIntervOI: m.ref_interv_oi, operator: m.operator, numeroTest: Number(m.body.numeroTest), now });
+      }
+    }
     else o.onDelivered?.({ id: m.id, operation: m.operation, operator: m.operator });
     return true;
   }
 
   async function runOnce(at?: Date) {
     const now = at ?? o.clock.now();
+    if (o.relayLineTests) await o.relayLineTests(now);
     const claimed = await run<ClaimedMessageRow>(o.pool, claimMessages(now, o.concurrency, new Date(now.getTime() + o.leaseMs)));
     // Each message is recorded as soon as its own call ends: a slow endpoint does not hold back the others' outcome.
     const outcomes = await Promise.all(claimed.map(async (m) => record(m, await call(m), now)));

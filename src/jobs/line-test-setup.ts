@@ -27,13 +27,17 @@ export function loadDriverRouting(file: string | null): DriverRouting {
 }
 
 export function startLineTestWorker(config: LineTestConfig,
-  deps: { pool: Pool; clock: Clock; logger: Logger; notificationContract: NotificationContractFacts | null }): LineTestWorker {
+  deps: { pool: Pool; clock: Clock; logger: Logger; notificationContract: NotificationContractFacts | null; onOutcome?: () => void }): LineTestWorker {
   const worker = createLineTestWorker({
     pool: deps.pool, clock: deps.clock, drivers: driverRouter(deps.pool, loadDriverRouting(config.driversFile)),
     worker: `${hostname()}/${process.pid}`, concurrency: config.concurrency, capPerElement: config.capPerElement,
     graceMs: config.leaseGraceMs, retryDelayMs: config.retryDelayMs, pollMs: config.pollMs,
     notificationContract: deps.notificationContract, onError: (e, what) => deps.logger.warn({ err: e.message }, what),
-    onOutcome: (t, o) => deps.logger.info({ test: t.reference, state: o.state, attempt: t.attempt }, 'line test done')
+    onOutcome: (t, o) => {
+      deps.logger.info({ test: t.reference, state: o.state, attempt: t.attempt }, 'line test done');
+      // An e-intervention's intermediate test may be complete: its relay to the DO need not wait for the poll.
+      deps.onOutcome?.();
+    }
   });
   worker.start();
   return worker;

@@ -7,7 +7,10 @@
 import type { CutLine, Declaration, DeclarationFacts, Intervention, Move } from '../domain/e-intervention.js';
 import { isRefusal } from '../domain/e-intervention.js';
 import { E_INTERVENTION_AUTHOR, linkedTicketComments } from '../domain/e-intervention-after-sales.js';
-import type { Refusal } from '../domain/e-intervention-rules.js';
+import type { EInterventionPolicy, Refusal } from '../domain/e-intervention-rules.js';
+import { relayLineTests, testNotRealised, type LineTestResult } from '../domain/e-intervention-tests.js';
+import type { TestDefinition } from '../domain/line-test-catalogue.js';
+import { parisDate } from '../domain/calendar.js';
 import { run, transaction, type Executor, type Pool } from './database.js';
 import {
   declarationFacts, insertIntervention, insertMessages, interventionByDoReference, listInterventions, loadIntervention, nextInterventionNumber,
@@ -15,6 +18,8 @@ import {
 } from './queries/e-intervention.js';
 import { endpointsHealth, messagesOf } from './queries/e-intervention-outbox.js';
 import { commentTicketsOfIntervention } from './queries/e-intervention-tickets.js';
+import { finishedUnrelayedGroups, groupOutcomes, linkLineTest, markGroupRelayed, servicesToTest } from './queries/e-intervention-tests.js';
+import { insertLineTest } from './queries/line-tests.js';
 import { recordChange } from './registry/audit.js';
 
 export type InterventionKey = { readonly refIntervOI: string } | { readonly doOperator: string; readonly refIntervDO: string };
@@ -26,7 +31,10 @@ export interface MoveReads {
 }
 
 export type Declared = { readonly refIntervOI: string; readonly replayed: boolean; readonly messages: number };
-export type Changed = { readonly next: Intervention; readonly messages: number };
+export type Changed = { readonly next: Intervention; readonly messages: number; readonly tests: number };
+
+/** The line test the OI runs on an impacted line of this offer (null: none, the line is not tested). */
+export type InterventionTestOf = (offer: string, now: Date) => TestDefinition | null;
 
 const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
 const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
@@ -55,7 +63,29 @@ async function write(tx: Executor, id: string, move: Extract<Move, { next: Inter
   if (move.messages.length > 0) await run(tx, insertMessages(id, move.messages, now));
 }
 
-export function createInterventionStore(pool: Pool, oiCode: string) {
+/** The move's intermediate line tests, queued on the line-test queue in the move's transaction; how many. */
+async function queueTests(tx: Executor, id: string, move: Extract<Move, { next: Intervention }>, now: Date, testOf: InterventionTestOf | null,
+  oiCode: string): Promise<number> {
+  if (!move.tests || move.tests.length === 0 || testOf === null) return 0;
+  const services = await run<{ operator: string; ref_pto: string; operator_id: string; service_pk: string; service_id: string; offer_code: string;
+    element_key: string }>(tx, servicesToTest(move.tests));
+  let queued = 0;
+  for (const s of services) {
+    const test = testOf(s.offer_code, now);
+    if (test === null) continue;
+    const [row] = await run<{ reference: string }>(tx, insertLineTest({
+      operatorId: String(s.operator_id), servicePk: String(s.service_pk), serviceId: s.service_id, testCode: test.code, kind: test.kind,
+      parameters: Object.fromEntries(test.parameters.map((p) => [p.name, p.default])), thresholds: test.thresholds ?? {}, elementKey: s.element_key,
+      maxAttempts: test.maxAttempts, timeoutMs: Math.round(test.timeoutSeconds * 1000), at: now, actor: `${oiCode}/e-intervention ${move.next.refIntervOI}`,
+      parisDay: parisDate(now).replaceAll('-', '')
+    }));
+    await run(tx, linkLineTest(id, move.next.test, String(s.operator_id), s.ref_pto, row!.reference));
+    queued++;
+  }
+  return queued;
+}
+
+export function createInterventionStore(pool: Pool, oiCode: string, testOf: InterventionTestOf | null = null) {
   return {
     /** The inventory's facts of a declaration: the PM, the PBO under it, who is present there (with the OI's consent setting). */
     async facts(refPM: string, refPBO: string | null): Promise<DeclarationFacts & { pmId: string | null }> {
@@ -107,7 +137,50 @@ export function createInterventionStore(pool: Pool, oiCode: string) {
         // After-sales: the OI's comment on the tickets linked to it, in this transaction (issue 18 part 4).
         const notes = linkedTicketComments(iv, move.next);
         if (notes.length > 0) await run(tx, commentTicketsOfIntervention(row.id, notes, now, E_INTERVENTION_AUTHOR));
-        return { next: move.next, messages: move.messages.length };
+        const tests = await queueTests(tx, row.id, move, now, testOf, oiCode);
+        return { next: move.next, messages: move.messages.length, tests };
+      });
+    },
+
+    /**
+     * Relays the OI's own intermediate-test results (e-intervention-tests.ts): every group (intervention, test,
+     * operator) whose line tests all have their outcome gets its M6TX in the outbox and its lines found sound
+     * recorded restored, in one transaction per group under the intervention's lock; answers the messages written.
+     */
+    async relayLineTests(now: Date, policy: EInterventionPolicy, limit = 50): Promise<number> {
+      const groups = await run<{ ref_interv_oi: string; test_number: number; operator: string }>(pool, finishedUnrelayedGroups(limit));
+      let written = 0;
+      for (const g of groups) {
+        written += await transaction(pool, async (tx) => {
+          const [row] = await run<InterventionRow>(tx, loadIntervention({ refIntervOI: g.ref_interv_oi }, true));
+          if (!row) return 0;
+          const outcomes = await run<{ ref_pto: string; state: 'TERMINE' | 'ECHEC'; diagnosis: LineTestResult['diagnosis']; finished_at: Date }>(tx,
+            groupOutcomes(row.id, g.test_number, g.operator));
+          if (outcomes.length === 0) return 0;
+          const results = outcomes.map((o): LineTestResult => ({ refPTO: o.ref_pto, state: o.state, diagnosis: o.diagnosis, finishedAt: date(o.finished_at) }));
+          const others = (await run(tx, otherOpenAtPm(row.pm_id, row.ref_interv_oi))).length > 0;
+          const before = fromRow(row);
+          const move = relayLineTests(before, g.operator, g.test_number, results, { now, policy, otherOpenAtPm: others });
+          await run(tx, markGroupRelayed(row.id, g.test_number, g.operator, now));
+          if (move === null || isRefusal(move)) return 0;
+          await write(tx, row.id, move, now);
+          // Lines the OI's test found sound are restored: their tickets get the OI's comment, as in change().
+          const notes = linkedTicketComments(before, move.next);
+          if (notes.length > 0) await run(tx, commentTicketsOfIntervention(row.id, notes, now, E_INTERVENTION_AUTHOR));
+          return move.messages.length;
+        });
+      }
+      return written;
+    },
+
+    /** An operator answered M4TX with TEST_NON_REALISE: its report on that test is closed (e-intervention-tests.ts). */
+    async testNotRealised(refIntervOI: string, operator: string, n: number, now: Date): Promise<boolean> {
+      return transaction(pool, async (tx) => {
+        const [row] = await run<InterventionRow>(tx, loadIntervention({ refIntervOI }, true));
+        const move = row ? testNotRealised(fromRow(row), operator, n) : null;
+        if (!row || move === null || isRefusal(move)) return false;
+        await write(tx, row.id, move, now);
+        return true;
       });
     },
 

@@ -15,6 +15,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { EInterventionContract } from '../contracts/e-intervention-contract.js';
 import type { Clock } from '../domain/clock.js';
 import type { Authenticator, Caller } from '../domain/identity.js';
+import type { FairShare } from './fair-share.js';
+import { admitJson } from './json-admission.js';
 import { allowsOperation } from '../domain/profile.js';
 import { schemaAnswer, type Answer, type Handler } from '../services/e-intervention/v2/e-intervention-v2.js';
 import type { InterventionViews } from '../domain/e-intervention-views.js';
@@ -37,6 +39,8 @@ export interface EInterventionRoutesOptions {
   readonly bodyLimit: number;
   /** E3's reads (e-intervention-alerting.ts); no such route without them. */
   readonly alerting?: Pick<InterventionViews, 'impacts'>;
+  /** The operators' fair shares of the instance (fair-share.ts), shared with the SOAP routes; null: none. */
+  readonly shares?: FairShare | null;
 }
 
 const oauthError = (reply: FastifyReply, status: number, error: string, description: string): FastifyReply =>
@@ -58,21 +62,34 @@ export function eInterventionRoutes(o: EInterventionRoutesOptions) {
       return reply.code(answer.status).header('x-request-id', request.id).send(answer.body);
     };
 
-    /** Authenticate (before the body is read) and authorise an operation, or answer. */
+    /**
+     * Authenticate first, then the operator's fair share, on the head alone (json-admission.ts), then authorise the
+     * operation: a refused caller's body is never read nor parsed, and its connection is closed (the body may still
+     * be coming). The place in the share is given back when the answer ends or the client leaves.
+     */
     const guard = (operationId: string) => async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
       request.eiOperation = operationId;
-      const peer = peerCertificate(request.raw.socket as TLSSocket);
-      const auth = peer ? await o.authenticator.authenticate(peer, o.clock.now()) : { kind: 'unknown' as const };
-      if (auth.kind !== 'caller') {
-        request.log.info({ operation: operationId, refused: auth.kind === 'unknown' ? 'certificate unknown' : 'operator inactive' }, 'e-intervention refused');
-        return oauthError(reply.header('connection', 'close'), 401, 'invalid_client', 'certificat client non reconnu');
+      const left = new AbortController();
+      let released = false;
+      let slot: { release(): void } | null = null;
+      reply.raw.once('close', () => { left.abort(); released = true; slot?.release(); });
+      const admitted = await admitJson({ authenticator: o.authenticator, clock: o.clock, shares: o.shares ?? null, bodyLimit: o.bodyLimit }, {
+        peer: peerCertificate(request.raw.socket as TLSSocket), contentLength: request.headers['content-length'],
+        pressure: request.esavPressure ?? null, signal: left.signal
+      });
+      if ('status' in admitted) {
+        request.log.info({ operation: operationId, refused: admitted.why }, 'e-intervention refused');
+        if (admitted.retryAfterSeconds !== null) reply.header('retry-after', String(admitted.retryAfterSeconds));
+        return reply.code(admitted.status).header('connection', 'close').header('x-request-id', request.id).send(admitted.body);
       }
-      if (!allowsOperation(auth.caller.profile, E_INTERVENTION_SERVICE, operationId)) {
-        const refused = `profile ${auth.caller.profile.name}`;
-        request.log.info({ operator: auth.caller.operator.code, operation: operationId, refused }, 'e-intervention refused');
-        return oauthError(reply, 403, 'access_denied', `opération ${operationId} non autorisée pour ce certificat`);
+      slot = admitted.slot;
+      if (released) slot?.release();
+      const { caller } = admitted.auth;
+      if (!allowsOperation(caller.profile, E_INTERVENTION_SERVICE, operationId)) {
+        request.log.info({ operator: caller.operator.code, operation: operationId, refused: `profile ${caller.profile.name}` }, 'e-intervention refused');
+        return oauthError(reply.header('connection', 'close'), 403, 'access_denied', `opération ${operationId} non autorisée pour ce certificat`);
       }
-      request.eiCaller = auth.caller;
+      request.eiCaller = caller;
       return undefined;
     };
 
@@ -105,7 +122,10 @@ export function eInterventionRoutes(o: EInterventionRoutesOptions) {
       const operation = request.eiOperation;
       if (operation && o.contract.operations.has(operation) && error.statusCode !== undefined && error.statusCode < 500) {
         // A body that is not JSON, too large, or of another media type: MAUVAIS_FORMAT in the operation's shape.
-        const reason = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `corps de plus de ${o.bodyLimit} octets`
+        const tooLarge = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
+        // A body refused before it was read whole: the connection cannot carry another request.
+        if (tooLarge) reply.header('connection', 'close');
+        const reason = tooLarge ? `corps de plus de ${o.bodyLimit} octets`
           : error.statusCode === 415 ? 'application/json attendu' : 'JSON illisible';
         return send(request, reply, operation, schemaAnswer(o.contract, operation, [{ kind: 'format', field: '(corps)', message: reason }]));
       }

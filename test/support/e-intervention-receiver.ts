@@ -31,6 +31,8 @@ export interface EInterventionReceiver {
   readonly received: ReceivedMessage[];
   /** Called as each message arrives (the bench's clock). */
   onMessage: ((m: ReceivedMessage) => void) | null;
+  /** A 400 body in the file's error shape to answer a message with (e.g. M4TX refused TEST_NON_REALISE); null: 200. */
+  refusal: ((m: ReceivedMessage) => Json | null) | null;
   shut(): Promise<void>;
 }
 
@@ -77,7 +79,7 @@ export async function eInterventionReceiver(pki: TestPki, base = '/operateur/e-i
   const routes = independentValidators();
   let server: Server | null = null;
   const receiver: EInterventionReceiver = {
-    url: '', mode: 'up', received: [], onMessage: null,
+    url: '', mode: 'up', received: [], onMessage: null, refusal: null,
     async shut() {
       const s = server;
       server = null;
@@ -101,6 +103,8 @@ export async function eInterventionReceiver(pki: TestPki, base = '/operateur/e-i
       };
       receiver.received.push(m);
       receiver.onMessage?.(m);
+      const refused = receiver.refusal?.(m) ?? null;
+      if (refused !== null) { res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify(refused)); return; }
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(route.answer(body)));
     });
   });

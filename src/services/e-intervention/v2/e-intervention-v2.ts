@@ -21,7 +21,7 @@ export interface InterventionPort {
   change(key: Key, now: Date, fn: (iv: Intervention, reads: {
     prises(operator: string, refs: readonly string[]): Promise<Map<string, string | null>>;
     otherOpenAtPm(): Promise<boolean>;
-  }) => Promise<Move> | Move): Promise<{ next: Intervention } | Refusal | null>;
+  }) => Promise<Move> | Move): Promise<{ next: Intervention; tests?: number } | Refusal | null>;
 }
 
 export interface Answer { readonly status: 200 | 400; readonly body: Json }
@@ -74,7 +74,7 @@ export function eInterventionV2(o: EInterventionAdapterOptions): ReadonlyMap<str
   }
 
   type MoveFn = Parameters<InterventionPort['change']>[2];
-  async function run(operation: string, key: Key, now: Date, notFound: Refusal, fn: MoveFn): Promise<{ next: Intervention } | Answer> {
+  async function run(operation: string, key: Key, now: Date, notFound: Refusal, fn: MoveFn): Promise<{ next: Intervention; tests?: number } | Answer> {
     const r = await o.port.change(key, now, fn);
     if (r === null) return fail(operation, notFound);
     if (isRefusal(r)) return fail(operation, r);
@@ -132,7 +132,9 @@ export function eInterventionV2(o: EInterventionAdapterOptions): ReadonlyMap<str
     const r = await run('demanderTestIntermediaireInterventionDO', { refIntervOI: ref }, now, unknown('refIntervOI', ref), (iv) =>
       (iv.doOperator !== caller || iv.refIntervDO !== b.refIntervDO ? unknown('refIntervOI', ref) : requestTest(iv, test, o.oiCode, now, o.policy)));
     if ('status' in r) return r;
-    return { status: 200, body: { code: 0, numeroTest: test.numeroTest, refIntervDO: String(b.refIntervDO), refIntervOI: ref } };
+    // The OI tests the impacted lines still cut itself (e-intervention-tests.ts); its results reach the DO as M6TX.
+    const description = `${r.tests ?? 0} ligne(s) coupée(s) testée(s) par l'OI, résultat relayé en M6TX`;
+    return { status: 200, body: { code: 0, description, numeroTest: test.numeroTest, refIntervDO: String(b.refIntervDO), refIntervOI: ref } };
   });
 
   // M3: the DO declares the end; relayed to every operator (M4).
