@@ -2,8 +2,9 @@
 import type { PortalPage } from '../page.js';
 import { activationPages } from './activation.js';
 import { filingPages } from './filing.js';
+import { lineTestPages } from './line-tests.js';
 import { servicePages } from './services.js';
 import { signInPages } from './sign-in.js';
 import { ticketPages } from './tickets.js';
 
-export const PORTAL_PAGES: readonly PortalPage[] = [...signInPages, ...activationPages, ...servicePages, ...filingPages, ...ticketPages];
+export const PORTAL_PAGES: readonly PortalPage[] = [...signInPages, ...activationPages, ...servicePages, ...filingPages, ...ticketPages, ...lineTestPages];

@@ -73,6 +73,7 @@ export const servicePages: readonly PortalPage[] = [
         ${s.guarantees.length ? html`<ul>${s.guarantees.map((g) => html`<li>${g.label}${g.restorationHours !== null ? ` : rétablissement en ${g.restorationHours} h` : ''}${g.hours ? ` (${g.hours === 'HO' ? 'heures ouvrées' : 'heures non ouvrées comprises'})` : ''}</li>`)}</ul>`
           : html`<p>Aucune garantie de temps de rétablissement sur cette prestation.</p>`}
         <h2>Extrémités</h2>${end('Extrémité A (réseau)', s.endA)}${end('Extrémité Z (client)', s.endZ)}
+        ${r.may('test.listeTests') && s.state === 'active' ? html`<h2>Tests de ligne</h2><p><a href="/prestations/${s.serviceId}/tests">Lancer un test ou voir les tests de cette prestation</a></p>` : null}
         <h2>Signalisations</h2>
         ${r.may('signalisation.rechercheSignalisations') ? html`<p><a href="/signalisations?prestation=${s.serviceId}">Les signalisations de cette prestation</a></p>` : null}
         ${canFile && online ? html`<p><a class="bouton" href="/prestations/${s.serviceId}/signalisation">Déposer une signalisation</a></p>` : null}
