@@ -89,4 +89,95 @@ describe('e-SAV en ligne: line tests, appointments, planned works (issue 21: A1,
       expect(seen(service.body)).to.equal(seen(none.body));
     });
   });
+
+  describe('appointments (S4)', () => {
+    let appointment = '';
+    const tokens = (body: string): string[] => [...body.matchAll(/name="idCreneau" value="([^"]+)"/g)].map((m) => m[1]!);
+
+    it('searches free slots, books one (priseRendezVous), moves it (reportRendezVous), confirms and cancels it, each in its history', async () => {
+      const search = await jeanne.get('/rendez-vous/creneaux?type=SAV&commune=21231&du=2026-12-10&au=2026-12-10');
+      expect(search.status, search.body.slice(0, 3000)).to.equal(200);
+      expect(search.body).to.include('5 créneaux libres');
+      const booked = await jeanne.post('/rendez-vous', { _csrf: PortalClient.csrf(search.body), idCreneau: tokens(search.body)[0]!, codeInsee: '21231', typeRendezVous: 'SAV' });
+      expect(booked.status, booked.body.slice(0, 3000)).to.equal(303);
+      appointment = /\/rendez-vous\/(RDV-[0-9-]+)\?message=pris$/.exec(booked.location!)![1]!;
+      const detail = await jeanne.get(booked.location!);
+      expect(detail.body).to.include('Rendez-vous réservé').and.include('Réservé').and.include(`/rendez-vous/creneaux?report=${appointment}`);
+      const moveSearch = await jeanne.get(`/rendez-vous/creneaux?report=${appointment}&du=2026-12-11&au=2026-12-11`);
+      expect(moveSearch.status).to.equal(200);
+      expect(moveSearch.body).to.include(`Reporter le rendez-vous ${appointment}`).and.include(`action="/rendez-vous/${appointment}/report"`);
+      const moved = await jeanne.post(`/rendez-vous/${appointment}/report`, { _csrf: PortalClient.csrf(moveSearch.body), idCreneau: tokens(moveSearch.body)[1]! });
+      expect(moved.status, moved.body.slice(0, 3000)).to.equal(303);
+      const afterMove = await jeanne.get(moved.location!);
+      expect(afterMove.body).to.include('Rendez-vous reporté').and.include('11 décembre 2026');
+      const confirmed = await jeanne.post(`/rendez-vous/${appointment}/confirmation`, { _csrf: PortalClient.csrf(afterMove.body) });
+      expect(confirmed.status).to.equal(303);
+      const again = await jeanne.get(confirmed.location!);
+      expect(again.body).to.include('Confirmé').and.not.include('Confirmer le rendez-vous</button>');
+      const cancelled = await jeanne.post(`/rendez-vous/${appointment}/annulation`, { _csrf: PortalClient.csrf(again.body), motif: 'Client injoignable' });
+      expect(cancelled.status).to.equal(303);
+      const done = await jeanne.get(cancelled.location!);
+      expect(done.body).to.include('Annulé').and.include('Client injoignable');
+      const rows = (await sql(p.db.pool, `SELECT t.event, t.actor FROM appointment_transition t JOIN appointment a ON a.id = t.appointment_id
+                                           WHERE a.reference = $1 ORDER BY t.id`, [appointment])).rows;
+      expect(rows.map((x) => x.event)).to.deep.equal(['book', 'move', 'confirm', 'cancel']);
+      expect(rows.every((x) => x.actor === 'OPA/portail opa.jeanne')).to.equal(true);
+      const list = await jeanne.get('/rendez-vous');
+      expect(list.body).to.include(`href="/rendez-vous/${appointment}"`);
+    });
+
+    it('refuses a second cancellation on the appointment\'s page, with the rule', async () => {
+      const detail = await jeanne.get(`/rendez-vous/${appointment}`);
+      const r = await jeanne.post(`/rendez-vous/${appointment}/annulation`, { _csrf: PortalClient.csrf(detail.body) });
+      expect(r.status).to.equal(409);
+      expect(r.body).to.include(appointment).and.include('ANNULE');
+    });
+
+    it('closes slot search from 01:00 to 04:00 Paris time with when it reopens, HTTP 503 and Retry-After (injected clock)', async () => {
+      const saved = clock.now();
+      const at = async (iso: string): Promise<{ status: number; body: string; retryAfter: unknown }> => {
+        clock.set(iso);
+        const r = await night.get('/rendez-vous/creneaux?type=SAV&commune=21231');
+        return { status: r.status, body: r.body, retryAfter: r.headers['retry-after'] };
+      };
+      let night: PortalClient = jeanne;
+      try {
+        clock.set('2026-12-02T23:40:00Z');
+        night = await person('OPA', 'opa.nuit');
+        expect((await at('2026-12-02T23:59:00Z')).status).to.equal(200); // 00:59 in Paris
+        const closed = await at('2026-12-03T00:00:00Z'); // 01:00 in Paris
+        expect(closed.status).to.equal(503);
+        expect(closed.body).to.include('fermée chaque nuit de 1 h à 4 h').and.include('3 décembre 2026 à 04:00');
+        expect(closed.retryAfter).to.equal(String(3 * 3600));
+        for (const t of ['00:20', '00:40', '01:00', '01:20', '01:40', '02:00', '02:20', '02:40']) expect((await at(`2026-12-03T${t}:00Z`)).status, t).to.equal(503);
+        const last = await at('2026-12-03T02:59:00Z'); // 03:59 in Paris
+        expect([last.status, last.retryAfter]).to.deep.equal([503, '60']);
+        expect((await night.get('/rendez-vous')).status).to.equal(200);
+        // Open again after 04:00 (after 04:15 here, past the nightly maintenance window of the whole portal).
+        expect((await at('2026-12-03T03:16:00Z')).status).to.equal(200);
+      } finally {
+        clock.set(saved.toISOString());
+        if (night !== jeanne) await night.close();
+      }
+    });
+
+    it('shows a commune outside every zone beside the form', async () => {
+      const r = await jeanne.get('/rendez-vous/creneaux?type=SAV&commune=75056');
+      expect(r.status).to.equal(422);
+      expect(r.body).to.include('75056');
+    });
+
+    it('never shows OPA\'s appointment to a person of OPB, nor lets them act on it (A6)', async () => {
+      const missing = await marc.get('/rendez-vous/RDV-2026-9999999');
+      const other = await marc.get(`/rendez-vous/${appointment}`);
+      expect(other.status).to.equal(404);
+      expect(seen(other.body)).to.equal(seen(missing.body));
+      const page = await marc.get('/rendez-vous');
+      expect(page.body).not.to.include(appointment);
+      const move = await marc.get(`/rendez-vous/creneaux?report=${appointment}`);
+      expect(move.status).to.equal(404);
+      const cancel = await marc.post(`/rendez-vous/${appointment}/confirmation`, { _csrf: PortalClient.csrf(page.body) });
+      expect(cancel.status).to.equal(404);
+    });
+  });
 });
