@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { fixedClock } from '../../src/domain/clock.js';
 import { driverRouter } from '../../src/jobs/line-test-drivers/line-test-router.js';
 import { createLineTestWorker } from '../../src/jobs/line-test-worker.js';
+import { declareNetworkEvent } from '../../src/store/network-event-store.js';
 import { sql } from '../support/database.js';
 import { activate, linkIn, PortalClient, signIn, startPortal, type TestPortal } from '../support/portal.js';
 
@@ -178,6 +179,51 @@ describe('e-SAV en ligne: line tests, appointments, planned works (issue 21: A1,
       expect(move.status).to.equal(404);
       const cancel = await marc.post(`/rendez-vous/${appointment}/confirmation`, { _csrf: PortalClient.csrf(page.body) });
       expect(cancel.status).to.equal(404);
+    });
+  });
+
+  describe('planned works and incidents on the operator\'s lines', () => {
+    let tp = '';
+    let derco = '';
+    let besancon = '';
+    const declare = async (d: Parameters<typeof declareNetworkEvent>[1]): Promise<string> =>
+      (await declareNetworkEvent(p.db.pool, d, 'agent.reseau', clock.now())).event.reference;
+    const none = { nature: null, start: null, end: null, curative: false, interventionRequired: false, comments: null, oiContact: null } as const;
+
+    before(async () => {
+      tp = await declare({ ...none, category: 'TP', equipmentKind: 'PBO', equipmentRef: '21231-PBO-0042-001', nature: 'REFE', start: new Date('2026-12-10T07:00:00Z'),
+        end: new Date('2026-12-10T11:00:00Z'), interventionRequired: true, comments: 'Remplacement du boîtier' });
+      derco = await declare({ ...none, category: 'DERCO', equipmentKind: 'PM', equipmentRef: '21231-PM-0042', start: new Date('2026-12-02T07:30:00Z'), curative: true });
+      // Every Dijon event touches OPB's prestation PM there (demo data): this TP is made OPA's alone.
+      await sql(p.db.pool, `DELETE FROM network_event_impact WHERE event_id = (SELECT id FROM network_event WHERE reference = $1)
+                               AND operator_id = (SELECT id FROM operator WHERE code = 'OPB')`, [tp]);
+      besancon = await declare({ ...none, category: 'TP', equipmentKind: 'PM', equipmentRef: '25056-PM-0007', nature: 'DEPL', start: new Date('2026-12-11T07:00:00Z'),
+        end: new Date('2026-12-11T09:00:00Z') });
+    });
+
+    it('lists the events impacting the operator, filtered by kind, state and commune, with the detail of a TP (getInfoTravauxFTTH\'s view)', async () => {
+      const all = await jeanne.get('/travaux');
+      expect(all.status).to.equal(200);
+      expect(all.body).to.include(tp).and.include(derco).and.not.include(besancon);
+      const tps = await jeanne.get('/travaux?type=TP');
+      expect(tps.body).to.include(tp).and.not.include(`>${derco}<`);
+      expect((await jeanne.get('/travaux?etat=CLOTURE')).body).to.include('Aucun travaux ni incident').and.not.include(`>${tp}<`);
+      expect((await jeanne.get('/travaux?commune=21231')).body).to.include(tp).and.include(derco);
+      expect((await jeanne.get('/travaux?commune=Dijon')).body).to.include(tp);
+      expect((await jeanne.get('/travaux?commune=25056')).body).to.include('Aucun travaux ni incident');
+      const detail = await jeanne.get(`/travaux/${tp}`);
+      expect(detail.status).to.equal(200);
+      expect(detail.body).to.include('Travaux programmés').and.include('Réfection').and.include('Remplacement du boîtier').and.include('Vos prestations impactées').and.match(/href="\/prestations\/[A-Z]+-21-/);
+      expect(detail.body).not.to.include('OPB').and.not.match(/-25-[0-9]/);
+    });
+
+    it('never shows an event to an operator it does not impact: the same answer as a missing one (A6)', async () => {
+      const missing = await marc.get('/travaux/TP-0000-INCONNU');
+      const other = await marc.get(`/travaux/${tp}`);
+      expect(other.status).to.equal(404);
+      expect(seen(other.body)).to.equal(seen(missing.body));
+      expect((await marc.get('/travaux')).body).to.include(besancon).and.not.include(`>${tp}<`);
+      expect((await jeanne.get(`/travaux/${besancon}`)).status).to.equal(404);
     });
   });
 });

@@ -4,8 +4,9 @@ import { activationPages } from './activation.js';
 import { appointmentPages } from './appointments.js';
 import { filingPages } from './filing.js';
 import { lineTestPages } from './line-tests.js';
+import { networkEventPages } from './network-events.js';
 import { servicePages } from './services.js';
 import { signInPages } from './sign-in.js';
 import { ticketPages } from './tickets.js';
 
-export const PORTAL_PAGES: readonly PortalPage[] = [...signInPages, ...activationPages, ...servicePages, ...filingPages, ...ticketPages, ...lineTestPages, ...appointmentPages];
+export const PORTAL_PAGES: readonly PortalPage[] = [...signInPages, ...activationPages, ...servicePages, ...filingPages, ...ticketPages, ...lineTestPages, ...appointmentPages, ...networkEventPages];
