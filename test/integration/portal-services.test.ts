@@ -226,4 +226,18 @@ describe('e-SAV en ligne: line tests, appointments, planned works (issue 21: A1,
       expect((await jeanne.get(`/travaux/${besancon}`)).status).to.equal(404);
     });
   });
+
+  it('hides the new functions from a person whose profile lacks them: no link, and the same 404 as a missing page (A5)', async () => {
+    const claire = await person('OPA', 'opa.claire', ['--functions', 'prestation.consultationPrestation,test.consultationTest']);
+    try {
+      const home = await claire.get('/');
+      expect(home.body).not.to.include('href="/rendez-vous"').and.not.include('href="/travaux"').and.not.include('href="/tests"');
+      for (const path of ['/rendez-vous', '/rendez-vous/creneaux', '/travaux', '/tests', '/prestations/FTTHA-21-0000301/tests']) {
+        expect((await claire.get(path)).status, path).to.equal(404);
+      }
+      expect((await claire.get('/prestations/FTTHA-21-0000301')).body).not.to.include('/tests');
+    } finally {
+      await claire.close();
+    }
+  });
 });

@@ -38,7 +38,7 @@ function slotTable(r: PageRequest, slots: readonly OfferedSlot[], q: { kind: App
   const action = q.move ? `/rendez-vous/${q.move}/report` : '/rendez-vous';
   const canAct = q.move ? r.may('rendezvous.reportRendezVous') : r.may('rendezvous.priseRendezVous');
   return html`<p role="status">${slots.length} créneau${slots.length > 1 ? 'x' : ''} libre${slots.length > 1 ? 's' : ''}.</p>
-    <div class="tableau"><table><caption>Créneaux libres ${KIND_LABELS[q.kind]}, commune ${q.commune}</caption>
+    <div class="tableau" tabindex="0" role="region" aria-label="Tableau (défilable)"><table><caption>Créneaux libres ${KIND_LABELS[q.kind]}, commune ${q.commune}</caption>
     <thead><tr><th scope="col">Début</th><th scope="col">Fin</th><th scope="col">Places libres</th>${canAct ? html`<th scope="col">Action</th>` : null}</tr></thead>
     <tbody>${slots.map((s) => html`<tr><td>${frenchDateTime(s.start)}</td><td>${TIME.format(s.end)}</td><td>${s.free}</td>${canAct ? html`<td>
       <form method="post" action="${action}"><input type="hidden" name="_csrf" value="${r.csrf()}"><input type="hidden" name="idCreneau" value="${s.token}">

@@ -70,7 +70,7 @@ async function detailPage(r: PageRequest, reference: string, problem: string | n
 }
 
 function listTable(rows: readonly AppointmentRecord[]): Html {
-  return html`<div class="tableau"><table><caption>Rendez-vous, par date du créneau</caption>
+  return html`<div class="tableau" tabindex="0" role="region" aria-label="Tableau (défilable)"><table><caption>Rendez-vous, par date du créneau</caption>
     <thead><tr><th scope="col">Référence</th><th scope="col">Type</th><th scope="col">Créneau</th><th scope="col">Commune</th><th scope="col">État</th><th scope="col">Signalisation</th></tr></thead>
     <tbody>${rows.map((a) => html`<tr><td><a href="/rendez-vous/${a.reference}">${a.reference}</a></td><td>${KIND_LABELS[a.kind]}</td>
       <td>${frenchDateTime(a.slotStart)}</td><td>${a.inseeCode}</td><td>${stateBadge(a.state)}</td><td>${a.ticketReference ?? ''}</td></tr>`)}</tbody></table></div>`;

@@ -37,7 +37,7 @@ function testForm(r: PageRequest, serviceId: string, tests: readonly TestDefinit
 
 function recentTests(rows: readonly LineTestRecord[]): Html {
   if (rows.length === 0) return html`<p>Aucun test sur cette prestation depuis 90 jours.</p>`;
-  return html`<div class="tableau"><table><caption>Tests récents, les plus récents d'abord</caption>
+  return html`<div class="tableau" tabindex="0" role="region" aria-label="Tableau (défilable)"><table><caption>Tests récents, les plus récents d'abord</caption>
     <thead><tr><th scope="col">Référence</th><th scope="col">Test</th><th scope="col">État</th><th scope="col">Lancé le</th><th scope="col">Diagnostic</th></tr></thead>
     <tbody>${rows.map((t) => html`<tr><td><a href="/tests/${t.reference}">${t.reference}</a></td><td>${t.testCode}</td><td>${testState(t.state)}</td>
       <td>${frenchDateTime(t.launchedAt)}</td><td>${t.diagnosis ?? ''}</td></tr>`)}</tbody></table></div>`;
@@ -64,7 +64,7 @@ function resultPage(r: PageRequest, t: LineTestRecord): PageResult {
   return page(`Test ${t.reference}`, html`
     ${r.query.message === 'lance' ? notice('Test lancé : sa référence est votre accusé de réception.', 'succes') : null}
     <dl class="fiche"><dt>Référence</dt><dd>${t.reference}</dd><dt>Prestation</dt><dd>${r.may('prestation.consultationPrestation') ? html`<a href="/prestations/${t.serviceId}">${t.serviceId}</a>` : t.serviceId}</dd>
-      <dt>Test</dt><dd>${t.testCode} (${KIND_LABELS[t.kind] ?? t.kind})</dd><dt>État</dt><dd role="status">${testState(t.state)}</dd>
+      <dt>Test</dt><dd>${t.testCode} (${KIND_LABELS[t.kind] ?? t.kind})</dd><dt>État</dt><dd>${testState(t.state)}</dd>
       <dt>Lancé le</dt><dd>${frenchDateTime(t.launchedAt)}</dd>${t.finishedAt ? html`<dt>Fini le</dt><dd>${frenchDateTime(t.finishedAt)}</dd>` : null}
       ${params.length ? html`<dt>Paramètres</dt><dd>${params.map(([n, v]) => `${n} = ${v}`).join(', ')}</dd>` : null}
       ${t.diagnosis ? html`<dt>Diagnostic</dt><dd><strong>${t.diagnosis}</strong></dd>` : null}
@@ -73,7 +73,7 @@ function resultPage(r: PageRequest, t: LineTestRecord): PageResult {
       ? html` ; la page s'actualise toute seule toutes les ${TEST_REFRESH_SECONDS} secondes tant que le test est en cours (<a href="${self}">arrêter l'actualisation automatique</a>).`
       : html`, ou <a href="${self}?auto=1">actualiser automatiquement</a> toutes les ${TEST_REFRESH_SECONDS} secondes.`}</p>`
       : html`<p><a href="${self}">Actualiser</a></p>`}
-    ${t.measures.length ? html`<h2>Mesures</h2><div class="tableau"><table><caption>Mesures du test ${t.reference}</caption>
+    ${t.measures.length ? html`<h2>Mesures</h2><div class="tableau" tabindex="0" role="region" aria-label="Tableau (défilable)"><table><caption>Mesures du test ${t.reference}</caption>
       <thead><tr><th scope="col">Mesure</th><th scope="col">Valeur</th><th scope="col">Seuil</th><th scope="col">Verdict</th></tr></thead>
       <tbody>${t.measures.map((m) => html`<tr><td>${m.name}</td><td>${m.value}${m.unit ? ` ${m.unit}` : ''}</td><td>${m.threshold ?? ''}</td>
         <td>${VERDICT_LABELS[m.verdict] ?? m.verdict}</td></tr>`)}</tbody></table></div>` : null}

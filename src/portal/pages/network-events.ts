@@ -68,7 +68,7 @@ export const networkEventPages: readonly PortalPage[] = [
         </form>
         <p role="status">${shown.length === 0 ? 'Aucun travaux ni incident ne correspond.' : events.length > LIST_LIMIT
           ? `Les ${LIST_LIMIT} premiers : précisez les filtres pour voir les autres.` : `${shown.length} travaux ou incident${shown.length > 1 ? 's' : ''}`}</p>
-        ${shown.length ? html`<div class="tableau"><table><caption>Travaux et incidents, les plus récents d'abord</caption>
+        ${shown.length ? html`<div class="tableau" tabindex="0" role="region" aria-label="Tableau (défilable)"><table><caption>Travaux et incidents, les plus récents d'abord</caption>
           <thead><tr><th scope="col">Référence</th><th scope="col">Type</th><th scope="col">État</th><th scope="col">Équipement</th><th scope="col">Début</th><th scope="col">Fin</th><th scope="col">Vos prestations impactées</th></tr></thead>
           <tbody>${shown.map((e) => html`<tr><td><a href="/travaux/${e.reference}">${e.reference}</a></td><td>${CATEGORY_LABELS[e.category] ?? e.category}</td>
             <td>${stateBadge(e.state)}</td><td>${e.equipmentKind} ${e.equipmentRef}</td><td>${when(e.start)}</td><td>${when(e.end)}</td>

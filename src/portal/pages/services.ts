@@ -35,7 +35,10 @@ export const servicePages: readonly PortalPage[] = [
       const links = [
         r.may('prestation.consultationPrestation') ? html`<li><a href="/prestations">Rechercher une prestation</a> et y déposer une signalisation</li>` : null,
         r.may('signalisation.rechercheSignalisations') ? html`<li><a href="/signalisations">Suivre vos signalisations</a></li>` : null,
-        r.may('signalisation.rechercheSignalisations') ? html`<li><a href="/signalisations?etat=GELE">Signalisations gelées</a>, qui attendent une action de votre part</li>` : null
+        r.may('signalisation.rechercheSignalisations') ? html`<li><a href="/signalisations?etat=GELE">Signalisations gelées</a>, qui attendent une action de votre part</li>` : null,
+        r.may('test.listeTests') ? html`<li><a href="/tests">Tester une ligne</a> et suivre le résultat</li>` : null,
+        r.may('rendezvous.consultationRendezVous') ? html`<li><a href="/rendez-vous">Vos rendez-vous</a>${r.may('rendezvous.rechercheCreneaux') ? html` et les <a href="/rendez-vous/creneaux">créneaux libres</a>` : null}</li>` : null,
+        r.may('info-travaux.getInfoTravauxFTTH') ? html`<li><a href="/travaux">Travaux programmés et incidents</a> sur vos lignes</li>` : null
       ];
       return page(`Bonjour ${r.visitor!.person.fullName}`, html`<p>Opérateur : <strong>${r.visitor!.person.operator.name}</strong></p>
         <ul>${links}</ul>
