@@ -79,6 +79,17 @@ describe('e-SAV en ligne: line tests, appointments, planned works (issue 21: A1,
       expect(bad.body).to.include('INCONNU');
     });
 
+    it('shows the action limit of a remote restart on the form, with when it lifts (429, Retry-After)', async () => {
+      const form = await jeanne.get('/prestations/FTTHA-21-0000302/tests');
+      const restart = async (): Promise<Awaited<ReturnType<PortalClient['post']>>> =>
+        jeanne.post('/prestations/FTTHA-21-0000302/tests', { _csrf: PortalClient.csrf(form.body), codeTest: 'REDEMARRAGE_ONT' });
+      for (let i = 0; i < 3; i++) expect((await restart()).status).to.equal(303);
+      const limited = await restart();
+      expect(limited.status).to.equal(429);
+      expect(Number(limited.headers['retry-after'])).to.be.within(1, 3600);
+      expect(limited.body).to.include('REDEMARRAGE_ONT');
+    });
+
     it('never shows OPA\'s test or service to a person of OPB: the same answer as a missing one (A6)', async () => {
       const missing = await marc.get('/tests/TST-20261202-999999');
       const other = await marc.get(`/tests/${reference}`);

@@ -43,7 +43,7 @@ function recentTests(rows: readonly LineTestRecord[]): Html {
       <td>${frenchDateTime(t.launchedAt)}</td><td>${t.diagnosis ?? ''}</td></tr>`)}</tbody></table></div>`;
 }
 
-async function launchPage(r: PageRequest, problem: string | null, status?: number): Promise<PageResult> {
+async function launchPage(r: PageRequest, problem: string | null, status?: number, headers?: Record<string, string>): Promise<PageResult> {
   const serviceId = r.params.serviceId ?? '';
   const { line, tests, prerequisite } = await listTests(r.deps.lineTests.store, r.deps.lineTests.catalogue, r.visitor!.caller, serviceId, r.now);
   const recent = r.may('test.rechercheTests') ? await searchTests(r.deps.lineTests.store, r.visitor!.caller, line.serviceId, 10, r.now) : null;
@@ -53,7 +53,7 @@ async function launchPage(r: PageRequest, problem: string | null, status?: numbe
     ${prerequisite ? html`<p>Avant de déposer une signalisation sur cette offre, un test ${prerequisite.tests.join(' ou ')} terminé depuis moins de ${prerequisite.delayHours} heures est exigé.</p>` : null}
     ${r.may('test.lancementTest') ? html`<h2>Lancer un test</h2>${testForm(r, line.serviceId, tests, problem)}` : null}
     ${recent ? html`<h2>Tests récents</h2>${recentTests(recent.rows)}` : null}
-    <p><a href="/prestations/${line.serviceId}">Retour à la prestation</a></p>`, status);
+    <p><a href="/prestations/${line.serviceId}">Retour à la prestation</a></p>`, status, headers);
 }
 
 function resultPage(r: PageRequest, t: LineTestRecord): PageResult {
@@ -111,7 +111,10 @@ export const lineTestPages: readonly PortalPage[] = [
         await r.deps.directory.audit(r.visitor!.person, 'lancement-test', { serviceId: r.params.serviceId, test: code, reference }, r.now);
         return redirect(`/tests/${reference}?message=lance`);
       } catch (e) {
-        if (isEsavError(e) && FORM_REFUSALS[e.code]) return launchPage(r, e.message, FORM_REFUSALS[e.code]);
+        if (isEsavError(e) && FORM_REFUSALS[e.code]) {
+          const retry = e.detail.retryAfterSeconds;
+          return launchPage(r, e.message, FORM_REFUSALS[e.code], retry !== undefined ? { 'retry-after': String(retry) } : undefined);
+        }
         throw e;
       }
     }
