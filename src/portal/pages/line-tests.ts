@@ -18,7 +18,15 @@ export const TEST_REFRESH_SECONDS = 5;
 export const TEST_STATE_LABELS: Readonly<Record<LineTestState, string>> = Object.freeze({
   EN_COURS: 'En cours', TERMINE: 'Terminé', ECHEC: 'En échec'
 });
-const KIND_LABELS: Readonly<Record<string, string>> = { MESURE: 'Mesure', ACTION: 'Action' };
+const KIND_LABELS: Readonly<Record<string, string>> = {
+  ETAT_EQUIPEMENT: "État de l'équipement", ACTIVATION_SERVICE: 'Activation du service', ELEMENT_ACTIF: 'Élément actif', ELEMENT_PASSIF: 'Élément passif',
+  ETAT_CONNEXION: 'État de la connexion', ACTION: 'Action'
+};
+const DIAGNOSIS_LABELS: Readonly<Record<string, string>> = {
+  AUCUN_DEFAUT: 'Aucun défaut', CLIENT: 'Chez le client', PTO: 'Prise terminale (PTO)', PBO: 'Point de branchement (PBO)',
+  PM: 'Point de mutualisation (PM)', RESEAU: 'Réseau', INDETERMINE: 'Indéterminé'
+};
+const diagnosis = (d: string): string => `${DIAGNOSIS_LABELS[d] ?? d} (${d})`;
 const VERDICT_LABELS: Readonly<Record<string, string>> = { CONFORME: 'Conforme', NON_CONFORME: 'Non conforme', INFORMATION: 'Information' };
 
 const testState = (s: LineTestState): Html => html`<span class="etat etat-test-${s.toLowerCase()}">${TEST_STATE_LABELS[s]}</span>`;
@@ -29,7 +37,7 @@ function testForm(r: PageRequest, serviceId: string, tests: readonly TestDefinit
   return html`<form method="post" action="/prestations/${serviceId}/tests"><input type="hidden" name="_csrf" value="${r.csrf()}">
     ${problem ? html`<p class="erreur-champ" id="test-erreur">${problem}</p>` : null}
     <fieldset><legend>Test à lancer</legend>${tests.map((t) => html`<div class="choix"><label><input type="radio" name="codeTest" value="${t.code}"${t.code === chosen ? html` checked` : null}>
-      <strong>${t.label}</strong> (${t.code}, ${KIND_LABELS[t.kind] ?? t.kind}) — ${t.description}${t.actionsPerHour ? ` Au plus ${t.actionsPerHour} par heure sur une prestation.` : ''}</label></div>`)}</fieldset>
+      <strong>${t.label}</strong> (${t.code}) — ${t.description}${t.actionsPerHour ? ` Au plus ${t.actionsPerHour} par heure sur une prestation.` : ''}</label></div>`)}</fieldset>
     ${tests.flatMap((t) => t.parameters.map((p) => html`<div class="champ"><label for="param-${t.code}-${p.name}">${p.label} (test ${t.code})</label>
       <select id="param-${t.code}-${p.name}" name="param-${t.code}-${p.name}">${p.values.map((v) => html`<option value="${v}"${v === p.default ? html` selected` : null}>${v}</option>`)}</select></div>`))}
     <button type="submit">Lancer le test</button></form>`;
@@ -40,7 +48,7 @@ function recentTests(rows: readonly LineTestRecord[]): Html {
   return html`<div class="tableau" tabindex="0" role="region" aria-label="Tableau (défilable)"><table><caption>Tests récents, les plus récents d'abord</caption>
     <thead><tr><th scope="col">Référence</th><th scope="col">Test</th><th scope="col">État</th><th scope="col">Lancé le</th><th scope="col">Diagnostic</th></tr></thead>
     <tbody>${rows.map((t) => html`<tr><td><a href="/tests/${t.reference}">${t.reference}</a></td><td>${t.testCode}</td><td>${testState(t.state)}</td>
-      <td>${frenchDateTime(t.launchedAt)}</td><td>${t.diagnosis ?? ''}</td></tr>`)}</tbody></table></div>`;
+      <td>${frenchDateTime(t.launchedAt)}</td><td>${t.diagnosis ? diagnosis(t.diagnosis) : ''}</td></tr>`)}</tbody></table></div>`;
 }
 
 async function launchPage(r: PageRequest, problem: string | null, status?: number, headers?: Record<string, string>): Promise<PageResult> {
@@ -67,7 +75,7 @@ function resultPage(r: PageRequest, t: LineTestRecord): PageResult {
       <dt>Test</dt><dd>${t.testCode} (${KIND_LABELS[t.kind] ?? t.kind})</dd><dt>État</dt><dd>${testState(t.state)}</dd>
       <dt>Lancé le</dt><dd>${frenchDateTime(t.launchedAt)}</dd>${t.finishedAt ? html`<dt>Fini le</dt><dd>${frenchDateTime(t.finishedAt)}</dd>` : null}
       ${params.length ? html`<dt>Paramètres</dt><dd>${params.map(([n, v]) => `${n} = ${v}`).join(', ')}</dd>` : null}
-      ${t.diagnosis ? html`<dt>Diagnostic</dt><dd><strong>${t.diagnosis}</strong></dd>` : null}
+      ${t.diagnosis ? html`<dt>Diagnostic</dt><dd><strong>${diagnosis(t.diagnosis)}</strong></dd>` : null}
       ${t.failureReason ? html`<dt>Motif de l'échec</dt><dd>${t.failureReason}</dd>` : null}</dl>
     ${pending ? html`<p>Le test est en cours. <a href="${self}">Actualiser</a> pour voir où il en est${auto
       ? html` ; la page s'actualise toute seule toutes les ${TEST_REFRESH_SECONDS} secondes tant que le test est en cours (<a href="${self}">arrêter l'actualisation automatique</a>).`
