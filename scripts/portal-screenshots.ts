@@ -1,7 +1,8 @@
 /**
  * npm run portal:screenshots: e-SAV en ligne as a person sees it. Starts the portal on a throwaway embedded
  * PostgreSQL with the demo data, invites a person of OPA, and walks the main pages in Debian's Chromium
- * (playwright-core), saving a PNG of each (laptop width; the sign-in page at a phone's too) into
+ * (playwright-core) — sign-in, services, filing, tickets, then line tests, appointments and planned works — saving a
+ * PNG of each (laptop width; the sign-in page and the free slots at a phone's too) into
  * var/portal-screenshots/ (or --out), and checking each with axe-core. Exit 1 when Chromium is missing, a page
  * is not what it should be, or axe-core finds a serious or critical violation.
  */
@@ -14,6 +15,7 @@ import type { Page } from 'playwright-core';
 import { loadCatalog } from '../src/catalog/catalog-loader.js';
 import { findRootDir } from '../src/config/config.js';
 import { systemClock } from '../src/domain/clock.js';
+import { slotSearchReopensAt } from '../src/domain/appointment-slots.js';
 import { DEFAULT_NIGHTLY_WINDOW } from '../src/domain/maintenance.js';
 import { PORTAL_FUNCTIONS } from '../src/domain/portal-access.js';
 import { oiTicketActions } from '../src/domain/oi-ticket-actions.js';
@@ -21,6 +23,9 @@ import { createCertificateAuthority, issueCertificate } from '../src/pki/certifi
 import { totpCode } from '../src/portal/credentials.js';
 import { buildPortalApp } from '../src/portal-app.js';
 import { createPool } from '../src/store/database.js';
+import { driverRouter } from '../src/jobs/line-test-drivers/line-test-router.js';
+import { createLineTestWorker } from '../src/jobs/line-test-worker.js';
+import { declareNetworkEvent } from '../src/store/network-event-store.js';
 import { loadDemoData } from '../src/store/demo-data.js';
 import { startEmbeddedPostgres } from '../src/store/embedded-postgres.js';
 import { startLoadAccounting } from '../src/store/load/load-accounting.js';
@@ -30,6 +35,16 @@ import { createOiTicketPorts } from '../src/store/oi-ticket-store.js';
 import { invitePerson } from '../src/store/portal/people.js';
 import { freePort } from './bench/net.js';
 import { launchChromium, personContext, seriousViolations } from './portal-screenshots/browser.js';
+
+/** The services and operations the portal's functions name, as a profile's vocabulary. */
+function vocabulary(functions: readonly string[]): Map<string, Set<string>> {
+  const m = new Map<string, Set<string>>();
+  for (const f of functions) {
+    const [service, operation] = f.split('.') as [string, string];
+    m.set(service, (m.get(service) ?? new Set()).add(operation));
+  }
+  return m;
+}
 
 const say = (line: string): void => { process.stderr.write(`portal:screenshots ${line}\n`); };
 const PASSWORD = 'une phrase de passe pour les captures';
@@ -62,7 +77,7 @@ async function main(): Promise<number> {
     const base = `https://localhost:${(portal.server.address() as { port: number }).port}`;
     const invitation = await invitePerson(pool, { operatorCode: 'OPA', login: 'opa.camille', fullName: 'Camille Martin', email: 'camille@opa.example',
       functions: Object.keys(PORTAL_FUNCTIONS), offers: ['*'] }, 'portal:screenshots', clock.now(),
-    { operations: new Map([['prestation', new Set(['consultationPrestation'])], ['signalisation', new Set(Object.keys(PORTAL_FUNCTIONS).map((f) => f.split('.')[1]!))]]), offers: new Set(['FTTH', 'FTTE', 'LFO']) });
+    { operations: vocabulary(Object.keys(PORTAL_FUNCTIONS)), offers: new Set(['FTTH', 'FTTE', 'LFO']) });
 
     const browser = await launchChromium();
     try {
@@ -129,6 +144,43 @@ async function main(): Promise<number> {
       const small = await phone.newPage();
       await small.goto(`${base}/connexion`);
       await shot('11-connexion-telephone', small);
+      // Line tests: launch, pending, then the result once the queue has run it (simulated network driver).
+      await page.goto(`${base}/prestations/FTTHA-21-0000301/tests`);
+      await shot('12-tests-prestation');
+      await page.check('input[name=codeTest][value=ETAT_ONT]');
+      await page.click('main form button[type=submit]');
+      await page.waitForURL(/\/tests\/TST-/);
+      await shot('13-test-en-cours');
+      await createLineTestWorker({
+        pool, clock, drivers: driverRouter(pool, { default: 'simule', elements: [] }), worker: 'screenshots', concurrency: 2, capPerElement: 2,
+        graceMs: 5000, retryDelayMs: 10_000, pollMs: 1000, onError: (e) => say(e.message)
+      }).runOnce();
+      await page.click('main a:text-is("Actualiser")');
+      await shot('14-test-resultat');
+      // Appointments: free slots (or the nightly closure, from 01:00 to 04:00 Paris time), a booking, the list.
+      await page.goto(`${base}/rendez-vous/creneaux?type=SAV&commune=21231`);
+      await shot(slotSearchReopensAt(clock.now()) ? '15-creneaux-fermes' : '15-creneaux');
+      if (!slotSearchReopensAt(clock.now()) && await page.locator('main table button').count() > 0) {
+        await phone.addCookies(await context.cookies());
+        await small.goto(`${base}/rendez-vous/creneaux?type=SAV&commune=21231`);
+        await shot('16-creneaux-telephone', small);
+        await page.locator('main table button').first().click();
+        await page.waitForURL(/\/rendez-vous\/RDV-/);
+        await shot('17-rendez-vous');
+      }
+      await page.goto(`${base}/rendez-vous`);
+      await shot('18-rendez-vous-liste');
+      // Planned works: a TP on a PBO of Dijon, impacting OPA's lines.
+      const day = 86_400_000;
+      const tp = await declareNetworkEvent(pool, {
+        category: 'TP', equipmentKind: 'PBO', equipmentRef: '21231-PBO-0042-001', nature: 'REFE', start: new Date(clock.now().getTime() + 7 * day),
+        end: new Date(clock.now().getTime() + 7 * day + 4 * 3_600_000), curative: false, interventionRequired: true,
+        comments: 'Remplacement du boîtier', oiContact: 'Supervision 03 80 00 00 00'
+      }, 'captures', clock.now());
+      await page.goto(`${base}/travaux`);
+      await shot('19-travaux');
+      await page.goto(`${base}/travaux/${tp.event.reference}`);
+      await shot('20-travaux-detail');
       await phone.close();
     } finally {
       await browser.close();

@@ -6,12 +6,18 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Catalog } from './catalog/catalog-types.js';
 import type { Clock } from './domain/clock.js';
+import { findRootDir } from './config/config.js';
+import { loadTestCatalogue } from './catalog/test-catalogue-loader.js';
+import type { TestCatalogue } from './domain/line-test-catalogue.js';
 import { buildPortalServer } from './portal/portal-server.js';
 import type { PortalDeps, PortalLoad } from './portal/page.js';
 import { PORTAL_PAGES } from './portal/pages/index.js';
 import type { Pool } from './store/database.js';
 import type { MaintenanceSchedule } from './store/maintenance-store.js';
 import { createPortalDirectory, offerAllowsOnlineFiling, sharedCookieSecret } from './store/portal/portal-directory-store.js';
+import { createAppointmentStore } from './store/appointment-store.js';
+import { createLineTestStore } from './store/line-test-store.js';
+import { visibleNetworkEvents } from './store/network-event-store.js';
 import { createServiceRepository } from './store/service-repository.js';
 import { createTicketStore } from './store/ticket-store.js';
 
@@ -25,6 +31,8 @@ export interface PortalAppDeps {
   readonly tls: { readonly cert: string; readonly key: string };
   /** null: the one kept in PostgreSQL for every instance. */
   readonly cookieSecret: string | null;
+  /** The line tests' catalogue (default: the one under catalog/tests of the repository). */
+  readonly testCatalogue?: TestCatalogue;
 }
 
 export async function buildPortalApp(d: PortalAppDeps): Promise<FastifyInstance> {
@@ -36,7 +44,10 @@ export async function buildPortalApp(d: PortalAppDeps): Promise<FastifyInstance>
     load: d.load,
     maintenance: d.maintenance,
     clock: d.clock,
-    onlineFilingAllowed: (offer) => offerAllowsOnlineFiling(d.pool, offer)
+    onlineFilingAllowed: (offer) => offerAllowsOnlineFiling(d.pool, offer),
+    lineTests: { store: createLineTestStore(d.pool), catalogue: d.testCatalogue ?? loadTestCatalogue(findRootDir()) },
+    appointments: createAppointmentStore(d.pool),
+    networkEvents: (operatorId, filter, limit) => visibleNetworkEvents(d.pool, operatorId, filter, limit)
   };
   const cookieSecret = d.cookieSecret ?? await sharedCookieSecret(d.pool);
   return buildPortalServer(deps, { tls: d.tls, cookieSecret, logger: d.logger, pages: PORTAL_PAGES });

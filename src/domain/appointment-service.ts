@@ -6,9 +6,9 @@
 import { EsavError } from '../errors/esav-error.js';
 import { appointmentComment } from './appointment-comments.js';
 import { parisDate, parisTimestamp } from './calendar.js';
-import type { Caller } from './identity.js';
+import { callerActorName, type Caller } from './identity.js';
 import {
-  APPOINTMENT_REFERENCE, appointmentTransition, checkCutoff, reportEvent, type AppointmentActor, type AppointmentEvent, type AppointmentKind, type ReportNature
+  APPOINTMENT_REFERENCE, appointmentTransition, checkCutoff, reportEvent, type AppointmentActor, type AppointmentEvent, type AppointmentKind, type AppointmentState, type ReportNature
 } from './appointments.js';
 import type { AppointmentRecord, AppointmentStore, AppointmentTransaction, AppointmentTransitionRecord, SlotView, TakeOutcome } from './appointment-records.js';
 import { assertSlotSearchOpen, planSlots, searchPeriod } from './appointment-slots.js';
@@ -25,7 +25,7 @@ const ticketNotFound = (reference: string): EsavError =>
   new EsavError('ESAV_RESOURCE_NOT_FOUND', { params: { resource: 'signalisation', id: reference } });
 
 export function operatorActor(caller: Caller): Actor {
-  return { kind: 'operator', name: `${caller.operator.code}/certificat ${caller.certificateId}` };
+  return { kind: 'operator', name: callerActorName(caller) };
 }
 
 async function zoneOf(store: AppointmentStore, inseeCode: string) {
@@ -232,4 +232,10 @@ export async function moveAppointment(store: AppointmentStore, caller: Caller, r
 export async function recordOutcome(store: AppointmentStore, reference: string, event: 'start' | 'complete' | 'miss' | 'fail' | 'cancel',
   agent: string, note: string | null, now: Date): Promise<AppointmentRecord> {
   return change(store, null, reference, event, 'oi', { kind: 'oi', name: agent }, now, { note, reason: note });
+}
+
+/** The caller's own appointments (A6), by state and period of their slot's start. */
+export async function listOwnAppointments(store: AppointmentStore, caller: Caller,
+  f: { readonly state?: AppointmentState | null; readonly from?: Date | null; readonly to?: Date | null }, limit: number): Promise<AppointmentRecord[]> {
+  return store.list({ operatorCode: caller.operator.code, state: f.state ?? null, from: f.from ?? null, to: f.to ?? null }, limit);
 }

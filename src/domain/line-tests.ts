@@ -6,7 +6,7 @@
  */
 import { EsavError } from '../errors/esav-error.js';
 import { parisDate } from './calendar.js';
-import type { Caller } from './identity.js';
+import { callerActorName, type Caller } from './identity.js';
 import type { Diagnosis, Measure } from './line-test-diagnosis.js';
 import {
   filingPrerequisite, priorTestMaxAgeHours, resolveParameters, testsOfOffer, type TestCatalogue, type TestDefinition, type TestKind
@@ -112,7 +112,7 @@ export async function launchTest(store: LineTestStore, catalogue: TestCatalogue,
     throw new EsavError('ESAV_LINE_TEST_PARAMETER', { params: { test: test.code, message: params.problem.message }, fields: [params.problem] });
   }
   const perHour = test.kind === 'ACTION' ? test.actionsPerHour ?? 1 : null;
-  const actor = `${caller.operator.code}/certificat ${caller.certificateId}`;
+  const actor = callerActorName(caller);
   const out = await store.launch({ operatorId: caller.operator.id, line, test, parameters: params.values, actor, at: now }, perHour);
   if ('limitedSince' in out) {
     const next = new Date(out.limitedSince.getTime() + HOUR);

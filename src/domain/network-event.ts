@@ -94,6 +94,8 @@ export interface NetworkEventFilter {
   readonly state?: NetworkEventState;
   readonly impactedPrise?: string;
   readonly impactedService?: string;
+  /** A commune of the event (e-SAV en ligne): its PM's INSEE code, or an impacted service's INSEE code, postcode or city. */
+  readonly commune?: string;
 }
 
 /** An event as one operator may see it: its own references only in the impacted lists (A6). */

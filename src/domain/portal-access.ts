@@ -45,7 +45,18 @@ export const PORTAL_FUNCTIONS = Object.freeze({
   'signalisation.consultationDetail': "Consulter le détail d'une signalisation",
   'signalisation.ajoutComplement': 'Compléter une signalisation, répondre à un gel',
   'signalisation.reponseCloture': 'Accepter ou refuser une clôture',
-  'signalisation.annulationSignalisation': 'Annuler une signalisation'
+  'signalisation.annulationSignalisation': 'Annuler une signalisation',
+  'test.listeTests': "Voir les tests d'une prestation",
+  'test.lancementTest': 'Lancer un test de ligne',
+  'test.consultationTest': "Consulter l'état et le résultat d'un test",
+  'test.rechercheTests': "Voir les tests récents d'une prestation",
+  'rendezvous.rechercheCreneaux': 'Rechercher des créneaux libres',
+  'rendezvous.priseRendezVous': 'Prendre un rendez-vous',
+  'rendezvous.confirmationRendezVous': 'Confirmer un rendez-vous',
+  'rendezvous.reportRendezVous': 'Reporter un rendez-vous',
+  'rendezvous.annulationRendezVous': 'Annuler un rendez-vous',
+  'rendezvous.consultationRendezVous': 'Consulter les rendez-vous',
+  'info-travaux.getInfoTravauxFTTH': 'Consulter les travaux programmés et incidents'
 } as const);
 export type PortalFunction = keyof typeof PORTAL_FUNCTIONS;
 

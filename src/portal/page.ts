@@ -10,6 +10,10 @@ import type { Caller } from '../domain/identity.js';
 import type { ActiveWindow } from '../domain/maintenance.js';
 import type { PortalFunction } from '../domain/portal-access.js';
 import type { PersonCredentials, PortalDirectory } from '../domain/portal-directory.js';
+import type { AppointmentStore } from '../domain/appointment-records.js';
+import type { TestCatalogue } from '../domain/line-test-catalogue.js';
+import type { LineTestStore } from '../domain/line-tests.js';
+import type { NetworkEventFilter, VisibleNetworkEvent } from '../domain/network-event.js';
 import type { ServiceRepository } from '../domain/service-inventory.js';
 import type { TicketStore } from '../domain/tickets.js';
 import type { Html } from './html.js';
@@ -30,6 +34,12 @@ export interface PortalDeps {
   readonly clock: Clock;
   /** S6: whether an offer's tickets may be filed on the portal (offer.online_filing_allowed). */
   readonly onlineFilingAllowed: (offerCode: string) => Promise<boolean>;
+  /** S5: the line tests' store and catalogue, as the test web service uses them. */
+  readonly lineTests: { readonly store: LineTestStore; readonly catalogue: TestCatalogue };
+  /** S4: the appointment store, as the rendezvous web service uses it. */
+  readonly appointments: AppointmentStore;
+  /** The operator's view of planned works and incidents (A6), as the info-travaux web service reads it. */
+  readonly networkEvents: (operatorId: string, filter: NetworkEventFilter, limit: number) => Promise<VisibleNetworkEvent[]>;
 }
 
 /** A signed-in person and the caller the domain operations see (same shape as a certificate's). */
@@ -55,7 +65,7 @@ export interface PageRequest {
 }
 
 export type PageResult =
-  | { readonly kind: 'page'; readonly status?: number; readonly title: string; readonly body: Html }
+  | { readonly kind: 'page'; readonly status?: number; readonly title: string; readonly body: Html; readonly headers?: Readonly<Record<string, string>> }
   /** session: a new session token to set, or null to clear the cookie. */
   | { readonly kind: 'redirect'; readonly to: string; readonly session?: string | null };
 
@@ -74,5 +84,6 @@ export interface PortalPage {
   handle(r: PageRequest): Promise<PageResult>;
 }
 
-export const page = (title: string, body: Html, status?: number): PageResult => ({ kind: 'page', title, body, ...(status ? { status } : {}) });
+export const page = (title: string, body: Html, status?: number, headers?: Readonly<Record<string, string>>): PageResult =>
+  ({ kind: 'page', title, body, ...(status ? { status } : {}), ...(headers ? { headers } : {}) });
 export const redirect = (to: string, session?: string | null): PageResult => ({ kind: 'redirect', to, ...(session !== undefined ? { session } : {}) });

@@ -85,6 +85,7 @@ export async function buildPortalServer(deps: PortalDeps, o: PortalServerOptions
       else if (r.session !== undefined) reply.setCookie(SESSION_COOKIE, r.session, { path: '/', secure: true, httpOnly: true, sameSite: 'strict' });
       return reply.redirect(r.to, 303);
     }
+    for (const [name, value] of Object.entries(r.headers ?? {})) reply.header(name, value);
     const may = (p: PortalPage): boolean => !p.function || (visitor !== null && allowsOperation(visitor.caller.profile, ...split(p.function)));
     return reply.code(r.status ?? 200).type('text/html; charset=utf-8')
       .send(frame({ title: r.title, body: r.body, visitor, csrf, nav: visitor ? nav.filter(may) : [], currentPath: req.url.split('?')[0]! }));
@@ -144,7 +145,7 @@ export async function buildPortalServer(deps: PortalDeps, o: PortalServerOptions
     };
     const failure = (e: unknown, req: FastifyRequest): PageResult => {
       if (isEsavError(e)) {
-        if (e.code === 'ESAV_RESOURCE_NOT_FOUND') return errorPage(404, 'Introuvable', "Cette prestation ou cette signalisation n'existe pas ou ne vous est pas accessible.");
+        if (e.code === 'ESAV_RESOURCE_NOT_FOUND') return errorPage(404, 'Introuvable', "Ce que vous cherchez n'existe pas ou ne vous est pas accessible.");
         if (e.code === 'ESAV_LOAD_LIMIT_EXCEEDED') return errorPage(429, 'Trop de requêtes', e.message);
         if (e.code === 'ESAV_SERVICE_UNAVAILABLE' || e.code === 'ESAV_MAINTENANCE') return errorPage(503, 'Service momentanément indisponible', e.message);
         return errorPage(409, 'Demande refusée', e.message);

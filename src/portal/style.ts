@@ -64,6 +64,12 @@ button:hover,.bouton:hover{background:#06356b;color:#fff}
 .pagination ul{list-style:none;padding:0;display:flex;gap:1.5rem}
 .secret{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1.2rem;letter-spacing:.05em;background:#f3f3f3;padding:.5rem;display:inline-block;word-break:break-all}
 .historique li{margin-bottom:.5rem}
+.visuellement-cache{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.etat-test-termine,.etat-rdv-confirme,.etat-rdv-termine{background:#dcefe2;color:#0d4b24}
+.etat-test-en_cours,.etat-rdv-cree,.etat-rdv-en_cours{background:#dbe8fb;color:#06356b}
+.etat-travaux-cloture{background:#dcefe2;color:#0d4b24}
+.etat-travaux-nouveau,.etat-travaux-maj,.etat-travaux-replanification{background:#fde8c8;color:#5c2c00}
+.etat-travaux-annule,.etat-test-echec,.etat-rdv-annule,.etat-rdv-manque_oi,.etat-rdv-echec_client{background:#fbe0e0;color:#6b0a08}
 .actions{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr))}
 .actions form{border:1px solid #ccc;padding:1rem}
 .actions h3{margin-top:0;font-size:1.1rem}

@@ -35,7 +35,10 @@ export const servicePages: readonly PortalPage[] = [
       const links = [
         r.may('prestation.consultationPrestation') ? html`<li><a href="/prestations">Rechercher une prestation</a> et y déposer une signalisation</li>` : null,
         r.may('signalisation.rechercheSignalisations') ? html`<li><a href="/signalisations">Suivre vos signalisations</a></li>` : null,
-        r.may('signalisation.rechercheSignalisations') ? html`<li><a href="/signalisations?etat=GELE">Signalisations gelées</a>, qui attendent une action de votre part</li>` : null
+        r.may('signalisation.rechercheSignalisations') ? html`<li><a href="/signalisations?etat=GELE">Signalisations gelées</a>, qui attendent une action de votre part</li>` : null,
+        r.may('test.listeTests') ? html`<li><a href="/tests">Tester une ligne</a> et suivre le résultat</li>` : null,
+        r.may('rendezvous.consultationRendezVous') ? html`<li><a href="/rendez-vous">Vos rendez-vous</a>${r.may('rendezvous.rechercheCreneaux') ? html` et les <a href="/rendez-vous/creneaux">créneaux libres</a>` : null}</li>` : null,
+        r.may('info-travaux.getInfoTravauxFTTH') ? html`<li><a href="/travaux">Travaux programmés et incidents</a> sur vos lignes</li>` : null
       ];
       return page(`Bonjour ${r.visitor!.person.fullName}`, html`<p>Opérateur : <strong>${r.visitor!.person.operator.name}</strong></p>
         <ul>${links}</ul>
@@ -73,6 +76,7 @@ export const servicePages: readonly PortalPage[] = [
         ${s.guarantees.length ? html`<ul>${s.guarantees.map((g) => html`<li>${g.label}${g.restorationHours !== null ? ` : rétablissement en ${g.restorationHours} h` : ''}${g.hours ? ` (${g.hours === 'HO' ? 'heures ouvrées' : 'heures non ouvrées comprises'})` : ''}</li>`)}</ul>`
           : html`<p>Aucune garantie de temps de rétablissement sur cette prestation.</p>`}
         <h2>Extrémités</h2>${end('Extrémité A (réseau)', s.endA)}${end('Extrémité Z (client)', s.endZ)}
+        ${r.may('test.listeTests') && s.state === 'active' ? html`<h2>Tests de ligne</h2><p><a href="/prestations/${s.serviceId}/tests">Lancer un test ou voir les tests de cette prestation</a></p>` : null}
         <h2>Signalisations</h2>
         ${r.may('signalisation.rechercheSignalisations') ? html`<p><a href="/signalisations?prestation=${s.serviceId}">Les signalisations de cette prestation</a></p>` : null}
         ${canFile && online ? html`<p><a class="bouton" href="/prestations/${s.serviceId}/signalisation">Déposer une signalisation</a></p>` : null}

@@ -34,6 +34,9 @@ export function visibleEvents(operatorId: string, f: NetworkEventFilter, limit: 
                       WHERE p.ref = $13 AND i.operator_id = $1))
                 AND ($14::text IS NULL OR ev.id IN (SELECT i.event_id FROM service s JOIN network_event_impact i ON i.service_pk = s.id
                       WHERE s.operator_id = $1 AND s.service_id = $14 AND i.prise_id IS NOT NULL))
+                AND ($16::text IS NULL OR ev.pm_id IN (SELECT pe.id FROM network_element pe WHERE pe.kind = 'PM' AND pe.insee_code = $16)
+                     OR ev.id IN (SELECT i.event_id FROM network_event_impact i JOIN service_end se ON se.service_pk = i.service_pk AND se.end_code = 'Z'
+                      WHERE i.operator_id = $1 AND (se.insee_code = $16 OR se.postcode = $16 OR lower(se.city) = lower($16))))
               ORDER BY ev.id LIMIT $15)
            SELECT ${EVENT_COLUMNS}, l.pm_prestations, l.impacted_prises, l.impacted_services, l.buildings
              FROM ${EVENT_FROM} JOIN chosen c ON c.id = ev.id
@@ -47,6 +50,6 @@ export function visibleEvents(operatorId: string, f: NetworkEventFilter, limit: 
             ORDER BY ev.id`,
     values: [operatorId, f.reference ?? null, f.category ?? null, f.pmPrestations ?? null,
       f.created?.from ?? null, f.created?.to ?? null, f.start?.from ?? null, f.start?.to ?? null, f.end?.from ?? null, f.end?.to ?? null,
-      f.interventionRequired ?? null, f.state ?? null, f.impactedPrise ?? null, f.impactedService ?? null, limit]
+      f.interventionRequired ?? null, f.state ?? null, f.impactedPrise ?? null, f.impactedService ?? null, limit, f.commune ?? null]
   };
 }
