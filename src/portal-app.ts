@@ -8,6 +8,7 @@ import type { Catalog } from './catalog/catalog-types.js';
 import type { Clock } from './domain/clock.js';
 import { findRootDir } from './config/config.js';
 import { loadTestCatalogue } from './catalog/test-catalogue-loader.js';
+import type { NotificationContractFacts } from './domain/limit-announcement.js';
 import type { TestCatalogue } from './domain/line-test-catalogue.js';
 import { buildPortalServer } from './portal/portal-server.js';
 import type { PortalDeps, PortalLoad } from './portal/page.js';
@@ -33,6 +34,8 @@ export interface PortalAppDeps {
   readonly cookieSecret: string | null;
   /** The line tests' catalogue (default: the one under catalog/tests of the repository). */
   readonly testCatalogue?: TestCatalogue;
+  /** The notification contract: an appointment booked or changed on the portal is pushed like one made by SOAP. */
+  readonly notificationContract?: NotificationContractFacts | null;
 }
 
 export async function buildPortalApp(d: PortalAppDeps): Promise<FastifyInstance> {
@@ -46,7 +49,7 @@ export async function buildPortalApp(d: PortalAppDeps): Promise<FastifyInstance>
     clock: d.clock,
     onlineFilingAllowed: (offer) => offerAllowsOnlineFiling(d.pool, offer),
     lineTests: { store: createLineTestStore(d.pool), catalogue: d.testCatalogue ?? loadTestCatalogue(findRootDir()) },
-    appointments: createAppointmentStore(d.pool),
+    appointments: createAppointmentStore(d.pool, d.notificationContract ?? null),
     networkEvents: (operatorId, filter, limit) => visibleNetworkEvents(d.pool, operatorId, filter, limit)
   };
   const cookieSecret = d.cookieSecret ?? await sharedCookieSecret(d.pool);

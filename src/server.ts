@@ -135,7 +135,7 @@ async function main(): Promise<void> {
   if (config.portal.enabled) {
     const own = tlsMaterial(config, pki);
     portal = await buildPortalApp({ pool, clock: systemClock, catalog, logger: log, load: app.load, maintenance: app.maintenance,
-      tls: { cert: own.cert, key: own.key }, cookieSecret: config.portal.cookieSecret });
+      tls: { cert: own.cert, key: own.key }, cookieSecret: config.portal.cookieSecret, notificationContract: notificationContractFacts(contracts) });
     await portal.listen({ host: config.portal.host, port: config.portal.port });
     log.info({ url: config.portal.publicUrl }, 'e-SAV en ligne (portal) listening');
   }
