@@ -155,7 +155,8 @@ describe('e-intervention through a client generated from the files (openapi-type
     refused(await opb.oi.POST('/interventions-oi/notification-impacte-clients-oc', { body: m5('BFCF-EI-X', { testCloture: 'oui' as never }) }),
       'notifierImpacteClientsOC', 'MAUVAIS_FORMAT');
     // Not JSON at all: the client's own body serializer is bypassed.
-    refused(await opa.do.POST('/interventions-do', { body: '{"codeDO": ' as never, bodySerializer: (b: unknown) => String(b) }), 'creerInterventionDO', 'MAUVAIS_FORMAT');
+    const truncated = await opa.do.POST('/interventions-do', { body: '{"codeDO": ' as never, bodySerializer: (b: unknown) => String(b) });
+    refused(truncated, 'creerInterventionDO', 'MAUVAIS_FORMAT');
   });
 
   it('refuses an unknown PM, an operator not present at the PM, and a foreign refIntervOI', async () => {
@@ -184,7 +185,8 @@ describe('e-intervention through a client generated from the files (openapi-type
     const cut = await opb.oi.POST('/interventions-oi/notification-impacte-clients-oc', { body: m5(ref, { clientHSOC: [hs(LINE_7)], testCloture: false }) });
     expect(cut.response.status, JSON.stringify(cut.error)).to.equal(200);
     // OPA, the DO, posing as an operator impacted by its own intervention: the intervention is unknown to it as such.
-    refused(await opa.oi.POST('/interventions-oi/notification-impacte-clients-oc', { body: m5(ref, { codeOcImpacte: 'OPA', ligneClientRetablie: [{ ...hs(LINE_7), nomModulePm: 'MOD-03' }] }) }),
+    const asOc = m5(ref, { codeOcImpacte: 'OPA', ligneClientRetablie: [{ ...hs(LINE_7), nomModulePm: 'MOD-03' }] });
+    refused(await opa.oi.POST('/interventions-oi/notification-impacte-clients-oc', { body: asOc }),
       'notifierImpacteClientsOC', 'REF_INTERV_OI_INCONNUE');
     // An intervention OPB declares, where OPA is told: OPA's report answers nothing of OPB's lines, and a prise
     // elsewhere is answered exactly as a prise that does not exist (nothing tells what lies behind it).
