@@ -125,7 +125,8 @@ function subdirectories(dir: string): string[] {
 /** Walks test/samples/<service>/v<N>/<operation>__<behaviour>/ (discovered when the suite is defined). */
 function discoverSamples(): Sample[] {
   const samples: Sample[] = [];
-  for (const service of subdirectories(SAMPLES_DIR)) {
+  // The E-Intervention API's JSON exchanges are replayed by e-intervention-samples.test.ts.
+  for (const service of subdirectories(SAMPLES_DIR).filter((s) => s !== 'e-intervention')) {
     for (const version of subdirectories(path.join(SAMPLES_DIR, service))) {
       for (const folder of subdirectories(path.join(SAMPLES_DIR, service, version))) {
         const dir = path.join(SAMPLES_DIR, service, version, folder);
