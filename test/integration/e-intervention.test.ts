@@ -217,6 +217,16 @@ describe('e-intervention hub (issue 18): end to end over mutual TLS', function (
     // A prise of the PM reported by OPB is fine; a prise of another PM is refused.
     await refusedWith(await call(gw.pki.opb, 'POST', '/interventions-oi/notification-impacte-clients-oc', m5(ref, { clientHSOC: [hs('FI-2505-6001-0005', 2)] })),
       'notifierImpacteClientsOC', 'MAUVAIS_FORMAT');
+    // A prise of the PM that carries only OPA's service: OPB cannot report it cut (E2: OPA's line is relayed under OPA's
+    // consent only), and the answer is the one of a prise that does not exist (A6).
+    const opaPrise = 'FI-2123-1001-0005';
+    const { rows: owners } = await sql<{ code: string }>(gw.pool, `SELECT DISTINCT o.code FROM network_element x JOIN service_attachment a ON a.element_id = x.id
+      JOIN service s ON s.id = a.service_pk AND s.state = 'active' JOIN operator o ON o.id = a.operator_id WHERE x.ref = $1`, [opaPrise]);
+    expect(owners.map((r) => r.code)).to.deep.equal(['OPA']);
+    const foreign = await call(gw.pki.opb, 'POST', '/interventions-oi/notification-impacte-clients-oc', m5(ref, { clientHSOC: [hs(opaPrise, 2)] }));
+    await refusedWith(foreign, 'notifierImpacteClientsOC', 'MAUVAIS_FORMAT');
+    const missing = await call(gw.pki.opb, 'POST', '/interventions-oi/notification-impacte-clients-oc', m5(ref, { clientHSOC: [hs('FI-2123-1001-0999', 2)] }));
+    expect(JSON.stringify(foreign.body).replaceAll(opaPrise, '?')).to.equal(JSON.stringify(missing.body).replaceAll('FI-2123-1001-0999', '?'));
   });
 
   it('refuses a certificate the registry does not know (401, OAuth2’s shape), before reading the body', async () => {

@@ -131,12 +131,20 @@ export function insertMessages(id: string, messages: readonly { to: string; role
   };
 }
 
-/** The prises under a PM among `refs`, with the given operator's service on each (null: none). */
+/**
+ * The prises under a PM among `refs` that the operator may report, with its service on each (null: none): those
+ * carrying one of its services, or no active service at all (the inventory may lag an activation). A prise with only
+ * another operator's active service is left out, so the report is refused exactly as for a prise that does not exist
+ * (A6; E2: another operator's line is relayed to the DO only under that operator's own consent).
+ */
 export function prisesAtPm(pmId: string, operator: string, refs: readonly string[]): Query {
   return {
     text: `SELECT x.ref, (SELECT s.service_id FROM service_attachment a JOIN service s ON s.id = a.service_pk JOIN operator o ON o.id = a.operator_id
                           WHERE a.element_id = x.id AND o.code = $2 ORDER BY s.state = 'active' DESC LIMIT 1) AS service_id
-             FROM network_element x WHERE x.kind = 'PTO' AND x.pm_id = $1 AND x.ref = ANY($3::text[]) AND x.retired_at IS NULL`,
+             FROM network_element x WHERE x.kind = 'PTO' AND x.pm_id = $1 AND x.ref = ANY($3::text[]) AND x.retired_at IS NULL
+              AND (EXISTS (SELECT 1 FROM service_attachment a JOIN operator o ON o.id = a.operator_id WHERE a.element_id = x.id AND o.code = $2)
+                   OR NOT EXISTS (SELECT 1 FROM service_attachment a JOIN service s ON s.id = a.service_pk
+                                   WHERE a.element_id = x.id AND s.state = 'active'))`,
     values: [pmId, operator, refs]
   };
 }
