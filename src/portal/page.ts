@@ -77,8 +77,11 @@ export interface PortalPage {
   readonly access: PageAccess;
   /** The function this page is (A5); the person's profile must grant it. */
   readonly function?: PortalFunction;
-  /** Counted (L1) and limited (L2) as the web-service operation it is; default true when a function is set. */
-  readonly counted?: boolean;
+  /**
+   * Counted (L1) and limited (L2) as the web-service operation it is; default true when a function is set. A
+   * predicate counts only the requests that are that operation (a search with its criteria, not its empty form).
+   */
+  readonly counted?: boolean | ((r: PageRequest) => boolean);
   /** Shown in the navigation, in this order. */
   readonly nav?: { readonly label: string; readonly order: number };
   handle(r: PageRequest): Promise<PageResult>;

@@ -127,7 +127,7 @@ export async function buildPortalServer(deps: PortalDeps, o: PortalServerOptions
         form: flat(req.body), visitor: complete ?? visitor, sessionToken: token, csrf, deps,
         may: (fn) => complete !== null && allowsOperation(complete.caller.profile, ...split(fn))
       };
-      const counted = p.function !== undefined && (p.counted ?? true) && complete !== null;
+      const counted = p.function !== undefined && complete !== null && (typeof p.counted === 'function' ? p.counted(request) : (p.counted ?? true));
       const [service, operation] = p.function ? split(p.function) : ['', ''];
       let result: PageResult;
       let admitted = false;

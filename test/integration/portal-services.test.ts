@@ -70,6 +70,12 @@ describe('e-SAV en ligne: line tests, appointments, planned works (issue 21: A1,
       const form = await jeanne.get('/prestations/FTTHA-21-0000302/tests');
       await jeanne.post('/prestations/FTTHA-21-0000302/tests', { _csrf: PortalClient.csrf(form.body), codeTest: 'ETAT_ONT' });
       expect(sum()).to.equal(before + 2);
+      // The empty forms are not requests of article 6: the slot search without a commune, the service-number form.
+      await jeanne.get('/rendez-vous/creneaux');
+      await jeanne.get('/tests');
+      expect(sum()).to.equal(before + 2);
+      await jeanne.get('/rendez-vous/creneaux?type=SAV&commune=21231&du=2026-12-10&au=2026-12-10');
+      expect(sum()).to.equal(before + 3);
     });
 
     it('shows a launch refusal on the form (a parameter out of its values)', async () => {

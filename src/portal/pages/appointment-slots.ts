@@ -55,6 +55,8 @@ const dateOr = (v: string | undefined, dflt: string): { value: string; problem: 
 
 export const slotSearchPage: PortalPage = {
   method: 'GET', path: '/rendez-vous/creneaux', access: 'signed-in', function: 'rendezvous.rechercheCreneaux',
+  // L1: a search is counted when it has a commune (or an appointment to move); the empty form is not a search.
+  counted: (r) => (r.query.commune ?? '').trim() !== '' || (r.query.report ?? '').trim() !== '',
   async handle(r) {
     const reopens = slotSearchReopensAt(r.now);
     if (reopens) return searchClosedPage(r.now, reopens);

@@ -97,6 +97,8 @@ const FORM_REFUSALS: Readonly<Record<string, number>> = {
 export const lineTestPages: readonly PortalPage[] = [
   {
     method: 'GET', path: '/tests', access: 'signed-in', function: 'test.listeTests', nav: { label: 'Tests de ligne', order: 30 },
+    // The form and its redirect are not listeTests: the service's own page, where the tests are listed, is counted.
+    counted: false,
     async handle(r) {
       const serviceId = (r.query.prestation ?? '').trim().toUpperCase().slice(0, 40);
       if (serviceId !== '') return redirect(`/prestations/${encodeURIComponent(serviceId)}/tests`);
