@@ -36,12 +36,6 @@ function parentElement(el: XmlElement): XmlElement | null {
   return p && typeof p === 'object' && 'type' in p && (p as XmlElement).type() === 'element' ? p as XmlElement : null;
 }
 
-function inOrder(root: XmlElement, out: XmlElement[] = []): XmlElement[] {
-  out.push(root);
-  for (const c of elementChildren(root)) inOrder(c, out);
-  return out;
-}
-
 function matches(el: XmlElement, name: XmlName): boolean {
   return el.name() === name.local && nsOf(el) === name.ns;
 }
@@ -73,19 +67,36 @@ function join(path: string, step: string): string {
   return path === '' ? step : `${path}/${step}`;
 }
 
-/** The element an error is about: by name on its line, the first at or after the previous one in document order. */
+/**
+ * The element an error is about: by name on its line, the first at or after the previous one's line. The elements
+ * of a name are found by libxml2's own XPath, once per name (a walk of the tree from JavaScript cost a native call
+ * per node and per finding: issue 14, a large invalid document from one caller delayed every other caller).
+ */
 function finder(doc: XmlDocument): (name: XmlName, line: number) => XmlElement | null {
   const root = doc.root();
-  const all = root ? inOrder(root) : [];
-  let cursor = 0;
+  const byName = new Map<string, XmlElement[]>();
+  let cursorLine = 0;
+  const named = (name: XmlName): XmlElement[] => {
+    const key = `${name.ns} ${name.local}`;
+    let found = byName.get(key);
+    if (!found) {
+      // local is an XML name (no quote, no bracket); the namespace is bound, never written into the expression.
+      const safe = /^[\p{L}_][\p{L}\p{N}._-]*$/u.test(name.local);
+      found = !root || !safe ? []
+        : name.ns === '' ? root.find(`descendant-or-self::*[local-name()='${name.local}' and namespace-uri()='']`) as XmlElement[]
+          : root.find(`descendant-or-self::n:${name.local}`, { n: name.ns }) as XmlElement[];
+      byName.set(key, found);
+    }
+    return found;
+  };
   return (name, line) => {
-    const named = all.map((el, i) => ({ el, i })).filter(({ el }) => matches(el, name));
-    const onLine = named.filter(({ el }) => el.line() === line);
-    const pool = onLine.length > 0 ? onLine : named;
-    const chosen = pool.find(({ i }) => i >= cursor) ?? pool[0];
+    const all = named(name);
+    const onLine = all.filter((el) => el.line() === line);
+    const pool = onLine.length > 0 ? onLine : all;
+    const chosen = pool.find((el) => el.line() >= cursorLine) ?? pool[0];
     if (!chosen) return null;
-    cursor = chosen.i;
-    return chosen.el;
+    cursorLine = chosen.line();
+    return chosen;
   };
 }
 
