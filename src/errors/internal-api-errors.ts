@@ -17,6 +17,10 @@ export const internalApiErrors = Object.freeze({
   APPOINTMENT_INVALID: { status: 400, meaning: 'a field of the capacity plan or of an outcome that cannot be read or breaks a rule (field names it when one does)' },
   APPOINTMENT_NOT_FOUND: { status: 404, meaning: 'no zone, closure or appointment of this code, date or reference' },
   APPOINTMENT_CONFLICT: { status: 409, meaning: 'a change the plan or the appointment\'s lifecycle refuses (a commune of another zone, a capacity below what is booked, a day closed twice, an outcome after another)' },
+  // The people of e-SAV en ligne, the portal (issue 21): the same refusals as esav-admin users.
+  USER_INVALID: { status: 400, meaning: 'a field of a person or of their profile that cannot be read or breaks a rule (a malformed login or e-mail, an unknown function or offer)' },
+  USER_NOT_FOUND: { status: 404, meaning: 'no operator of this code, or no person of this login among the operator\'s people' },
+  USER_CONFLICT: { status: 409, meaning: 'a change the person\'s state refuses (disabling a disabled person, unlocking one not locked out, a login taken), or an operator whose order form does not ask for online access (O1)' },
   // The SOAP side's wire code for the same condition (registry ESAV_SERVICE_UNAVAILABLE), with Retry-After.
   SERVICE_INDISPONIBLE: { status: 503, meaning: 'the database cannot serve now: retry after Retry-After seconds' },
   INTERNAL: { status: 500, meaning: 'a defect of the gateway: the message gives the request id the log line carries' }
