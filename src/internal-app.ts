@@ -17,6 +17,9 @@ import {
   closeTicketsOfEvent, declareNetworkEvent, listNetworkEvents, moveNetworkEventInStore, ticketsLinkedTo, viewNetworkEvent
 } from './store/network-event-store.js';
 import { buildInternalApi, type InternalNetworkPort } from './transport/internal-api.js';
+import type { InternalUsersPort } from './transport/internal-api-users.js';
+import type { ProfileVocabulary } from './domain/profile.js';
+import { invitePerson, listPeople, resetPerson, revokeSessions, setEnabled, setPersonFunctions, showPerson, unlockPersonNow } from './store/portal/people.js';
 import type { TlsMaterial } from './transport/tls.js';
 
 /** Planned works and incidents through the store, as esav-admin network works|incidents runs them (issue 15). */
@@ -36,6 +39,21 @@ function networkPort(pool: Pool, contract: NotificationContractFacts | null): In
   };
 }
 
+/** The portal's people through the actions esav-admin users runs, scoped to the operator of the path (issue 21). */
+function usersPort(pool: Pool, publicUrl: string, vocabulary: ProfileVocabulary): InternalUsersPort {
+  return {
+    publicUrl,
+    list: (operator, now) => listPeople(pool, operator, now, true),
+    show: (operator, login, now) => showPerson(pool, login, now, operator),
+    invite: async (operator, p, actor, now) => invitePerson(pool, { operatorCode: operator, ...p }, actor, now, vocabulary),
+    setEnabled: async (operator, login, enabled, actor, now) => { await setEnabled(pool, login, enabled, actor, now, operator); },
+    reset: (operator, login, actor, now) => resetPerson(pool, login, actor, now, operator),
+    unlock: (operator, login, actor, now) => unlockPersonNow(pool, login, actor, now, operator),
+    revokeSessions: (operator, login, actor, now) => revokeSessions(pool, login, actor, now, operator),
+    setProfile: (operator, login, functions, offers, actor, now) => setPersonFunctions(pool, login, functions, offers, actor, now, vocabulary, operator)
+  };
+}
+
 export interface InternalAppDeps {
   readonly pool: Pool;
   readonly clock: Clock;
@@ -48,12 +66,15 @@ export interface InternalAppDeps {
   readonly notificationContract?: NotificationContractFacts | null;
   /** The delays the OI enforces on e-interventions, shown against each one (default: the gateway's defaults). */
   readonly eInterventionPolicy?: EInterventionPolicy;
+  /** The portal's public URL (the one-time links) and what a profile may name: the users routes; none without it. */
+  readonly portalUsers?: { readonly publicUrl: string; readonly vocabulary: ProfileVocabulary };
 }
 
 export async function buildInternalApp(deps: InternalAppDeps): Promise<FastifyInstance> {
   return buildInternalApi(deps.tls, oiTicketActions(createOiTicketPorts(deps.pool)), deps.clock, {
     ...(deps.logger ? { logger: deps.logger } : {}), ...(deps.version ? { version: deps.version } : {}),
     network: networkPort(deps.pool, deps.notificationContract ?? null), appointments: appointmentPlanActions(createAppointmentPlanPorts(deps.pool, deps.notificationContract ?? null)),
-    interventions: interventionViews(createInterventionViewPorts(deps.pool), deps.eInterventionPolicy ?? DEFAULT_E_INTERVENTION_POLICY)
+    interventions: interventionViews(createInterventionViewPorts(deps.pool), deps.eInterventionPolicy ?? DEFAULT_E_INTERVENTION_POLICY),
+    ...(deps.portalUsers ? { users: usersPort(deps.pool, deps.portalUsers.publicUrl, deps.portalUsers.vocabulary) } : {})
   });
 }

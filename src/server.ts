@@ -7,6 +7,7 @@ import { buildApp } from './app.js';
 import { formSchemaImports } from './catalog/catalog-types.js';
 import { systemClock } from './domain/clock.js';
 import { buildInternalApp } from './internal-app.js';
+import { profileVocabulary } from './contracts/profile-vocabulary.js';
 import { buildOpsApp } from './ops-app.js';
 import { buildPortalApp } from './portal-app.js';
 import { buildFacts } from './config/build-info.js';
@@ -124,7 +125,8 @@ async function main(): Promise<void> {
     const own = tlsMaterial(config, pki);
     internal = await buildInternalApp({ pool, clock: systemClock, tls: { cert: own.cert, key: own.key, ca: [readFileSync(internalCaFile, 'utf8')] },
       logger: log.child({ listener: 'internal-api' }), version: build.version, notificationContract: notificationContractFacts(contracts),
-      eInterventionPolicy: { reportWindowMs: config.eIntervention.reportWindowMs, consentWindowMs: config.eIntervention.consentWindowMs } });
+      eInterventionPolicy: { reportWindowMs: config.eIntervention.reportWindowMs, consentWindowMs: config.eIntervention.consentWindowMs },
+      portalUsers: { publicUrl: config.portal.publicUrl, vocabulary: profileVocabulary(contracts, config.rootDir, [...catalog.forms.values()].map((f) => f.offer)) } });
     await internal.listen({ host: config.internalHost, port: config.internalPort });
     log.info({ url: `https://${config.internalHost}:${config.internalPort}` }, 'internal API for the OI listening');
   } else {

@@ -2,14 +2,13 @@
  * What every administration command gets: the configuration, a database (DATABASE_URL, or the embedded one —
  * shared with a running gateway), the trust anchors, the actor written to the audit trail, the clock.
  */
-import { loadEInterventionContract } from '../contracts/e-intervention-contract.js';
-import { E3_OPERATION } from '../domain/e-intervention-views.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Config } from '../config/config.js';
 import { loadCatalog } from '../catalog/catalog-loader.js';
 import { loadContracts } from '../contracts/contract-loader.js';
 import { notificationContractFacts } from '../contracts/notification-contract.js';
+import { gatewayOperations } from '../contracts/profile-vocabulary.js';
 import type { Clock } from '../domain/clock.js';
 import type { NotificationContractFacts } from '../domain/limit-announcement.js';
 import { AdminError } from '../errors/admin-error.js';
@@ -77,16 +76,7 @@ export async function openAdminContext(config: Config, clock: Clock, actor: stri
       return notification.facts;
     },
     gatewayOperations() {
-      const known = new Map<string, Set<string>>();
-      for (const [name, service] of contractSet().services) {
-        if (service.implementedBy !== 'gateway') continue;
-        known.set(name, new Set([...service.versions.values()].flatMap((d) => [...d.operations.values()].map((o) => o.name))));
-      }
-      // The e-intervention flows the OI serves (issue 18): a profile grants them as "e-intervention.<operationId>".
-      const ei = [...loadEInterventionContract(config.rootDir).operations.values()].filter((o) => o.servedBy === 'OI').map((o) => o.id);
-      // E3's read of the gateway's own, beside them (src/transport/e-intervention-alerting.ts).
-      known.set('e-intervention', new Set([...ei, E3_OPERATION]));
-      return known;
+      return gatewayOperations(contractSet(), config.rootDir);
     },
     catalogueOffers() {
       return new Set([...loadCatalog(config.rootDir).forms.values()].map((f) => f.offer));

@@ -20,6 +20,10 @@ export const internalApiErrors = Object.freeze({
   // The e-intervention hub's views (issue 18): the same refusals as esav-admin interventions list|show.
   INTERVENTION_INVALID: { status: 400, meaning: 'a filter of the interventions\' list that cannot be read (field names it): a state, an operator, a date' },
   INTERVENTION_NOT_FOUND: { status: 404, meaning: 'no e-intervention of this refIntervOI' },
+  // The people of e-SAV en ligne, the portal (issue 21): the same refusals as esav-admin users.
+  USER_INVALID: { status: 400, meaning: 'a field of a person or of their profile that cannot be read or breaks a rule (a malformed login or e-mail, an unknown function or offer)' },
+  USER_NOT_FOUND: { status: 404, meaning: 'no operator of this code, or no person of this login among the operator\'s people' },
+  USER_CONFLICT: { status: 409, meaning: 'a change the person\'s state refuses (disabling a disabled person, unlocking one not locked out, a login taken), or an operator whose order form does not ask for online access (O1)' },
   // The SOAP side's wire code for the same condition (registry ESAV_SERVICE_UNAVAILABLE), with Retry-After.
   SERVICE_INDISPONIBLE: { status: 503, meaning: 'the database cannot serve now: retry after Retry-After seconds' },
   INTERNAL: { status: 500, meaning: 'a defect of the gateway: the message gives the request id the log line carries' }

@@ -32,6 +32,7 @@ import {
 } from './internal-api-schemas.js';
 import { appointmentRefusal, appointmentRoutes, type InternalAppointmentPort } from './internal-api-appointments.js';
 import { interventionRefusal, interventionRoutes, type InternalInterventionPort } from './internal-api-interventions.js';
+import { userRefusal, userRoutes, type InternalUsersPort } from './internal-api-users.js';
 import { openApiCollector } from './openapi.js';
 import type { TlsMaterial } from './tls.js';
 import { httpsOptions } from './tls.js';
@@ -81,6 +82,8 @@ export interface InternalApiOptions {
   readonly appointments?: InternalAppointmentPort;
   /** The e-intervention hub's views (issue 18, internal-api-interventions.ts); no such routes without it. */
   readonly interventions?: InternalInterventionPort;
+  /** The people of e-SAV en ligne, the portal (issue 21, internal-api-users.ts); no such routes without it. */
+  readonly users?: InternalUsersPort;
   /** The request log (one line per request at info); none when absent. */
   readonly logger?: FastifyBaseLogger;
   /** The gateway's version, shown by the OpenAPI document. */
@@ -131,7 +134,7 @@ export async function buildInternalApi(tls: TlsMaterial, port: InternalTicketPor
       refusals.set(request, 'NETWORK_EVENT_INVALID');
       return reply.code(400).send({ error: 'NETWORK_EVENT_INVALID', message: error.message, ...(error.fields.length === 1 ? { field: error.fields[0]!.field } : {}) });
     }
-    const planned = appointmentRefusal(error) ?? interventionRefusal(error);
+    const planned = appointmentRefusal(error) ?? interventionRefusal(error) ?? userRefusal(error);
     if (planned) { refusals.set(request, planned.body.error); return reply.code(planned.status).send(planned.body); }
     if (isCodedError(error) && NETWORK_REFUSAL[error.code] !== undefined) return refuse(request, reply, NETWORK_REFUSAL[error.code]!, error.message);
     if (isTicketActionRefusal(error)) {
@@ -218,6 +221,7 @@ export async function buildInternalApi(tls: TlsMaterial, port: InternalTicketPor
   }
   if (options.appointments) appointmentRoutes(api, options.appointments, clock, agentOf);
   if (options.interventions) interventionRoutes(api, options.interventions, clock);
+  if (options.users) userRoutes(api, options.users, clock, agentOf);
   let document: Record<string, unknown> | null = null;
   api.get('/openapi.json', { schema: OPENAPI_DOCUMENT }, async () => (document ??= openApi.document()));
   return api;

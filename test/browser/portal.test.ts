@@ -32,6 +32,14 @@ describe('e-SAV en ligne in Chromium (issue 21: invitation to freeze answer, S6,
     await on.goto(`${p.url}${new URL(linkIn(invite.out)).pathname}`);
     if (check) await accessible('activation', on);
     const secret = (await on.textContent('#cle-totp'))!.replace(/\s/g, '');
+    if (check) {
+      // The QR code is drawn inline (under the strict CSP), labelled, and encodes the URI whose secret is the one written out.
+      const qr = on.locator('svg#qr-totp[role=img]');
+      expect((await qr.boundingBox())?.width).to.be.greaterThan(100);
+      expect(await on.textContent('#qr-totp-titre')).to.include('QR code');
+      const uri = new URL((await on.textContent('#uri-totp'))!);
+      expect([uri.protocol, uri.searchParams.get('secret')]).to.deep.equal(['otpauth:', secret]);
+    }
     await on.fill('#password', PASSWORD);
     await on.fill('#confirmation', PASSWORD);
     await on.fill('#code', totpCode(secret, clock.now()));

@@ -1,7 +1,7 @@
 /** esav-admin users …: the people of an operator on e-SAV en ligne, the web portal (issue 21; A5, O1). */
 import { PORTAL_FUNCTIONS } from '../../domain/portal-access.js';
 import { AdminError } from '../../errors/admin-error.js';
-import { invitePerson, listPeople, resetPerson, setEnabled, setPersonFunctions } from '../../store/portal/people.js';
+import { invitePerson, listPeople, resetPerson, revokeSessions, setEnabled, setPersonFunctions, unlockPersonNow } from '../../store/portal/people.js';
 import { CSV_OPTION, outputFormat, stringOption, type CommandArgs, type CommandGroup } from '../command.js';
 import type { AdminContext } from '../context.js';
 import { render } from '../output.js';
@@ -72,6 +72,20 @@ export const userCommands: CommandGroup = {
       async run(ctx, args) {
         const state = await setEnabled(ctx.pool, args.positionals[0]!, true, ctx.actor, ctx.clock.now());
         ctx.out(`${args.positionals[0]} enabled (${state})`);
+      }
+    },
+    {
+      name: 'unlock', usage: '<login>', summary: 'lift a lockout after repeated failed sign-ins before it ends by itself', positionals: ['login'], options: {},
+      async run(ctx, args) {
+        await unlockPersonNow(ctx.pool, args.positionals[0]!, ctx.actor, ctx.clock.now());
+        ctx.out(`${args.positionals[0]} unlocked`);
+      }
+    },
+    {
+      name: 'revoke-sessions', usage: '<login>', summary: 'sign the person out everywhere (every live session ended)', positionals: ['login'], options: {},
+      async run(ctx, args) {
+        const ended = await revokeSessions(ctx.pool, args.positionals[0]!, ctx.actor, ctx.clock.now());
+        ctx.out(`${args.positionals[0]}: ${ended} session(s) ended`);
       }
     },
     {

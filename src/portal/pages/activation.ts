@@ -8,6 +8,7 @@ import { groupedSecret, hashPassword, newTotpSecret, totpStep, totpUri } from '.
 import { html, type Html } from '../html.js';
 import { errorSummary, notice } from '../layout.js';
 import { page, redirect, type PageRequest, type PageResult, type PortalPage } from '../page.js';
+import { totpQrCode } from '../totp-qr.js';
 
 const LABELS: Readonly<Record<string, string>> = { password: 'Mot de passe', confirmation: 'Confirmation du mot de passe', code: 'Code à 6 chiffres' };
 const SECRET = /^[A-Z2-7]{32}$/;
@@ -20,7 +21,8 @@ function fieldError(errors: readonly FieldError[], field: string): Html | null {
   return e ? html`<span class="erreur-champ" id="${field}-erreur">${e.message}</span>` : null;
 }
 
-function activationForm(r: PageRequest, login: string, purpose: string, secret: string, errors: readonly FieldError[]): PageResult {
+async function activationForm(r: PageRequest, login: string, purpose: string, secret: string, errors: readonly FieldError[]): Promise<PageResult> {
+  const uri = totpUri(secret, login);
   const described = (field: string, help: string | null): string => [help, errors.some((e) => e.field === field) ? `${field}-erreur` : null].filter(Boolean).join(' ');
   const invalid = (field: string): Html | null => (errors.some((e) => e.field === field) ? html` aria-invalid="true"` : null);
   return page(purpose === 'reset' ? 'Nouveau mot de passe' : 'Activer votre accès', html`
@@ -37,9 +39,11 @@ function activationForm(r: PageRequest, login: string, purpose: string, secret: 
           <input type="password" id="confirmation" name="confirmation" autocomplete="new-password" aria-required="true"${errors.some((e) => e.field === 'confirmation') ? html` aria-describedby="confirmation-erreur"` : null}${invalid('confirmation')}></div>
       </fieldset>
       <fieldset><legend>2. Configurez la double authentification</legend>
-        <p>Dans votre application d'authentification (FreeOTP, Google Authenticator, Microsoft Authenticator…), ajoutez un compte avec cette clé :</p>
+        <p>Dans votre application d'authentification (FreeOTP, Google Authenticator, Microsoft Authenticator…), scannez ce QR code :</p>
+        <p>${await totpQrCode(uri)}</p>
+        <p>Ou ajoutez un compte avec cette clé, saisie à la main :</p>
         <p><span class="secret" id="cle-totp">${groupedSecret(secret)}</span></p>
-        <p class="aide">Ou l'adresse : <code id="uri-totp">${totpUri(secret, login)}</code></p>
+        <p class="aide">Ou l'adresse : <code id="uri-totp">${uri}</code></p>
         <div class="champ${errors.some((e) => e.field === 'code') ? ' champ-erreur' : ''}"><label for="code">Code à 6 chiffres <span class="obligatoire">(obligatoire)</span></label>
           <span class="aide" id="code-aide">Le code affiché maintenant par l'application.</span>${fieldError(errors, 'code')}
           <input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" aria-required="true" aria-describedby="${described('code', 'code-aide')}"${invalid('code')}></div>

@@ -1,7 +1,9 @@
 /**
  * The OI's side of e-SAV en ligne (issue 21): invite a person of an operator, list, disable, enable, reset, change
  * a profile. Only an operator whose order form asks for online access gets people (O1). Every change is audited.
- * An invitation or a reset returns the one-time link's token (shown once; only its SHA-256 is kept).
+ * An invitation or a reset returns the one-time link's token (shown once; only its SHA-256 is kept). Both esav-admin
+ * users and the internal API (src/transport/internal-api-users.ts) call these, so that both refuse the same things.
+ * `scope` (an operator's code) makes a person of another operator indistinguishable from a missing one.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { LINK_VALIDITY_MS, onlineAccessProblem, personProblems, type LinkPurpose } from '../../domain/portal-access.js';
@@ -11,7 +13,7 @@ import { recordChange } from '../registry/audit.js';
 import { run, transaction, type Pool, type Transaction } from '../database.js';
 import { offerCodes, operatorByCode } from '../queries/operators.js';
 import {
-  clearCredentials, endSessionsOf, insertLink, insertPerson, peopleOf, personByLogin, retireLinks, setPersonProfile, setPersonState
+  clearCredentials, endSessionsOf, insertLink, insertPerson, peopleOf, personByLogin, retireLinks, setPersonProfile, setPersonState, unlockPerson
 } from '../queries/portal.js';
 import { personFromRow, type PersonRow } from './person-rows.js';
 import type { PersonCredentials } from '../../domain/portal-directory.js';
@@ -62,26 +64,60 @@ export async function invitePerson(pool: Pool, inv: Invitation, actor: string, n
   });
 }
 
-export async function listPeople(pool: Pool, operatorCode: string | null, now: Date): Promise<Array<PersonCredentials & { lastSignInAt: Date | null }>> {
+export type ListedPerson = PersonCredentials & { readonly lastSignInAt: Date | null; readonly createdAt: Date };
+
+/** The people of one operator (`onlineOnly`: refused when its order form does not ask for online access, O1), or of all. */
+export async function listPeople(pool: Pool, operatorCode: string | null, now: Date, onlineOnly = false): Promise<ListedPerson[]> {
   let operatorId: string | null = null;
   if (operatorCode !== null) {
-    const op = (await run<{ id: string }>(pool, operatorByCode(operatorCode, false)))[0];
+    const op = (await run<{ id: string; code: string; access_online: boolean }>(pool, operatorByCode(operatorCode, false)))[0];
     if (!op) throw new AdminError('ADMIN_NOT_FOUND', `no operator ${operatorCode}`);
+    const refusal = onlineOnly ? onlineAccessProblem(op) : null;
+    if (refusal) throw new AdminError('ADMIN_CONFLICT', refusal);
     operatorId = op.id;
   }
-  return (await run<PersonRow>(pool, peopleOf(operatorId))).map((r) => ({ ...personFromRow(r, now), lastSignInAt: r.last_sign_in_at }));
+  return (await run<PersonRow>(pool, peopleOf(operatorId))).map((r) => listed(r, now));
 }
 
-async function withPerson<T>(pool: Pool, login: string, fn: (tx: Transaction, row: PersonRow) => Promise<T>): Promise<T> {
+const listed = (r: PersonRow, now: Date): ListedPerson => ({ ...personFromRow(r, now), lastSignInAt: r.last_sign_in_at, createdAt: r.created_at });
+
+async function withPerson<T>(pool: Pool, login: string, fn: (tx: Transaction, row: PersonRow) => Promise<T>, scope?: string): Promise<T> {
   return transaction(pool, async (tx) => {
     const row = (await run<PersonRow>(tx, personByLogin(login, true)))[0];
-    if (!row) throw new AdminError('ADMIN_NOT_FOUND', `no portal user ${login}`);
+    if (!row || (scope !== undefined && row.operator_code !== scope)) {
+      throw new AdminError('ADMIN_NOT_FOUND', scope !== undefined ? `no portal user ${login} of ${scope}` : `no portal user ${login}`);
+    }
     return fn(tx, row);
   });
 }
 
+/** One person, as listed. */
+export async function showPerson(pool: Pool, login: string, now: Date, scope?: string): Promise<ListedPerson> {
+  return withPerson(pool, login, async (_tx, row) => listed(row, now), scope);
+}
+
+/** Lifts a lockout before it ends by itself (audited); refused when the person is not locked out. */
+export async function unlockPersonNow(pool: Pool, login: string, actor: string, now: Date, scope?: string): Promise<void> {
+  await withPerson(pool, login, async (tx, row) => {
+    if (row.locked_until === null || row.locked_until.getTime() <= now.getTime()) throw new AdminError('ADMIN_CONFLICT', `${login} is not locked out`);
+    await run(tx, unlockPerson(row.id, now));
+    await recordChange(tx, { actor, action: 'unlock', entity: 'portal_user', entityKey: login, operatorId: row.operator_id,
+      before: { failedAttempts: row.failed_attempts, lockedUntil: row.locked_until }, after: { failedAttempts: 0, lockedUntil: null } }, null);
+  }, scope);
+}
+
+/** Ends every live session of the person (signed out everywhere; audited); returns how many were live. */
+export async function revokeSessions(pool: Pool, login: string, actor: string, now: Date, scope?: string): Promise<number> {
+  return withPerson(pool, login, async (tx, row) => {
+    const ended = (await run<{ id_sha256: string }>(tx, endSessionsOf(row.id, now, 'revoked'))).length;
+    await recordChange(tx, { actor, action: 'revoke-sessions', entity: 'portal_user', entityKey: login, operatorId: row.operator_id,
+      after: { sessionsEnded: ended } }, null);
+    return ended;
+  }, scope);
+}
+
 /** Disabling ends the person's sessions at once; enabling gives back the state the credentials allow. */
-export async function setEnabled(pool: Pool, login: string, enabled: boolean, actor: string, now: Date): Promise<string> {
+export async function setEnabled(pool: Pool, login: string, enabled: boolean, actor: string, now: Date, scope?: string): Promise<string> {
   return withPerson(pool, login, async (tx, row) => {
     const state = enabled ? (row.password_hash !== null && row.totp_secret !== null ? 'active' : 'invited') : 'disabled';
     if (enabled && row.state !== 'disabled') throw new AdminError('ADMIN_CONFLICT', `${login} is not disabled (${row.state})`);
@@ -91,11 +127,11 @@ export async function setEnabled(pool: Pool, login: string, enabled: boolean, ac
     await recordChange(tx, { actor, action: enabled ? 'enable' : 'disable', entity: 'portal_user', entityKey: login, operatorId: row.operator_id,
       before: { state: row.state }, after: { state } }, null);
     return state;
-  });
+  }, scope);
 }
 
 /** A reset: password and second factor chosen again through a new one-time link; sessions ended, lockout lifted. */
-export async function resetPerson(pool: Pool, login: string, actor: string, now: Date): Promise<{ token: string; expiresAt: Date }> {
+export async function resetPerson(pool: Pool, login: string, actor: string, now: Date, scope?: string): Promise<{ token: string; expiresAt: Date }> {
   return withPerson(pool, login, async (tx, row) => {
     if (row.state === 'disabled') throw new AdminError('ADMIN_CONFLICT', `${login} is disabled: enable it first`);
     await run(tx, clearCredentials(row.id, now));
@@ -104,15 +140,15 @@ export async function resetPerson(pool: Pool, login: string, actor: string, now:
     await recordChange(tx, { actor, action: 'reset', entity: 'portal_user', entityKey: login, operatorId: row.operator_id,
       before: { state: row.state }, after: { state: 'invited', linkExpiresAt: link.expiresAt } }, null);
     return link;
-  });
+  }, scope);
 }
 
 export async function setPersonFunctions(pool: Pool, login: string, functions: readonly string[], offers: readonly string[], actor: string, now: Date,
-  known: ProfileVocabulary): Promise<void> {
+  known: ProfileVocabulary, scope?: string): Promise<void> {
   await checkProfile(pool, functions, offers, known);
   await withPerson(pool, login, async (tx, row) => {
     await run(tx, setPersonProfile(row.id, functions, offers, now));
     await recordChange(tx, { actor, action: 'set-profile', entity: 'portal_user', entityKey: login, operatorId: row.operator_id,
       before: { functions: row.functions, offers: row.offers }, after: { functions, offers } }, null);
-  });
+  }, scope);
 }

@@ -128,7 +128,7 @@ export function endSession(idSha256: string, at: Date, reason: string): Query {
 }
 
 export function endSessionsOf(userId: string, at: Date, reason: string): Query {
-  return { text: 'UPDATE portal_session SET ended_at = $2, ended_reason = $3 WHERE user_id = $1 AND ended_at IS NULL', values: [userId, at, reason] };
+  return { text: 'UPDATE portal_session SET ended_at = $2, ended_reason = $3 WHERE user_id = $1 AND ended_at IS NULL RETURNING id_sha256', values: [userId, at, reason] };
 }
 
 /** The operator's services, searched by service id, address or PM, scoped to the operator (A6). */
@@ -160,4 +160,9 @@ export function insertSecretIfAbsent(name: string, value: string): Query {
 
 export function secretByName(name: string): Query {
   return { text: 'SELECT value FROM portal_secret WHERE name = $1', values: [name] };
+}
+
+/** Lifts a lockout: the failures counted so far forgotten. */
+export function unlockPerson(id: string, at: Date): Query {
+  return { text: 'UPDATE portal_user SET failed_attempts = 0, locked_until = NULL, updated_at = $2 WHERE id = $1', values: [id, at] };
 }
