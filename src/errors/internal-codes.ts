@@ -61,6 +61,10 @@ export const internalCodes = Object.freeze({
   ESAV_DATA_DIR_IN_USE: internal({
     raisedBy: 'store', description: 'a gateway already runs on this data directory (embedded PostgreSQL): a second start is refused, touching nothing'
   }),
+  ESAV_PORTAL_USER_REFUSED: internal({
+    raisedBy: 'transport',
+    description: "a users route of the internal API refuses a request (a field it cannot read, no such person, or a change the person's state refuses)"
+  }),
   ESAV_E_INTERVENTION_VIEW_REFUSED: internal({
     raisedBy: 'domain',
     description: 'a read of the e-intervention hub (esav-admin interventions, the internal API, E3) is refused: a bad filter or no such intervention'

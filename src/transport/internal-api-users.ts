@@ -5,6 +5,7 @@
  * Their refusals (AdminError codes) become USER_INVALID, USER_NOT_FOUND or USER_CONFLICT in userRefusal, which the
  * API's one error handler calls. Every change is audited by the actions under the agent's CN.
  */
+import { PortalUserRefusal } from '../errors/portal-user-refusal.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../domain/clock.js';
 import { PORTAL_FUNCTIONS } from '../domain/portal-access.js';
@@ -41,9 +42,7 @@ const CODE_OF: Readonly<Record<string, InternalApiErrorCode & `USER_${string}`>>
 const STATUS_OF = Object.freeze({ USER_INVALID: 400, USER_NOT_FOUND: 404, USER_CONFLICT: 409 } as const);
 
 /** A refusal of a users route: an action's AdminError, or a request field that cannot be read. */
-class UserRefusal extends Error {
-  constructor(readonly code: keyof typeof STATUS_OF, message: string, readonly field?: string) { super(message); }
-}
+const UserRefusal = PortalUserRefusal;
 
 export interface UserRefusalAnswer {
   readonly status: 400 | 404 | 409;
@@ -53,7 +52,7 @@ export interface UserRefusalAnswer {
 /** A users route's refusal as the API's answer, or null for any other error. */
 export function userRefusal(error: unknown): UserRefusalAnswer | null {
   if (!(error instanceof UserRefusal)) return null;
-  return { status: STATUS_OF[error.code], body: { error: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } };
+  return { status: STATUS_OF[error.apiCode], body: { error: error.apiCode, message: error.message, ...(error.field ? { field: error.field } : {}) } };
 }
 
 /** The action's own refusals under the API's codes; anything else (the database failing…) goes on as it is. */
