@@ -6,13 +6,8 @@
 import { LIST_LIMIT, OUTCOME_NAMES } from '../domain/appointment-plan-actions.js';
 import { DEFAULT_GRID } from '../domain/appointment-slots.js';
 import { APPOINTMENT_KINDS, APPOINTMENT_STATES } from '../domain/appointments.js';
-import { ERROR_SCHEMA, NAMED_SCHEMAS, type JsonSchema, type RouteSchema } from './internal-api-schemas.js';
+import { errors, named, type JsonSchema, type RouteSchema } from './internal-api-schemas.js';
 
-function named<S extends JsonSchema>(name: string, schema: S): S {
-  NAMED_SCHEMAS.set(schema, name);
-  return schema;
-}
-const errors = (...statuses: number[]): Record<string, JsonSchema> => Object.fromEntries(statuses.map((s) => [String(s), ERROR_SCHEMA]));
 const text = { type: 'string' } as const;
 const instant = { type: 'string', format: 'date-time' } as const;
 /** The schema or null (an enum then lists null too, as JSON Schema asks). */

@@ -5,13 +5,8 @@
  */
 import { STANDING_CONSENTS } from '../domain/e-intervention-rules.js';
 import { INTERVENTION_STATES, VIEW_DEFAULT_LIMIT, VIEW_MAX_LIMIT } from '../domain/e-intervention-views.js';
-import { ERROR_SCHEMA, NAMED_SCHEMAS, type JsonSchema, type RouteSchema } from './internal-api-schemas.js';
+import { errors, named, type JsonSchema, type RouteSchema } from './internal-api-schemas.js';
 
-function named<S extends JsonSchema>(name: string, schema: S): S {
-  NAMED_SCHEMAS.set(schema, name);
-  return schema;
-}
-const errors = (...statuses: number[]): Record<string, JsonSchema> => Object.fromEntries(statuses.map((s) => [String(s), ERROR_SCHEMA]));
 const text = { type: 'string' } as const;
 const int = { type: 'integer' } as const;
 const bool = { type: 'boolean' } as const;

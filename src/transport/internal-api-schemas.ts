@@ -16,7 +16,8 @@ export type JsonSchema = { readonly [k: string]: unknown };
 
 /** Schemas shown once under components/schemas of the OpenAPI document and referenced where they are used. */
 export const NAMED_SCHEMAS = new Map<JsonSchema, string>();
-function named<S extends JsonSchema>(name: string, schema: S): S {
+/** A schema that the OpenAPI document shows by name (components/schemas). */
+export function named<S extends JsonSchema>(name: string, schema: S): S {
   NAMED_SCHEMAS.set(schema, name);
   return schema;
 }
@@ -87,7 +88,8 @@ const TICKET_PAGE = named('TicketPage', {
   }
 });
 
-const errors = (...statuses: number[]): Record<string, JsonSchema> => Object.fromEntries(statuses.map((s) => [String(s), ERROR_SCHEMA]));
+/** The error answers of a route, one per status, all in the one error shape. */
+export const errors = (...statuses: number[]): Record<string, JsonSchema> => Object.fromEntries(statuses.map((s) => [String(s), ERROR_SCHEMA]));
 const REFERENCE_PARAMS = { type: 'object', required: ['reference'], properties: { reference: { type: 'string', description: 'The ticket\'s reference.' } } };
 
 export interface RouteSchema {

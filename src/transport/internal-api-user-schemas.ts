@@ -3,13 +3,8 @@
  * the ticket, network and appointment ones. As there, they document and serialize; the people's actions
  * (src/store/portal/people.ts, shared with esav-admin users) check the requests.
  */
-import { ERROR_SCHEMA, NAMED_SCHEMAS, type JsonSchema, type RouteSchema } from './internal-api-schemas.js';
+import { errors, named, type JsonSchema, type RouteSchema } from './internal-api-schemas.js';
 
-function named<S extends JsonSchema>(name: string, schema: S): S {
-  NAMED_SCHEMAS.set(schema, name);
-  return schema;
-}
-const errors = (...statuses: number[]): Record<string, JsonSchema> => Object.fromEntries(statuses.map((s) => [String(s), ERROR_SCHEMA]));
 const text = { type: 'string' } as const;
 const instant = { type: 'string', format: 'date-time' } as const;
 const list = (description: string): JsonSchema => ({ type: 'array', items: text, description });
