@@ -23,6 +23,12 @@ export interface SchemaFinding {
   readonly message: string;
 }
 
+/**
+ * Text where only elements are allowed. libxml2 reports it once per text node of a document, and once per piece of
+ * text its streaming parser reads (300 characters, or a reference): field-paths.ts reports it once per element.
+ */
+export const TEXT_IN_ELEMENT_ONLY = 'cet élément attend des éléments, pas du texte';
+
 export interface StructuredError { message: string; line: number; column?: number; domain?: number; code?: number; str1?: string | null }
 
 const SUBJECT = /^Element '([^']+)'(?:, attribute '([^']+)')?: /;
@@ -130,7 +136,7 @@ export function readSchemaError(e: StructuredError): SchemaFinding {
     return { ...at, kind: 'value', rule: 'type', message: 'cet élément attend une valeur, pas des éléments' };
   }
   if (rest.startsWith('Character content other than whitespace is not allowed')) {
-    return { ...at, kind: 'value', rule: 'type', message: 'cet élément attend des éléments, pas du texte' };
+    return { ...at, kind: 'value', rule: 'type', message: TEXT_IN_ELEMENT_ONLY };
   }
   if (/no corresponding namespace declaration/.test(rest)) {
     return { ...at, kind: 'value', rule: 'type', ...(value !== undefined ? { value } : {}), message: "le préfixe de la valeur n'est pas déclaré" };

@@ -7,7 +7,7 @@
  *
  * Why: libxml2's SAX parser calls into JavaScript once per start tag, end tag and text node, and each of those calls
  * cost more than the parse itself (measured: 47 µs to read a filing of 1.5 kB, 8.5 µs a state read; this reader
- * takes a sixth of that). libxml2 still reads every byte: the schema check of the same bytes (validateBytes) is
+ * takes a sixth of that). libxml2 still reads every byte: the schema check of the same bytes (checkBytes) is
  * libxml2's streaming parser, and refuses what is not well-formed. So this reader only has to be exact on the
  * documents it accepts, and it is held to that by a differential test against libxml2 (test/unit/xml/tree-reader
  * .test.ts): for every document it reads, libxml2 reads the same tree.
@@ -18,6 +18,7 @@
 import { CodedError } from '../errors/coded-error.js';
 import { treeFromText, type XmlTreeAttribute, type XmlTreeBuilding as Building, type XmlTreeElement } from './element-tree.js';
 import { escapeAttribute } from './escape.js';
+import { decodeReferences } from './xml-text.js';
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
@@ -51,8 +52,6 @@ const XML_DECL = /^<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:"1\.0"|'1\.0')(?:[ \
 const QNAME = /[A-Za-z_][A-Za-z0-9._-]*(?::[A-Za-z_][A-Za-z0-9._-]*)?/y;
 /** A processing instruction's target (not xml, whatever its case) and the rest up to '?>'. */
 const PI_TARGET = /[A-Za-z_][A-Za-z0-9._-]*/y;
-const REFERENCE = /&(?:#x([0-9A-Fa-f]{1,6})|#([0-9]{1,7})|(lt|gt|amp|quot|apos));/y;
-const NAMED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 /** A namespace name this reader takes as it is: an absolute URI of URI characters (libxml2 warns on others). */
 const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]*$/;
 
@@ -71,55 +70,47 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 }
 
-function isXmlChar(cp: number): boolean {
-  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
-}
-
 /**
- * Text with its references replaced, or NOT_READ when a '&' starts no valid reference. `attribute` applies the
- * attribute-value normalisation of XML 1.0 §3.3.3 to literal whitespace (not to character references).
+ * Where an element stands in the text it was read from (line ends normalised to LF): its start tag's '<' and '>',
+ * its end tag's '<' (-1 for an empty element) and the offset just after its end.
  */
-function decode(raw: string, attribute: boolean): string {
-  let amp = raw.indexOf('&');
-  if (amp === -1) return attribute ? normaliseSpaces(raw) : raw;
-  let out = '';
-  let from = 0;
-  while (amp !== -1) {
-    out += attribute ? normaliseSpaces(raw.slice(from, amp)) : raw.slice(from, amp);
-    REFERENCE.lastIndex = amp;
-    const m = REFERENCE.exec(raw);
-    if (m === null) throw NOT_READ;
-    if (m[3] !== undefined) {
-      out += NAMED[m[3]]!;
-    } else {
-      const cp = parseInt(m[1] ?? m[2]!, m[1] !== undefined ? 16 : 10);
-      if (!isXmlChar(cp)) throw NOT_READ;
-      out += String.fromCodePoint(cp);
-    }
-    from = REFERENCE.lastIndex;
-    amp = raw.indexOf('&', from);
-  }
-  out += attribute ? normaliseSpaces(raw.slice(from)) : raw.slice(from);
-  return out;
+export interface ElementSpan { readonly start: number; readonly startEnd: number; readonly contentEnd: number; readonly end: number }
+
+/** A tree with where each element stands: for naming a refused request's errors (src/xml/tree-locator.ts). */
+export interface SpannedTree {
+  readonly tree: XmlTreeElement;
+  /** The text the offsets are in: the input with its line ends normalised to LF. */
+  readonly text: string;
+  readonly spans: ReadonlyMap<XmlTreeElement, ElementSpan>;
 }
 
-function normaliseSpaces(s: string): string {
-  // Line ends were normalised to '\n' before: tab and newline become a space each.
-  return s.includes('\n') || s.includes('\t') ? s.replace(/[\t\n]/g, ' ') : s;
-}
+/** Filled while readSpannedTree reads (the usual reading records nothing). */
+let spans: Map<Building, { start: number; startEnd: number; contentEnd: number; end: number }> | null = null;
 
 /** The root element of a well-formed document as plain objects, or null: not read here, ask libxml2. */
 export function readTree(input: string): XmlTreeElement | null {
   if (input.length > MAX_TEXT) return null;
   // (Text decoded from valid UTF-8 has no unpaired surrogate: the precise test runs only when there are surrogates.)
   if (NOT_CHAR.test(input) || (SURROGATE.test(input) && UNPAIRED_SURROGATE.test(input))) return null;
-  // XML 1.0 §2.11: every CR LF and lone CR is read as LF.
-  const text = input.includes('\r') ? input.replace(/\r\n?/g, '\n') : input;
   try {
-    return read(text);
+    return read(normalised(input));
   } catch (e) {
     if (e === NOT_READ) return null;
     throw e;
+  }
+}
+
+/** XML 1.0 §2.11: every CR LF and lone CR is read as LF. */
+const normalised = (input: string): string => (input.includes('\r') ? input.replace(/\r\n?/g, '\n') : input);
+
+/** readTree, with each element's span: the same tree, or null when readTree gives up. */
+export function readSpannedTree(input: string): SpannedTree | null {
+  spans = new Map();
+  try {
+    const tree = readTree(input);
+    return tree === null ? null : { tree, text: normalised(input), spans };
+  } finally {
+    spans = null;
   }
 }
 
@@ -143,7 +134,7 @@ function read(text: string): XmlTreeElement | null {
       if (current) {
         const raw = text.slice(i, end);
         if (raw.includes(']]>')) throw NOT_READ;
-        current.element.text += decode(raw, false);
+        current.element.text += decodeReferences(raw, false, NOT_READ);
       } else {
         // Outside the root element only whitespace is allowed.
         for (let k = i; k < end; k++) if (!isSpace(text.charCodeAt(k))) throw NOT_READ;
@@ -182,6 +173,8 @@ function read(text: string): XmlTreeElement | null {
       while (isSpace(text.charCodeAt(k))) k++;
       if (text.charCodeAt(k) !== 0x3e) throw NOT_READ;
       i = k + 1;
+      const span = spans?.get(current.element);
+      if (span) { span.contentEnd = lt; span.end = i; }
       const parent = stack[stack.length - 1];
       if (parent) parent.element.text += current.element.text;
       scope = parent ? parent.scope : ROOT_SCOPE;
@@ -191,6 +184,7 @@ function read(text: string): XmlTreeElement | null {
       const parent = stack[stack.length - 1];
       if (parent) parent.element.children.push(open.element);
       else root = open.element;
+      spans?.set(open.element, { start: lt, startEnd: open.next - 1, contentEnd: -1, end: open.next });
       if (!open.empty) {
         stack.push(open);
         scope = open.scope;
@@ -231,7 +225,7 @@ function startTag(text: string, lt: number, outer: Scope): Open & { empty: boole
     if (close === -1) throw NOT_READ;
     const rawValue = text.slice(k + 1, close);
     if (rawValue.includes('<')) throw NOT_READ;
-    const value = decode(rawValue, true);
+    const value = decodeReferences(rawValue, true, NOT_READ);
     k = close + 1;
     const name = a[0];
     if (name === 'xmlns') {

@@ -5,6 +5,7 @@
  */
 import { CodedError } from '../errors/coded-error.js';
 import type { FieldError } from '../errors/esav-error.js';
+import { documentLocator } from './document-locator.js';
 import { locateFindings, type LocatedFinding } from './field-paths.js';
 import { bindings, libxml, nativeRef, type XmlDocument } from './libxml.js';
 import { parserReason } from './parser-messages.js';
@@ -15,9 +16,10 @@ export interface CompiledSchema {
   validate(doc: XmlDocument): FieldError[];
   /**
    * The same check on the message's bytes, parsed and validated in one pass with no document built (libxml2's
-   * streaming validation): every schema error, and the first well-formedness error if the bytes are not XML.
+   * streaming validation): every schema error with the line libxml2 read it on (a start tag's or an end tag's), and
+   * the first well-formedness error if the bytes are not XML. Named by their paths by src/xml/tree-locator.ts.
    */
-  validateBytes(body: Buffer): { readonly fields: FieldError[]; readonly malformed: Malformed | null };
+  checkBytes(body: Buffer): { readonly findings: LocatedFinding[]; readonly malformed: Malformed | null };
 }
 
 /** Where and why libxml2 found the bytes not to be well-formed XML. */
@@ -57,24 +59,27 @@ export function compileSchema(source: string, baseUrl: string): CompiledSchema {
   return {
     validate(doc: XmlDocument): FieldError[] {
       const findings = findingsOf(doc);
-      return findings.length === 0 ? [] : locateFindings(doc, findings, findingsOf);
+      return findings.length === 0 ? [] : locateFindings(documentLocator(doc, findingsOf), findings);
     },
-    validateBytes(body: Buffer) {
-      return bindings.withStructuredErrors<{ fields: FieldError[]; malformed: Malformed | null }>((errors: StructuredError[]) => {
+    checkBytes(body: Buffer) {
+      return bindings.withStructuredErrors<{ findings: LocatedFinding[]; malformed: Malformed | null }>((errors: StructuredError[]) => {
         // The input buffer copies the bytes; xmlSchemaValidateStream takes it over and frees it.
         const input = bindings.xmlParserInputBufferCreateMem(body, body.length, DETECT_ENCODING as never);
         bindings.xmlSchemaValidateStream(validCtxt as never, input, DETECT_ENCODING as never, null, null);
+        // libxml2 leaves the stream's position function on the shared context, pointing at the parser it freed: the
+        // next document validated would read the lines of its errors from that freed memory (a crash, seen).
+        bindings.xmlSchemaValidateSetLocator(validCtxt as never, null as never, null as never);
         const parser = errors.find((e) => e.domain !== SCHEMA_VALIDITY);
         const malformed = parser ? { line: parser.line, column: parser.column ?? 0, reason: parserReason(parser.message, parser.code) } : null;
-        return { fields: errors.filter((e) => e.domain === SCHEMA_VALIDITY).map(toFieldError), malformed };
+        return { findings: errors.filter((e) => e.domain === SCHEMA_VALIDITY).map((e) => ({ finding: readSchemaError(e), line: e.line })), malformed };
       });
     }
   };
 }
 
 /**
- * One libxml2 schema error as a field error without its document (the streaming check): elements named by their
- * local name. With the document, validate() names them by their path (field-paths.ts).
+ * One libxml2 schema error as a field error without its document: elements named by their local name (the
+ * translation alone; validate() and the request path name them by their path: field-paths.ts).
  */
 export function toFieldError(e: StructuredError): FieldError {
   const f = readSchemaError(e);

@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { get } from 'node:http';
+import { openSync } from 'node:fs';
 import path from 'node:path';
 import { findRootDir } from '../../../src/config/config.js';
 import { freePort } from '../../../scripts/bench/net.js';
@@ -50,6 +51,12 @@ export function readiness(opsPort: number, timeoutMs = 1000): Promise<{ status: 
   });
 }
 
+/**
+ * Extra Node flags for every gateway process of a chaos run, to profile it (ESAV_CHAOS_NODE_FLAGS='--cpu-prof
+ * --cpu-prof-dir=…' or '--trace-gc'); ESAV_CHAOS_STDOUT names a file their standard output is appended to.
+ */
+const NODE_FLAGS = (process.env.ESAV_CHAOS_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
+
 export async function gatewayProcess(o: GatewayProcessOptions): Promise<GatewayProcess> {
   const [port, opsPort, internalPort, portalPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const pkiDir = path.join(o.dir, 'pki');
@@ -73,8 +80,8 @@ export async function gatewayProcess(o: GatewayProcessOptions): Promise<GatewayP
     kill(signal) { if (alive()) child!.kill(signal); },
     stderr: () => err.slice(-4000),
     async start() {
-      const c = spawn(process.execPath, ['--max-semi-space-size=8', '--import', 'tsx', 'src/server.ts'],
-        { cwd: findRootDir(), env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const c = spawn(process.execPath, ['--max-semi-space-size=8', ...NODE_FLAGS, '--import', 'tsx', 'src/server.ts'],
+        { cwd: findRootDir(), env, stdio: ['ignore', process.env.ESAV_CHAOS_STDOUT ? openSync(process.env.ESAV_CHAOS_STDOUT, 'a') : 'ignore', 'pipe'] });
       child = c;
       exit = new Promise((resolve) => c.once('exit', (code, sig) => resolve(code ?? sig)));
       c.stderr!.on('data', (b: Buffer) => { err += b.toString(); });
