@@ -104,5 +104,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
 
 # node as PID 1 handles SIGTERM itself (src/server.ts: stop accepting, finish in-flight calls, close the pool).
 # Run with --init (or tini) when the embedded PostgreSQL is used, so that its child processes are reaped.
-# --max-semi-space-size=8: the deployed Node flags (see README "Performance"; the bench runs every server with them).
-CMD ["node", "--max-semi-space-size=8", "dist/src/server.js"]
+# --max-semi-space-size=8 --heap-growing-percent=50: the deployed Node flags (see README "Performance"; the bench runs every server with them).
+CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=50", "dist/src/server.js"]

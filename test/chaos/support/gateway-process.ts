@@ -80,7 +80,7 @@ export async function gatewayProcess(o: GatewayProcessOptions): Promise<GatewayP
     kill(signal) { if (alive()) child!.kill(signal); },
     stderr: () => err.slice(-4000),
     async start() {
-      const c = spawn(process.execPath, ['--max-semi-space-size=8', ...NODE_FLAGS, '--import', 'tsx', 'src/server.ts'],
+      const c = spawn(process.execPath, ['--max-semi-space-size=8', '--heap-growing-percent=50', ...NODE_FLAGS, '--import', 'tsx', 'src/server.ts'],
         { cwd: findRootDir(), env, stdio: ['ignore', process.env.ESAV_CHAOS_STDOUT ? openSync(process.env.ESAV_CHAOS_STDOUT, 'a') : 'ignore', 'pipe'] });
       child = c;
       exit = new Promise((resolve) => c.once('exit', (code, sig) => resolve(code ?? sig)));
