@@ -275,7 +275,7 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
       contendedBytes: int('ESAV_CONTENDED_BUFFERED_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
       queueMs: int('ESAV_OPERATOR_QUEUE_MS', 250, 0, 10000),
       maxQueued: int('ESAV_OPERATOR_MAX_QUEUED', 200, 0, 100000),
-      contendedBytesPerSecond: int('ESAV_CONTENDED_BYTES_PER_SECOND', 8 * 1024 * 1024, 0, 1024 * 1024 * 1024) || undefined,
+      contendedBytesPerSecond: int('ESAV_CONTENDED_BYTES_PER_SECOND', 4 * 1024 * 1024, 0, 1024 * 1024 * 1024) || undefined,
       rateWaitMs: int('ESAV_CONTENDED_RATE_WAIT_MS', 2000, 0, 60000)
     }),
     drainDelayMs: int('ESAV_DRAIN_DELAY_MS', environment === 'development' ? 0 : 2000, 0, 60000),
