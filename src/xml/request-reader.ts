@@ -7,8 +7,9 @@
  * the schema is checked by libxml2's streaming validation of the bytes, which also refuses what is not well-formed.
  * A refused request's errors are named from the same tree and text (tree-locator.ts), still with no document.
  * No document means no native memory waiting for the garbage collector, which is what held most of the gateway's
- * memory under load, and what made a flood of large invalid requests stall the other operators (issue 14). Anything else (another encoding, or bytes that are not well-formed, reported with their line
- * and column) takes the document path: parse, copy the tree out, validate the document.
+ * memory under load, and what made a flood of large invalid requests stall the other operators (issue 14).
+ * Anything else (another encoding, or bytes that are not well-formed, reported with their line and column) takes
+ * the document path: parse, copy the tree out, validate the document.
  */
 import { EsavError, type FieldError } from '../errors/esav-error.js';
 import { elementTree, treeFromText, type XmlTreeElement } from './element-tree.js';
