@@ -161,7 +161,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   // A client that sends its headers too slowly is cut (slowloris); the body has requestTimeout.
   app.server.headersTimeout = Math.min(config.requestTimeoutMs, 20_000);
-  const drain = drainGuard();
+  const drain = drainGuard([E_INTERVENTION_PREFIX]);
   await app.register(drain.plugin);
   // Overload without a declared limit: a fast fault with a retry-after instead of a time-out (event loop, pool).
   await app.register(overloadGuard({

@@ -1,7 +1,8 @@
 /**
  * Refusals at the HTTP level are SOAP faults of our registry too, never Node's bare status lines or Fastify's JSON:
  * a request cut by `headersTimeout`/`requestTimeout` (408), headers over Node's limit (431), an HTTP request Node
- * cannot read (400), and calls that arrive while the instance stops (503, `Connection: close`). While it drains,
+ * cannot read (400), and calls that arrive while the instance stops (503, `Connection: close`; in JSON on the
+ * e-intervention routes). While it drains,
  * every answer says `Connection: close`, so that keep-alive clients reconnect elsewhere instead of failing on their
  * next call.
  */
@@ -10,6 +11,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { EsavError } from '../errors/esav-error.js';
 import { writeFault } from '../soap/fault-writer.js';
 import { parseMediaType, SOAP11 } from '../soap/soap-version.js';
+import type { SoapResponse } from '../soap/types.js';
 
 const REASONS: Readonly<Record<number, string>> = {
   400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error'
@@ -56,20 +58,36 @@ export interface DrainControl {
 }
 
 /**
- * The drain and close behaviour of the SOAP listener (`return503OnClosing` must be off: this replaces it): a plugin
- * whose hooks guard the whole instance, and the control that server.ts uses on SIGTERM.
+ * The answer to a call that arrives once the instance closes: 503 with Retry-After and `Connection: close`, as a
+ * SOAP fault, or in the JSON shape of the routes under `jsonPrefixes` (e-intervention: `error`,
+ * `error_description`, as their own refusals are written).
  */
-export function drainGuard(): { readonly plugin: (app: FastifyInstance) => Promise<void>; readonly control: DrainControl } {
+export function closingAnswer(url: string, contentType: string | undefined, requestId: string, jsonPrefixes: readonly string[]):
+  { readonly status: number; readonly headers: Record<string, string>; readonly body: string; readonly soap: SoapResponse | null } {
+  const error = new EsavError('ESAV_SERVICE_UNAVAILABLE', { params: { reason: "arrêt de l'instance", retryAfter: 1 }, retryAfterSeconds: 1 });
+  if (jsonPrefixes.some((p) => url === p || url.startsWith(`${p}/`))) {
+    const body = JSON.stringify({ error: error.definition.wireCode, error_description: error.message });
+    return { status: error.definition.httpStatus, headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1', connection: 'close' }, body, soap: null };
+  }
+  const fault = writeFault(error, requestId, parseMediaType(contentType).soap ?? SOAP11);
+  return { status: fault.status, headers: { ...fault.headers, connection: 'close' }, body: String(fault.body), soap: fault };
+}
+
+/**
+ * The drain and close behaviour of the SOAP listener (`return503OnClosing` must be off: this replaces it): a plugin
+ * whose hooks guard the whole instance, and the control that server.ts uses on SIGTERM. The routes under
+ * `jsonPrefixes` are answered in JSON.
+ */
+export function drainGuard(jsonPrefixes: readonly string[] = []): { readonly plugin: (app: FastifyInstance) => Promise<void>; readonly control: DrainControl } {
   let draining = false;
   let closing = false;
   const plugin = async function drain(app: FastifyInstance): Promise<void> {
     app.addHook('preClose', async () => { closing = true; draining = true; });
     app.addHook('onRequest', async (request, reply) => {
       if (!closing) return undefined;
-      const fault = writeFault(new EsavError('ESAV_SERVICE_UNAVAILABLE', { params: { reason: "arrêt de l'instance", retryAfter: 1 }, retryAfterSeconds: 1 }),
-        request.id, parseMediaType(request.headers['content-type']).soap ?? SOAP11);
-      request.esavOutcome = fault;
-      return reply.code(fault.status).headers({ ...fault.headers, connection: 'close', 'x-request-id': request.id }).send(fault.body);
+      const answer = closingAnswer(request.url, request.headers['content-type'], request.id, jsonPrefixes);
+      if (answer.soap) request.esavOutcome = answer.soap;
+      return reply.code(answer.status).headers({ ...answer.headers, 'x-request-id': request.id }).send(answer.body);
     });
     app.addHook('onSend', async (_request, reply, payload) => {
       if (draining) reply.header('connection', 'close');
