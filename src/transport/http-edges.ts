@@ -12,6 +12,7 @@ import { EsavError } from '../errors/esav-error.js';
 import { writeFault } from '../soap/fault-writer.js';
 import { parseMediaType, SOAP11 } from '../soap/soap-version.js';
 import type { SoapResponse } from '../soap/types.js';
+import { jsonErrorBody } from './json-admission.js';
 
 const REASONS: Readonly<Record<number, string>> = {
   400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error'
@@ -66,7 +67,7 @@ export function closingAnswer(url: string, contentType: string | undefined, requ
   { readonly status: number; readonly headers: Record<string, string>; readonly body: string; readonly soap: SoapResponse | null } {
   const error = new EsavError('ESAV_SERVICE_UNAVAILABLE', { params: { reason: "arrêt de l'instance", retryAfter: 1 }, retryAfterSeconds: 1 });
   if (jsonPrefixes.some((p) => url === p || url.startsWith(`${p}/`))) {
-    const body = JSON.stringify({ error: error.definition.wireCode, error_description: error.message });
+    const body = JSON.stringify(jsonErrorBody(error));
     return { status: error.definition.httpStatus, headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1', connection: 'close' }, body, soap: null };
   }
   const fault = writeFault(error, requestId, parseMediaType(contentType).soap ?? SOAP11);

@@ -21,8 +21,11 @@ export interface JsonRefusal {
 
 export type Admission = { readonly auth: Extract<Authentication, { kind: 'caller' }>; readonly slot: ShareSlot | null } | JsonRefusal;
 
+/** A coded error in the JSON routes' shape (their own refusals, and the drain's: http-edges.ts). */
+export const jsonErrorBody = (e: EsavError): JsonRefusal['body'] => ({ error: e.definition.wireCode, error_description: e.message });
+
 const refusal = (e: EsavError, why: string, retryAfterSeconds: number): JsonRefusal =>
-  ({ status: e.definition.httpStatus, body: { error: e.definition.wireCode, error_description: e.message }, retryAfterSeconds, why });
+  ({ status: e.definition.httpStatus, body: jsonErrorBody(e), retryAfterSeconds, why });
 
 /** What an operator over its share is told: its own calls must finish first, retry after a second or so. */
 export function shareRefusal(r: ShareRefusal, pressure: string | null): JsonRefusal {
