@@ -36,6 +36,7 @@ import { findOperator } from './store/registry/operators.js';
 import { createTicketStore } from './store/ticket-store.js';
 import { createSoapPipeline } from './soap/pipeline.js';
 import { createTurns } from './soap/turns.js';
+import { createOffLoopReader } from './xml/off-loop-reader.js';
 import type { ServiceAdapter } from './soap/types.js';
 import { createCertificateAuthenticator } from './store/certificate-registry.js';
 import type { Listener, Pool } from './store/database.js';
@@ -108,6 +109,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   // calls per web service; production refuses the web services (not the contracts) to an unvalidated operator.
   const goLiveRecorder = config.env === 'integration' ? createGoLiveRecorder(deps.pool, { onError: (e) => deps.logger.warn({ err: e.message }, 'go-live recorder') }) : null;
   const goLiveGate = config.requireGoLive ? createGoLiveGate(deps.pool, config.authCacheTtlMs) : null;
+  const xmlLimits = { maxDepth: config.xmlMaxDepth, maxAttributes: config.xmlMaxAttributes, maxElements: config.xmlMaxElements };
+  const offLoop = createOffLoopReader({ minBytes: config.xmlOffLoopBytes, workers: config.xmlOffLoopWorkers, limits: xmlLimits });
   const pipeline = createSoapPipeline({
     contracts,
     adapters: [prestationV1(services), catalogueV1(catalog), signalisationV1(signalisation), signalisationV2(signalisation), exploitationV1(maintenance),
@@ -134,7 +137,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       }
     },
     turns: createTurns(),
-    xmlLimits: { maxDepth: config.xmlMaxDepth, maxAttributes: config.xmlMaxAttributes, maxElements: config.xmlMaxElements }
+    offLoop,
+    xmlLimits
   });
 
   const instance = randomBytes(3).toString('hex');
@@ -208,6 +212,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   // The portal (portal-app.ts) shows the same windows, refreshed by the same registry watcher.
   app.decorate('maintenance', maintenance);
   // After in-flight calls finished: their counts are flushed too.
-  app.addHook('onClose', async () => { await watcher.close(); await accounting.close(); await goLiveRecorder?.close(); });
+  app.addHook('onClose', async () => { await watcher.close(); await accounting.close(); await goLiveRecorder?.close(); await offLoop.close(); });
   return app as unknown as FastifyInstance;
 }

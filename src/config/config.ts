@@ -46,6 +46,10 @@ export interface Config {
   readonly xmlMaxDepth: number;
   readonly xmlMaxAttributes: number;
   readonly xmlMaxElements: number;
+  /** Bodies of this size or more are read in a worker process, off the event loop (src/xml/off-loop-reader.ts). */
+  readonly xmlOffLoopBytes: number;
+  /** Worker processes for them; 0: every body is read on the event loop. */
+  readonly xmlOffLoopWorkers: number;
   readonly logLevel: string;
   readonly authCacheTtlMs: number;
   /** How often each instance polls the registry's change log besides LISTEN/NOTIFY (the bound of a missed notification). */
@@ -251,6 +255,8 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
     xmlMaxDepth: int('ESAV_XML_MAX_DEPTH', 32, 4, 256),
     xmlMaxAttributes: int('ESAV_XML_MAX_ATTRIBUTES', 32, 1, 1024),
     xmlMaxElements: int('ESAV_XML_MAX_ELEMENTS', 2000, 16, 1_000_000),
+    xmlOffLoopBytes: int('ESAV_XML_OFF_LOOP_BYTES', 32 * 1024, 1024, 64 * 1024 * 1024),
+    xmlOffLoopWorkers: int('ESAV_XML_OFF_LOOP_WORKERS', 1, 0, 16),
     logLevel,
     authCacheTtlMs: int('ESAV_AUTH_CACHE_TTL_MS', 2000, 0, 60000),
     registryPollMs: int('ESAV_REGISTRY_POLL_MS', 2000, 100, 60000),

@@ -8,6 +8,7 @@
 import type { ContractSet } from '../contracts/service-descriptor.js';
 import type { Clock } from '../domain/clock.js';
 import type { Authenticator } from '../domain/identity.js';
+import type { OffLoopReader } from '../xml/off-loop-reader.js';
 import type { XmlLimits } from '../xml/prescan.js';
 import { bindAdapters } from './adapter-binding.js';
 import { newCallContext, type CallContext, type CallTarget } from './call-context.js';
@@ -18,7 +19,7 @@ import { parse } from './phases/03-parse.js';
 import { readEnvelope } from './phases/04-envelope.js';
 import { dispatch } from './phases/05-dispatch.js';
 import { authorize } from './phases/06-authorize.js';
-import { validate } from './phases/07-validate.js';
+import { schemaFor, validate } from './phases/07-validate.js';
 import { admit, type GoLiveGate, type LoadAdmission } from './phases/08-admit.js';
 import { invoke, type CallCounter } from './phases/09-invoke.js';
 import { respond } from './phases/10-respond.js';
@@ -45,6 +46,8 @@ export interface PipelineDeps {
   readonly counter?: CallCounter;
   /** Fair turns between operators at the CPU-bound phases (turns.ts); every call runs at once when absent. */
   readonly turns?: Turns;
+  /** Large bodies read off the event loop (src/xml/off-loop-reader.ts); every body is read inline when absent. */
+  readonly offLoop?: OffLoopReader;
 }
 
 /** A call whose head was read: either already answered (refused, or a contract read), or waiting for its body. */
@@ -81,7 +84,9 @@ export function createSoapPipeline(deps: PipelineDeps): SoapPipeline {
   async function call(ctx: CallContext, { target, version, media, caller }: Admitted, body: Buffer | undefined): Promise<SoapResponse> {
     const d = target.descriptor;
     await deps.turns?.take(caller.operator.id);
-    const request = parse(body, deps.xmlLimits);
+    const schema = schemaFor(d, media.soap!);
+    const offLoop = deps.offLoop;
+    const request = await parse(body, deps.xmlLimits, offLoop && ((b) => offLoop.read(b, schema, caller.operator.id)));
     const envelope = readEnvelope(request.tree, media.soap!, ctx.request.contentType!, d.understoodHeaders);
     ctx.requestHeaders = envelope.headerBlocks;
     const { operation, notice } = dispatch(ctx, target, envelope, media);

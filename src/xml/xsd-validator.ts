@@ -20,6 +20,8 @@ export interface CompiledSchema {
    * the first well-formedness error if the bytes are not XML. Named by their paths by src/xml/tree-locator.ts.
    */
   checkBytes(body: Buffer): { readonly findings: LocatedFinding[]; readonly malformed: Malformed | null };
+  /** What it was compiled from, so that a worker thread can compile the same schema (off-loop-reader.ts). */
+  readonly source: { readonly text: string; readonly baseUrl: string };
 }
 
 /** Where and why libxml2 found the bytes not to be well-formed XML. */
@@ -57,6 +59,7 @@ export function compileSchema(source: string, baseUrl: string): CompiledSchema {
     return errors.map((e) => ({ finding: readSchemaError(e), line: e.line }));
   });
   return {
+    source: { text: source, baseUrl },
     validate(doc: XmlDocument): FieldError[] {
       const findings = findingsOf(doc);
       return findings.length === 0 ? [] : locateFindings(documentLocator(doc, findingsOf), findings);

@@ -1,0 +1,250 @@
+/**
+ * Large request bodies are read off the event loop (issue 14). Reading a 250 kB document (decoding, prescan, plain
+ * tree, schema check, errors named) costs the event loop 5–9 ms and leaves megabytes of garbage in its heap: under a
+ * flood of such documents from one operator, every other operator's call waits behind them and behind the
+ * collections they cause. A body of `minBytes` or more is read in a worker process (off-loop-worker.ts) by the same
+ * code, with its own heap; the event loop only hands the bytes over and receives the tree and the outcome of the
+ * schema check (a refused request's tree cut to what the phases before validate read). Smaller bodies (every usual
+ * call: a filing is about 1.5 kB) are read on the event loop as before, since a hand-over costs more than their
+ * reading.
+ *
+ * A process, not a worker thread: libxmljs keeps its SWIG object templates in process-wide variables, so a second
+ * V8 isolate using it crashes the process (seen at once: a segfault in SWIG_V8_NewPointerObj). A process also
+ * keeps a crash of libxml2 on a hostile document away from the gateway.
+ *
+ * Bodies wait for a worker in one queue per operator, served in turn (the fair turns of src/soap/turns.ts, for the
+ * workers): a flooding operator's documents delay its own, and another operator's large document waits at most one
+ * of each. A worker is started at the first large body. One that stops with a body in hand is replaced and the body
+ * given to the new one; a body that stops two workers is refused as an internal error (never read on the event
+ * loop, which it could crash). A worker that cannot start is not started again: every body is then read on the
+ * event loop, as before.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { invariantViolated } from '../errors/coded-error.js';
+import { EsavError, type ClientDetail, type FieldError } from '../errors/esav-error.js';
+import type { ErrorCode } from '../errors/registry.js';
+import type { XmlTreeElement } from './element-tree.js';
+import { FRAME_READ, FRAME_SCHEMA, frameHeader } from './off-loop-frames.js';
+import type { XmlLimits } from './prescan.js';
+import { readRequest, type ParsedRequest } from './request-reader.js';
+import type { CompiledSchema } from './xsd-validator.js';
+
+/** A fault of the reading (EsavError: code and detail), or any other failure (code null: an internal error). */
+export type OffLoopFailure =
+  | { readonly code: string; readonly detail: ClientDetail; readonly logReason?: string }
+  | { readonly code: null; readonly message: string };
+
+/** An element as a worker sends it: a refused request's tree is cut (off-loop-worker.ts), `children` and `text` null. */
+export interface CutElement {
+  readonly namespace: string;
+  readonly name: string;
+  readonly attributes: XmlTreeElement['attributes'];
+  readonly children: ReadonlyArray<CutElement | XmlTreeElement> | null;
+  readonly text: string | null;
+}
+
+export type OffLoopAnswer =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'read'; readonly id: number; readonly failure: OffLoopFailure }
+  | { readonly kind: 'read'; readonly id: number; readonly tree: XmlTreeElement | CutElement; readonly checked: { readonly fields: FieldError[] } | { readonly failure: OffLoopFailure } };
+
+export interface OffLoopSettings {
+  /** Bodies of this many bytes or more are read in a worker process. */
+  readonly minBytes: number;
+  /** Worker processes; 0: every body is read on the event loop. */
+  readonly workers: number;
+  readonly limits: XmlLimits;
+}
+
+export interface OffLoopReader {
+  /** The request, as readRequest reads it; `schema` is the one its validate() will be asked for. */
+  read(body: Buffer, schema: CompiledSchema, operatorId: string): ParsedRequest | Promise<ParsedRequest>;
+  /** Bodies read by a worker so far, those waiting for one, and workers that stopped. */
+  figures(): { readonly offLoop: number; readonly waiting: number; readonly workerFailures: number };
+  close(): Promise<void>;
+}
+
+interface Job {
+  readonly body: Buffer;
+  readonly operatorId: string;
+  readonly schema: CompiledSchema;
+  /** Workers that stopped while reading it. */
+  stops: number;
+  resolve(request: ParsedRequest): void;
+  reject(error: unknown): void;
+}
+
+interface Worker { readonly child: ChildProcess; readonly pipe: Socket; readonly sent: Set<number>; job: Job | null; ready: boolean; gone: boolean }
+
+const here = fileURLToPath(import.meta.url);
+const WORKER_FILE = path.join(path.dirname(here), `off-loop-worker${path.extname(here)}`);
+/** The gateway's own V8 heap settings (README "Memory"), and under tsx (development, tests) its loader. */
+const HEAP_FLAGS = /^--(max-semi-space-size|heap-growing-percent|max-old-space-size)=/;
+const workerArgv = (): string[] => [
+  ...process.execArgv.filter((a) => HEAP_FLAGS.test(a)),
+  ...(path.extname(here) === '.ts' ? ['--import', import.meta.resolve('tsx')] : [])
+];
+
+function toError(f: OffLoopFailure): Error {
+  if (f.code === null) return invariantViolated(`off-loop reading: ${f.message}`);
+  const make = EsavError as unknown as new (code: ErrorCode, detail: ClientDetail, options?: { logReason?: string }) => EsavError;
+  return new make(f.code as ErrorCode, f.detail, f.logReason === undefined ? undefined : { logReason: f.logReason });
+}
+
+/** A cut tree as an XmlTreeElement whose cut parts cannot be read unnoticed: reading one is a defect. */
+function revive(el: XmlTreeElement | CutElement): XmlTreeElement {
+  if (el.children !== null && el.text !== null) return el as XmlTreeElement;
+  const cut = (what: string) => (): never => { throw invariantViolated(`the ${what} of <${el.name}> was read in a refused request's cut tree`); };
+  const children = el.children?.map(revive);
+  return Object.defineProperties({ namespace: el.namespace, name: el.name, attributes: el.attributes } as XmlTreeElement, {
+    children: children === undefined ? { get: cut('children') } : { value: children },
+    text: el.text === null ? { get: cut('text') } : { value: el.text }
+  });
+}
+
+export function createOffLoopReader(settings: OffLoopSettings): OffLoopReader {
+  const { limits } = settings;
+  const waiting = new Map<string, Job[]>();
+  const workers: Array<Worker | null> = Array.from({ length: settings.workers }, () => null);
+  const schemaIds = new WeakMap<CompiledSchema, number>();
+  let nextSchemaId = 0;
+  let nextJobId = 0;
+  let offLoop = 0;
+  let workerFailures = 0;
+  let disabled = settings.workers === 0;
+  let closed = false;
+
+  const inline = (job: Job): void => {
+    try { job.resolve(readRequest(job.body, limits)); } catch (e) { job.reject(e); }
+  };
+
+  const answered = (job: Job, a: Extract<OffLoopAnswer, { kind: 'read' }>): void => {
+    if ('failure' in a) { job.reject(toError(a.failure)); return; }
+    const { checked } = a;
+    offLoop++;
+    job.resolve({
+      tree: revive(a.tree),
+      validate(schema) {
+        // Only the schema the worker checked against is known; another one (never asked today) is checked here.
+        if (schema !== job.schema) return readRequest(job.body, limits).validate(schema);
+        if ('fields' in checked) return checked.fields;
+        throw toError(checked.failure);
+      }
+    });
+  };
+
+  function start(slot: number): Worker {
+    // Bodies go over the pipe (fd 4, off-loop-frames.ts); answers come back on the IPC channel (fd 3).
+    const child = fork(WORKER_FILE, [JSON.stringify(limits)], { execArgv: workerArgv(), serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc', 'pipe'] });
+    const pipe = child.stdio[4] as Socket;
+    pipe.unref();
+    // Its errors are the worker's end: seen as the child's exit.
+    pipe.on('error', () => undefined);
+    const worker: Worker = { child, pipe, sent: new Set(), job: null, ready: false, gone: false };
+    // An idle worker does not keep the gateway's process alive; one reading a body does, until it answers.
+    child.unref();
+    child.channel?.unref();
+    child.on('message', (a: OffLoopAnswer) => {
+      if (a.kind === 'ready') { worker.ready = true; return; }
+      const job = worker.job;
+      worker.job = null;
+      child.channel?.unref();
+      if (job) answered(job, a);
+      serve();
+    });
+    const stopped = (): void => {
+      if (worker.gone) return;
+      worker.gone = true;
+      if (workers[slot] === worker) workers[slot] = null;
+      const job = worker.job;
+      worker.job = null;
+      if (closed) {
+        job?.reject(invariantViolated('the off-loop worker stopped while the gateway closed'));
+        return;
+      }
+      workerFailures++;
+      // A worker that never said it was ready could not start (its file, its loader): the event loop reads from now on.
+      if (!worker.ready) disabled = true;
+      // Its body is given to the next worker first; one that stops two workers is refused.
+      if (job && ++job.stops >= 2) job.reject(invariantViolated('two off-loop workers stopped while reading this body'));
+      else if (job) (waiting.get(job.operatorId) ?? waiting.set(job.operatorId, []).get(job.operatorId)!).unshift(job);
+      serve();
+    };
+    child.on('error', stopped);
+    child.on('exit', stopped);
+    return worker;
+  }
+
+  /** The next body in turn: the first operator's oldest, that operator then going last. */
+  function next(): Job | undefined {
+    for (const [operator, jobs] of waiting) {
+      const job = jobs.shift()!;
+      waiting.delete(operator);
+      if (jobs.length > 0) waiting.set(operator, jobs);
+      return job;
+    }
+    return undefined;
+  }
+
+  function serve(): void {
+    if (disabled || closed) {
+      // A body a worker stopped on is not read here: it could stop the gateway the same way.
+      for (let job = next(); job; job = next()) {
+        if (job.stops > 0) job.reject(invariantViolated('the off-loop worker stopped while reading this body'));
+        else inline(job);
+      }
+      return;
+    }
+    for (let slot = 0; slot < workers.length && waiting.size > 0; slot++) {
+      const worker = workers[slot] ?? (workers[slot] = start(slot));
+      if (worker.job !== null) continue;
+      const job = next()!;
+      let schemaId = schemaIds.get(job.schema);
+      if (schemaId === undefined) schemaIds.set(job.schema, schemaId = nextSchemaId++);
+      const { pipe } = worker;
+      pipe.cork();
+      if (!worker.sent.has(schemaId)) {
+        const source = Buffer.from(JSON.stringify(job.schema.source), 'utf8');
+        pipe.write(frameHeader(FRAME_SCHEMA, 0, schemaId, source.length));
+        pipe.write(source);
+        worker.sent.add(schemaId);
+      }
+      worker.job = job;
+      worker.child.channel?.ref();
+      pipe.write(frameHeader(FRAME_READ, nextJobId++, schemaId, job.body.length));
+      pipe.write(job.body);
+      pipe.uncork();
+    }
+  }
+
+  return {
+    read(body, schema, operatorId) {
+      if (disabled || closed || body.length < settings.minBytes) return readRequest(body, limits);
+      return new Promise<ParsedRequest>((resolve, reject) => {
+        const job: Job = { body, operatorId, schema, stops: 0, resolve, reject };
+        const jobs = waiting.get(operatorId);
+        if (jobs) jobs.push(job);
+        else waiting.set(operatorId, [job]);
+        serve();
+      });
+    },
+    figures: () => ({ offLoop, waiting: [...waiting.values()].reduce((n, jobs) => n + jobs.length, 0), workerFailures }),
+    async close() {
+      closed = true;
+      await Promise.all(workers.map(async (w, slot) => {
+        workers[slot] = null;
+        if (!w || w.gone) return;
+        // A body in its hands is read by the worker before it goes: its answer is awaited, then the worker stopped.
+        if (w.job) await new Promise<void>((resolve) => { const job = w.job!; const { resolve: r, reject: j } = job; job.resolve = (x) => { r(x); resolve(); }; job.reject = (e) => { j(e); resolve(); }; });
+        const exited = new Promise<void>((resolve) => w.child.once('exit', () => resolve()));
+        w.child.ref();
+        w.child.kill('SIGTERM');
+        await exited;
+      }));
+      serve();
+    }
+  };
+}
