@@ -172,7 +172,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     maxEventLoopDelayMs: config.maxEventLoopDelayMs, maxDatabaseWaiting: config.maxDatabaseWaiting,
     databaseWaiting: () => deps.pool.waitingCount, retryAfterSeconds: 5, shedsByOperator: true
   }));
-  const metrics = createRequestMetrics();
+  const metrics = createRequestMetrics(() => offLoop.figures());
   app.server.on('tlsClientError', (e: NodeJS.ErrnoException, socket: TLSSocket) => metrics.tlsFailure(handshakeFailureReason(e, socket)));
   const shares = createFairShare(config.fairShare);
   // e-intervention (issue 18): JSON routes of the OI under /e-intervention/v2, same listener, same certificates.

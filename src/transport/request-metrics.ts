@@ -7,7 +7,8 @@
  * found it in the contract (an unknown element leaves it empty), the outcome is OK, a fault registry wire code or an
  * HTTP status, and the TLS reason a short list of OpenSSL/Node codes. Nothing a caller types becomes a label.
  */
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { OffLoopFigures } from '../xml/off-loop-reader.js';
 
 /** Seconds (Prometheus base unit): from a cached read (about a millisecond) to the request time-out's order. */
 export const DURATION_BUCKETS_SECONDS: readonly number[] = Object.freeze([0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
@@ -34,8 +35,10 @@ interface Series { readonly labels: Record<(typeof LABELS)[number], string>; cal
 
 const LABELS = ['service', 'version', 'operation', 'outcome'] as const;
 
-export function createRequestMetrics(): RequestMetrics {
+/** @param offLoop the figures of the off-loop reader (src/xml/off-loop-reader.ts), read at scrape time */
+export function createRequestMetrics(offLoop?: () => OffLoopFigures): RequestMetrics {
   const registry = new Registry();
+  if (offLoop) offLoopMetrics(registry, offLoop);
   const series = new Map<string, Series>();
   new Counter({
     name: 'esav_soap_requests_total', help: 'SOAP calls answered, by service, version, operation and outcome (OK or the fault code).',
@@ -73,4 +76,16 @@ export function createRequestMetrics(): RequestMetrics {
     },
     render: () => registry.metrics()
   };
+}
+
+function offLoopMetrics(registry: Registry, figures: () => OffLoopFigures): void {
+  const registers = [registry];
+  new Counter({ name: 'esav_xml_off_loop_reads_total', help: 'Request bodies read by a worker process, off the event loop (ESAV_XML_OFF_LOOP_BYTES or more).', registers,
+    collect() { this.reset(); this.inc(figures().offLoop); } });
+  new Gauge({ name: 'esav_xml_off_loop_waiting', help: 'Large request bodies waiting for an off-loop worker.', registers,
+    collect() { this.set(figures().waiting); } });
+  new Counter({ name: 'esav_xml_off_loop_worker_failures_total', help: 'Off-loop workers that stopped other than at close (each replaced, unless it never started).', registers,
+    collect() { this.reset(); this.inc(figures().workerFailures); } });
+  new Gauge({ name: 'esav_xml_off_loop_enabled', help: '1 while large bodies are read off the event loop; 0 once a worker could not start (all are read on it).', registers,
+    collect() { this.set(figures().enabled ? 1 : 0); } });
 }

@@ -20,9 +20,10 @@
  * event loop, as before.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { invariantViolated } from '../errors/coded-error.js';
 import { EsavError, type ClientDetail, type FieldError } from '../errors/esav-error.js';
 import type { ErrorCode } from '../errors/registry.js';
@@ -57,14 +58,28 @@ export interface OffLoopSettings {
   /** Worker processes; 0: every body is read on the event loop. */
   readonly workers: number;
   readonly limits: XmlLimits;
+  /** Another worker program (tests: one that cannot start, or that stops on every body); off-loop-worker by default. */
+  readonly program?: { readonly file: string; readonly execArgv: readonly string[] };
 }
 
 export interface OffLoopReader {
   /** The request, as readRequest reads it; `schema` is the one its validate() will be asked for. */
   read(body: Buffer, schema: CompiledSchema, operatorId: string): ParsedRequest | Promise<ParsedRequest>;
-  /** Bodies read by a worker so far, those waiting for one, and workers that stopped. */
-  figures(): { readonly offLoop: number; readonly waiting: number; readonly workerFailures: number };
+  figures(): OffLoopFigures;
   close(): Promise<void>;
+}
+
+export interface OffLoopFigures {
+  /** Bodies a worker read. */
+  readonly offLoop: number;
+  /** Bodies waiting for a worker. */
+  readonly waiting: number;
+  /** Workers that stopped other than at close (each replaced; one that never started is not). */
+  readonly workerFailures: number;
+  /** False once a worker could not start: every body is then read on the event loop. */
+  readonly enabled: boolean;
+  /** The process ids of the running workers. */
+  readonly pids: readonly number[];
 }
 
 interface Job {
@@ -85,7 +100,7 @@ const WORKER_FILE = path.join(path.dirname(here), `off-loop-worker${path.extname
 const HEAP_FLAGS = /^--(max-semi-space-size|heap-growing-percent|max-old-space-size)=/;
 const workerArgv = (): string[] => [
   ...process.execArgv.filter((a) => HEAP_FLAGS.test(a)),
-  ...(path.extname(here) === '.ts' ? ['--import', import.meta.resolve('tsx')] : [])
+  ...(path.extname(here) === '.ts' ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [])
 ];
 
 function toError(f: OffLoopFailure): Error {
@@ -138,7 +153,8 @@ export function createOffLoopReader(settings: OffLoopSettings): OffLoopReader {
 
   function start(slot: number): Worker {
     // Bodies go over the pipe (fd 4, off-loop-frames.ts); answers come back on the IPC channel (fd 3).
-    const child = fork(WORKER_FILE, [JSON.stringify(limits)], { execArgv: workerArgv(), serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc', 'pipe'] });
+    const program = settings.program ?? { file: WORKER_FILE, execArgv: workerArgv() };
+    const child = fork(program.file, [JSON.stringify(limits)], { execArgv: [...program.execArgv], serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc', 'pipe'] });
     const pipe = child.stdio[4] as Socket;
     pipe.unref();
     // Its errors are the worker's end: seen as the child's exit.
@@ -166,10 +182,12 @@ export function createOffLoopReader(settings: OffLoopSettings): OffLoopReader {
         return;
       }
       workerFailures++;
-      // A worker that never said it was ready could not start (its file, its loader): the event loop reads from now on.
+      // A worker that never said it was ready could not start (its file, its loader): the event loop reads from now
+      // on, this body included. A body in the hands of one that did is given to the next worker first, and one that
+      // stops two workers is refused.
       if (!worker.ready) disabled = true;
-      // Its body is given to the next worker first; one that stops two workers is refused.
-      if (job && ++job.stops >= 2) job.reject(invariantViolated('two off-loop workers stopped while reading this body'));
+      else if (job) job.stops++;
+      if (job && job.stops >= 2) job.reject(invariantViolated('two off-loop workers stopped while reading this body'));
       else if (job) (waiting.get(job.operatorId) ?? waiting.set(job.operatorId, []).get(job.operatorId)!).unshift(job);
       serve();
     };
@@ -199,7 +217,18 @@ export function createOffLoopReader(settings: OffLoopSettings): OffLoopReader {
       return;
     }
     for (let slot = 0; slot < workers.length && waiting.size > 0; slot++) {
-      const worker = workers[slot] ?? (workers[slot] = start(slot));
+      let worker = workers[slot];
+      if (!worker) {
+        try {
+          worker = workers[slot] = start(slot);
+        } catch {
+          // Not even spawned (no such program, no process left): the event loop reads, as when a worker cannot start.
+          workerFailures++;
+          disabled = true;
+          serve();
+          return;
+        }
+      }
       if (worker.job !== null) continue;
       const job = next()!;
       let schemaId = schemaIds.get(job.schema);
@@ -231,7 +260,10 @@ export function createOffLoopReader(settings: OffLoopSettings): OffLoopReader {
         serve();
       });
     },
-    figures: () => ({ offLoop, waiting: [...waiting.values()].reduce((n, jobs) => n + jobs.length, 0), workerFailures }),
+    figures: () => ({
+      offLoop, waiting: [...waiting.values()].reduce((n, jobs) => n + jobs.length, 0), workerFailures, enabled: !disabled,
+      pids: workers.flatMap((w) => (w && !w.gone && w.child.pid !== undefined ? [w.child.pid] : []))
+    }),
     async close() {
       closed = true;
       await Promise.all(workers.map(async (w, slot) => {

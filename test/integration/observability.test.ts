@@ -14,6 +14,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { findRootDir } from '../../src/config/config.js';
 import { errorRegistry } from '../../src/errors/registry.js';
+import { costlyDocuments } from '../chaos/support/costly-documents.js';
 import { gatewayProcess, type GatewayProcess } from '../chaos/support/gateway-process.js';
 import { freshDatabase, testDatabaseUrl, type TestDatabase } from '../support/database.js';
 import { call, consultation } from '../support/soap-client.js';
@@ -72,6 +73,9 @@ describe('observability: metrics, alert rules and dashboard checked by promtool 
     for (const id of ['FTTH-21-0000001', 'FTTH-21-9999999']) {
       await call(gw.url, { path: '/esav/prestation/v1', body: consultation(id), client: opa, ca: pem('ca.crt') });
     }
+    // A body over ESAV_XML_OFF_LOOP_BYTES, read by the off-loop worker (refused by the schema: 1,500 unknown elements).
+    const large = costlyDocuments()[2]!;
+    await call(gw.url, { path: '/esav/prestation/v1', body: large.body.toString('utf8'), client: opa, ca: pem('ca.crt') });
     metrics = await httpGet(gw.opsPort, '/metrics');
     families = new Map([...metrics.body.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
   });
@@ -106,6 +110,10 @@ describe('observability: metrics, alert rules and dashboard checked by promtool 
     expect(metrics.body).to.match(/^esav_soap_requests_total\{service="prestation",version="v1",operation="consultationPrestation",outcome="RESSOURCE_INCONNUE"\} 1$/m);
     expect(metrics.body).to.match(/^esav_soap_request_duration_seconds_bucket\{le="10",service="prestation",version="v1",operation="consultationPrestation",outcome="OK"\} 1$/m);
     expect(metrics.body).to.match(/^esav_requests_total\{operator="OPA",category="OTHER",outcome="ok"\} 1$/m);
+    expect(metrics.body).to.match(/^esav_xml_off_loop_reads_total 1$/m);
+    expect(metrics.body).to.match(/^esav_xml_off_loop_waiting 0$/m);
+    expect(metrics.body).to.match(/^esav_xml_off_loop_worker_failures_total 0$/m);
+    expect(metrics.body).to.match(/^esav_xml_off_loop_enabled 1$/m);
   });
 
   it('ships alert rules that promtool checks and whose unit tests pass', () => {
