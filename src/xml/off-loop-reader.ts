@@ -96,10 +96,13 @@ interface Worker { readonly child: ChildProcess; readonly pipe: Socket; readonly
 
 const here = fileURLToPath(import.meta.url);
 const WORKER_FILE = path.join(path.dirname(here), `off-loop-worker${path.extname(here)}`);
-/** The gateway's own V8 heap settings (README "Memory"), and under tsx (development, tests) its loader. */
-const HEAP_FLAGS = /^--(max-semi-space-size|heap-growing-percent|max-old-space-size)=/;
+/**
+ * The worker's V8 heap: a young generation of 2 MB instead of the gateway's 8 (its collections pause nobody; its
+ * resident memory, measured reading the flood's documents: 31 MB of its own instead of 62, for about 5 ms per 250 kB
+ * document instead of 3.5), and the gateway's heap growth. Under tsx (development, tests), its loader too.
+ */
 const workerArgv = (): string[] => [
-  ...process.execArgv.filter((a) => HEAP_FLAGS.test(a)),
+  '--max-semi-space-size=2', '--heap-growing-percent=50',
   ...(path.extname(here) === '.ts' ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [])
 ];
 

@@ -22,7 +22,7 @@ import { startOwnPostgres, type OwnPostgres } from './support/own-postgres.js';
 const FLOOD_CONNECTIONS = 12;
 /** OPB's pace: one read every PACE_MS, SAMPLES of them per phase after WARMUP discarded ones. */
 const PACE_MS = 50;
-const SAMPLES = 300;
+const SAMPLES = 500;
 const WARMUP = 50;
 const OPB_CONNECTIONS = 4;
 /** The gateway's own settings: its defaults, unless a run asks otherwise (ESAV_CHAOS_GATEWAY_ENV='{"ESAV_…":"…"}'). */
@@ -132,13 +132,13 @@ describe('chaos: one operator floods, another reads', function () {
   });
 
   /**
-   * The target of issue 14. Not met on this machine so far (README "Reliability"): rather than a weaker bound, the
-   * run reports it as pending with its figure, and fails on it when ESAV_CHAOS_STRICT=1 (the day the gateway meets it,
-   * that becomes the default).
+   * The target of issue 14, met since large bodies are read off the event loop (README "Reliability": 0.98–1.53×
+   * over seven runs). ESAV_CHAOS_STRICT=0 reports a miss as pending with its figure instead of failing (to look at a
+   * setting that is known to miss it, ESAV_CHAOS_GATEWAY_ENV='{"ESAV_XML_OFF_LOOP_WORKERS":"0"}' for example).
    */
   it("keeps the quiet operator's p99 under the flood within 2x of its p99 without it", function () {
     if (Number.isNaN(ratio)) this.skip();
-    if (ratio > 2 && process.env.ESAV_CHAOS_STRICT !== '1') {
+    if (ratio > 2 && process.env.ESAV_CHAOS_STRICT === '0') {
       process.stdout.write(`    TARGET NOT MET: OPB's p99 under the flood is ${ratio.toFixed(1)}× its p99 without it (target ≤ 2×)\n`);
       this.skip();
     }
