@@ -50,6 +50,8 @@ export interface Config {
   readonly xmlOffLoopBytes: number;
   /** Worker processes for them; 0: every body is read on the event loop. */
   readonly xmlOffLoopWorkers: number;
+  /** A worker that has not answered a body within this time is killed and replaced (the body given to the next). */
+  readonly xmlOffLoopTimeoutMs: number;
   readonly logLevel: string;
   readonly authCacheTtlMs: number;
   /** How often each instance polls the registry's change log besides LISTEN/NOTIFY (the bound of a missed notification). */
@@ -257,6 +259,7 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
     xmlMaxElements: int('ESAV_XML_MAX_ELEMENTS', 2000, 16, 1_000_000),
     xmlOffLoopBytes: int('ESAV_XML_OFF_LOOP_BYTES', 32 * 1024, 1024, 64 * 1024 * 1024),
     xmlOffLoopWorkers: int('ESAV_XML_OFF_LOOP_WORKERS', 1, 0, 16),
+    xmlOffLoopTimeoutMs: int('ESAV_XML_OFF_LOOP_TIMEOUT_MS', 10_000, 100, 600_000),
     logLevel,
     authCacheTtlMs: int('ESAV_AUTH_CACHE_TTL_MS', 2000, 0, 60000),
     registryPollMs: int('ESAV_REGISTRY_POLL_MS', 2000, 100, 60000),

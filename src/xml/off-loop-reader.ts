@@ -15,8 +15,9 @@
  * Bodies wait for a worker in one queue per operator, served in turn (the fair turns of src/soap/turns.ts, for the
  * workers): a flooding operator's documents delay its own, and another operator's large document waits at most one
  * of each. A worker is started at the first large body. One that stops with a body in hand is replaced and the body
- * given to the new one; a body that stops two workers is refused as an internal error (never read on the event
- * loop, which it could crash). A worker that cannot start is not started again: every body is then read on the
+ * given to the new one, and so is the body of one that does not answer within `answerWithinMs` (it is killed); a
+ * body that stops two workers is refused as an internal error (never read on the event loop, which it could crash
+ * or hold). A worker that cannot start is not started again: every body is then read on the
  * event loop, as before.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -58,6 +59,13 @@ export interface OffLoopSettings {
   /** Worker processes; 0: every body is read on the event loop. */
   readonly workers: number;
   readonly limits: XmlLimits;
+  /**
+   * A worker that has not answered a body within this time is stopped (SIGKILL), as one that stopped by itself: its
+   * body is given to a new worker, and refused if that one does not answer either.
+   */
+  readonly answerWithinMs: number;
+  /** The timer of `answerWithinMs` (tests: one they fire); setTimeout by default. */
+  readonly timer?: (fire: () => void, ms: number) => { cancel(): void };
   /** Another worker program (tests: one that cannot start, or that stops on every body); off-loop-worker by default. */
   readonly program?: { readonly file: string; readonly execArgv: readonly string[] };
 }
@@ -78,7 +86,7 @@ export interface OffLoopFigures {
   readonly workerFailures: number;
   /** False once a worker could not start: every body is then read on the event loop. */
   readonly enabled: boolean;
-  /** The process ids of the running workers. */
+  /** The process ids of the workers running and ready. */
   readonly pids: readonly number[];
 }
 
@@ -92,7 +100,22 @@ interface Job {
   reject(error: unknown): void;
 }
 
-interface Worker { readonly child: ChildProcess; readonly pipe: Socket; readonly sent: Set<number>; job: Job | null; ready: boolean; gone: boolean }
+interface Worker {
+  readonly child: ChildProcess;
+  readonly pipe: Socket;
+  readonly sent: Set<number>;
+  job: Job | null;
+  /** The deadline of its job's answer. */
+  deadline: { cancel(): void } | null;
+  ready: boolean;
+  gone: boolean;
+}
+
+const realTimer = (fire: () => void, ms: number): { cancel(): void } => {
+  const t = setTimeout(fire, ms);
+  t.unref();
+  return { cancel: () => clearTimeout(t) };
+};
 
 const here = fileURLToPath(import.meta.url);
 const WORKER_FILE = path.join(path.dirname(here), `off-loop-worker${path.extname(here)}`);
@@ -125,6 +148,7 @@ function revive(el: XmlTreeElement | CutElement): XmlTreeElement {
 
 export function createOffLoopReader(settings: OffLoopSettings): OffLoopReader {
   const { limits } = settings;
+  const timer = settings.timer ?? realTimer;
   const waiting = new Map<string, Job[]>();
   const workers: Array<Worker | null> = Array.from({ length: settings.workers }, () => null);
   const schemaIds = new WeakMap<CompiledSchema, number>();
@@ -162,7 +186,7 @@ export function createOffLoopReader(settings: OffLoopSettings): OffLoopReader {
     pipe.unref();
     // Its errors are the worker's end: seen as the child's exit.
     pipe.on('error', () => undefined);
-    const worker: Worker = { child, pipe, sent: new Set(), job: null, ready: false, gone: false };
+    const worker: Worker = { child, pipe, sent: new Set(), job: null, deadline: null, ready: false, gone: false };
     // An idle worker does not keep the gateway's process alive; one reading a body does, until it answers.
     child.unref();
     child.channel?.unref();
@@ -170,6 +194,8 @@ export function createOffLoopReader(settings: OffLoopSettings): OffLoopReader {
       if (a.kind === 'ready') { worker.ready = true; return; }
       const job = worker.job;
       worker.job = null;
+      worker.deadline?.cancel();
+      worker.deadline = null;
       child.channel?.unref();
       if (job) answered(job, a);
       serve();
@@ -177,6 +203,8 @@ export function createOffLoopReader(settings: OffLoopSettings): OffLoopReader {
     const stopped = (): void => {
       if (worker.gone) return;
       worker.gone = true;
+      worker.deadline?.cancel();
+      worker.deadline = null;
       if (workers[slot] === worker) workers[slot] = null;
       const job = worker.job;
       worker.job = null;
@@ -245,6 +273,8 @@ export function createOffLoopReader(settings: OffLoopSettings): OffLoopReader {
         worker.sent.add(schemaId);
       }
       worker.job = job;
+      const w = worker;
+      worker.deadline = timer(() => { if (w.job === job) w.child.kill('SIGKILL'); }, settings.answerWithinMs);
       worker.child.channel?.ref();
       pipe.write(frameHeader(FRAME_READ, nextJobId++, schemaId, job.body.length));
       pipe.write(job.body);
@@ -265,7 +295,7 @@ export function createOffLoopReader(settings: OffLoopSettings): OffLoopReader {
     },
     figures: () => ({
       offLoop, waiting: [...waiting.values()].reduce((n, jobs) => n + jobs.length, 0), workerFailures, enabled: !disabled,
-      pids: workers.flatMap((w) => (w && !w.gone && w.child.pid !== undefined ? [w.child.pid] : []))
+      pids: workers.flatMap((w) => (w && !w.gone && w.ready && w.child.pid !== undefined ? [w.child.pid] : []))
     }),
     async close() {
       closed = true;

@@ -18,6 +18,7 @@ import { seededRandom } from '../../support/seeded-random.js';
 import { mutate, xmlCases, type XmlCase } from '../../support/xml-cases.js';
 
 const limits = { maxDepth: 32, maxAttributes: 32, maxElements: 2000 };
+const fixture = (name: string): { file: string; execArgv: string[] } => ({ file: path.join(findRootDir(), 'test', 'fixtures', 'off-loop', name), execArgv: [] });
 
 /** What a reading gives the pipeline: the tree and the schema check's outcome, or the fault, as plain data. */
 async function outcome(read: () => ParsedRequest | Promise<ParsedRequest>, c: XmlCase): Promise<unknown> {
@@ -45,7 +46,7 @@ describe('off-loop reader (large bodies read in a worker process)', function () 
   afterEach(async () => { await reader?.close(); });
 
   it('gives the pipeline what reading on the event loop gives, for every sample, mutants and hostile documents', async () => {
-    reader = createOffLoopReader({ minBytes: 0, workers: 1, limits });
+    reader = createOffLoopReader({ minBytes: 0, workers: 1, answerWithinMs: 60_000, limits });
     const next = seededRandom(20261203);
     const texts: Array<{ c: XmlCase; body: Buffer }> = all.map((c) => ({ c, body: Buffer.from(c.text, 'utf8') }));
     for (let i = 0; i < 400; i++) {
@@ -71,7 +72,7 @@ describe('off-loop reader (large bodies read in a worker process)', function () 
   });
 
   it("cuts a refused request's tree below its Body's element, and reading the cut part is a defect, not a silent blank", async () => {
-    reader = createOffLoopReader({ minBytes: 0, workers: 1, limits });
+    reader = createOffLoopReader({ minBytes: 0, workers: 1, answerWithinMs: 60_000, limits });
     const c = all.find((x) => x.name.startsWith('prestation/v1/'))!;
     const request = await reader.read(costlyDocuments()[2]!.body, c.schema, 'OPA');
     expect(request.validate(c.schema).map((f) => f.rule)).to.deep.equal(['inattendu']);
@@ -83,7 +84,7 @@ describe('off-loop reader (large bodies read in a worker process)', function () 
   });
 
   it('reads small bodies on the event loop, at once, without starting a worker', async () => {
-    reader = createOffLoopReader({ minBytes: 32 * 1024, workers: 1, limits });
+    reader = createOffLoopReader({ minBytes: 32 * 1024, workers: 1, answerWithinMs: 60_000, limits });
     const read = reader.read(Buffer.from(all[0]!.text, 'utf8'), schema, 'OPA');
     expect(read).not.to.be.instanceOf(Promise);
     expect(reader.figures()).to.include({ offLoop: 0 });
@@ -91,7 +92,7 @@ describe('off-loop reader (large bodies read in a worker process)', function () 
   });
 
   it('serves operators in turn: a quiet operator waits for at most one body of a flooding one', async () => {
-    reader = createOffLoopReader({ minBytes: 0, workers: 1, limits });
+    reader = createOffLoopReader({ minBytes: 0, workers: 1, answerWithinMs: 60_000, limits });
     const big = costlyDocuments()[2]!.body;
     const order: string[] = [];
     const calls = ['A1', 'A2', 'A3', 'A4', 'A5', 'B1'].map((name) =>
@@ -103,7 +104,7 @@ describe('off-loop reader (large bodies read in a worker process)', function () 
   });
 
   it('gives the body of a worker that stopped to a new worker, and the call is answered', async () => {
-    reader = createOffLoopReader({ minBytes: 0, workers: 1, limits });
+    reader = createOffLoopReader({ minBytes: 0, workers: 1, answerWithinMs: 60_000, limits });
     await reader.read(Buffer.from(all[0]!.text, 'utf8'), schema, 'OPA');
     const [first] = reader.figures().pids;
     const read = reader.read(costlyDocuments()[2]!.body, schema, 'OPA');
@@ -116,16 +117,38 @@ describe('off-loop reader (large bodies read in a worker process)', function () 
   });
 
   it('refuses, as an internal error, a body that stopped two workers, rather than read it on the event loop', async () => {
-    const program = { file: path.join(findRootDir(), 'test', 'fixtures', 'off-loop', 'stops-on-every-body.mjs'), execArgv: [] };
-    reader = createOffLoopReader({ minBytes: 0, workers: 1, limits, program });
+    const program = fixture('stops-on-every-body.mjs');
+    reader = createOffLoopReader({ minBytes: 0, workers: 1, answerWithinMs: 60_000, limits, program });
     const error = await Promise.resolve(reader.read(Buffer.from(all[0]!.text, 'utf8'), schema, 'OPA')).then(() => null, (e: unknown) => e);
     expect(isCodedError(error) && error.code, String(error)).to.equal('ESAV_INVARIANT');
     expect(reader.figures()).to.include({ workerFailures: 2, enabled: true });
   });
 
+  it('kills a worker that does not answer in time, gives its body to a new one, and refuses the body if that one does not either', async () => {
+    const deadlines: Array<() => void> = [];
+    const timer = (fire: () => void): { cancel(): void } => { deadlines.push(fire); return { cancel: () => undefined } };
+    reader = createOffLoopReader({ minBytes: 0, workers: 1, answerWithinMs: 1000, limits, program: fixture('never-answers.mjs'), timer });
+    const read = Promise.resolve(reader.read(Buffer.from(all[0]!.text, 'utf8'), schema, 'OPA')).then(() => null, (e: unknown) => e);
+    const ready = async (): Promise<number> => {
+      while (reader.figures().pids.length === 0) await new Promise((r) => setImmediate(r));
+      return reader.figures().pids[0]!;
+    };
+    const first = await ready();
+    expect(deadlines, 'one deadline, for the body given').to.have.length(1);
+    deadlines[0]!();
+    while (deadlines.length < 2) await new Promise((r) => setImmediate(r));
+    const second = await ready();
+    expect(second, 'a new worker holds the body').to.be.a('number').and.not.equal(first);
+    deadlines[1]!();
+    const error = await read;
+    expect(isCodedError(error) && error.code, String(error)).to.equal('ESAV_INVARIANT');
+    expect(reader.figures()).to.include({ workerFailures: 2, enabled: true, waiting: 0 });
+    for (const pid of [first, second]) expect(() => process.kill(pid, 0), `worker ${pid} killed`).to.throw();
+  });
+
   it('reads every body on the event loop when its worker cannot start, and answers the calls', async () => {
-    const program = { file: path.join(findRootDir(), 'test', 'fixtures', 'off-loop', 'exits-at-start.mjs'), execArgv: [] };
-    reader = createOffLoopReader({ minBytes: 0, workers: 1, limits, program });
+    const program = fixture('exits-at-start.mjs');
+    reader = createOffLoopReader({ minBytes: 0, workers: 1, answerWithinMs: 60_000, limits, program });
     const c = all[0]!;
     expect((await reader.read(Buffer.from(c.text, 'utf8'), c.schema, 'OPA')).validate(c.schema)).to.deep.equal([]);
     expect(reader.figures()).to.include({ offLoop: 0, workerFailures: 1, enabled: false });
@@ -133,7 +156,7 @@ describe('off-loop reader (large bodies read in a worker process)', function () 
   });
 
   it('stops its workers at close, and reads on the event loop after', async () => {
-    reader = createOffLoopReader({ minBytes: 0, workers: 2, limits });
+    reader = createOffLoopReader({ minBytes: 0, workers: 2, answerWithinMs: 60_000, limits });
     await Promise.all([reader.read(costlyDocuments()[2]!.body, schema, 'A'), reader.read(costlyDocuments()[2]!.body, schema, 'B')]);
     const pids = reader.figures().pids;
     expect(pids).to.have.length(2);
