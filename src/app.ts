@@ -110,7 +110,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const goLiveRecorder = config.env === 'integration' ? createGoLiveRecorder(deps.pool, { onError: (e) => deps.logger.warn({ err: e.message }, 'go-live recorder') }) : null;
   const goLiveGate = config.requireGoLive ? createGoLiveGate(deps.pool, config.authCacheTtlMs) : null;
   const xmlLimits = { maxDepth: config.xmlMaxDepth, maxAttributes: config.xmlMaxAttributes, maxElements: config.xmlMaxElements };
-  const offLoop = createOffLoopReader({ minBytes: config.xmlOffLoopBytes, workers: config.xmlOffLoopWorkers, answerWithinMs: config.xmlOffLoopTimeoutMs, limits: xmlLimits });
+  const offLoop = createOffLoopReader({ minBytes: config.xmlOffLoopBytes, workers: config.xmlOffLoopWorkers, answerWithinMs: config.xmlOffLoopTimeoutMs,
+    env: config.childEnv, limits: xmlLimits });
   const pipeline = createSoapPipeline({
     contracts,
     adapters: [prestationV1(services), catalogueV1(catalog), signalisationV1(signalisation), signalisationV2(signalisation), exploitationV1(maintenance),

@@ -52,6 +52,11 @@ export interface Config {
   readonly xmlOffLoopWorkers: number;
   /** A worker that has not answered a body within this time is killed and replaced (the body given to the next). */
   readonly xmlOffLoopTimeoutMs: number;
+  /**
+   * The environment of the processes the gateway starts (the off-loop worker): PATH, TMPDIR, TZ, LANG and NODE_ENV
+   * as given, nothing else (no secret: the database URL, the portal's secrets; no NODE_OPTIONS).
+   */
+  readonly childEnv: Readonly<Record<string, string>>;
   readonly logLevel: string;
   readonly authCacheTtlMs: number;
   /** How often each instance polls the registry's change log besides LISTEN/NOTIFY (the bound of a missed notification). */
@@ -114,6 +119,9 @@ export function findRootDir(from: string = path.dirname(fileURLToPath(import.met
 type Env = Readonly<Record<string, string | undefined>>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** What a process the gateway starts may see of its environment (Config.childEnv). */
+const CHILD_ENV = ['PATH', 'TMPDIR', 'TZ', 'LANG', 'NODE_ENV'] as const;
 
 export function loadConfig(env: Env = process.env, rootDir: string = findRootDir()): Config {
   const problems: string[] = [];
@@ -260,6 +268,7 @@ export function loadConfig(env: Env = process.env, rootDir: string = findRootDir
     xmlOffLoopBytes: int('ESAV_XML_OFF_LOOP_BYTES', 32 * 1024, 1024, 64 * 1024 * 1024),
     xmlOffLoopWorkers: int('ESAV_XML_OFF_LOOP_WORKERS', 1, 0, 16),
     xmlOffLoopTimeoutMs: int('ESAV_XML_OFF_LOOP_TIMEOUT_MS', 10_000, 100, 600_000),
+    childEnv: Object.fromEntries(CHILD_ENV.flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]!]]))),
     logLevel,
     authCacheTtlMs: int('ESAV_AUTH_CACHE_TTL_MS', 2000, 0, 60000),
     registryPollMs: int('ESAV_REGISTRY_POLL_MS', 2000, 100, 60000),

@@ -86,7 +86,9 @@ export function createSoapPipeline(deps: PipelineDeps): SoapPipeline {
     await deps.turns?.take(caller.operator.id);
     const schema = schemaFor(d, media.soap!);
     const offLoop = deps.offLoop;
-    const request = await parse(body, deps.xmlLimits, offLoop && ((b) => offLoop.read(b, schema, caller.operator.id)));
+    const parsed = parse(body, deps.xmlLimits, offLoop && ((b) => offLoop.read(b, schema, caller.operator.id)));
+    // Only a large body is awaited (read off the event loop); the usual call goes on in the same turn.
+    const request = parsed instanceof Promise ? await parsed : parsed;
     const envelope = readEnvelope(request.tree, media.soap!, ctx.request.contentType!, d.understoodHeaders);
     ctx.requestHeaders = envelope.headerBlocks;
     const { operation, notice } = dispatch(ctx, target, envelope, media);

@@ -26,32 +26,10 @@ import path from 'node:path';
 import type { Socket } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { invariantViolated } from '../errors/coded-error.js';
-import { EsavError, type ClientDetail, type FieldError } from '../errors/esav-error.js';
-import type { ErrorCode } from '../errors/registry.js';
-import type { XmlTreeElement } from './element-tree.js';
-import { FRAME_READ, FRAME_SCHEMA, frameHeader } from './off-loop-frames.js';
+import { FRAME_READ, FRAME_SCHEMA, frameHeader, revive, toError, type OffLoopAnswer } from './off-loop-protocol.js';
 import type { XmlLimits } from './prescan.js';
 import { readRequest, type ParsedRequest } from './request-reader.js';
 import type { CompiledSchema } from './xsd-validator.js';
-
-/** A fault of the reading (EsavError: code and detail), or any other failure (code null: an internal error). */
-export type OffLoopFailure =
-  | { readonly code: string; readonly detail: ClientDetail; readonly logReason?: string }
-  | { readonly code: null; readonly message: string };
-
-/** An element as a worker sends it: a refused request's tree is cut (off-loop-worker.ts), `children` and `text` null. */
-export interface CutElement {
-  readonly namespace: string;
-  readonly name: string;
-  readonly attributes: XmlTreeElement['attributes'];
-  readonly children: ReadonlyArray<CutElement | XmlTreeElement> | null;
-  readonly text: string | null;
-}
-
-export type OffLoopAnswer =
-  | { readonly kind: 'ready' }
-  | { readonly kind: 'read'; readonly id: number; readonly failure: OffLoopFailure }
-  | { readonly kind: 'read'; readonly id: number; readonly tree: XmlTreeElement | CutElement; readonly checked: { readonly fields: FieldError[] } | { readonly failure: OffLoopFailure } };
 
 export interface OffLoopSettings {
   /** Bodies of this many bytes or more are read in a worker process. */
@@ -59,6 +37,11 @@ export interface OffLoopSettings {
   /** Worker processes; 0: every body is read on the event loop. */
   readonly workers: number;
   readonly limits: XmlLimits;
+  /**
+   * The worker's environment: what Node needs, nothing of the gateway's (its database URL and password, the portal's
+   * secrets, NODE_OPTIONS): the process that runs libxml2 on hostile documents holds no secret (config.childEnv).
+   */
+  readonly env: Readonly<Record<string, string>>;
   /**
    * A worker that has not answered a body within this time is stopped (SIGKILL), as one that stopped by itself: its
    * body is given to a new worker, and refused if that one does not answer either.
@@ -105,10 +88,12 @@ interface Worker {
   readonly pipe: Socket;
   readonly sent: Set<number>;
   job: Job | null;
-  /** The deadline of its job's answer. */
+  /** The deadline of its start, then of its job's answer. */
   deadline: { cancel(): void } | null;
   ready: boolean;
   gone: boolean;
+  /** What its stop does (its body given to the next worker, or refused), once. */
+  stopped(): void;
 }
 
 const realTimer = (fire: () => void, ms: number): { cancel(): void } => {
@@ -128,23 +113,6 @@ const workerArgv = (): string[] => [
   '--max-semi-space-size=2', '--heap-growing-percent=50',
   ...(path.extname(here) === '.ts' ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [])
 ];
-
-function toError(f: OffLoopFailure): Error {
-  if (f.code === null) return invariantViolated(`off-loop reading: ${f.message}`);
-  const make = EsavError as unknown as new (code: ErrorCode, detail: ClientDetail, options?: { logReason?: string }) => EsavError;
-  return new make(f.code as ErrorCode, f.detail, f.logReason === undefined ? undefined : { logReason: f.logReason });
-}
-
-/** A cut tree as an XmlTreeElement whose cut parts cannot be read unnoticed: reading one is a defect. */
-function revive(el: XmlTreeElement | CutElement): XmlTreeElement {
-  if (el.children !== null && el.text !== null) return el as XmlTreeElement;
-  const cut = (what: string) => (): never => { throw invariantViolated(`the ${what} of <${el.name}> was read in a refused request's cut tree`); };
-  const children = el.children?.map(revive);
-  return Object.defineProperties({ namespace: el.namespace, name: el.name, attributes: el.attributes } as XmlTreeElement, {
-    children: children === undefined ? { get: cut('children') } : { value: children },
-    text: el.text === null ? { get: cut('text') } : { value: el.text }
-  });
-}
 
 export function createOffLoopReader(settings: OffLoopSettings): OffLoopReader {
   const { limits } = settings;
@@ -179,19 +147,32 @@ export function createOffLoopReader(settings: OffLoopSettings): OffLoopReader {
   };
 
   function start(slot: number): Worker {
-    // Bodies go over the pipe (fd 4, off-loop-frames.ts); answers come back on the IPC channel (fd 3).
+    // Bodies go over the pipe (fd 4, off-loop-protocol.ts); answers come back on the IPC channel (fd 3).
     const program = settings.program ?? { file: WORKER_FILE, execArgv: workerArgv() };
-    const child = fork(program.file, [JSON.stringify(limits)], { execArgv: [...program.execArgv], serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc', 'pipe'] });
+    const child = fork(program.file, [JSON.stringify(limits)], {
+      execArgv: [...program.execArgv], env: { ...settings.env }, serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc', 'pipe']
+    });
     const pipe = child.stdio[4] as Socket;
     pipe.unref();
     // Its errors are the worker's end: seen as the child's exit.
     pipe.on('error', () => undefined);
-    const worker: Worker = { child, pipe, sent: new Set(), job: null, deadline: null, ready: false, gone: false };
+    const worker: Worker = { child, pipe, sent: new Set(), job: null, deadline: null, ready: false, gone: false, stopped: () => undefined };
     // An idle worker does not keep the gateway's process alive; one reading a body does, until it answers.
     child.unref();
     child.channel?.unref();
+    // Its start has the same bound as an answer: one that is not ready by then is taken as one that cannot start.
+    worker.deadline = timer(() => { if (!worker.ready) kill(worker); }, settings.answerWithinMs);
     child.on('message', (a: OffLoopAnswer) => {
-      if (a.kind === 'ready') { worker.ready = true; return; }
+      // A worker killed at its deadline is already replaced: a late word of it is ignored.
+      if (worker.gone) return;
+      if (a.kind === 'ready') {
+        worker.ready = true;
+        worker.deadline?.cancel();
+        worker.deadline = null;
+        // A body given before it was ready has its deadline from now: the start is not counted against it.
+        if (worker.job) armDeadline(worker);
+        return;
+      }
       const job = worker.job;
       worker.job = null;
       worker.deadline?.cancel();
@@ -200,7 +181,7 @@ export function createOffLoopReader(settings: OffLoopSettings): OffLoopReader {
       if (job) answered(job, a);
       serve();
     });
-    const stopped = (): void => {
+    worker.stopped = (): void => {
       if (worker.gone) return;
       worker.gone = true;
       worker.deadline?.cancel();
@@ -222,9 +203,20 @@ export function createOffLoopReader(settings: OffLoopSettings): OffLoopReader {
       else if (job) (waiting.get(job.operatorId) ?? waiting.set(job.operatorId, []).get(job.operatorId)!).unshift(job);
       serve();
     };
-    child.on('error', stopped);
-    child.on('exit', stopped);
+    child.on('error', worker.stopped);
+    child.on('exit', worker.stopped);
     return worker;
+  }
+
+  /** Killed at a deadline: taken as stopped at once, so that no other body is given to it meanwhile. */
+  function kill(worker: Worker): void {
+    worker.child.kill('SIGKILL');
+    worker.stopped();
+  }
+
+  function armDeadline(worker: Worker): void {
+    const job = worker.job;
+    worker.deadline = timer(() => { if (worker.job === job) kill(worker); }, settings.answerWithinMs);
   }
 
   /** The next body in turn: the first operator's oldest, that operator then going last. */
@@ -273,8 +265,7 @@ export function createOffLoopReader(settings: OffLoopSettings): OffLoopReader {
         worker.sent.add(schemaId);
       }
       worker.job = job;
-      const w = worker;
-      worker.deadline = timer(() => { if (w.job === job) w.child.kill('SIGKILL'); }, settings.answerWithinMs);
+      if (worker.ready) armDeadline(worker);
       worker.child.channel?.ref();
       pipe.write(frameHeader(FRAME_READ, nextJobId++, schemaId, job.body.length));
       pipe.write(job.body);
@@ -303,9 +294,11 @@ export function createOffLoopReader(settings: OffLoopSettings): OffLoopReader {
         workers[slot] = null;
         if (!w || w.gone) return;
         // A body in its hands is read by the worker before it goes: its answer is awaited, then the worker stopped.
-        if (w.job) await new Promise<void>((resolve) => { const job = w.job!; const { resolve: r, reject: j } = job; job.resolve = (x) => { r(x); resolve(); }; job.reject = (e) => { j(e); resolve(); }; });
         const exited = new Promise<void>((resolve) => w.child.once('exit', () => resolve()));
         w.child.ref();
+        if (w.job) await new Promise<void>((resolve) => { const job = w.job!; const { resolve: r, reject: j } = job; job.resolve = (x) => { r(x); resolve(); }; job.reject = (e) => { j(e); resolve(); }; });
+        // It may have gone meanwhile (its deadline, a crash): its exit is then already seen.
+        if (w.child.exitCode !== null || w.child.signalCode !== null) return;
         w.child.kill('SIGTERM');
         await exited;
       }));

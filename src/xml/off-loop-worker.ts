@@ -11,8 +11,7 @@ import { readRequest } from './request-reader.js';
 import { compileSchema, type CompiledSchema } from './xsd-validator.js';
 import type { XmlTreeElement } from './element-tree.js';
 import { Socket } from 'node:net';
-import { FRAME_READ, FRAME_SCHEMA, frameReader } from './off-loop-frames.js';
-import type { CutElement, OffLoopAnswer, OffLoopFailure } from './off-loop-reader.js';
+import { FRAME_READ, FRAME_SCHEMA, frameReader, type CutElement, type OffLoopAnswer, type OffLoopFailure } from './off-loop-protocol.js';
 import type { XmlLimits } from './prescan.js';
 
 const schemas = new Map<number, CompiledSchema>();

@@ -4,13 +4,14 @@
  * request's tree is cut to what the phases before validate read, operators take turns at the worker, and a worker
  * that stops or cannot start loses no call and never makes the event loop read a body that stopped one.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { findRootDir } from '../../../src/config/config.js';
 import { isCodedError } from '../../../src/errors/coded-error.js';
 import { isEsavError } from '../../../src/errors/esav-error.js';
 import { createOffLoopReader, type OffLoopReader } from '../../../src/xml/off-loop-reader.js';
-import { frameHeader, frameReader, type Frame } from '../../../src/xml/off-loop-frames.js';
+import { frameHeader, frameReader, type Frame } from '../../../src/xml/off-loop-protocol.js';
 import { readRequest, type ParsedRequest } from '../../../src/xml/request-reader.js';
 import { readSpannedTree } from '../../../src/xml/tree-reader.js';
 import { costlyDocuments } from '../../chaos/support/costly-documents.js';
@@ -18,6 +19,7 @@ import { seededRandom } from '../../support/seeded-random.js';
 import { mutate, xmlCases, type XmlCase } from '../../support/xml-cases.js';
 
 const limits = { maxDepth: 32, maxAttributes: 32, maxElements: 2000 };
+const env = { PATH: process.env.PATH ?? '' };
 const fixture = (name: string): { file: string; execArgv: string[] } => ({ file: path.join(findRootDir(), 'test', 'fixtures', 'off-loop', name), execArgv: [] });
 
 /** What a reading gives the pipeline: the tree and the schema check's outcome, or the fault, as plain data. */
@@ -46,7 +48,7 @@ describe('off-loop reader (large bodies read in a worker process)', function () 
   afterEach(async () => { await reader?.close(); });
 
   it('gives the pipeline what reading on the event loop gives, for every sample, mutants and hostile documents', async () => {
-    reader = createOffLoopReader({ minBytes: 0, workers: 1, answerWithinMs: 60_000, limits });
+    reader = createOffLoopReader({ minBytes: 0, workers: 1, answerWithinMs: 60_000, env, limits });
     const next = seededRandom(20261203);
     const texts: Array<{ c: XmlCase; body: Buffer }> = all.map((c) => ({ c, body: Buffer.from(c.text, 'utf8') }));
     for (let i = 0; i < 400; i++) {
@@ -72,7 +74,7 @@ describe('off-loop reader (large bodies read in a worker process)', function () 
   });
 
   it("cuts a refused request's tree below its Body's element, and reading the cut part is a defect, not a silent blank", async () => {
-    reader = createOffLoopReader({ minBytes: 0, workers: 1, answerWithinMs: 60_000, limits });
+    reader = createOffLoopReader({ minBytes: 0, workers: 1, answerWithinMs: 60_000, env, limits });
     const c = all.find((x) => x.name.startsWith('prestation/v1/'))!;
     const request = await reader.read(costlyDocuments()[2]!.body, c.schema, 'OPA');
     expect(request.validate(c.schema).map((f) => f.rule)).to.deep.equal(['inattendu']);
@@ -84,7 +86,7 @@ describe('off-loop reader (large bodies read in a worker process)', function () 
   });
 
   it('reads small bodies on the event loop, at once, without starting a worker', async () => {
-    reader = createOffLoopReader({ minBytes: 32 * 1024, workers: 1, answerWithinMs: 60_000, limits });
+    reader = createOffLoopReader({ minBytes: 32 * 1024, workers: 1, answerWithinMs: 60_000, env, limits });
     const read = reader.read(Buffer.from(all[0]!.text, 'utf8'), schema, 'OPA');
     expect(read).not.to.be.instanceOf(Promise);
     expect(reader.figures()).to.include({ offLoop: 0 });
@@ -92,7 +94,7 @@ describe('off-loop reader (large bodies read in a worker process)', function () 
   });
 
   it('serves operators in turn: a quiet operator waits for at most one body of a flooding one', async () => {
-    reader = createOffLoopReader({ minBytes: 0, workers: 1, answerWithinMs: 60_000, limits });
+    reader = createOffLoopReader({ minBytes: 0, workers: 1, answerWithinMs: 60_000, env, limits });
     const big = costlyDocuments()[2]!.body;
     const order: string[] = [];
     const calls = ['A1', 'A2', 'A3', 'A4', 'A5', 'B1'].map((name) =>
@@ -104,7 +106,7 @@ describe('off-loop reader (large bodies read in a worker process)', function () 
   });
 
   it('gives the body of a worker that stopped to a new worker, and the call is answered', async () => {
-    reader = createOffLoopReader({ minBytes: 0, workers: 1, answerWithinMs: 60_000, limits });
+    reader = createOffLoopReader({ minBytes: 0, workers: 1, answerWithinMs: 60_000, env, limits });
     await reader.read(Buffer.from(all[0]!.text, 'utf8'), schema, 'OPA');
     const [first] = reader.figures().pids;
     const read = reader.read(costlyDocuments()[2]!.body, schema, 'OPA');
@@ -118,37 +120,72 @@ describe('off-loop reader (large bodies read in a worker process)', function () 
 
   it('refuses, as an internal error, a body that stopped two workers, rather than read it on the event loop', async () => {
     const program = fixture('stops-on-every-body.mjs');
-    reader = createOffLoopReader({ minBytes: 0, workers: 1, answerWithinMs: 60_000, limits, program });
+    reader = createOffLoopReader({ minBytes: 0, workers: 1, answerWithinMs: 60_000, env, limits, program });
     const error = await Promise.resolve(reader.read(Buffer.from(all[0]!.text, 'utf8'), schema, 'OPA')).then(() => null, (e: unknown) => e);
     expect(isCodedError(error) && error.code, String(error)).to.equal('ESAV_INVARIANT');
     expect(reader.figures()).to.include({ workerFailures: 2, enabled: true });
   });
 
   it('kills a worker that does not answer in time, gives its body to a new one, and refuses the body if that one does not either', async () => {
-    const deadlines: Array<() => void> = [];
-    const timer = (fire: () => void): { cancel(): void } => { deadlines.push(fire); return { cancel: () => undefined } };
-    reader = createOffLoopReader({ minBytes: 0, workers: 1, answerWithinMs: 1000, limits, program: fixture('never-answers.mjs'), timer });
+    // The deadlines, fired by the test: each worker's start, then the answer to the body it holds.
+    const deadlines: Array<{ fire(): void; cancelled: boolean }> = [];
+    const timer = (fire: () => void): { cancel(): void } => {
+      const d = { fire, cancelled: false };
+      deadlines.push(d);
+      return { cancel: () => { d.cancelled = true; } };
+    };
+    const pending = (): Array<{ fire(): void }> => deadlines.filter((d) => !d.cancelled);
+    reader = createOffLoopReader({ minBytes: 0, workers: 1, answerWithinMs: 1000, env, limits, program: fixture('never-answers.mjs'), timer });
     const read = Promise.resolve(reader.read(Buffer.from(all[0]!.text, 'utf8'), schema, 'OPA')).then(() => null, (e: unknown) => e);
-    const ready = async (): Promise<number> => {
-      while (reader.figures().pids.length === 0) await new Promise((r) => setImmediate(r));
-      return reader.figures().pids[0]!;
+    const ready = async (not?: number): Promise<number> => {
+      for (;;) {
+        const [pid] = reader.figures().pids;
+        if (pid !== undefined && pid !== not) return pid;
+        await new Promise((r) => setImmediate(r));
+      }
     };
     const first = await ready();
-    expect(deadlines, 'one deadline, for the body given').to.have.length(1);
-    deadlines[0]!();
-    while (deadlines.length < 2) await new Promise((r) => setImmediate(r));
-    const second = await ready();
-    expect(second, 'a new worker holds the body').to.be.a('number').and.not.equal(first);
-    deadlines[1]!();
+    expect(pending(), "once it is ready, only the deadline of its body's answer").to.have.length(1);
+    pending()[0]!.fire();
+    const second = await ready(first);
+    expect(pending(), 'the new worker holds the body, under a deadline of its own').to.have.length(1);
+    pending()[0]!.fire();
     const error = await read;
     expect(isCodedError(error) && error.code, String(error)).to.equal('ESAV_INVARIANT');
     expect(reader.figures()).to.include({ workerFailures: 2, enabled: true, waiting: 0 });
+    await new Promise((r) => setTimeout(r, 100));
     for (const pid of [first, second]) expect(() => process.kill(pid, 0), `worker ${pid} killed`).to.throw();
+  });
+
+  it('closes even when the worker it waits for stops meanwhile', async () => {
+    const deadlines: Array<() => void> = [];
+    const timer = (fire: () => void): { cancel(): void } => { deadlines.push(fire); return { cancel: () => undefined } };
+    reader = createOffLoopReader({ minBytes: 0, workers: 1, answerWithinMs: 1000, env, limits, program: fixture('never-answers.mjs'), timer });
+    const read = Promise.resolve(reader.read(Buffer.from(all[0]!.text, 'utf8'), schema, 'OPA')).then(() => null, (e: unknown) => e);
+    while (reader.figures().pids.length === 0) await new Promise((r) => setImmediate(r));
+    const closed = reader.close().then(() => 'closed');
+    deadlines.at(-1)!();
+    expect(await Promise.race([closed, new Promise((r) => setTimeout(() => r('still closing after 5 s'), 5000))])).to.equal('closed');
+    expect(isCodedError(await read) && ((await read) as { code: string }).code).to.equal('ESAV_INVARIANT');
+  });
+
+  it("gives its worker only the environment it was given, none of the gateway's", async () => {
+    process.env.ESAV_TEST_SECRET = 'not for the worker';
+    try {
+      reader = createOffLoopReader({ minBytes: 0, workers: 1, answerWithinMs: 60_000, env, limits });
+      await reader.read(Buffer.from(all[0]!.text, 'utf8'), schema, 'OPA');
+      const [pid] = reader.figures().pids;
+      const names = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\u0000').filter((e) => e !== '').map((e) => e.split('=')[0]);
+      // Node adds the IPC channel's own (NODE_CHANNEL_FD, NODE_CHANNEL_SERIALIZATION_MODE).
+      expect(names.filter((n) => !n!.startsWith('NODE_CHANNEL_'))).to.deep.equal(['PATH']);
+    } finally {
+      delete process.env.ESAV_TEST_SECRET;
+    }
   });
 
   it('reads every body on the event loop when its worker cannot start, and answers the calls', async () => {
     const program = fixture('exits-at-start.mjs');
-    reader = createOffLoopReader({ minBytes: 0, workers: 1, answerWithinMs: 60_000, limits, program });
+    reader = createOffLoopReader({ minBytes: 0, workers: 1, answerWithinMs: 60_000, env, limits, program });
     const c = all[0]!;
     expect((await reader.read(Buffer.from(c.text, 'utf8'), c.schema, 'OPA')).validate(c.schema)).to.deep.equal([]);
     expect(reader.figures()).to.include({ offLoop: 0, workerFailures: 1, enabled: false });
@@ -156,7 +193,7 @@ describe('off-loop reader (large bodies read in a worker process)', function () 
   });
 
   it('stops its workers at close, and reads on the event loop after', async () => {
-    reader = createOffLoopReader({ minBytes: 0, workers: 2, answerWithinMs: 60_000, limits });
+    reader = createOffLoopReader({ minBytes: 0, workers: 2, answerWithinMs: 60_000, env, limits });
     await Promise.all([reader.read(costlyDocuments()[2]!.body, schema, 'A'), reader.read(costlyDocuments()[2]!.body, schema, 'B')]);
     const pids = reader.figures().pids;
     expect(pids).to.have.length(2);
