@@ -1,18 +1,19 @@
 /**
- * The worker process of off-loop-reader.ts (started by it, talking over its IPC channel): it reads large request bodies exactly as the event loop would
- * (request-reader.ts: prescan, plain tree, streaming schema check, errors named by their paths) and sends back the
- * tree and the schema check's outcome, or the fault of the reading. Its own V8 heap holds the garbage of those
+ * The worker process of off-loop-reader.ts (started by it; bodies on its pipe, answers on its IPC channel: see
+ * off-loop-protocol.ts): it reads large request bodies exactly as the event loop would (request-reader.ts: prescan,
+ * plain tree, streaming schema check, errors named by their paths) and sends back the tree and the schema check's
+ * outcome, or the fault of the reading. Its own V8 heap holds the garbage of those
  * reads, so that their collections never pause the event loop that answers the other operators (issue 14).
  * Each schema is compiled here once, from the source the gateway's copy was compiled from, the first time a body
  * needs it. It ends when the gateway closes its channel (the gateway stopped, even by kill -9).
  */
-import { isEsavError } from '../errors/esav-error.js';
-import { readRequest } from './request-reader.js';
-import { compileSchema, type CompiledSchema } from './xsd-validator.js';
-import type { XmlTreeElement } from './element-tree.js';
 import { Socket } from 'node:net';
+import { isEsavError } from '../errors/esav-error.js';
+import type { XmlTreeElement } from './element-tree.js';
 import { FRAME_READ, FRAME_SCHEMA, frameReader, type CutElement, type OffLoopAnswer, type OffLoopFailure } from './off-loop-protocol.js';
 import type { XmlLimits } from './prescan.js';
+import { readRequest } from './request-reader.js';
+import { compileSchema, type CompiledSchema } from './xsd-validator.js';
 
 const schemas = new Map<number, CompiledSchema>();
 
@@ -23,8 +24,8 @@ function failure(e: unknown): OffLoopFailure {
 
 /**
  * The tree of a refused request, as the phases before validate read it: the root, its Header in full, and the
- * elements of its Body without their content (`children` and `text` null: off-loop-reader.ts makes reading them an
- * error). The texts of the root and the Body, each the whole document's text, are left out too. This is what the
+ * elements of its Body without their content (`children` and `text` null: revive() in off-loop-protocol.ts makes
+ * reading them an error). The texts of the root and the Body, each the whole document's text, are left out too. This is what the
  * event loop would otherwise receive a copy of, several times over, for every refused document.
  */
 function refusedTree(root: XmlTreeElement): CutElement {

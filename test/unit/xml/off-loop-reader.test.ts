@@ -5,6 +5,7 @@
  * that stops or cannot start loses no call and never makes the event loop read a body that stopped one.
  */
 import { readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { findRootDir } from '../../../src/config/config.js';
@@ -169,7 +170,7 @@ describe('off-loop reader (large bodies read in a worker process)', function () 
     expect(isCodedError(await read) && ((await read) as { code: string }).code).to.equal('ESAV_INVARIANT');
   });
 
-  it("gives its worker only the environment it was given, none of the gateway's", async () => {
+  it("gives its worker only the environment it was given, none of the gateway's, and a lower priority than its own", async () => {
     process.env.ESAV_TEST_SECRET = 'not for the worker';
     try {
       reader = createOffLoopReader({ minBytes: 0, workers: 1, answerWithinMs: 60_000, env, limits });
@@ -178,6 +179,7 @@ describe('off-loop reader (large bodies read in a worker process)', function () 
       const names = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\u0000').filter((e) => e !== '').map((e) => e.split('=')[0]);
       // Node adds the IPC channel's own (NODE_CHANNEL_FD, NODE_CHANNEL_SERIALIZATION_MODE).
       expect(names.filter((n) => !n!.startsWith('NODE_CHANNEL_'))).to.deep.equal(['PATH']);
+      expect(getPriority(pid!), "the worker's niceness").to.equal(getPriority() + 10);
     } finally {
       delete process.env.ESAV_TEST_SECRET;
     }
