@@ -158,7 +158,7 @@ export function createOffLoopReader(settings: OffLoopSettings): OffLoopReader {
     // Below the gateway in the kernel's scheduling (10 nicer): when both want a core, the event loop that answers every
     // operator goes first, and the large bodies (a flood's, mostly) wait. Where that is not allowed, it runs as is.
     try { if (child.pid !== undefined) setPriority(child.pid, Math.min(19, getPriority() + WORKER_NICER)); } catch { /* as is */ }
-        const pipe = child.stdio[4] as Socket;
+    const pipe = child.stdio[4] as Socket;
     pipe.unref();
     // Its errors are the worker's end: seen as the child's exit.
     pipe.on('error', () => undefined);

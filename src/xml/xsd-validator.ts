@@ -20,7 +20,7 @@ export interface CompiledSchema {
    * the first well-formedness error if the bytes are not XML. Named by their paths by src/xml/tree-locator.ts.
    */
   checkBytes(body: Buffer): { readonly findings: LocatedFinding[]; readonly malformed: Malformed | null };
-  /** What it was compiled from, so that a worker thread can compile the same schema (off-loop-reader.ts). */
+  /** What it was compiled from, so that the off-loop worker process can compile the same schema (off-loop-reader.ts). */
   readonly source: { readonly text: string; readonly baseUrl: string };
 }
 
